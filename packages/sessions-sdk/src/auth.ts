@@ -1,0 +1,127 @@
+import type { HttpClient, RequestOptions, TokenSource } from './http.js';
+import type { Log } from './logger.js';
+import type { ResolvedSettings } from './settings.js';
+import { RefreshTokenResponseSchema, TokenResponseSchema } from './sessions/schemas.js';
+
+/** How long before expiry a token is replaced: 60 s, or 10 % of its lifetime when that is shorter. */
+export function refreshMarginMs(lifetimeMs: number): number {
+  return Math.min(60_000, lifetimeMs * 0.1);
+}
+
+/** Lifetime assumed when a refresh response does not say (real tenants issue 15-minute tokens). */
+const DEFAULT_LIFETIME_MS = 900_000;
+
+interface CachedToken {
+  value: string;
+  /** Epoch ms after which the token is no longer used. */
+  renewAt: number;
+}
+
+/** Caches an access token, renews it before expiry, and lets one renewal run however many callers wait. */
+export class TokenCache implements TokenSource {
+  readonly #fetchToken: (options: RequestOptions) => Promise<{ value: string; lifetimeMs: number }>;
+  readonly #now: () => number;
+  #token: CachedToken | undefined;
+  #pending: Promise<CachedToken> | undefined;
+
+  constructor(
+    fetchToken: (options: RequestOptions) => Promise<{ value: string; lifetimeMs: number }>,
+    now: () => number = Date.now,
+  ) {
+    this.#fetchToken = fetchToken;
+    this.#now = now;
+  }
+
+  async getToken(options: RequestOptions): Promise<string> {
+    if (this.#token !== undefined && this.#now() < this.#token.renewAt) return this.#token.value;
+    this.#pending ??= this.#renew(options).finally(() => {
+      this.#pending = undefined;
+    });
+    return (await this.#pending).value;
+  }
+
+  invalidate(token: string): void {
+    // Only the refused token is dropped: a newer one fetched meanwhile by another request stays.
+    if (this.#token?.value === token) this.#token = undefined;
+  }
+
+  async #renew(options: RequestOptions): Promise<CachedToken> {
+    const startedAt = this.#now();
+    const { value, lifetimeMs } = await this.#fetchToken(options);
+    const token = { value, renewAt: startedAt + lifetimeMs - refreshMarginMs(lifetimeMs) };
+    this.#token = token;
+    return token;
+  }
+}
+
+/** The token source for the configured auth: client credentials (`POST /v1/oauth`) or a refresh token. */
+export function createTokenSource(
+  settings: ResolvedSettings,
+  http: HttpClient,
+  log: Log,
+  onRefreshToken?: (token: { tokenValue: string; expiresAt: string | null }) => void | Promise<void>,
+): TokenCache {
+  const auth = settings.auth;
+  if (auth.kind === 'client-credentials') {
+    log.addSecret(auth.apiClientSecret);
+    log.addSecret(Buffer.from(`${auth.apiClientId}:${auth.apiClientSecret}`).toString('base64'));
+    return new TokenCache(async (options) => {
+      const body = await http.json(
+        {
+          method: 'POST',
+          path: '/v1/oauth',
+          auth: { basic: { username: auth.apiClientId, password: auth.apiClientSecret } },
+          retrySafe: true,
+          options,
+        },
+        TokenResponseSchema,
+      );
+      log.addSecret(body.access_token);
+      return { value: body.access_token, lifetimeMs: Math.max(0, body.expires_in * 1000) };
+    });
+  }
+
+  let refreshToken = auth.refreshToken;
+  log.addSecret(refreshToken);
+  return new TokenCache(async (options) => {
+    const body = await http.json(
+      {
+        method: 'POST',
+        path: auth.refreshUrl,
+        json: { refreshToken },
+        auth: 'none',
+        // A refresh token may be single-use: a repeated call could spend the rotated one we never saw.
+        retrySafe: false,
+        options,
+      },
+      RefreshTokenResponseSchema,
+    );
+    const access = body.accessToken;
+    log.addSecret(access.tokenValue);
+    const rotated = body.refreshToken;
+    if (rotated?.tokenValue != null) {
+      log.addSecret(rotated.tokenValue);
+      refreshToken = rotated.tokenValue;
+      await onRefreshToken?.({ tokenValue: rotated.tokenValue, expiresAt: rotated.expiresAt ?? null });
+    }
+    const expiresAt = access.expiresAt == null ? Number.NaN : Date.parse(access.expiresAt);
+    if (Number.isNaN(expiresAt)) {
+      log.warn(`refresh response has no readable accessToken.expiresAt; assuming ${DEFAULT_LIFETIME_MS / 1000} s`);
+      return { value: access.tokenValue, lifetimeMs: DEFAULT_LIFETIME_MS };
+    }
+    return { value: access.tokenValue, lifetimeMs: Math.max(0, expiresAt - Date.now()) };
+  });
+}
+
+/** The `tenantUid` claim of a JWT access token, or undefined when the token is not a readable JWT. */
+export function tenantIdFromToken(token: string): string | undefined {
+  const payload = token.split('.')[1];
+  if (payload === undefined) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const tenant = (claims as { tenantUid?: unknown } | null)?.tenantUid;
+    return typeof tenant === 'string' ? tenant : undefined;
+  } catch {
+    return undefined;
+  }
+}

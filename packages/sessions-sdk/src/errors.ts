@@ -1,0 +1,115 @@
+/** Base class of every error this SDK throws on purpose; `cause` keeps the underlying error. */
+export class IncydrError extends Error {
+  override name = 'IncydrError';
+}
+
+/** Settings are missing or malformed (URL, credentials, numbers in the environment); raised before any request. */
+export class ConfigurationError extends IncydrError {
+  override name = 'ConfigurationError';
+}
+
+/** An argument a caller passed cannot be sent (bad timestamp, note too long, unsafe session id); nothing was sent. */
+export class InvalidArgumentError extends IncydrError {
+  override name = 'InvalidArgumentError';
+}
+
+/** What an HTTP error remembers of the exchange that failed. */
+export interface ApiErrorDetails {
+  status: number;
+  method: string;
+  url: string;
+  /** The response body as text, truncated; may be empty. */
+  body: string;
+  /** The message the server gave (from a JSON error body, or the body text), or `''`. */
+  serverMessage: string;
+  cause?: unknown;
+}
+
+/** The API answered with an HTTP error status. */
+export class ApiError extends IncydrError {
+  override name = 'ApiError';
+  readonly status: number;
+  readonly method: string;
+  readonly url: string;
+  readonly body: string;
+  readonly serverMessage: string;
+
+  constructor(details: ApiErrorDetails, message?: string) {
+    const reason = details.serverMessage === '' ? '' : `: ${details.serverMessage}`;
+    super(message ?? `${details.method} ${details.url} failed with HTTP ${details.status}${reason}`, {
+      cause: details.cause,
+    });
+    this.status = details.status;
+    this.method = details.method;
+    this.url = details.url;
+    this.body = details.body;
+    this.serverMessage = details.serverMessage;
+  }
+}
+
+/** Credentials were refused (401 from the token endpoint, or 401 again after a fresh token). */
+export class AuthenticationError extends ApiError {
+  override name = 'AuthenticationError';
+}
+
+/** The session (or other resource) does not exist: HTTP 404. */
+export class NotFoundError extends ApiError {
+  override name = 'NotFoundError';
+}
+
+/** HTTP 429 after every allowed retry; `retryAfterMs` is the server's last hint, when it gave one. */
+export class RateLimitedError extends ApiError {
+  override name = 'RateLimitedError';
+  readonly retryAfterMs: number | undefined;
+
+  constructor(details: ApiErrorDetails & { retryAfterMs: number | undefined }) {
+    super(details);
+    this.retryAfterMs = details.retryAfterMs;
+  }
+}
+
+/** The request never got an HTTP answer: refused, reset, DNS failure, TLS failure, proxy failure. */
+export class ConnectionError extends IncydrError {
+  override name = 'ConnectionError';
+  readonly method: string;
+  readonly url: string;
+
+  constructor(method: string, url: string, options: { cause: unknown; detail: string }) {
+    super(`${method} ${url} failed: ${options.detail}`, { cause: options.cause });
+    this.method = method;
+    this.url = url;
+  }
+}
+
+/** No complete answer arrived within the per-request timeout. */
+export class TimeoutError extends IncydrError {
+  override name = 'TimeoutError';
+  readonly method: string;
+  readonly url: string;
+  readonly timeoutMs: number;
+
+  constructor(method: string, url: string, timeoutMs: number, options?: { cause?: unknown }) {
+    super(`${method} ${url} timed out after ${timeoutMs} ms`, options);
+    this.method = method;
+    this.url = url;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The server answered 2xx with a body that is not what the API documents; `issues` name the fields. */
+export class ResponseValidationError extends IncydrError {
+  override name = 'ResponseValidationError';
+  readonly method: string;
+  readonly url: string;
+  /** One entry per problem, each starting with the field's dot path (`items.3.beginTime: …`). */
+  readonly issues: readonly string[];
+
+  constructor(method: string, url: string, issues: readonly string[], options?: { cause?: unknown }) {
+    const shown = issues.slice(0, 5).join('; ');
+    const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
+    super(`${method} ${url} returned an unexpected response: ${shown}${more}`, options);
+    this.method = method;
+    this.url = url;
+    this.issues = issues;
+  }
+}

@@ -1,0 +1,379 @@
+import { createRequire } from 'node:module';
+import ky, { type KyInstance } from 'ky';
+import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
+import * as v from 'valibot';
+import {
+  ApiError,
+  AuthenticationError,
+  ConnectionError,
+  IncydrError,
+  NotFoundError,
+  RateLimitedError,
+  ResponseValidationError,
+  TimeoutError,
+  type ApiErrorDetails,
+} from './errors.js';
+import { redactBody, redactHeaders, type Log } from './logger.js';
+import type { ResolvedSettings } from './settings.js';
+import { describeIssues } from './validation.js';
+
+/** Per-call controls accepted by every resource method. */
+export interface RequestOptions {
+  /** Abort the call (and any wait between retries). */
+  signal?: AbortSignal;
+  /** Timeout of each attempt of this call, instead of the client's `timeoutMs`. */
+  timeoutMs?: number;
+}
+
+/** One response the client received, as kept in `client.responseHistory` (secrets redacted). */
+export interface ResponseRecord {
+  method: string;
+  url: string;
+  status: number;
+  durationMs: number;
+  headers: Record<string, string>;
+  /** Body text, redacted, truncated to 64 KiB. */
+  body: string;
+}
+
+/** Supplies bearer tokens; `invalidate` is called with a token the API refused with 401. */
+export interface TokenSource {
+  getToken(options: RequestOptions): Promise<string>;
+  invalidate(token: string): void;
+}
+
+/** What a resource or the auth layer asks the HTTP layer to do. */
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  /** Path appended to the base URL (keeping its prefix), or an absolute URL. */
+  path: string;
+  query?: URLSearchParams;
+  json?: unknown;
+  auth: 'bearer' | 'none' | { basic: { username: string; password: string } };
+  /** Whether repeating the call is harmless (GETs, change-state); add-note must never be repeated. */
+  retrySafe: boolean;
+  options?: RequestOptions | undefined;
+}
+
+const HISTORY_BODY_LIMIT = 64 * 1024;
+const ERROR_BODY_LIMIT = 4 * 1024;
+const DEBUG_BODY_LIMIT = 8 * 1024;
+const BACKOFF_BASE_MS = 500;
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
+
+const packageJson = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
+
+/** The User-Agent: optional prefix, this package and version, Node.js version and OS. */
+export function userAgent(prefix: string): string {
+  const own = `${packageJson.name.replace(/^@/, '')}/${packageJson.version} node/${process.versions.node} ${process.platform}-${process.arch}`;
+  return prefix === '' ? own : `${prefix} ${own}`;
+}
+
+/** The client's HTTP layer: URLs, auth headers, timeouts, retries, error mapping, logging and schema parsing. */
+export class HttpClient {
+  readonly #settings: ResolvedSettings;
+  readonly #log: Log;
+  readonly #dispatcher: EnvHttpProxyAgent;
+  readonly #ky: KyInstance;
+  readonly #history: ResponseRecord[] = [];
+  #tokens: TokenSource | undefined;
+
+  constructor(settings: ResolvedSettings, log: Log) {
+    this.#settings = settings;
+    this.#log = log;
+    // Explicit '' stops undici from falling back to process.env when the caller gave its own environment.
+    this.#dispatcher = new EnvHttpProxyAgent({
+      httpProxy: settings.proxy.httpProxy ?? '',
+      httpsProxy: settings.proxy.httpsProxy ?? '',
+      noProxy: settings.proxy.noProxy ?? '',
+    });
+    const dispatcher = this.#dispatcher;
+    this.#ky = ky.create({
+      retry: 0,
+      timeout: false,
+      throwHttpErrors: false,
+      headers: { 'user-agent': userAgent(settings.userAgentPrefix), accept: 'application/json' },
+      // Node's global fetch ignores proxies and rejects a dispatcher of another undici major, so ky's Request is
+      // replayed through undici's own fetch, which pairs with the proxy-aware dispatcher.
+      fetch: async (input: Request | URL | string, init?: RequestInit) => {
+        const request = input instanceof Request ? input : new Request(input, init);
+        const response = await undiciFetch(request.url, {
+          method: request.method,
+          headers: [...request.headers],
+          ...(request.body === null ? {} : { body: await request.arrayBuffer() }),
+          signal: request.signal,
+          dispatcher,
+        });
+        return response as unknown as Response;
+      },
+    });
+  }
+
+  /** Set where bearer tokens come from (the auth layer itself uses this client for its token calls). */
+  useTokens(tokens: TokenSource): void {
+    this.#tokens = tokens;
+  }
+
+  /** The most recent responses, oldest first, at most `maxResponseHistory`. */
+  get history(): readonly ResponseRecord[] {
+    return this.#history;
+  }
+
+  /** Send a request and validate its JSON body with a schema; returns the server's own parsed object. */
+  async json<S extends v.GenericSchema>(request: HttpRequest, schema: S): Promise<v.InferOutput<S>> {
+    const { text, url } = await this.send(request);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      const start = text.slice(0, 80).replace(/\s+/g, ' ');
+      throw new ResponseValidationError(request.method, url, [`(root): response is not JSON: "${start}"`], {
+        cause: error,
+      });
+    }
+    const result = v.safeParse(schema, parsed);
+    if (!result.success) {
+      throw new ResponseValidationError(request.method, url, describeIssues(result.issues));
+    }
+    // Schemas hold no transforms, so the raw object is the validated one and keeps the server's key order.
+    return parsed as v.InferOutput<S>;
+  }
+
+  /** Send a request with auth, timeout and retries; resolves with the body of a 2xx answer, throws otherwise. */
+  async send(request: HttpRequest): Promise<{ status: number; text: string; url: string }> {
+    const url = this.#url(request);
+    const maxRetries = request.retrySafe ? this.#settings.maxRetries : 0;
+    let reauthenticated = false;
+    for (let attempt = 0; ; attempt += 1) {
+      const token = request.auth === 'bearer' ? await this.#bearer(request.options ?? {}) : undefined;
+      let outcome: Attempt;
+      try {
+        outcome = await this.#attempt(request, url, token);
+      } catch (error) {
+        if (attempt < maxRetries && isTransient(error)) {
+          await this.#pause(this.#backoffMs(attempt), request, `${(error as Error).message}`);
+          continue;
+        }
+        throw error;
+      }
+      const { status, text, retryAfterMs } = outcome;
+      if (status >= 200 && status < 300) return { status, text, url };
+      if (status === 401 && token !== undefined && !reauthenticated) {
+        // A token can be revoked or expire early: one fresh token, one more try (also safe for add-note,
+        // since a 401 means the call was not applied).
+        reauthenticated = true;
+        this.#tokens?.invalidate(token);
+        attempt -= 1;
+        continue;
+      }
+      if (RETRY_STATUSES.has(status) && attempt < maxRetries) {
+        const waitMs = retryAfterMs ?? this.#backoffMs(attempt);
+        if (waitMs <= this.#settings.maxRetryDelayMs) {
+          await this.#pause(waitMs, request, `HTTP ${status}`);
+          continue;
+        }
+      }
+      throw httpError(request.method, url, status, text, retryAfterMs, request.auth !== 'bearer');
+    }
+  }
+
+  /** Release pooled connections. */
+  async close(): Promise<void> {
+    await this.#dispatcher.close();
+  }
+
+  #url(request: HttpRequest): string {
+    const base = /^https?:\/\//i.test(request.path) ? request.path : `${this.#settings.url}${request.path}`;
+    const query = request.query?.toString() ?? '';
+    return query === '' ? base : `${base}?${query}`;
+  }
+
+  async #bearer(options: RequestOptions): Promise<string> {
+    if (this.#tokens === undefined) throw new IncydrError('no token source configured');
+    return this.#tokens.getToken(options);
+  }
+
+  async #attempt(request: HttpRequest, url: string, token: string | undefined): Promise<Attempt> {
+    const headers: Record<string, string> = {};
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    if (typeof request.auth === 'object') {
+      const { username, password } = request.auth.basic;
+      headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+    }
+    const timeoutMs = request.options?.timeoutMs ?? this.#settings.timeoutMs;
+    const callerSignal = request.options?.signal;
+    callerSignal?.throwIfAborted();
+    const timer = new AbortController();
+    const timeout = setTimeout(() => timer.abort(), timeoutMs);
+    const signal = callerSignal === undefined ? timer.signal : AbortSignal.any([callerSignal, timer.signal]);
+    const body = request.json === undefined ? undefined : JSON.stringify(request.json);
+    this.#debugRequest(request.method, url, headers, body);
+    const started = performance.now();
+    try {
+      const response = await this.#ky(url, {
+        method: request.method,
+        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body }),
+        signal,
+      });
+      // The body is read inside the timeout too: a server that stalls mid-body must not hang the caller.
+      const text = await response.text();
+      const durationMs = Math.round(performance.now() - started);
+      this.#record(request.method, url, response, text, durationMs);
+      return { status: response.status, text, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) };
+    } catch (error) {
+      if (callerSignal?.aborted) throw callerSignal.reason;
+      if (timer.signal.aborted) throw new TimeoutError(request.method, url, timeoutMs, { cause: error });
+      throw connectionError(request.method, url, error);
+    } finally {
+      clearTimeout(timeout);
+    }
+  }
+
+  #debugRequest(method: string, url: string, headers: Record<string, string>, body: string | undefined): void {
+    if (!this.#log.enabled('DEBUG')) return;
+    const shownBody = body === undefined ? '' : ` body: ${truncate(redactBody(body), DEBUG_BODY_LIMIT)}`;
+    this.#log.debug(`request ${method} ${url} headers: ${redactHeaders(Object.entries(headers))}${shownBody}`);
+  }
+
+  #record(method: string, url: string, response: Response, text: string, durationMs: number): void {
+    this.#log.info(`${method} ${url} status=${response.status} ${durationMs}ms`);
+    const wantsHistory = this.#settings.maxResponseHistory > 0;
+    if (!wantsHistory && !this.#log.enabled('DEBUG')) return;
+    const redacted = this.#log.scrub(redactBody(text));
+    if (this.#log.enabled('DEBUG')) {
+      this.#log.debug(
+        `response ${method} ${url} status=${response.status} headers: ${redactHeaders(response.headers)} body: ${truncate(redacted, DEBUG_BODY_LIMIT)}`,
+      );
+    }
+    if (!wantsHistory) return;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of response.headers) headers[name] = name === 'set-cookie' ? '[REDACTED]' : value;
+    this.#history.push({
+      method,
+      url,
+      status: response.status,
+      durationMs,
+      headers,
+      body: truncate(redacted, HISTORY_BODY_LIMIT),
+    });
+    if (this.#history.length > this.#settings.maxResponseHistory) this.#history.shift();
+  }
+
+  #backoffMs(attempt: number): number {
+    const ceiling = Math.min(this.#settings.maxRetryDelayMs, BACKOFF_BASE_MS * 2 ** attempt);
+    // Jitter keeps many clients throttled at the same moment from retrying in lockstep.
+    return Math.round(ceiling * (0.5 + Math.random() * 0.5));
+  }
+
+  async #pause(ms: number, request: HttpRequest, reason: string): Promise<void> {
+    this.#log.info(`retrying ${request.method} ${request.path} in ${ms}ms after ${reason}`);
+    const signal = request.options?.signal;
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
+interface Attempt {
+  status: number;
+  text: string;
+  retryAfterMs: number | undefined;
+}
+
+/** Seconds or an HTTP date, as milliseconds from now; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** The message a server put in an error body: a JSON field when there is one, else the text. */
+export function serverMessage(text: string): string {
+  try {
+    const body: unknown = JSON.parse(text);
+    if (typeof body === 'object' && body !== null) {
+      const record = body as Record<string, unknown>;
+      for (const key of ['message', 'error_description', 'error', 'detail', 'title', 'description']) {
+        const value = record[key];
+        if (typeof value === 'string' && value.trim() !== '') return truncate(value.trim(), 500);
+      }
+    }
+  } catch {
+    // Not JSON: the text itself is the message.
+  }
+  return truncate(text.replace(/\s+/g, ' ').trim(), 500);
+}
+
+function httpError(
+  method: string,
+  url: string,
+  status: number,
+  text: string,
+  retryAfterMs: number | undefined,
+  isTokenCall: boolean,
+): ApiError {
+  const details: ApiErrorDetails = {
+    status,
+    method,
+    url,
+    body: truncate(text, ERROR_BODY_LIMIT),
+    serverMessage: serverMessage(text),
+  };
+  if (status === 401) {
+    const hint = isTokenCall ? 'the API client id or secret (or refresh token) was refused' : 'the access token was refused twice';
+    const reason = details.serverMessage === '' ? '' : `: ${details.serverMessage}`;
+    return new AuthenticationError(details, `authentication failed (HTTP 401 from ${method} ${url}): ${hint}${reason}`);
+  }
+  if (status === 404) return new NotFoundError(details);
+  if (status === 429) return new RateLimitedError({ ...details, retryAfterMs });
+  return new ApiError(details);
+}
+
+function connectionError(method: string, url: string, error: unknown): ConnectionError {
+  const cause = (error as { cause?: unknown }).cause ?? error;
+  const code = errorCode(error);
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const detail = code === undefined || message.includes(code) ? message : `${code} ${message}`;
+  return new ConnectionError(method, url, { cause: error, detail });
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current !== undefined && depth < 5; depth += 1) {
+    const code = (current as { code?: unknown } | null)?.code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown } | null)?.cause;
+  }
+  return undefined;
+}
+
+function isTransient(error: unknown): boolean {
+  if (error instanceof TimeoutError) return true;
+  if (!(error instanceof ConnectionError)) return false;
+  const code = errorCode(error.cause);
+  return code !== undefined && TRANSIENT_CODES.has(code);
+}
+
+function truncate(text: string, limit: number): string {
+  return text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length - limit} more characters)`;
+}

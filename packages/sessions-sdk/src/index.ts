@@ -1,0 +1,28 @@
+export { Client } from './client.js';
+export type { ClientOptions } from './settings.js';
+export type { RequestOptions, ResponseRecord } from './http.js';
+export type { Logger, LogLevel } from './logger.js';
+export {
+  ApiError,
+  AuthenticationError,
+  ConfigurationError,
+  ConnectionError,
+  IncydrError,
+  InvalidArgumentError,
+  NotFoundError,
+  RateLimitedError,
+  ResponseValidationError,
+  TimeoutError,
+} from './errors.js';
+export { toEpochMs, formatIso, type TimeInput } from './time.js';
+export {
+  SessionsV1,
+  MAX_IDS_PER_CHANGE,
+  MAX_NOTE_LENGTH,
+  type SessionEvents,
+} from './sessions/resource.js';
+export { MAX_PAGE_SIZE, type SessionFilters, type SessionPageQuery, type SessionSearch } from './sessions/query.js';
+export * from './sessions/enums.js';
+export * from './sessions/schemas.js';
+export * from './sessions/derived.js';
+export * from './file-events/schemas.js';

@@ -1,0 +1,176 @@
+import { InvalidArgumentError } from '../errors.js';
+import { SessionEventsResponseSchema, type FileEvent, type FileEventsPage } from '../file-events/schemas.js';
+import type { HttpClient, RequestOptions } from '../http.js';
+import { drainContinuation, paginateByNumber } from '../pagination.js';
+import type { OpenEnum, SessionState } from './enums.js';
+import {
+  filterQuery,
+  pageSize,
+  searchQuery,
+  type SessionFilters,
+  type SessionPageQuery,
+  type SessionSearch,
+} from './query.js';
+import {
+  ChangeStatesResponseSchema,
+  SessionSchema,
+  SessionsPageSchema,
+  type Session,
+  type SessionsPage,
+} from './schemas.js';
+
+/** Ids per change-state request: the API's limit. */
+export const MAX_IDS_PER_CHANGE = 100;
+/** Longest note, in Unicode code points. */
+export const MAX_NOTE_LENGTH = 2000;
+
+/** The events page of a session, with `fileEvents` always an array. */
+export type SessionEvents = FileEventsPage & { fileEvents: FileEvent[] };
+
+/** `client.sessions.v1`: the Sessions API, version 1. */
+export class SessionsV1 {
+  readonly #http: HttpClient;
+
+  constructor(http: HttpClient) {
+    this.#http = http;
+  }
+
+  /** One page of sessions (`GET /v1/sessions`); pages are 0-based, at most 50 sessions each. */
+  async getPage(query: SessionPageQuery = {}, options?: RequestOptions): Promise<SessionsPage> {
+    return this.#http.json(
+      { method: 'GET', path: '/v1/sessions', query: searchQuery(query), auth: 'bearer', retrySafe: true, options },
+      SessionsPageSchema,
+    );
+  }
+
+  /** Every matching session, page after page, each session once; stops early when the loop breaks. */
+  async *iterAll(query: SessionSearch = {}, options?: RequestOptions): AsyncGenerator<Session, void, undefined> {
+    const size = pageSize(query.pageSize);
+    // Relative times are resolved once, so every page asks the same window.
+    const now = Date.now();
+    yield* paginateByNumber(
+      async (pageNum) => {
+        const page = await this.#http.json(
+          {
+            method: 'GET',
+            path: '/v1/sessions',
+            query: searchQuery({ ...query, pageNum }, now),
+            auth: 'bearer',
+            retrySafe: true,
+            options,
+          },
+          SessionsPageSchema,
+        );
+        return { items: page.items ?? [], totalCount: page.totalCount ?? undefined };
+      },
+      size,
+      (session) => session.sessionId ?? undefined,
+    );
+  }
+
+  /** One session (`GET /v1/sessions/{id}`); NotFoundError for an unknown id. */
+  async getSessionDetails(sessionId: string, options?: RequestOptions): Promise<Session> {
+    return this.#http.json(
+      { method: 'GET', path: sessionPath(sessionId), auth: 'bearer', retrySafe: true, options },
+      SessionSchema,
+    );
+  }
+
+  /** The file events behind a session's alerts; the API answers 404 for a session without alerts. */
+  async getSessionEvents(sessionId: string, options?: RequestOptions): Promise<SessionEvents> {
+    const body = await this.#http.json(
+      { method: 'GET', path: `${sessionPath(sessionId)}/events`, auth: 'bearer', retrySafe: true, options },
+      SessionEventsResponseSchema,
+    );
+    const page = (body.queryResult ?? {}) as FileEventsPage;
+    if (!Array.isArray(page.fileEvents)) page.fileEvents = [];
+    return page as SessionEvents;
+  }
+
+  /**
+   * Set the state of sessions by id, 100 ids per request, each slice sent once, in order. On failure the error of
+   * the failing slice is thrown; earlier slices stay applied.
+   */
+  async updateStateById(
+    sessionIds: string | readonly string[],
+    newState: OpenEnum<SessionState>,
+    options?: RequestOptions,
+  ): Promise<void> {
+    const ids = typeof sessionIds === 'string' ? [sessionIds] : [...sessionIds];
+    checkState(newState);
+    for (const id of ids) checkId(id);
+    for (let start = 0; start < ids.length; start += MAX_IDS_PER_CHANGE) {
+      await this.#http.send({
+        method: 'POST',
+        path: '/v1/sessions/change-state',
+        json: { ids: ids.slice(start, start + MAX_IDS_PER_CHANGE), newState },
+        auth: 'bearer',
+        retrySafe: true,
+        options,
+      });
+    }
+  }
+
+  /**
+   * Set the state of every session matching the filters (`POST /v1/sessions/change-states`), following the
+   * continuation tokens until the server is done (it handles up to 500 sessions per call). Returns the calls made.
+   */
+  async updateStateByCriteria(
+    newState: OpenEnum<SessionState>,
+    criteria: SessionFilters = {},
+    options?: RequestOptions,
+  ): Promise<number> {
+    checkState(newState);
+    const query = filterQuery(criteria);
+    return drainContinuation(async (continuationToken) => {
+      const body = await this.#http.json(
+        {
+          method: 'POST',
+          path: '/v1/sessions/change-states',
+          query,
+          json: { continuationToken, newState },
+          auth: 'bearer',
+          retrySafe: true,
+          options,
+        },
+        ChangeStatesResponseSchema,
+      );
+      return body.continuationToken;
+    });
+  }
+
+  /** Add a note of at most 2000 code points to a session; never retried, so a note is never added twice. */
+  async addNote(sessionId: string, noteContent: string, options?: RequestOptions): Promise<void> {
+    const length = [...noteContent].length;
+    if (length === 0) throw new InvalidArgumentError('note is empty');
+    if (length > MAX_NOTE_LENGTH) {
+      throw new InvalidArgumentError(`note is ${length} characters long; the limit is ${MAX_NOTE_LENGTH}`);
+    }
+    await this.#http.send({
+      method: 'POST',
+      path: `${sessionPath(sessionId)}/add-note`,
+      json: { noteContent },
+      auth: 'bearer',
+      retrySafe: false,
+      options,
+    });
+  }
+}
+
+function sessionPath(sessionId: string): string {
+  checkId(sessionId);
+  return `/v1/sessions/${encodeURIComponent(sessionId)}`;
+}
+
+function checkId(sessionId: string): void {
+  // URL parsers collapse `.` and `..` segments, which would send the call to another path.
+  if (typeof sessionId !== 'string' || sessionId === '' || /^\.{1,2}$/.test(sessionId)) {
+    throw new InvalidArgumentError(`invalid session id ${JSON.stringify(sessionId)}`);
+  }
+}
+
+function checkState(newState: string): void {
+  if (typeof newState !== 'string' || newState.trim() === '') {
+    throw new InvalidArgumentError('newState must be a session state such as OPEN, IN_PROGRESS or CLOSED');
+  }
+}

@@ -1,0 +1,116 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigurationError } from './errors.js';
+import { defaultEnvFile, resolveSettings } from './settings.js';
+
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sdk-settings-'));
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const creds = { INCYDR_API_CLIENT_ID: 'id', INCYDR_API_CLIENT_SECRET: 'secret' };
+
+function envFile(content: string): string {
+  const path = join(dir, '.env');
+  writeFileSync(path, content);
+  return path;
+}
+
+describe('resolveSettings', () => {
+  it('prefers options over the environment over the .env file', () => {
+    const file = envFile('INCYDR_URL=https://file.example\nINCYDR_API_CLIENT_ID=file-id\nINCYDR_API_CLIENT_SECRET=f\n');
+    const fromFile = resolveSettings({ env: {}, envFile: file });
+    expect(fromFile.url).toBe('https://file.example');
+    expect(fromFile.auth).toEqual({ kind: 'client-credentials', apiClientId: 'file-id', apiClientSecret: 'f' });
+    const fromEnv = resolveSettings({ env: { INCYDR_URL: 'https://env.example' }, envFile: file });
+    expect(fromEnv.url).toBe('https://env.example');
+    expect(fromEnv.auth).toMatchObject({ apiClientId: 'file-id' });
+    const fromOption = resolveSettings({ url: 'https://opt.example', env: { INCYDR_URL: 'https://env.example' }, envFile: file });
+    expect(fromOption.url).toBe('https://opt.example');
+  });
+
+  it('reads environment variable names in any case', () => {
+    const settings = resolveSettings({
+      env: { incydr_url: 'https://api.us.code42.com', Incydr_Api_Client_Id: 'i', INCYDR_API_CLIENT_secret: 's' },
+      envFile: null,
+    });
+    expect(settings.auth).toEqual({ kind: 'client-credentials', apiClientId: 'i', apiClientSecret: 's' });
+  });
+
+  it('uses the refresh token when both it and the refresh URL are set', () => {
+    const settings = resolveSettings({
+      env: { ...creds, INCYDR_URL: 'https://a.example', INCYDR_REFRESH_TOKEN: 'r', INCYDR_REFRESH_URL: 'https://a.example/r' },
+      envFile: null,
+    });
+    expect(settings.auth).toEqual({ kind: 'refresh-token', refreshToken: 'r', refreshUrl: 'https://a.example/r' });
+  });
+
+  it('applies the documented defaults', () => {
+    const settings = resolveSettings({ env: { ...creds, INCYDR_URL: 'https://a.example/' }, envFile: null });
+    expect(settings).toMatchObject({
+      url: 'https://a.example',
+      userAgentPrefix: '',
+      maxResponseHistory: 5,
+      timeoutMs: 60_000,
+      logLevel: 'WARNING',
+      logFile: undefined,
+      logStderr: true,
+    });
+  });
+
+  it('rejects a URL without http:// or https:// before anything else', () => {
+    for (const url of ['api.us.code42.com', 'ftp://api.example', 'https://user:pw@api.example', 'https://a.example/?x=1']) {
+      expect(() => resolveSettings({ url, env: creds, envFile: null })).toThrow(ConfigurationError);
+    }
+    expect(() => resolveSettings({ url: 'api.us.code42.com', env: creds, envFile: null })).toThrow(/https:\/\//);
+    expect(() => resolveSettings({ env: creds, envFile: null })).toThrow(/INCYDR_URL is not set/);
+  });
+
+  it('lists every missing credential in one message', () => {
+    expect(() => resolveSettings({ url: 'https://a.example', env: {}, envFile: null })).toThrow(
+      /INCYDR_API_CLIENT_ID and INCYDR_API_CLIENT_SECRET/,
+    );
+    expect(() => resolveSettings({ url: 'https://a.example', env: { INCYDR_API_CLIENT_ID: 'x' }, envFile: null })).toThrow(
+      /set INCYDR_API_CLIENT_SECRET \(/,
+    );
+  });
+
+  it('rejects malformed numbers, booleans and log levels, naming the variable', () => {
+    const base = { ...creds, INCYDR_URL: 'https://a.example' };
+    expect(() => resolveSettings({ env: { ...base, INCYDR_MAX_RESPONSE_HISTORY: 'ten' }, envFile: null })).toThrow(
+      /INCYDR_MAX_RESPONSE_HISTORY/,
+    );
+    expect(() => resolveSettings({ env: { ...base, INCYDR_LOG_STDERR: 'maybe' }, envFile: null })).toThrow(
+      /INCYDR_LOG_STDERR/,
+    );
+    expect(() => resolveSettings({ env: { ...base, INCYDR_LOG_LEVEL: 'LOUD' }, envFile: null })).toThrow(/LOUD/);
+    expect(resolveSettings({ env: { ...base, INCYDR_LOG_LEVEL: 'warn', INCYDR_LOG_STDERR: 'false' }, envFile: null })).toMatchObject(
+      { logLevel: 'WARNING', logStderr: false },
+    );
+  });
+
+  it('reports an unreadable .env file', () => {
+    expect(() => resolveSettings({ env: creds, envFile: join(dir, 'missing.env') })).toThrow(/cannot read/);
+  });
+});
+
+describe('defaultEnvFile', () => {
+  it('prefers the working directory, then ~/.config/incydr/.env, else none', () => {
+    const cwd = join(dir, 'cwd');
+    const home = join(dir, 'home');
+    mkdirSync(cwd);
+    mkdirSync(join(home, '.config', 'incydr'), { recursive: true });
+    expect(defaultEnvFile(cwd, home)).toBeNull();
+    writeFileSync(join(home, '.config', 'incydr', '.env'), 'A=1\n');
+    expect(defaultEnvFile(cwd, home)).toBe(join(home, '.config', 'incydr', '.env'));
+    writeFileSync(join(cwd, '.env'), 'A=2\n');
+    expect(defaultEnvFile(cwd, home)).toBe(join(cwd, '.env'));
+  });
+});

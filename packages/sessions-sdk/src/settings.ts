@@ -1,0 +1,209 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { ConfigurationError } from './errors.js';
+import { parseLogLevel, type LogLevel, type Logger } from './logger.js';
+
+/** Options of `new Client(…)`; each one falls back to its `INCYDR_…` environment variable, then to a `.env` file. */
+export interface ClientOptions {
+  /** Base URL of the tenant's API gateway, e.g. `https://api.us.code42.com` (`INCYDR_URL`). */
+  url?: string;
+  /** API client id (`INCYDR_API_CLIENT_ID`). */
+  apiClientId?: string;
+  /** API client secret (`INCYDR_API_CLIENT_SECRET`); never logged. */
+  apiClientSecret?: string;
+  /** Refresh token; with `refreshUrl` it takes precedence over client credentials (`INCYDR_REFRESH_TOKEN`). */
+  refreshToken?: string;
+  /** Absolute URL of the refresh endpoint (`INCYDR_REFRESH_URL`). */
+  refreshUrl?: string;
+  /** Called with the rotated refresh token after each refresh, so a caller can persist it. */
+  onRefreshToken?: (token: { tokenValue: string; expiresAt: string | null }) => void | Promise<void>;
+  /** Put in front of the User-Agent (`INCYDR_USER_AGENT_PREFIX`). @default '' */
+  userAgentPrefix?: string;
+  /** How many recent responses `client.responseHistory` keeps (`INCYDR_MAX_RESPONSE_HISTORY`). @default 5 */
+  maxResponseHistory?: number;
+  /** Timeout of each HTTP attempt in milliseconds (`INCYDR_TIMEOUT_MS`). @default 60000 */
+  timeoutMs?: number;
+  /** Retries after a 429, a 502/503/504, a connection reset or a timeout, for retry-safe calls (`INCYDR_MAX_RETRIES`). @default 4 */
+  maxRetries?: number;
+  /** Upper bound of one wait between retries, and the longest `Retry-After` honoured (`INCYDR_MAX_RETRY_DELAY_MS`). @default 60000 */
+  maxRetryDelayMs?: number;
+  /** `ERROR`, `WARNING`/`WARN`, `INFO`, `DEBUG` or Python's numbers 40/30/20/10 (`INCYDR_LOG_LEVEL`). @default 'WARNING' */
+  logLevel?: LogLevel | string | number;
+  /** Append log lines to this file (`INCYDR_LOG_FILE`). */
+  logFile?: string;
+  /** Write log lines to stderr (`INCYDR_LOG_STDERR`). @default true */
+  logStderr?: boolean;
+  /** Receives every log line (already redacted) instead of stderr/file. */
+  logger?: Logger;
+  /** Environment to read instead of `process.env`. */
+  env?: Record<string, string | undefined>;
+  /**
+   * `.env` file to read; `null` reads none.
+   * @default `./.env` if it exists, else `~/.config/incydr/.env`
+   */
+  envFile?: string | null;
+}
+
+/** Settings after options, environment and `.env` were merged and checked. */
+export interface ResolvedSettings {
+  url: string;
+  auth:
+    | { kind: 'client-credentials'; apiClientId: string; apiClientSecret: string }
+    | { kind: 'refresh-token'; refreshToken: string; refreshUrl: string };
+  userAgentPrefix: string;
+  maxResponseHistory: number;
+  timeoutMs: number;
+  maxRetries: number;
+  maxRetryDelayMs: number;
+  logLevel: LogLevel;
+  logFile: string | undefined;
+  logStderr: boolean;
+  proxy: { httpProxy: string | undefined; httpsProxy: string | undefined; noProxy: string | undefined };
+}
+
+/** The `.env` file read when the caller names none: the working directory's, else the user's config folder. */
+export function defaultEnvFile(cwd = process.cwd(), home = homedir()): string | null {
+  const local = join(cwd, '.env');
+  if (existsSync(local)) return local;
+  const user = join(home, '.config', 'incydr', '.env');
+  return existsSync(user) ? user : null;
+}
+
+/** Merge options > environment > `.env` into the shape the client runs on; throws ConfigurationError. */
+export function resolveSettings(options: ClientOptions = {}): ResolvedSettings {
+  const lookup = environmentLookup(options);
+  const text = (option: string | undefined, name: string): string | undefined =>
+    nonEmpty(option) ?? nonEmpty(lookup(name));
+
+  const url = validateUrl(text(options.url, 'INCYDR_URL'));
+  const refreshToken = text(options.refreshToken, 'INCYDR_REFRESH_TOKEN');
+  const refreshUrl = text(options.refreshUrl, 'INCYDR_REFRESH_URL');
+  const apiClientId = text(options.apiClientId, 'INCYDR_API_CLIENT_ID');
+  const apiClientSecret = text(options.apiClientSecret, 'INCYDR_API_CLIENT_SECRET');
+
+  let auth: ResolvedSettings['auth'];
+  if (refreshToken !== undefined && refreshUrl !== undefined) {
+    auth = { kind: 'refresh-token', refreshToken, refreshUrl: validateUrl(refreshUrl, 'INCYDR_REFRESH_URL') };
+  } else if (apiClientId !== undefined && apiClientSecret !== undefined) {
+    auth = { kind: 'client-credentials', apiClientId, apiClientSecret };
+  } else {
+    const missing = [
+      apiClientId === undefined ? 'INCYDR_API_CLIENT_ID' : undefined,
+      apiClientSecret === undefined ? 'INCYDR_API_CLIENT_SECRET' : undefined,
+    ].filter((name) => name !== undefined);
+    throw new ConfigurationError(
+      `missing credentials: set ${missing.join(' and ')} (or INCYDR_REFRESH_TOKEN with INCYDR_REFRESH_URL) ` +
+        'in the environment or a .env file',
+    );
+  }
+
+  const logStderrText = options.logStderr ?? nonEmpty(lookup('INCYDR_LOG_STDERR'));
+  return {
+    url,
+    auth,
+    userAgentPrefix: text(options.userAgentPrefix, 'INCYDR_USER_AGENT_PREFIX') ?? '',
+    maxResponseHistory: integer(options.maxResponseHistory, lookup, 'INCYDR_MAX_RESPONSE_HISTORY', 5, 0),
+    timeoutMs: integer(options.timeoutMs, lookup, 'INCYDR_TIMEOUT_MS', 60_000, 1),
+    maxRetries: integer(options.maxRetries, lookup, 'INCYDR_MAX_RETRIES', 4, 0),
+    maxRetryDelayMs: integer(options.maxRetryDelayMs, lookup, 'INCYDR_MAX_RETRY_DELAY_MS', 60_000, 0),
+    logLevel: level(options.logLevel ?? nonEmpty(lookup('INCYDR_LOG_LEVEL'))),
+    logFile: text(options.logFile, 'INCYDR_LOG_FILE'),
+    logStderr: logStderrText === undefined ? true : boolean(logStderrText, 'INCYDR_LOG_STDERR'),
+    proxy: {
+      httpProxy: nonEmpty(lookup('HTTP_PROXY')),
+      httpsProxy: nonEmpty(lookup('HTTPS_PROXY')),
+      noProxy: nonEmpty(lookup('NO_PROXY')),
+    },
+  };
+}
+
+/** Case-insensitive lookup over the environment first, then the `.env` file. */
+function environmentLookup(options: ClientOptions): (name: string) => string | undefined {
+  const env = lowerKeys(options.env ?? process.env);
+  const file = options.envFile === undefined ? defaultEnvFile() : options.envFile;
+  let dotenv: Map<string, string> = new Map();
+  if (file !== null) {
+    let content: string;
+    try {
+      content = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new ConfigurationError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
+    }
+    dotenv = lowerKeys(parseEnv(content));
+  }
+  return (name) => {
+    const key = name.toLowerCase();
+    return env.get(key) ?? dotenv.get(key);
+  };
+}
+
+function lowerKeys(record: Record<string, string | undefined>): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const [key, value] of Object.entries(record)) {
+    if (value !== undefined && !map.has(key.toLowerCase())) map.set(key.toLowerCase(), value);
+  }
+  return map;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
+}
+
+function validateUrl(value: string | undefined, name = 'INCYDR_URL'): string {
+  if (value === undefined) {
+    throw new ConfigurationError(`${name} is not set: give the API URL, e.g. https://api.us.code42.com`);
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch (error) {
+    throw new ConfigurationError(`${name} "${value}" is not a URL: it must start with https:// or http://`, {
+      cause: error,
+    });
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new ConfigurationError(`${name} "${value}" must start with https:// or http://`);
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new ConfigurationError(`${name} must not carry credentials; use the client id and secret settings`);
+  }
+  if (parsed.search !== '' || parsed.hash !== '') {
+    throw new ConfigurationError(`${name} "${value}" must not have a query or fragment`);
+  }
+  return parsed.href.replace(/\/+$/, '');
+}
+
+function integer(
+  option: number | undefined,
+  lookup: (name: string) => string | undefined,
+  name: string,
+  fallback: number,
+  minimum: number,
+): number {
+  const raw = option ?? nonEmpty(lookup(name));
+  if (raw === undefined) return fallback;
+  const value = typeof raw === 'number' ? raw : /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < minimum) {
+    throw new ConfigurationError(`${name} must be an integer of at least ${minimum}, got "${String(raw)}"`);
+  }
+  return value;
+}
+
+function boolean(value: boolean | string, name: string): boolean {
+  if (typeof value === 'boolean') return value;
+  if (/^(true|1|yes|on)$/i.test(value)) return true;
+  if (/^(false|0|no|off)$/i.test(value)) return false;
+  throw new ConfigurationError(`${name} must be true or false, got "${value}"`);
+}
+
+function level(value: string | number | undefined): LogLevel {
+  if (value === undefined) return 'WARNING';
+  const parsed = parseLogLevel(value);
+  if (parsed === undefined) {
+    throw new ConfigurationError(`log level "${String(value)}" is not one of ERROR, WARNING, INFO, DEBUG`);
+  }
+  return parsed;
+}

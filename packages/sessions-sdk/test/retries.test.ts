@@ -1,0 +1,184 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  ApiError,
+  Client,
+  ConnectionError,
+  NotFoundError,
+  RateLimitedError,
+  TimeoutError,
+  type ClientOptions,
+} from '../src/index.js';
+import { clientOptions, startTestServer, type Reply, type TestServer } from './helpers/server.js';
+
+let server: TestServer;
+
+beforeEach(async () => {
+  server = await startTestServer();
+});
+
+afterEach(async () => {
+  await server.close();
+});
+
+/** Answer the listed replies in turn, then the last one forever. */
+function sequence(key: string, replies: Reply[]): void {
+  let call = 0;
+  server.on(key, () => replies[Math.min(call++, replies.length - 1)] ?? {});
+}
+
+function client(extra: ClientOptions = {}): Client {
+  return new Client(clientOptions(server, extra));
+}
+
+const ok: Reply = { json: { sessionId: 's1' } };
+
+describe('retries', () => {
+  it('waits for Retry-After seconds after a 429, then succeeds', async () => {
+    sequence('GET /v1/sessions/s1', [{ status: 429, headers: { 'retry-after': '1' }, json: { message: 'slow down' } }, ok]);
+    await using c = client();
+    const started = Date.now();
+    expect((await c.sessions.v1.getSessionDetails('s1')).sessionId).toBe('s1');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('honours Retry-After given as an HTTP date', async () => {
+    const at = new Date(Date.now() + 1500).toUTCString();
+    sequence('GET /v1/sessions/s1', [{ status: 503, headers: { 'retry-after': at } }, ok]);
+    await using c = client();
+    const started = Date.now();
+    await c.sessions.v1.getSessionDetails('s1');
+    // HTTP dates have whole seconds: the wait is at least what remains of the current second.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('retries 502, 503 and 504 with backoff', async () => {
+    sequence('GET /v1/sessions/s1', [{ status: 502 }, { status: 503 }, { status: 504 }, ok]);
+    await using c = client({ maxRetryDelayMs: 20 });
+    await c.sessions.v1.getSessionDetails('s1');
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it('does not retry a 500 and reports the server message', async () => {
+    sequence('GET /v1/sessions/s1', [{ status: 500, json: { message: 'database on fire' } }, ok]);
+    await using c = client();
+    const error = await c.sessions.v1.getSessionDetails('s1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 500, method: 'GET', serverMessage: 'database on fire' });
+    expect((error as ApiError).url).toBe(`${server.url}/v1/sessions/s1`);
+    expect((error as Error).message).toContain('database on fire');
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('gives up after maxRetries with a RateLimitedError carrying the last Retry-After', async () => {
+    sequence('GET /v1/sessions/s1', [{ status: 429, headers: { 'retry-after': '0' }, text: 'Too Many Requests' }]);
+    await using c = client({ maxRetries: 2 });
+    const error = await c.sessions.v1.getSessionDetails('s1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect((error as RateLimitedError).retryAfterMs).toBe(0);
+    expect((error as RateLimitedError).serverMessage).toBe('Too Many Requests');
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('does not sleep for a Retry-After longer than maxRetryDelayMs', async () => {
+    sequence('GET /v1/sessions/s1', [{ status: 429, headers: { 'retry-after': '3600' } }, ok]);
+    await using c = client({ maxRetryDelayMs: 1000 });
+    const error = await c.sessions.v1.getSessionDetails('s1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect((error as RateLimitedError).retryAfterMs).toBe(3_600_000);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('retries the idempotent change-state call', async () => {
+    sequence('POST /v1/sessions/change-state', [{ status: 503 }, { status: 204 }]);
+    await using c = client({ maxRetryDelayMs: 20 });
+    await c.sessions.v1.updateStateById(['a'], 'CLOSED');
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('never retries add-note, so a note is never added twice', async () => {
+    sequence('POST /v1/sessions/s1/add-note', [{ status: 503 }, { status: 204 }]);
+    await using c = client({ maxRetryDelayMs: 20 });
+    await expect(c.sessions.v1.addNote('s1', 'hello')).rejects.toMatchObject({ status: 503 });
+    sequence('POST /v1/sessions/s2/add-note', [{ status: 429, headers: { 'retry-after': '0' } }, { status: 204 }]);
+    await expect(c.sessions.v1.addNote('s2', 'hello')).rejects.toBeInstanceOf(RateLimitedError);
+    sequence('POST /v1/sessions/s3/add-note', [{ destroy: true }, { status: 204 }]);
+    await expect(c.sessions.v1.addNote('s3', 'hello')).rejects.toBeInstanceOf(ConnectionError);
+    expect(server.requests.map((r) => r.path)).toEqual([
+      '/v1/sessions/s1/add-note',
+      '/v1/sessions/s2/add-note',
+      '/v1/sessions/s3/add-note',
+    ]);
+  });
+
+  it('retries a GET after the connection is reset', async () => {
+    sequence('GET /v1/sessions/s1', [{ destroy: true }, ok]);
+    await using c = client({ maxRetryDelayMs: 20 });
+    expect((await c.sessions.v1.getSessionDetails('s1')).sessionId).toBe('s1');
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('reports a refused connection as a ConnectionError after its retries', async () => {
+    const url = server.url;
+    await server.close();
+    await using c = new Client({ ...clientOptions(server), url, maxRetries: 1, maxRetryDelayMs: 20 });
+    const error = await c.sessions.v1.getSessionDetails('s1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as Error).message).toMatch(/ECONNREFUSED/);
+    server = await startTestServer();
+  });
+
+  it('maps 404 to NotFoundError with the JSON message', async () => {
+    sequence('GET /v1/sessions/nope', [{ status: 404, json: { message: 'Session not found' } }]);
+    await using c = client();
+    const error = await c.sessions.v1.getSessionDetails('nope').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect((error as Error).message).toContain('Session not found');
+  });
+
+  it('keeps a plain-text or empty error body readable', async () => {
+    sequence('GET /v1/sessions/s1', [{ status: 400, text: '  Bad   request:\n page_size too large ' }]);
+    sequence('GET /v1/sessions/s2', [{ status: 403 }]);
+    await using c = client();
+    await expect(c.sessions.v1.getSessionDetails('s1')).rejects.toMatchObject({
+      status: 400,
+      serverMessage: 'Bad request: page_size too large',
+    });
+    await expect(c.sessions.v1.getSessionDetails('s2')).rejects.toThrow(/failed with HTTP 403$/);
+  });
+});
+
+describe('timeouts', () => {
+  it('fails an attempt that gets no answer within timeoutMs with a TimeoutError', async () => {
+    sequence('GET /v1/sessions/s1', [{ hang: true }]);
+    await using c = client({ timeoutMs: 200, maxRetries: 0 });
+    const error = await c.sessions.v1.getSessionDetails('s1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).timeoutMs).toBe(200);
+  });
+
+  it('retries a GET that timed out', async () => {
+    sequence('GET /v1/sessions/s1', [{ hang: true }, ok]);
+    await using c = client({ timeoutMs: 200, maxRetryDelayMs: 20 });
+    expect((await c.sessions.v1.getSessionDetails('s1')).sessionId).toBe('s1');
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('does not retry an add-note that timed out', async () => {
+    sequence('POST /v1/sessions/s1/add-note', [{ hang: true }, { status: 204 }]);
+    await using c = client({ timeoutMs: 200, maxRetryDelayMs: 20 });
+    await expect(c.sessions.v1.addNote('s1', 'x')).rejects.toBeInstanceOf(TimeoutError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('applies a per-call timeout and a caller abort signal', async () => {
+    sequence('GET /v1/sessions/s1', [{ hang: true }]);
+    await using c = client({ maxRetries: 0 });
+    await expect(c.sessions.v1.getSessionDetails('s1', { timeoutMs: 100 })).rejects.toBeInstanceOf(TimeoutError);
+    const controller = new AbortController();
+    const pending = c.sessions.v1.getSessionDetails('s1', { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('user pressed Ctrl-C')), 50);
+    await expect(pending).rejects.toThrow('user pressed Ctrl-C');
+  });
+});

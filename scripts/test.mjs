@@ -1,0 +1,33 @@
+// The README's test command: build, typecheck, lint and test every package through turbo, then print one
+// summary line `N passed, N failed` (CI reads it; vitest's own summary is per package).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const packagesDir = join(root, 'packages');
+const resultFiles = readdirSync(packagesDir).map((name) => join(packagesDir, name, 'test-results', 'vitest.json'));
+for (const file of resultFiles) rmSync(file, { force: true });
+
+const turbo = spawnSync('turbo', ['run', 'build', 'typecheck', 'lint', 'test', '--continue', ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
+});
+
+let passed = 0;
+let failed = 0;
+for (const file of resultFiles) {
+  if (!existsSync(file)) continue;
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  passed += report.numPassedTests;
+  // Suites that crash before running (an import error) count as failures too.
+  failed += report.numFailedTests + (report.testResults ?? []).filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
+}
+const pipelineFailed = turbo.status !== 0;
+if (pipelineFailed && failed === 0) {
+  console.error('a build, typecheck, lint or test task failed (see above)');
+  failed = 1;
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(pipelineFailed || failed > 0 ? 1 : 0);
