@@ -9,11 +9,13 @@ const packagesDir = join(root, 'packages');
 const resultFiles = readdirSync(packagesDir).map((name) => join(packagesDir, name, 'test-results', 'vitest.json'));
 for (const file of resultFiles) rmSync(file, { force: true });
 
-const turbo = spawnSync('turbo', ['run', 'build', 'typecheck', 'lint', 'test', '--continue', ...process.argv.slice(2)], {
+const turbo = spawnSync(join(root, 'node_modules', '.bin', 'turbo'), ['run', 'build', 'typecheck', 'lint', 'test', '--continue', ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
 });
+
+if (turbo.error) console.error(`cannot run turbo: ${turbo.error.message}`);
 
 let passed = 0;
 let failed = 0;

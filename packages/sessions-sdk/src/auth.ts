@@ -19,25 +19,24 @@ interface CachedToken {
 
 /** Caches an access token, renews it before expiry, and lets one renewal run however many callers wait. */
 export class TokenCache implements TokenSource {
-  readonly #fetchToken: (options: RequestOptions) => Promise<{ value: string; lifetimeMs: number }>;
+  readonly #fetchToken: () => Promise<{ value: string; lifetimeMs: number }>;
   readonly #now: () => number;
   #token: CachedToken | undefined;
   #pending: Promise<CachedToken> | undefined;
 
-  constructor(
-    fetchToken: (options: RequestOptions) => Promise<{ value: string; lifetimeMs: number }>,
-    now: () => number = Date.now,
-  ) {
+  constructor(fetchToken: () => Promise<{ value: string; lifetimeMs: number }>, now: () => number = Date.now) {
     this.#fetchToken = fetchToken;
     this.#now = now;
   }
 
   async getToken(options: RequestOptions): Promise<string> {
     if (this.#token !== undefined && this.#now() < this.#token.renewAt) return this.#token.value;
-    this.#pending ??= this.#renew(options).finally(() => {
+    // The renewal is shared, so it must not die with the signal of whichever caller happened to start it:
+    // each caller only stops waiting when its own signal aborts.
+    this.#pending ??= this.#renew().finally(() => {
       this.#pending = undefined;
     });
-    return (await this.#pending).value;
+    return (await untilAborted(this.#pending, options.signal)).value;
   }
 
   invalidate(token: string): void {
@@ -45,9 +44,9 @@ export class TokenCache implements TokenSource {
     if (this.#token?.value === token) this.#token = undefined;
   }
 
-  async #renew(options: RequestOptions): Promise<CachedToken> {
+  async #renew(): Promise<CachedToken> {
     const startedAt = this.#now();
-    const { value, lifetimeMs } = await this.#fetchToken(options);
+    const { value, lifetimeMs } = await this.#fetchToken();
     const token = { value, renewAt: startedAt + lifetimeMs - refreshMarginMs(lifetimeMs) };
     this.#token = token;
     return token;
@@ -65,14 +64,13 @@ export function createTokenSource(
   if (auth.kind === 'client-credentials') {
     log.addSecret(auth.apiClientSecret);
     log.addSecret(Buffer.from(`${auth.apiClientId}:${auth.apiClientSecret}`).toString('base64'));
-    return new TokenCache(async (options) => {
+    return new TokenCache(async () => {
       const body = await http.json(
         {
           method: 'POST',
           path: '/v1/oauth',
           auth: { basic: { username: auth.apiClientId, password: auth.apiClientSecret } },
           retrySafe: true,
-          options,
         },
         TokenResponseSchema,
       );
@@ -83,7 +81,7 @@ export function createTokenSource(
 
   let refreshToken = auth.refreshToken;
   log.addSecret(refreshToken);
-  return new TokenCache(async (options) => {
+  return new TokenCache(async () => {
     const body = await http.json(
       {
         method: 'POST',
@@ -92,7 +90,6 @@ export function createTokenSource(
         auth: 'none',
         // A refresh token may be single-use: a repeated call could spend the rotated one we never saw.
         retrySafe: false,
-        options,
       },
       RefreshTokenResponseSchema,
     );
@@ -110,6 +107,16 @@ export function createTokenSource(
       return { value: access.tokenValue, lifetimeMs: DEFAULT_LIFETIME_MS };
     }
     return { value: access.tokenValue, lifetimeMs: Math.max(0, expiresAt - Date.now()) };
+  });
+}
+
+async function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
 

@@ -49,6 +49,19 @@ describe('client credentials', () => {
     expect(server.requests).toHaveLength(20);
   });
 
+  it('keeps fetching the shared token for the others when the caller that started it aborts', async () => {
+    server.tokenDelayMs = 200;
+    await using client = new Client(clientOptions(server));
+    const controller = new AbortController();
+    const first = client.sessions.v1.getSessionDetails('s1', { signal: controller.signal });
+    const second = client.sessions.v1.getSessionDetails('s1');
+    controller.abort(new Error('first caller gave up'));
+    await expect(first).rejects.toThrow('first caller gave up');
+    expect((await second).sessionId).toBe('s1');
+    expect(server.tokenRequests).toHaveLength(1);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('re-authenticates once after a 401 and retries the request once', async () => {
     await using client = new Client(clientOptions(server));
     await client.sessions.v1.getSessionDetails('s1');

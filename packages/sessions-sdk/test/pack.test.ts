@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_ID, CLIENT_SECRET, startTestServer } from './helpers/server.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
-const rootDir = join(packageDir, '..', '..');
 const tsc = join(packageDir, 'node_modules', '.bin', 'tsc');
 
 interface Run {
@@ -88,11 +87,9 @@ beforeAll(async () => {
   if (!existsSync(dist) || statSync(dist).mtimeMs < newestSource(join(packageDir, 'src'))) {
     await ok(tsc, ['-p', 'tsconfig.build.json'], { cwd: packageDir, timeoutMs: 120_000 });
   }
-  // pnpm pack, as `changeset publish` publishes with pnpm: it replaces the `catalog:` and `workspace:` specifiers
-  // by versions. `npm pack` copies them as they are, and npm cannot install that tarball (EUNSUPPORTEDPROTOCOL).
-  const pnpm = (JSON.parse(readFileSync(join(rootDir, 'package.json'), 'utf8')) as { packageManager: string })
-    .packageManager;
-  await ok('npx', ['--yes', pnpm, 'pack', '--pack-destination', workDir], { cwd: packageDir, timeoutMs: 120_000 });
+  // Plain `npm pack`, as a user would: runtime dependencies are real version ranges (no `catalog:`), so npm can
+  // install the tarball; dev dependencies keep workspace specifiers, which an installer never reads.
+  await ok('npm', ['pack', '--pack-destination', workDir], { cwd: packageDir, timeoutMs: 120_000 });
   const tgz = readdirSync(workDir).filter((name) => name.endsWith('.tgz'));
   expect(tgz).toHaveLength(1);
   tarball = join(workDir, tgz[0] ?? '');

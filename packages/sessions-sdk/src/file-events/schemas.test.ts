@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { issuesOf, loadFixture } from '../../test/helpers/schemas.js';
 import type { OpenEnum, SeverityLabel } from '../sessions/enums.js';
-import { describeIssues } from '../validation.js';
 import {
   FileEventSchema,
   FileEventsPageSchema,
@@ -11,17 +10,7 @@ import {
   type FileEventsPage,
 } from './schemas.js';
 
-const fixtureText = readFileSync(new URL('../../test/fixtures/file-event.json', import.meta.url), 'utf8');
-
-function fixture(): Record<string, unknown> {
-  return JSON.parse(fixtureText) as Record<string, unknown>;
-}
-
-function issuesOf(schema: v.GenericSchema, input: unknown): string[] {
-  const result = v.safeParse(schema, input);
-  expect(result.success).toBe(false);
-  return result.issues === undefined ? [] : describeIssues(result.issues);
-}
+const fixture = (): Record<string, unknown> => loadFixture('file-event.json');
 
 const GROUPS = [
   'destination',
@@ -60,7 +49,7 @@ describe('FileEventSchema', () => {
   it('leaves the raw object and its key order untouched', () => {
     const raw = fixture();
     expect(v.safeParse(FileEventSchema, raw).success).toBe(true);
-    expect(JSON.stringify(raw)).toBe(JSON.stringify(JSON.parse(fixtureText)));
+    expect(JSON.stringify(raw)).toBe(JSON.stringify(fixture()));
   });
 
   it('accepts an event whose every group is null, and an empty event', () => {

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { describeIssues } from '../validation.js';
+import { issuesOf, loadFixture } from '../../test/helpers/schemas.js';
 import type { OpenEnum, SessionState } from './enums.js';
 import {
   ChangeStatesResponseSchema,
@@ -12,17 +11,7 @@ import {
   type Session,
 } from './schemas.js';
 
-const fixtureText = readFileSync(new URL('../../test/fixtures/session.json', import.meta.url), 'utf8');
-
-function fixture(): Record<string, unknown> {
-  return JSON.parse(fixtureText) as Record<string, unknown>;
-}
-
-function issuesOf(schema: v.GenericSchema, input: unknown): string[] {
-  const result = v.safeParse(schema, input);
-  expect(result.success).toBe(false);
-  return result.issues === undefined ? [] : describeIssues(result.issues);
-}
+const fixture = (): Record<string, unknown> => loadFixture('session.json');
 
 const API_KEYS = [
   'actorId',
@@ -88,7 +77,7 @@ describe('SessionSchema', () => {
     const before = Object.keys(raw);
     expect(v.safeParse(SessionSchema, raw).success).toBe(true);
     expect(Object.keys(raw)).toEqual(before);
-    expect(JSON.stringify(raw)).toBe(JSON.stringify(JSON.parse(fixtureText)));
+    expect(JSON.stringify(raw)).toBe(JSON.stringify(fixture()));
     const scores = raw['scores'] as Record<string, unknown>[];
     expect(Object.keys(scores[1] ?? {})).toEqual(['score', 'severity', 'sourceTimestamp', 'scoreReason']);
   });

@@ -37,6 +37,8 @@ export interface TestServer {
   tokenTtlSec: number;
   /** How long the server itself accepts an issued token, in seconds. */
   tokenValidSec: number;
+  /** Delay of token answers, in milliseconds. */
+  tokenDelayMs: number;
   /** Answer `METHOD /path` (raw, encoded path) with this route. */
   on(key: string, route: Route): void;
   /** Forget every token so that its next use gets 401. */
@@ -60,6 +62,7 @@ export async function startTestServer(): Promise<TestServer> {
     tokenRequests: [],
     tokenTtlSec: 900,
     tokenValidSec: 900,
+    tokenDelayMs: 0,
     on: (key, route) => routes.set(key, route),
     revokeAll: () => valid.clear(),
     accept: (token, ttlSec) => valid.set(token, Date.now() + ttlSec * 1000),
@@ -95,7 +98,10 @@ export async function startTestServer(): Promise<TestServer> {
       issued += 1;
       const token = makeJwt({ tenantUid: 'tenant-7', n: issued });
       valid.set(token, Date.now() + state.tokenValidSec * 1000);
-      return send(res, { json: { token_type: 'bearer', expires_in: state.tokenTtlSec, access_token: token } });
+      return send(res, {
+        json: { token_type: 'bearer', expires_in: state.tokenTtlSec, access_token: token },
+        delayMs: state.tokenDelayMs,
+      });
     }
     state.requests.push(recorded);
     const route = routes.get(`${recorded.method} ${path}`);
