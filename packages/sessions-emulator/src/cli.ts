@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
+import { startEmulator, type EmulatorOptions } from './emulator.js';
+
+const USAGE = `Usage: incydr-emulator [options]
+
+Serve the Incydr Sessions API with generated data on this machine.
+
+Options:
+  --host HOST             interface to bind (default 127.0.0.1)
+  --port PORT             port, 0 for any free one (default 8042)
+  --sessions N            sessions to generate (default 500)
+  --seed N                data seed: same seed and size, same sessions (default 42)
+  --latency-ms MS         delay every API answer (default 0)
+  --token-ttl SECONDS     access token lifetime (default 900)
+  --client-id ID          API client id to accept (default emulator-client)
+  --client-secret SECRET  API client secret to accept (default emulator-secret)
+  --rate-limit N          answer 429 beyond N requests per minute per client (default off)
+  --fail-rate R           answer this share (0..1) of API requests with 503 (default 0)
+  --control               enable the /_emulator/ control routes (reset, state, requests, advance, faults)
+  -h, --help              show this help
+  -v, --version           show the version`;
+
+/** Exit with a usage error (status 2) and a one-line message. */
+function usageError(message: string): never {
+  process.stderr.write(`incydr-emulator: ${message.replace(/\s*\n\s*/g, ' ')}\nTry 'incydr-emulator --help'.\n`);
+  process.exit(2);
+}
+
+function number(name: string, text: string | undefined, min: number, max: number, integer = true): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    usageError(`--${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got '${text}'`);
+  }
+  return value;
+}
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        sessions: { type: 'string' },
+        seed: { type: 'string' },
+        'latency-ms': { type: 'string' },
+        'token-ttl': { type: 'string' },
+        'client-id': { type: 'string' },
+        'client-secret': { type: 'string' },
+        'rate-limit': { type: 'string' },
+        'fail-rate': { type: 'string' },
+        control: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    usageError((error as Error).message);
+  }
+  const { values } = parsed;
+  if (values.help === true) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (values.version === true) {
+    const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
+    process.stdout.write(`${pkg.version}\n`);
+    return;
+  }
+  const rateLimit = number('rate-limit', values['rate-limit'], 1, 1_000_000);
+  const failRate = number('fail-rate', values['fail-rate'], 0, 1, false);
+  const options: EmulatorOptions = {
+    host: values.host ?? '127.0.0.1',
+    port: number('port', values.port, 0, 65_535) ?? 8042,
+    sessions: number('sessions', values.sessions, 0, 5_000_000) ?? 500,
+    seed: number('seed', values.seed, 0, 2 ** 32 - 1) ?? 42,
+    tokenTtlSec: number('token-ttl', values['token-ttl'], 0, 86_400) ?? 900,
+    control: values.control === true,
+    faults: {
+      latencyMs: number('latency-ms', values['latency-ms'], 0, 600_000) ?? 0,
+      rateLimitPerMinute: rateLimit ?? null,
+      failRate: failRate ?? 0,
+    },
+  };
+  if (values['client-id'] !== undefined) options.clientId = values['client-id'];
+  if (values['client-secret'] !== undefined) options.clientSecret = values['client-secret'];
+
+  let emulator;
+  try {
+    emulator = await startEmulator(options);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const hint = code === 'EADDRINUSE' ? ' (port in use: pick another with --port, or --port 0)' : '';
+    process.stderr.write(`incydr-emulator: cannot start: ${(error as Error).message}${hint}\n`);
+    process.exit(1);
+  }
+  const lines = [`Incydr Sessions API emulator listening on ${emulator.url} (${options.sessions} sessions, seed ${options.seed})`];
+  if (options.control === true) lines.push(`Control routes enabled under ${emulator.url}/_emulator/`);
+  lines.push(
+    'Use it with:',
+    `INCYDR_URL=${emulator.url}`,
+    `INCYDR_API_CLIENT_ID=${emulator.clientId}`,
+    `INCYDR_API_CLIENT_SECRET=${emulator.clientSecret}`,
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+  const stop = (signal: string): void => {
+    process.stderr.write(`incydr-emulator: ${signal}, stopping\n`);
+    emulator
+      .close()
+      .then(() => process.exit(0))
+      .catch(() => process.exit(1));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+await main();

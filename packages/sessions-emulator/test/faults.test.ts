@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Client, ConnectionError, RateLimitedError } from '@x/sessions-sdk';
+import { startEmulator, type Emulator } from '../src/index.js';
+
+let emu: Emulator;
+
+beforeAll(async () => {
+  emu = await startEmulator({ sessions: 200, seed: 3, control: true });
+});
+
+afterAll(async () => {
+  await emu.close();
+});
+
+beforeEach(() => {
+  emu.reset();
+});
+
+function client(extra: { maxRetries?: number; maxRetryDelayMs?: number } = {}): Client {
+  return new Client({
+    url: emu.url,
+    apiClientId: emu.clientId,
+    apiClientSecret: emu.clientSecret,
+    env: {},
+    envFile: null,
+    logStderr: false,
+    maxRetryDelayMs: 50,
+    ...extra,
+  });
+}
+
+async function setFaults(faults: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${emu.url}/_emulator/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
+  expect(res.status).toBe(200);
+}
+
+const statuses = (): number[] => emu.requests().map((r) => r.status);
+
+describe('faults', () => {
+  it('delays every answer by the configured latency', async () => {
+    await setFaults({ latencyMs: 150 });
+    await using c = client();
+    const started = performance.now();
+    await c.sessions.v1.getPage({ pageSize: 1 });
+    // Two requests: the token call and the search.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
+  it('answers every Nth request with 429 and Retry-After, which the SDK waits out', async () => {
+    await setFaults({ throttleEvery: 2, throttleRetryAfterSec: 1 });
+    await using c = client({ maxRetryDelayMs: 2000 });
+    await c.sessions.v1.getPage({ pageSize: 1 });
+    expect(statuses()).toEqual([200, 429, 200]);
+  });
+
+  it('enforces a real per-minute limit per client', async () => {
+    await setFaults({ rateLimitPerMinute: 3 });
+    await using c = client({ maxRetries: 0 });
+    await c.sessions.v1.getPage({ pageSize: 1 });
+    await c.sessions.v1.getPage({ pageSize: 1 });
+    const error = await c.sessions.v1.getPage({ pageSize: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect((error as RateLimitedError).retryAfterMs).toBeGreaterThanOrEqual(1000);
+    expect((error as RateLimitedError).retryAfterMs).toBeLessThanOrEqual(60_000);
+  });
+
+  it('fails the next requests or a share of them with 5xx', async () => {
+    await setFaults({ failNext: 2, failStatus: 502 });
+    await using c = client();
+    await c.sessions.v1.getPage({ pageSize: 1 });
+    expect(statuses()).toEqual([502, 502, 200, 200]);
+    emu.clearRequests();
+    await setFaults({ failRate: 1, failStatus: 500 });
+    await expect(c.sessions.v1.getPage({ pageSize: 1 })).rejects.toMatchObject({ status: 500 });
+    await setFaults({ failRate: 0.5, failStatus: 503 });
+    emu.clearRequests();
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, () => fetch(`${emu.url}/v1/sessions`).then((r) => r.status)),
+    );
+    const failed = results.filter((r) => r.status === 'fulfilled' && r.value === 503).length;
+    expect(failed).toBeGreaterThan(5);
+    expect(failed).toBeLessThan(35);
+  });
+
+  it('drops connections without an answer', async () => {
+    await setFaults({ dropNext: 1 });
+    await expect(fetch(`${emu.url}/v1/sessions`)).rejects.toThrow();
+    await setFaults({ dropRate: 1 });
+    await using c = client({ maxRetries: 1 });
+    await expect(c.sessions.v1.getPage()).rejects.toBeInstanceOf(ConnectionError);
+    await setFaults({ dropRate: 0 });
+    await c.sessions.v1.getPage({ pageSize: 1 });
+  });
+
+  it('expires tokens early, and the SDK re-authenticates once', async () => {
+    await using c = client();
+    await c.sessions.v1.getPage({ pageSize: 1 });
+    const res = await fetch(`${emu.url}/_emulator/expire-tokens`, { method: 'POST' });
+    expect(res.status).toBe(204);
+    await c.sessions.v1.getPage({ pageSize: 1 });
+    expect(emu.requests().map((r) => `${r.path} ${r.status}`)).toEqual([
+      '/v1/oauth 200',
+      '/v1/sessions 200',
+      '/v1/sessions 401',
+      '/v1/oauth 200',
+      '/v1/sessions 200',
+    ]);
+  });
+
+  it('rejects unknown faults and out-of-range values', async () => {
+    for (const body of [{ latency: 5 }, { failRate: 2 }, { failStatus: 200 }, { dropNext: -1 }]) {
+      const res = await fetch(`${emu.url}/_emulator/faults`, { method: 'POST', body: JSON.stringify(body) });
+      expect(res.status).toBe(400);
+    }
+  });
+});
