@@ -1,0 +1,472 @@
+import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import {
+  SyslogConfigError,
+  SyslogConnectionError,
+  SyslogDeliveryError,
+  SyslogError,
+  SyslogMessageError,
+  SyslogTimeoutError,
+} from './errors.js';
+import { createFormatter, framingOverhead, SEVERITIES, code, type Formatter, type Framing, type HeaderOptions } from './format.js';
+import { StreamConnection, classify, type ConnectionOptions } from './stream-connection.js';
+import { parseTarget, type Protocol, type Target } from './target.js';
+import { UdpChannel } from './udp-channel.js';
+
+/** Options of `createSyslogSender`. Give `target` or `host` (with `protocol` and `port`). */
+export interface SyslogSenderOptions extends HeaderOptions {
+  /** `HOST`, `HOST:PORT` or `PROTOCOL:HOST:PORT`, or a parsed target. */
+  target?: string | Target;
+  /** @default 'tcp' */
+  protocol?: Protocol;
+  host?: string;
+  /** @default 601 */
+  port?: number;
+  /** Stream framing (TCP/TLS). @default 'lf' */
+  framing?: Framing;
+  /** CA bundle for TLS: PEM text or Buffer, or a file path. */
+  ca?: string | Buffer;
+  /** Verify the receiver's certificate and host name. @default true */
+  rejectUnauthorized?: boolean;
+  /** Name to verify the certificate against (and send as SNI when it is not an IP). @default the host */
+  servername?: string;
+  /** Client certificate and key for mutual TLS: PEM text or Buffer, or file paths. */
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  /** Largest record (header and message, in bytes). @default UDP 65507 (IPv4) or 65527 (IPv6); TCP/TLS none */
+  maxMessageBytes?: number;
+  /** What to do with a larger record: fail, or skip it and count it. @default 'error' */
+  oversize?: 'error' | 'skip';
+  /** @default 10000 */
+  connectTimeoutMs?: number;
+  /** @default 10000 */
+  handshakeTimeoutMs?: number;
+  /** How long writing may make no progress before the connection counts as failed. @default 30000 */
+  writeStallTimeoutMs?: number;
+  /** How long `confirm()` waits for the receiver to close after end of stream. @default 10000 */
+  confirmTimeoutMs?: number;
+  /** Reconnect attempts after a retryable failure before giving up. @default 5 */
+  maxRetries?: number;
+  /** @default 200 */
+  retryBaseDelayMs?: number;
+  /** @default 5000 */
+  retryMaxDelayMs?: number;
+  /** Bytes coalesced into one socket write. @default 65536 */
+  chunkBytes?: number;
+  /**
+   * Unconfirmed bytes kept for resending before the sender confirms by itself (a 'confirm' event tells), so
+   * memory stays bounded when the caller confirms rarely. @default 16 MiB
+   */
+  autoConfirmBytes?: number;
+  /** Longest `close()` may take, confirming included. @default 30000 */
+  closeTimeoutMs?: number;
+}
+
+/** Counters of a sender. */
+export interface SyslogStats {
+  /** Records accepted by `send()`. */
+  sent: number;
+  /** Bytes of those records, framing included. */
+  bytes: number;
+  /** Batches the receiver confirmed (TCP/TLS) or whose datagrams left (UDP). */
+  confirmedBatches: number;
+  /** Reconnects after retryable failures. */
+  retries: number;
+  /** Records skipped because they were over `maxMessageBytes` with `oversize: 'skip'`. */
+  skippedOversize: number;
+}
+
+/** A syslog sender; events: 'retry' `{attempt, delayMs, error}`, 'warning' (text), 'confirm' `{records}`. */
+export interface SyslogSender extends EventEmitter, AsyncDisposable {
+  /** Accept one record (objects become compact JSON); resolves once accepted, with backpressure respected. */
+  send(message: string | object, options?: { severity?: number | string }): Promise<void>;
+  /** Resolve once everything handed over is written to the socket. */
+  flush(): Promise<void>;
+  /** The delivery checkpoint: resolve only once the receiver provably read every record sent so far. */
+  confirm(): Promise<void>;
+  /** Confirm what is unconfirmed (bounded in time), then release the connection. */
+  close(): Promise<void>;
+  readonly stats: Readonly<SyslogStats>;
+}
+
+/**
+ * How long a new receiver must keep a connection open after the first bytes before it counts as reading them: long
+ * enough for a rejecting receiver's close to arrive (a few round trips), short enough not to mistake an idle timeout.
+ */
+const PROBE_MIN_MS = 100;
+
+/** Marks a failure during the probe of a new receiver. */
+class EarlyCloseError extends Error {
+  override name = 'EarlyCloseError';
+}
+
+/** UDP datagrams above this size may be fragmented or dropped on typical networks. */
+export const UDP_SAFE_BYTES = 1472;
+
+/** Create a sender; checks options now and connects on the first record. */
+export function createSyslogSender(options: SyslogSenderOptions): SyslogSender {
+  const target = resolveTarget(options);
+  const formatter = createFormatter(options);
+  const oversize = options.oversize ?? 'error';
+  if (oversize !== 'error' && oversize !== 'skip') {
+    throw new SyslogConfigError(`invalid oversize ${JSON.stringify(oversize)}: use error or skip`);
+  }
+  const udpLimit = isIP(target.host) === 6 ? 65_527 : 65_507;
+  const maxBytes = options.maxMessageBytes ?? (target.protocol === 'udp' ? udpLimit : Number.POSITIVE_INFINITY);
+  if (!(maxBytes > 0)) throw new SyslogConfigError('maxMessageBytes must be a positive number');
+  if (target.protocol === 'udp' && maxBytes > udpLimit) {
+    throw new SyslogConfigError(`maxMessageBytes ${maxBytes} is over the UDP limit of ${udpLimit} bytes`);
+  }
+  const tlsOnly = ['ca', 'cert', 'key', 'servername'] as const;
+  if (target.protocol !== 'tls' && (tlsOnly.some((key) => options[key] !== undefined) || options.rejectUnauthorized === false)) {
+    throw new SyslogConfigError('certificate options apply to TLS targets only (TLS-TCP:HOST:PORT)');
+  }
+  if ((options.cert === undefined) !== (options.key === undefined)) {
+    throw new SyslogConfigError('mutual TLS needs both a client certificate and its key');
+  }
+  if (target.protocol === 'udp' && options.framing === 'octet-counting') {
+    throw new SyslogConfigError('UDP carries one record per datagram: octet-counting framing applies to TCP and TLS');
+  }
+  return new Sender(target, formatter, { ...options, oversize, maxBytes });
+}
+
+function resolveTarget(options: SyslogSenderOptions): Target {
+  if (options.target !== undefined) {
+    return typeof options.target === 'string' ? parseTarget(options.target) : options.target;
+  }
+  if (options.host === undefined || options.host === '') throw new SyslogConfigError('a target or host is required');
+  return { protocol: options.protocol ?? 'tcp', host: options.host, port: options.port ?? 601 };
+}
+
+function pem(value: string | Buffer | undefined, what: string): Buffer | undefined {
+  if (value === undefined || Buffer.isBuffer(value)) return value;
+  if (value.includes('-----BEGIN')) return Buffer.from(value);
+  try {
+    return readFileSync(value);
+  } catch (error) {
+    throw new SyslogConfigError(`cannot read the ${what} file ${value}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+type Resolved = SyslogSenderOptions & { oversize: 'error' | 'skip'; maxBytes: number };
+
+class Sender extends EventEmitter implements SyslogSender {
+  readonly stats: SyslogStats = { sent: 0, bytes: 0, confirmedBatches: 0, retries: 0, skippedOversize: 0 };
+  readonly #target: Target;
+  readonly #formatter: Formatter;
+  readonly #options: Resolved;
+  readonly #connection: ConnectionOptions;
+  readonly #chunkBytes: number;
+  readonly #autoConfirmBytes: number;
+  #udp: UdpChannel | undefined;
+  #conn: StreamConnection | undefined;
+  /** Sealed chunks of the unconfirmed batch, in order; and how many of them the current connection got. */
+  #batch: Buffer[] = [];
+  #written = 0;
+  #batchRecords = 0;
+  #chunk: Buffer;
+  #offset = 0;
+  #queue: Promise<unknown> = Promise.resolve();
+  #pending = 0;
+  #failed: SyslogError | undefined;
+  #closed = false;
+  #warnedLarge = false;
+  /** Consecutive connections the receiver dropped right after the first bytes, and whether one ever did not. */
+  #earlyCloses = 0;
+  #proven = false;
+  #flushScheduled = false;
+  #batchBytes = 0;
+
+  constructor(target: Target, formatter: Formatter, options: Resolved) {
+    super();
+    this.#target = target;
+    this.#formatter = formatter;
+    this.#options = options;
+    this.#chunkBytes = options.chunkBytes ?? 64 * 1024;
+    this.#chunk = Buffer.allocUnsafe(this.#chunkBytes);
+    this.#autoConfirmBytes = options.autoConfirmBytes ?? 16 * 1024 * 1024;
+    this.#connection = {
+      host: target.host,
+      port: target.port,
+      tls:
+        target.protocol === 'tls'
+          ? {
+              ca: pem(options.ca, 'CA'),
+              cert: pem(options.cert, 'client certificate'),
+              key: pem(options.key, 'client key'),
+              rejectUnauthorized: options.rejectUnauthorized ?? true,
+              servername: options.servername,
+            }
+          : undefined,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+      writeStallTimeoutMs: options.writeStallTimeoutMs ?? 30_000,
+    };
+  }
+
+  send(message: string | object, options: { severity?: number | string } = {}): Promise<void> {
+    try {
+      this.#usable();
+      const severity = options.severity === undefined ? undefined : code(options.severity, SEVERITIES, 'severity', 7);
+      // Compact JSON never holds a raw line break, so only strings need the check.
+      const text =
+        typeof message === 'string'
+          ? this.#formatter.text(message, severity)
+          : this.#formatter.text(JSON.stringify(message), severity, undefined, true);
+      const bytes = Buffer.byteLength(text, 'utf8');
+      if (bytes > this.#options.maxBytes) return this.#oversize(bytes);
+      if (this.#target.protocol === 'udp') {
+        this.#warnLarge(bytes);
+        return this.#serial(() => this.#udpChannel().send(text)).then(() => this.#count(bytes));
+      }
+      const framed = bytes + framingOverhead(this.#formatter.framing, bytes);
+      // The fast path: no operation in flight and room in the chunk, so nothing to wait for.
+      if (this.#pending === 0 && this.#offset + framed <= this.#chunk.length) {
+        this.#append(text, bytes, framed);
+        this.#scheduleFlush();
+        return Promise.resolve();
+      }
+      return this.#serial(async () => {
+        if (this.#offset + framed > this.#chunk.length) {
+          await this.#seal(framed);
+          // The unconfirmed batch is kept for resending; past the cap it is confirmed, so memory stays bounded.
+          if (this.#batchBytes >= this.#autoConfirmBytes) await this.#confirm();
+        }
+        this.#append(text, bytes, framed);
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  flush(): Promise<void> {
+    return this.#serial(async () => {
+      if (this.#target.protocol === 'udp') return this.#udp?.settled();
+      await this.#seal(0);
+    });
+  }
+
+  confirm(): Promise<void> {
+    return this.#serial(() => this.#confirm());
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    const limitMs = this.#options.closeTimeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      if (this.#failed === undefined) {
+        // Retries could take minutes against a receiver that stopped reading; a closing process cannot wait that long.
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new SyslogTimeoutError(`close did not finish within ${limitMs} ms; unconfirmed records may be lost`)),
+            limitMs,
+          );
+        });
+        await Promise.race([this.confirm(), timeout]);
+      }
+    } finally {
+      clearTimeout(timer);
+      this.#closed = true;
+      this.#conn?.destroy();
+      this.#conn = undefined;
+      await this.#udp?.close();
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #usable(): void {
+    if (this.#failed !== undefined) throw this.#failed;
+    if (this.#closed) throw new SyslogConfigError('the sender is closed');
+  }
+
+  #count(bytes: number): void {
+    this.stats.sent += 1;
+    this.stats.bytes += bytes;
+  }
+
+  #oversize(bytes: number): Promise<void> {
+    const message = `record of ${bytes} bytes is over the limit of ${this.#options.maxBytes} bytes`;
+    if (this.#options.oversize === 'skip') {
+      this.stats.skippedOversize += 1;
+      this.emit('warning', `skipped a ${message}`);
+      return Promise.resolve();
+    }
+    return Promise.reject(new SyslogMessageError(message, { hint: 'raise the limit, or skip such records' }));
+  }
+
+  #warnLarge(bytes: number): void {
+    if (bytes <= UDP_SAFE_BYTES || this.#warnedLarge) return;
+    this.#warnedLarge = true;
+    this.emit('warning', `UDP datagrams over ${UDP_SAFE_BYTES} bytes (this one: ${bytes}) may be fragmented or dropped`);
+  }
+
+  #udpChannel(): UdpChannel {
+    this.#udp ??= new UdpChannel(this.#target.host, this.#target.port);
+    return this.#udp;
+  }
+
+  /** Run operations one at a time, in call order; a failure makes the sender unusable. */
+  #serial<T>(operation: () => Promise<T>): Promise<T> {
+    this.#pending += 1;
+    const run = this.#queue.then(() => {
+      this.#usable();
+      return operation();
+    });
+    this.#queue = run.then(
+      () => undefined,
+      (error: unknown) => {
+        if (error instanceof SyslogError && !(error instanceof SyslogMessageError)) this.#failed ??= error;
+      },
+    );
+    return run.finally(() => {
+      this.#pending -= 1;
+    });
+  }
+
+  /** Records must not wait in a half-full chunk for the next record: write them once the caller yields. */
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      if (this.#offset > 0 && this.#failed === undefined && !this.#closed) {
+        // A failure is kept by #serial and reported by the next call.
+        this.flush().catch(() => undefined);
+      }
+    });
+  }
+
+  #append(text: string, bytes: number, framed: number): void {
+    const chunk = this.#chunk;
+    if (this.#formatter.framing === 'octet-counting') this.#offset += chunk.write(`${bytes} `, this.#offset, 'latin1');
+    this.#offset += chunk.write(text, this.#offset, 'utf8');
+    if (this.#formatter.framing === 'lf') chunk[this.#offset++] = 0x0a;
+    this.#batchRecords += 1;
+    this.#count(framed);
+  }
+
+  /** Move the filled part of the chunk into the batch and write it; make room for `next` bytes. */
+  async #seal(next: number): Promise<void> {
+    if (this.#offset > 0) {
+      this.#batch.push(this.#chunk.subarray(0, this.#offset));
+      this.#batchBytes += this.#offset;
+      // A flush of a few records must not pin a whole 64 KiB chunk each: start the next at the unused part.
+      const rest = this.#chunk.length - this.#offset;
+      this.#chunk = rest >= Math.max(next, 4096) ? this.#chunk.subarray(this.#offset) : Buffer.allocUnsafe(Math.max(this.#chunkBytes, next));
+      this.#offset = 0;
+    } else if (next > this.#chunk.length) {
+      this.#chunk = Buffer.allocUnsafe(next);
+    }
+    await this.#deliver();
+  }
+
+  /** Write every batch chunk the current connection has not had, reconnecting (and resending all) on failure. */
+  async #deliver(): Promise<void> {
+    let failures = 0;
+    for (;;) {
+      try {
+        if (this.#conn === undefined || !this.#conn.usable) {
+          this.#conn?.destroy();
+          this.#conn = undefined;
+          if (this.#written === 0 && this.#batch.length === 0) return;
+          this.#conn = await StreamConnection.open(this.#connection);
+          this.#written = 0;
+        }
+        while (this.#written < this.#batch.length) {
+          const chunk = this.#batch[this.#written] as Buffer;
+          this.#written += 1;
+          await this.#conn.write(chunk);
+          if (!this.#proven) await this.#probe(this.#conn);
+        }
+        return;
+      } catch (error) {
+        failures = await this.#recover(error, failures);
+      }
+    }
+  }
+
+  async #confirm(): Promise<void> {
+    if (this.#target.protocol === 'udp') {
+      await this.#udp?.settled();
+      if (this.stats.sent > 0) this.stats.confirmedBatches += 1;
+      return;
+    }
+    await this.#seal(0);
+    if (this.#batch.length === 0) return;
+    let failures = 0;
+    for (;;) {
+      try {
+        await this.#deliver();
+        const conn = this.#conn;
+        if (conn === undefined) throw new SyslogConnectionError('no connection to confirm on', { retryable: true });
+        await conn.end(this.#options.confirmTimeoutMs ?? 10_000);
+        this.#conn = undefined;
+        const records = this.#batchRecords;
+        this.#batch = [];
+        this.#batchBytes = 0;
+        this.#written = 0;
+        this.#batchRecords = 0;
+        this.#earlyCloses = 0;
+        this.stats.confirmedBatches += 1;
+        this.emit('confirm', { records });
+        return;
+      } catch (error) {
+        failures = await this.#recover(error, failures);
+      }
+    }
+  }
+
+  /** Until a receiver has kept a connection open past its first bytes, check that it does not drop them. */
+  async #probe(conn: StreamConnection): Promise<void> {
+    try {
+      await conn.probe(Math.max(PROBE_MIN_MS, 4 * conn.connectMs));
+    } catch (error) {
+      throw new EarlyCloseError('closed right after the first bytes', { cause: error });
+    }
+    this.#proven = true;
+    this.#earlyCloses = 0;
+  }
+
+  /** Drop the failed connection, classify the error, and wait before the next attempt; throws when it is over. */
+  async #recover(error: unknown, failures: number): Promise<number> {
+    const conn = this.#conn;
+    this.#conn = undefined;
+    conn?.destroy();
+    this.#written = 0;
+    const target = `${this.#target.host}:${this.#target.port}`;
+    const early = error instanceof EarlyCloseError;
+    const classified = classify(early ? error.cause : error, 'sending to', target);
+    // A receiver that drops every connection right after its first bytes is not down: it rejects what we send.
+    this.#earlyCloses = early && classified.retryable ? this.#earlyCloses + 1 : 0;
+    if (this.#earlyCloses >= 2) {
+      throw new SyslogConnectionError(`${target} closed the connection right after the first bytes, twice`, {
+        hint:
+          this.#target.protocol === 'tls'
+            ? 'does it expect --framing octet-counting or --syslog-header rfc5424?'
+            : 'is it a TLS port (use TLS-TCP), or does it expect --framing octet-counting or --syslog-header rfc5424?',
+        cause: error,
+      });
+    }
+    if (!classified.retryable) throw classified;
+    const attempt = failures + 1;
+    const maxRetries = this.#options.maxRetries ?? 5;
+    if (attempt > maxRetries) {
+      throw new SyslogDeliveryError(`giving up after ${maxRetries} retries: ${classified.message}`, this.#batchRecords, {
+        hint: classified.hint,
+        cause: classified,
+      });
+    }
+    const base = this.#options.retryBaseDelayMs ?? 200;
+    const cap = this.#options.retryMaxDelayMs ?? 5_000;
+    const delayMs = Math.round(Math.min(cap, base * 2 ** failures) * (0.5 + Math.random() * 0.5));
+    this.stats.retries += 1;
+    this.emit('retry', { attempt, delayMs, error: classified });
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    return attempt;
+  }
+}

@@ -1,0 +1,296 @@
+import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { checkServerIdentity, connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { SyslogConnectionError, SyslogError, SyslogTimeoutError, SyslogTlsError } from './errors.js';
+
+/** Where and how to open one TCP or TLS connection. */
+export interface ConnectionOptions {
+  host: string;
+  port: number;
+  tls:
+    | {
+        ca: Buffer | undefined;
+        cert: Buffer | undefined;
+        key: Buffer | undefined;
+        rejectUnauthorized: boolean;
+        servername: string | undefined;
+      }
+    | undefined;
+  connectTimeoutMs: number;
+  handshakeTimeoutMs: number;
+  writeStallTimeoutMs: number;
+}
+
+const RETRYABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+]);
+const CERTIFICATE_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+const CERTIFICATE_HINT = 'check the receiver certificate, pass its CA with --certs, or --ignore-cert-validation to skip checks';
+const NOT_TLS_HINT = 'is the port a TLS port? (use TCP for a plain port)';
+const NOT_TLS_PLAIN_HINT = 'is it a TLS port? (use TLS-TCP:HOST:PORT)';
+
+/** Turn a socket error into a classified SyslogError. */
+export function classify(error: unknown, where: string, target: string): SyslogError {
+  if (error instanceof SyslogError) return error;
+  const code = (error as { code?: unknown }).code;
+  // OpenSSL messages end in a line break; errors here are one line.
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
+  if (typeof code === 'string' && CERTIFICATE_CODES.has(code)) {
+    return new SyslogTlsError(`TLS certificate of ${target} refused (${code}: ${message})`, {
+      hint: CERTIFICATE_HINT,
+      cause: error,
+    });
+  }
+  if (typeof code === 'string' && /CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN/.test(code)) {
+    return new SyslogTlsError(`${target} refused our TLS client certificate (${code})`, {
+      hint: 'give a client certificate and key the receiver trusts (--client-cert, --client-key)',
+      cause: error,
+    });
+  }
+  if (typeof code === 'string' && (code === 'EPROTO' || code.startsWith('ERR_SSL'))) {
+    return new SyslogTlsError(`TLS handshake with ${target} failed (${message})`, { hint: NOT_TLS_HINT, cause: error });
+  }
+  const retryable = typeof code === 'string' && RETRYABLE_CODES.has(code);
+  return new SyslogConnectionError(`${where} ${target} failed: ${message}`, { retryable, cause: error });
+}
+
+/** One TCP or TLS connection: write with backpressure, and end it gracefully to prove delivery. */
+export class StreamConnection {
+  readonly #socket: Socket;
+  readonly #target: string;
+  readonly #stallMs: number;
+  #failure: SyslogError | undefined;
+  #peerEnded = false;
+  #closed = false;
+  readonly #waiters = new Set<() => void>();
+  /** When the first bytes were handed to this connection. */
+  firstWriteAt: number | undefined;
+  /** How long the TCP connect took: a round trip, roughly. */
+  connectMs = 0;
+
+  private constructor(socket: Socket, target: string, stallMs: number, tls: boolean) {
+    this.#socket = socket;
+    this.#target = target;
+    this.#stallMs = stallMs;
+    // Syslog receivers never answer. Bytes coming back on a plain connection are most likely a TLS alert from a
+    // TLS port, which would otherwise close "gracefully" after discarding our records.
+    socket.on('data', () => {
+      if (!tls) {
+        this.#fail(
+          new SyslogConnectionError(`${target} answered with data, which syslog receivers never do`, {
+            hint: NOT_TLS_PLAIN_HINT,
+          }),
+        );
+      }
+    });
+    // Listeners for every event that can end a socket: an unhandled 'error' would crash the host process.
+    socket.on('error', (error) => this.#fail(classify(error, 'connection to', target)));
+    socket.on('end', () => {
+      this.#peerEnded = true;
+      this.#wake();
+    });
+    socket.on('close', () => {
+      this.#closed = true;
+      this.#wake();
+    });
+    socket.on('drain', () => this.#wake());
+  }
+
+  /** Connect (and for TLS, complete the handshake) within the configured timeouts. */
+  static async open(options: ConnectionOptions): Promise<StreamConnection> {
+    const target = `${options.host}:${options.port}`;
+    const started = Date.now();
+    const raw = netConnect({ host: options.host, port: options.port });
+    await settle(raw, 'connect', options.connectTimeoutMs, () =>
+      new SyslogTimeoutError(`connecting to ${target} timed out after ${options.connectTimeoutMs} ms`, { retryable: true }),
+    ).catch((error: unknown) => {
+      raw.destroy();
+      throw classify(error, 'connecting to', target);
+    });
+    const connectMs = Date.now() - started;
+    if (options.tls === undefined) {
+      const plain = new StreamConnection(raw, target, options.writeStallTimeoutMs, false);
+      plain.connectMs = connectMs;
+      return plain;
+    }
+
+    const { servername, ...tls } = options.tls;
+    const name = servername ?? options.host;
+    // SNI carries host names only; an IP literal is checked against the certificate without being sent as SNI.
+    const secure: TLSSocket = tlsConnect({
+      socket: raw,
+      ca: tls.ca,
+      cert: tls.cert,
+      key: tls.key,
+      rejectUnauthorized: tls.rejectUnauthorized,
+      ...(isIP(name) === 0 ? { servername: name } : {}),
+      checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(name, cert),
+    });
+    await settle(secure, 'secureConnect', options.handshakeTimeoutMs, () =>
+      new SyslogTlsError(`TLS handshake with ${target} timed out after ${options.handshakeTimeoutMs} ms`, {
+        hint: NOT_TLS_HINT,
+      }),
+    ).catch((error: unknown) => {
+      secure.destroy();
+      raw.destroy();
+      const classified = classify(error, 'TLS handshake with', target);
+      // A plain receiver often just drops a ClientHello: retry, but say what it may mean.
+      if (classified instanceof SyslogConnectionError && !(classified instanceof SyslogTlsError)) {
+        throw new SyslogConnectionError(classified.message, { retryable: classified.retryable, hint: NOT_TLS_HINT, cause: error });
+      }
+      throw classified;
+    });
+    const connection = new StreamConnection(secure, target, options.writeStallTimeoutMs, true);
+    connection.connectMs = connectMs;
+    return connection;
+  }
+
+  /** Whether new bytes may go on this connection (the peer has not closed it, nothing failed). */
+  get usable(): boolean {
+    return this.#failure === undefined && !this.#peerEnded && !this.#closed && !this.#socket.destroyed;
+  }
+
+  /** Hand bytes to the socket; resolves at once, or when it drained, failing on errors or a stalled peer. */
+  async write(bytes: Buffer): Promise<void> {
+    this.#check();
+    this.firstWriteAt ??= Date.now();
+    if (this.#socket.write(bytes)) return;
+    let lastPending = this.#socket.writableLength;
+    let lastProgress = Date.now();
+    while (this.#socket.writableNeedDrain) {
+      this.#check();
+      await this.#wait(Math.min(this.#stallMs, 250));
+      const pending = this.#socket.writableLength;
+      if (pending < lastPending) lastProgress = Date.now();
+      lastPending = pending;
+      // A slow reader is fine as long as it keeps reading; only a reader that stopped is an error.
+      if (Date.now() - lastProgress >= this.#stallMs) {
+        throw this.#fail(
+          new SyslogTimeoutError(`writing to ${this.#target} stalled: no progress for ${this.#stallMs} ms`, { retryable: true }),
+        );
+      }
+    }
+    this.#check();
+  }
+
+  /**
+   * Wait `ms` after the first write; reject (retryable) if the peer closes meanwhile. A receiver that rejects what
+   * it reads (a TLS port, or the wrong framing) closes at once; after end of stream that close would look clean.
+   */
+  async probe(ms: number): Promise<void> {
+    const until = (this.firstWriteAt ?? Date.now()) + ms;
+    for (let left = until - Date.now(); left > 0; left = until - Date.now()) {
+      this.#check();
+      await this.#wait(left);
+    }
+    this.#check();
+  }
+
+  /** End our side, wait until the peer read everything and closed; rejects if it did not within `timeoutMs`. */
+  async end(timeoutMs: number): Promise<void> {
+    this.#check();
+    this.#socket.end();
+    const deadline = Date.now() + timeoutMs;
+    while (!this.#closed) {
+      if (this.#failure !== undefined) throw this.#failure;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        this.destroy();
+        throw new SyslogTimeoutError(
+          `${this.#target} did not close the connection within ${timeoutMs} ms after end of stream, so delivery is unconfirmed`,
+          { retryable: true },
+        );
+      }
+      await this.#wait(left);
+    }
+    if (this.#failure !== undefined) throw this.#failure;
+  }
+
+  /** Drop the connection now. */
+  destroy(): void {
+    this.#socket.destroy();
+  }
+
+  #check(): void {
+    if (this.#failure !== undefined) throw this.#failure;
+    if (this.#peerEnded || this.#closed) {
+      throw new SyslogConnectionError(`${this.#target} closed the connection`, { retryable: true });
+    }
+  }
+
+  #fail(error: SyslogError): SyslogError {
+    this.#failure ??= error;
+    this.#socket.destroy();
+    this.#wake();
+    return this.#failure;
+  }
+
+  #wake(): void {
+    for (const wake of this.#waiters) wake();
+    this.#waiters.clear();
+  }
+
+  async #wait(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#waiters.add(done);
+    });
+  }
+}
+
+/** Resolve on `event`, reject on 'error', 'close' or the timeout (then destroy). */
+async function settle(socket: Socket, event: string, timeoutMs: number, onTimeout: () => SyslogError): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      socket.off(event, onEvent);
+      socket.off('error', onError);
+      socket.off('close', onClose);
+    };
+    const onEvent = (): void => {
+      cleanup();
+      resolve();
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      // Keep a listener: a late second error must not become an uncaught exception.
+      socket.on('error', () => undefined);
+      reject(error);
+    };
+    const onClose = (): void => {
+      cleanup();
+      reject(Object.assign(new Error('connection closed before it was established'), { code: 'ECONNRESET' }));
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      socket.on('error', () => undefined);
+      socket.destroy();
+      reject(onTimeout());
+    }, timeoutMs);
+    socket.once(event, onEvent);
+    socket.once('error', onError);
+    socket.once('close', onClose);
+  });
+}

@@ -1,0 +1,613 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createSyslogSender,
+  SyslogConfigError,
+  SyslogConnectionError,
+  SyslogDeliveryError,
+  SyslogError,
+  SyslogMessageError,
+  SyslogTimeoutError,
+  SyslogTlsError,
+  type SyslogSender,
+  type SyslogSenderOptions,
+} from '../src/index.js';
+import { createTestPki, type TestPki } from './helpers/certs.js';
+import {
+  analyse,
+  seqRecord,
+  startBlackHole,
+  startTcpReceiver,
+  startUdpReceiver,
+  type TcpReceiver,
+  type TcpReceiverOptions,
+} from './helpers/receivers.js';
+import { outcome, waitFor, waitForSteady, within } from './helpers/wait.js';
+
+/** Short timeouts and retry delays so every failure resolves in well under a test's time limit. */
+const FAST = {
+  connectTimeoutMs: 2_000,
+  handshakeTimeoutMs: 2_000,
+  writeStallTimeoutMs: 3_000,
+  confirmTimeoutMs: 3_000,
+  maxRetries: 20,
+  retryBaseDelayMs: 10,
+  retryMaxDelayMs: 100,
+} satisfies SyslogSenderOptions;
+
+const N = 20_000;
+const BATCH = 5_000;
+
+let pki: TestPki;
+const cleanups: Array<() => Promise<unknown>> = [];
+const uncaught: unknown[] = [];
+const onUncaught = (error: unknown): void => {
+  uncaught.push(error);
+};
+
+beforeAll(async () => {
+  process.on('uncaughtException', onUncaught);
+  process.on('unhandledRejection', onUncaught);
+  pki = await createTestPki();
+});
+
+afterEach(async () => {
+  // Senders first, then receivers: everything closes, each step bounded.
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    await within(cleanup(), 10_000, 'cleanup').catch(() => undefined);
+  }
+  expect(uncaught.splice(0), 'uncaught exceptions or unhandled rejections').toEqual([]);
+});
+
+afterAll(async () => {
+  process.off('uncaughtException', onUncaught);
+  process.off('unhandledRejection', onUncaught);
+  await pki?.cleanup();
+});
+
+async function receiver(options: TcpReceiverOptions = {}): Promise<TcpReceiver> {
+  const rx = await startTcpReceiver(options);
+  cleanups.push(() => rx.close());
+  return rx;
+}
+
+/** A sender whose events are recorded and that is closed after the test. */
+function sender(options: SyslogSenderOptions): SyslogSender & { retryEvents: unknown[]; warnings: string[] } {
+  const s = createSyslogSender({ ...FAST, ...options });
+  const retryEvents: unknown[] = [];
+  const warnings: string[] = [];
+  s.on('retry', (event: unknown) => retryEvents.push(event));
+  s.on('warning', (text: string) => warnings.push(text));
+  cleanups.push(() => s.close());
+  return Object.assign(s, { retryEvents, warnings });
+}
+
+function tcp(rx: { host: string; port: number }): SyslogSenderOptions {
+  return { target: { protocol: 'tcp', host: rx.host, port: rx.port } };
+}
+
+function tls(rx: { host: string; port: number }, options: SyslogSenderOptions = {}): SyslogSenderOptions {
+  return { target: { protocol: 'tls', host: rx.host, port: rx.port }, ...options };
+}
+
+/** Send records `from … to-1` (awaiting each), confirming every `batch` records and at the end. */
+async function sendSeq(s: SyslogSender, from: number, to: number, batch = BATCH, bytes = 1024): Promise<void> {
+  for (let seq = from; seq < to; seq += 1) {
+    await s.send(seqRecord(seq, bytes));
+    if ((seq + 1) % batch === 0) await s.confirm();
+  }
+  await s.confirm();
+}
+
+/** The error and its causes, outermost first. */
+function causes(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e = error; e !== undefined && e !== null && chain.length < 10; e = (e as { cause?: unknown }).cause) {
+    chain.push(e);
+  }
+  return chain;
+}
+
+function serverPair(pair: { cert: string; key: string }): { cert: string; key: string } {
+  return { cert: pair.cert, key: pair.key };
+}
+
+describe('delivery', () => {
+  it('delivers 20,000 records over TCP with none missing and none duplicated', async () => {
+    const rx = await receiver();
+    const s = sender(tcp(rx));
+    const confirmed: number[] = [];
+    s.on('confirm', (event: { records: number }) => confirmed.push(event.records));
+    await sendSeq(s, 0, N);
+    expect(analyse(rx.records, N)).toEqual({ missing: [], duplicates: 0, unexpected: 0 });
+    // 1,024 bytes and a line feed per record.
+    expect(s.stats).toEqual({ sent: N, bytes: N * 1_025, confirmedBatches: N / BATCH, retries: 0, skippedOversize: 0 });
+    expect(confirmed).toEqual([BATCH, BATCH, BATCH, BATCH]);
+    expect(rx.counts.cleanCloses).toBe(N / BATCH);
+    // Nothing new since the last checkpoint: confirm has nothing to do.
+    await s.confirm();
+    expect(s.stats.confirmedBatches).toBe(N / BATCH);
+  });
+
+  it('delivers 20,000 records over TLS with none missing and none duplicated', async () => {
+    const rx = await receiver({ tls: serverPair(pki.server) });
+    const s = sender(tls(rx, { ca: pki.ca.cert }));
+    await sendSeq(s, 0, N);
+    expect(analyse(rx.records, N)).toEqual({ missing: [], duplicates: 0, unexpected: 0 });
+    expect(s.stats.confirmedBatches).toBe(N / BATCH);
+  });
+
+  it('counts octet-counting frames in UTF-8 bytes, line breaks included', async () => {
+    const rx = await receiver({ framing: 'octet-counting' });
+    const s = sender({ ...tcp(rx), framing: 'octet-counting' });
+    const texts = Array.from({ length: 2_000 }, (_, seq) => `{"seq":${seq},"text":"é😀\\n${'ü'.repeat(seq % 300)}"}\nline 2`);
+    for (const text of texts) await s.send(text);
+    await s.confirm();
+    expect(rx.counts.badFrames).toBe(0);
+    expect(rx.records).toEqual(texts);
+  });
+
+  it('sends RFC 5424 headers with per-record severity', async () => {
+    const rx = await receiver({ framing: 'octet-counting' });
+    const s = sender({
+      ...tcp(rx),
+      framing: 'octet-counting',
+      header: 'rfc5424',
+      facility: 'local0',
+      hostname: 'host one',
+      appName: 'app',
+      procId: 42,
+      msgId: 'ID47',
+    });
+    await s.send({ seq: 0 });
+    await s.send({ seq: 1 }, { severity: 'err' });
+    await s.send({ seq: 2 }, { severity: 2 });
+    await s.confirm();
+    const pattern = (pri: number, seq: number): RegExp =>
+      new RegExp(`^<${pri}>1 \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z host_one app 42 ID47 - \\{"seq":${seq}\\}$`);
+    expect(rx.records).toHaveLength(3);
+    expect(rx.records[0]).toMatch(pattern(134, 0));
+    expect(rx.records[1]).toMatch(pattern(131, 1));
+    expect(rx.records[2]).toMatch(pattern(130, 2));
+  });
+
+  it('rejects a line break under LF framing or an unknown severity and stays usable', async () => {
+    const rx = await receiver();
+    const s = sender(tcp(rx));
+    await expect(s.send('a\nb')).rejects.toBeInstanceOf(SyslogMessageError);
+    await expect(s.send('x', { severity: 'loud' })).rejects.toBeInstanceOf(SyslogConfigError);
+    await expect(s.send('x', { severity: 8 })).rejects.toBeInstanceOf(SyslogConfigError);
+    await s.send(seqRecord(0));
+    await s.confirm();
+    expect(analyse(rx.records, 1)).toEqual({ missing: [], duplicates: 0, unexpected: 0 });
+  });
+});
+
+describe('receiver down or unreachable', () => {
+  it('retries while the receiver is down at start and delivers everything once it is up', async () => {
+    const probe = await startTcpReceiver();
+    const port = probe.port;
+    await probe.close();
+    const s = sender({ target: { protocol: 'tcp', host: '127.0.0.1', port }, maxRetries: 50, retryMaxDelayMs: 50 });
+    const done = outcome(sendSeq(s, 0, 2_000, 1_000));
+    await waitFor(() => s.retryEvents.length >= 2, 'two retries', 5_000);
+    const first = s.retryEvents[0] as { attempt: number; error: SyslogError };
+    expect(first.attempt).toBe(1);
+    expect(first.error).toBeInstanceOf(SyslogConnectionError);
+    expect(first.error.retryable).toBe(true);
+    const rx = await receiver({ port });
+    const result = await done;
+    expect(result.error).toBeUndefined();
+    expect(analyse(rx.records, 2_000)).toEqual({ missing: [], duplicates: 0, unexpected: 0 });
+    expect(s.stats.retries).toBe(s.retryEvents.length);
+    for (const event of s.retryEvents as Array<{ delayMs: number }>) expect(event.delayMs).toBeLessThanOrEqual(50);
+  });
+
+  it('gives up on a black-holed connect after its retries, in bounded time', async () => {
+    const hole = await startBlackHole();
+    cleanups.push(() => hole.close());
+    const s = sender({ ...tcp(hole), connectTimeoutMs: 300, maxRetries: 2 });
+    await s.send(seqRecord(0));
+    const result = await outcome(s.confirm());
+    expect(result.ok).toBe(false);
+    expect(result.error).toBeInstanceOf(SyslogDeliveryError);
+    expect((result.error as SyslogDeliveryError).unconfirmed).toBe(1);
+    expect(causes(result.error).some((e) => e instanceof SyslogTimeoutError)).toBe(true);
+    expect(s.retryEvents).toHaveLength(2);
+    // Three connect attempts of 300 ms each, plus short backoff.
+    expect(result.ms).toBeGreaterThanOrEqual(800);
+    expect(result.ms).toBeLessThan(5_000);
+    // A failed sender says so on the next call instead of hanging.
+    await expect(s.send(seqRecord(1))).rejects.toBeInstanceOf(SyslogError);
+  });
+
+  it.each([
+    ['TCP, closing', false, false],
+    ['TCP, resetting', false, true],
+    ['TLS, closing', true, false],
+    ['TLS, resetting', true, true],
+  ])('loses nothing when the receiver crashes twice mid-stream and restarts (%s)', async (_name, useTls, reset) => {
+    const rx = await receiver({
+      ...(useTls ? { tls: serverPair(pki.server) } : {}),
+      mode: { crashAfter: [7_000, 13_000], restartAfterMs: 50, reset },
+    });
+    const s = sender(useTls ? tls(rx, { ca: pki.ca.cert }) : tcp(rx));
+    await sendSeq(s, 0, N);
+    const result = analyse(rx.records, N);
+    expect(rx.counts.crashes).toBe(2);
+    expect(result.missing).toEqual([]);
+    expect(result.unexpected).toBe(0);
+    // At most the unconfirmed batch again per crash.
+    expect(result.duplicates).toBeLessThanOrEqual(2 * BATCH);
+    expect(s.stats.retries).toBeGreaterThanOrEqual(2);
+    expect(s.stats.confirmedBatches).toBe(N / BATCH);
+  }, 30_000);
+});
+
+describe('slow, stalled and idle receivers', () => {
+  it('delivers everything to a slow reader', async () => {
+    const rx = await receiver({ mode: 'slow' });
+    const s = sender(tcp(rx));
+    await sendSeq(s, 0, N);
+    expect(analyse(rx.records, N)).toEqual({ missing: [], duplicates: 0, unexpected: 0 });
+    expect(s.stats.retries).toBe(0);
+  });
+
+  it('stops accepting records while the receiver does not read (send awaits backpressure)', async () => {
+    // What the kernel may buffer between the two ends is the most a sender without a backlog of its own can accept.
+    const kernelBytes = maxSocketBuffers();
+    const bound = Math.ceil((kernelBytes + 4 * 65_536) / 1024);
+    const total = Math.max(2 * bound, 20_000);
+    const rx = await receiver();
+    rx.pauseReading();
+    const s = sender({ ...tcp(rx), writeStallTimeoutMs: 20_000 });
+    let accepted = 0;
+    const producer = outcome(
+      (async () => {
+        for (let seq = 0; seq < total; seq += 1) {
+          await s.send(seqRecord(seq));
+          accepted = seq + 1;
+        }
+        await s.confirm();
+      })(),
+    );
+    const steady = await waitForSteady(() => accepted, 'accepted records', 500, 15_000);
+    expect(steady).toBeGreaterThan(0);
+    expect(steady).toBeLessThan(bound);
+    rx.resumeReading();
+    const result = await producer;
+    expect(result.error).toBeUndefined();
+    expect(analyse(rx.records, total)).toEqual({ missing: [], duplicates: 0, unexpected: 0 });
+  }, 40_000);
+
+  it('fails with a timeout when the receiver stops reading, in bounded time', async () => {
+    const rx = await receiver({ mode: 'stall' });
+    const s = sender({ ...tcp(rx), writeStallTimeoutMs: 300, maxRetries: 1 });
+    let accepted = 0;
+    const result = await outcome(
+      (async () => {
+        for (let seq = 0; seq < 200_000; seq += 1) {
+          await s.send(seqRecord(seq));
+          accepted = seq + 1;
+        }
+        await s.confirm();
+      })(),
+    );
+    expect(result.ok).toBe(false);
+    expect(accepted).toBeLessThan(200_000);
+    expect(causes(result.error).some((e) => e instanceof SyslogTimeoutError)).toBe(true);
+    expect(result.error).toBeInstanceOf(SyslogDeliveryError);
+    expect(s.retryEvents).toHaveLength(1);
+    expect(result.ms).toBeLessThan(10_000);
+    const closing = await outcome(s.close());
+    expect(closing.ms).toBeLessThan(3_000);
+  });
+
+  it('loses nothing when the receiver closed an idle connection before the next send', async () => {
+    const rx = await receiver({ mode: { closeIdleAfterMs: 200 } });
+    const s = sender(tcp(rx));
+    for (let seq = 0; seq < 100; seq += 1) await s.send(seqRecord(seq));
+    await s.flush();
+    await waitFor(() => rx.counts.idleCloses === 1 && rx.openConnections() === 0, 'the idle close', 5_000);
+    expect(rx.records).toHaveLength(100);
+    for (let seq = 100; seq < 200; seq += 1) await s.send(seqRecord(seq));
+    await s.confirm();
+    const result = analyse(rx.records, 200);
+    expect(result.missing).toEqual([]);
+    expect(result.duplicates).toBeLessThanOrEqual(100);
+    expect(rx.counts.connections).toBe(2);
+  });
+
+  it.each([
+    ['TCP', false],
+    ['TLS', true],
+  ])('closes in bounded time when the receiver never closes after end of stream (%s)', async (_name, useTls) => {
+    const rx = await receiver({ mode: 'noClose', ...(useTls ? { tls: serverPair(pki.server) } : {}) });
+    const s = sender({ ...(useTls ? tls(rx, { ca: pki.ca.cert }) : tcp(rx)), confirmTimeoutMs: 300, maxRetries: 1 });
+    for (let seq = 0; seq < 10; seq += 1) await s.send(seqRecord(seq));
+    const result = await outcome(s.close());
+    expect(result.ms).toBeLessThan(3_000);
+    expect(result.ok).toBe(false);
+    expect(causes(result.error).some((e) => e instanceof SyslogTimeoutError)).toBe(true);
+    // The receiver got the records (twice: the first try and the one retry) but never confirmed them.
+    expect(analyse(rx.records, 10).missing).toEqual([]);
+    await expect(s.send(seqRecord(10))).rejects.toBeInstanceOf(SyslogError);
+  });
+
+  it('disposes of a sender in bounded time with Symbol.asyncDispose and drops its connection', async () => {
+    const rx = await receiver();
+    rx.pauseReading();
+    const s = sender({ ...tcp(rx), writeStallTimeoutMs: 300, confirmTimeoutMs: 300, maxRetries: 0 });
+    for (let seq = 0; seq < 10; seq += 1) await s.send(seqRecord(seq));
+    const result = await outcome(s[Symbol.asyncDispose]());
+    expect(result.ms).toBeLessThan(3_000);
+    expect(causes(result.error).some((e) => e instanceof SyslogTimeoutError)).toBe(true);
+    // A paused receiver notices the closed connection once it reads again.
+    rx.resumeReading();
+    await waitFor(() => rx.openConnections() === 0, 'the connection to close', 2_000);
+    await expect(s.send(seqRecord(10))).rejects.toBeInstanceOf(SyslogError);
+  });
+
+  it('disposes of a sender that has nothing unconfirmed at once', async () => {
+    const rx = await receiver();
+    const s = sender(tcp(rx));
+    await sendSeq(s, 0, 10);
+    const result = await outcome(s[Symbol.asyncDispose]());
+    expect(result.error).toBeUndefined();
+    expect(result.ms).toBeLessThan(500);
+    expect(analyse(rx.records, 10)).toEqual({ missing: [], duplicates: 0, unexpected: 0 });
+    await expect(s.send(seqRecord(10))).rejects.toBeInstanceOf(SyslogConfigError);
+  });
+});
+
+describe('TLS', () => {
+  const cases: Array<[string, () => { cert: string; key: string }, () => string | undefined, RegExp]> = [
+    ['a CA that did not sign the certificate', () => pki.server, () => pki.selfSigned.cert, /UNABLE_TO_(VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT)/],
+    ['no CA for a private certificate', () => pki.server, () => undefined, /UNABLE_TO_(VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT)/],
+    ['a certificate for the wrong host', () => pki.wrongHost, () => pki.ca.cert, /ERR_TLS_CERT_ALTNAME_INVALID/],
+    ['an expired certificate', () => pki.expired, () => pki.ca.cert, /CERT_HAS_EXPIRED/],
+    ['a self-signed certificate', () => pki.selfSigned, () => pki.ca.cert, /DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED/],
+  ];
+
+  it.each(cases)('refuses %s without retrying, with a hint about certificates', async (_name, serverCert, ca, code) => {
+    const rx = await receiver({ tls: serverPair(serverCert()) });
+    const caPem = ca();
+    const s = sender(tls(rx, caPem === undefined ? {} : { ca: caPem }));
+    await s.send(seqRecord(0));
+    const result = await outcome(s.confirm());
+    expect(result.error).toBeInstanceOf(SyslogTlsError);
+    const error = result.error as SyslogTlsError;
+    expect(error.retryable).toBe(false);
+    expect(error.hint).toMatch(/--certs/);
+    expect(error.hint).toMatch(/--ignore-cert-validation/);
+    expect(error.message).toMatch(code);
+    expect(s.retryEvents).toHaveLength(0);
+    expect(rx.records).toHaveLength(0);
+    expect(result.ms).toBeLessThan(3_000);
+  });
+
+  it('connects to a self-signed receiver with rejectUnauthorized: false', async () => {
+    const rx = await receiver({ tls: serverPair(pki.selfSigned) });
+    const s = sender(tls(rx, { rejectUnauthorized: false }));
+    await sendSeq(s, 0, 1_000);
+    expect(analyse(rx.records, 1_000)).toEqual({ missing: [], duplicates: 0, unexpected: 0 });
+  });
+
+  it('verifies a certificate for localhost when connecting to 127.0.0.1 with servername', async () => {
+    const rx = await receiver({ tls: serverPair(pki.localhostOnly) });
+    const s = sender(tls(rx, { ca: pki.ca.cert, servername: 'localhost' }));
+    await sendSeq(s, 0, 1_000);
+    expect(analyse(rx.records, 1_000)).toEqual({ missing: [], duplicates: 0, unexpected: 0 });
+    expect(rx.peers[0]?.servername).toBe('localhost');
+    expect(new Set(rx.sniNames)).toEqual(new Set(['localhost']));
+  });
+
+  it('checks an IP target against the certificate without sending the IP as SNI', async () => {
+    const rx = await receiver({ tls: serverPair(pki.localhostOnly) });
+    const s = sender(tls(rx, { ca: pki.ca.cert }));
+    await s.send(seqRecord(0));
+    const result = await outcome(s.confirm());
+    expect(result.error).toBeInstanceOf(SyslogTlsError);
+    expect((result.error as Error).message).toMatch(/ERR_TLS_CERT_ALTNAME_INVALID/);
+    expect(rx.counts.accepted).toBe(1);
+    expect(rx.sniNames).toEqual([]);
+
+    const good = await receiver({ tls: serverPair(pki.server) });
+    const s2 = sender(tls(good, { ca: pki.ca.cert }));
+    await sendSeq(s2, 0, 10);
+    expect(good.peers[0]?.servername).toBe(false);
+    expect(good.sniNames).toEqual([]);
+  });
+
+  it('authenticates with a client certificate (mutual TLS, files given by path)', async () => {
+    const rx = await receiver({ tls: { ...serverPair(pki.server), ca: pki.ca.cert, requestCert: true } });
+    const s = sender(tls(rx, { ca: pki.ca.certPath, cert: pki.client.certPath, key: pki.client.keyPath }));
+    await sendSeq(s, 0, 1_000);
+    expect(analyse(rx.records, 1_000)).toEqual({ missing: [], duplicates: 0, unexpected: 0 });
+    expect(rx.peers[0]).toMatchObject({ authorized: true, clientCn: 'syslog-out test client' });
+  });
+
+  it('takes PEM buffers for mutual TLS', async () => {
+    const rx = await receiver({ tls: { ...serverPair(pki.server), ca: pki.ca.cert, requestCert: true } });
+    const s = sender(
+      tls(rx, { ca: readFileSync(pki.ca.certPath), cert: Buffer.from(pki.client.cert), key: Buffer.from(pki.client.key) }),
+    );
+    await sendSeq(s, 0, 10);
+    expect(analyse(rx.records, 10).missing).toEqual([]);
+  });
+
+  it('fails without retrying when the receiver requires a client certificate and none is given', async () => {
+    const rx = await receiver({ tls: { ...serverPair(pki.server), ca: pki.ca.cert, requestCert: true } });
+    const s = sender(tls(rx, { ca: pki.ca.cert }));
+    await s.send(seqRecord(0));
+    const result = await outcome(s.confirm());
+    expect(result.error).toBeInstanceOf(SyslogError);
+    expect((result.error as SyslogError).retryable).toBe(false);
+    expect(s.retryEvents).toHaveLength(0);
+    expect(rx.records).toHaveLength(0);
+    expect(result.ms).toBeLessThan(5_000);
+  });
+
+  it('reports TLS to a plain port as fatal with a hint about TLS', async () => {
+    const rx = await receiver();
+    const s = sender({ ...tls(rx, { ca: pki.ca.cert }), handshakeTimeoutMs: 300 });
+    await s.send(seqRecord(0));
+    const result = await outcome(s.confirm());
+    expect(result.error).toBeInstanceOf(SyslogTlsError);
+    expect((result.error as SyslogTlsError).retryable).toBe(false);
+    expect((result.error as SyslogTlsError).hint).toMatch(/TLS/);
+    expect(s.retryEvents).toHaveLength(0);
+    expect(result.ms).toBeLessThan(3_000);
+  });
+
+  it.each([
+    ['one record', 1],
+    ['a stream of 20,000 records', N],
+  ])('reports plain TCP to a TLS port as fatal with a hint about TLS (%s)', async (_name, count) => {
+    const rx = await receiver({ tls: serverPair(pki.server) });
+    const s = sender(tcp(rx));
+    const result = await outcome(sendSeq(s, 0, count));
+    expect(result.error).toBeInstanceOf(SyslogError);
+    expect((result.error as SyslogError).retryable).toBe(false);
+    expect((result.error as SyslogError).hint).toMatch(/TLS-TCP/);
+    expect(s.retryEvents.length).toBeLessThanOrEqual(1);
+    expect(result.ms).toBeLessThan(3_000);
+  });
+});
+
+describe('framing mismatch', () => {
+  it.each([
+    ['a few records', 10],
+    ['a stream of 20,000 records', N],
+  ])('stops with a framing hint when the receiver drops the connection on the first bytes (%s)', async (_name, count) => {
+    const rx = await receiver({ mode: 'closeOnFirstBytes' });
+    const s = sender(tcp(rx));
+    const result = await outcome(sendSeq(s, 0, count));
+    expect(result.error).toBeInstanceOf(SyslogError);
+    expect((result.error as SyslogError).retryable).toBe(false);
+    expect((result.error as SyslogError).hint).toMatch(/octet-counting/);
+    expect(s.retryEvents.length).toBeLessThanOrEqual(2);
+    expect(rx.counts.firstByteCloses).toBeLessThanOrEqual(3);
+    expect(result.ms).toBeLessThan(5_000);
+  });
+});
+
+describe('oversize records', () => {
+  it('rejects a 70,000-byte UDP record and sends nothing of it', async () => {
+    const rx = await startUdpReceiver();
+    cleanups.push(() => rx.close());
+    const s = sender({ target: { protocol: 'udp', host: rx.host, port: rx.port } });
+    await expect(s.send('x'.repeat(70_000))).rejects.toBeInstanceOf(SyslogMessageError);
+    await s.send('after');
+    await s.confirm();
+    await rx.waitForDatagrams(1);
+    expect(rx.datagrams.map(String)).toEqual(['after']);
+    expect(s.stats).toMatchObject({ sent: 1, skippedOversize: 0 });
+  });
+
+  it("skips and counts a 70,000-byte UDP record with oversize: 'skip'", async () => {
+    const rx = await startUdpReceiver();
+    cleanups.push(() => rx.close());
+    const s = sender({ target: { protocol: 'udp', host: rx.host, port: rx.port }, oversize: 'skip' });
+    await s.send('x'.repeat(70_000));
+    await s.send('after');
+    await s.confirm();
+    await rx.waitForDatagrams(1);
+    expect(rx.datagrams.map(String)).toEqual(['after']);
+    expect(s.stats).toMatchObject({ sent: 1, skippedOversize: 1 });
+    expect(s.warnings.some((text) => /70000|70,000/.test(text))).toBe(true);
+  });
+
+  it('warns about UDP datagrams over 1,472 bytes and still sends them whole', async () => {
+    const rx = await startUdpReceiver();
+    cleanups.push(() => rx.close());
+    const s = sender({ target: { protocol: 'udp', host: rx.host, port: rx.port } });
+    await s.send('a'.repeat(1_472));
+    await s.confirm();
+    await rx.waitForDatagrams(1);
+    expect(s.warnings).toEqual([]);
+    await s.send('b'.repeat(1_473));
+    await s.confirm();
+    await rx.waitForDatagrams(2);
+    expect(s.warnings).toHaveLength(1);
+    expect(s.warnings[0]).toMatch(/1472|1,472/);
+    expect(rx.datagrams.map((d) => d.length)).toEqual([1_472, 1_473]);
+  });
+
+  it('applies maxMessageBytes to TCP records, header included', async () => {
+    const rx = await receiver();
+    const s = sender({ ...tcp(rx), maxMessageBytes: 1_000, header: 'rfc5424', hostname: 'h', appName: 'a', procId: 1 });
+    await expect(s.send('x'.repeat(990))).rejects.toBeInstanceOf(SyslogMessageError);
+    await s.send('y'.repeat(900));
+    await s.confirm();
+    expect(rx.records).toHaveLength(1);
+    expect(rx.records[0]).toMatch(/ y{900}$/);
+
+    const skipping = sender({ ...tcp(rx), maxMessageBytes: 1_000, oversize: 'skip' });
+    await skipping.send('x'.repeat(1_001));
+    await skipping.send('z'.repeat(1_000));
+    await skipping.confirm();
+    expect(skipping.stats.skippedOversize).toBe(1);
+    expect(rx.records.slice(1)).toEqual(['z'.repeat(1_000)]);
+  });
+});
+
+describe('UDP', () => {
+  it('sends one record per datagram and never splits one', async () => {
+    const rx = await startUdpReceiver();
+    cleanups.push(() => rx.close());
+    const s = sender({ target: { protocol: 'udp', host: rx.host, port: rx.port } });
+    const sizes = [20, 100, 1_472, 1_473, 8_192, 9_000, 30_000, 65_000, 65_507];
+    const texts = sizes.map((size, i) => `${i}:${'é'.repeat(4)}${'x'.repeat(size - 10)}`);
+    for (const [i, text] of texts.entries()) {
+      await s.send(text);
+      await s.confirm();
+      // One at a time: loopback drops datagrams when a receive buffer overflows, which is not what is tested here.
+      await rx.waitForDatagrams(i + 1);
+    }
+    expect(rx.datagrams.map((d) => d.length)).toEqual(texts.map((t) => Buffer.byteLength(t)));
+    expect(rx.datagrams.map(String)).toEqual(texts);
+    expect(s.stats.sent).toBe(texts.length);
+  });
+});
+
+describe('socket errors never escape', () => {
+  it.each([
+    ['TCP', false],
+    ['TLS', true],
+  ])('survives a reset of an idle connection and sends on (%s)', async (_name, useTls) => {
+    const rx = await receiver(useTls ? { tls: serverPair(pki.server) } : {});
+    const s = sender(useTls ? tls(rx, { ca: pki.ca.cert }) : tcp(rx));
+    for (let seq = 0; seq < 100; seq += 1) await s.send(seqRecord(seq));
+    await s.flush();
+    await rx.waitForRecords(100);
+    rx.resetAll();
+    await waitFor(() => rx.openConnections() === 0, 'the reset', 2_000);
+    // Nothing of the sender is awaited here: the reset reaches a socket nobody waits on.
+    for (let seq = 100; seq < 200; seq += 1) await s.send(seqRecord(seq));
+    await s.confirm();
+    expect(analyse(rx.records, 200).missing).toEqual([]);
+    expect(uncaught).toEqual([]);
+  });
+
+  it('survives a receiver that resets every connection while records are in flight', async () => {
+    const rx = await receiver({ mode: { crashAfter: [1, 2, 3, 4, 5, 6, 7, 8], restartAfterMs: 0, reset: true } });
+    const s = sender({ ...tcp(rx), maxRetries: 2 });
+    const result = await outcome(sendSeq(s, 0, 2_000, 500));
+    // Either outcome is fine; what matters is that every failure arrived as a rejection, not a crash.
+    if (!result.ok) expect(result.error).toBeInstanceOf(SyslogError);
+    expect(uncaught).toEqual([]);
+  });
+});
+
+/** Largest receive plus send buffer the kernel allows a TCP connection, from /proc when available. */
+function maxSocketBuffers(): number {
+  const max = (file: string, fallback: number): number => {
+    try {
+      return Number(readFileSync(file, 'utf8').trim().split(/\s+/)[2]) || fallback;
+    } catch {
+      return fallback;
+    }
+  };
+  return max('/proc/sys/net/ipv4/tcp_rmem', 6 * 1024 * 1024) + max('/proc/sys/net/ipv4/tcp_wmem', 4 * 1024 * 1024);
+}
