@@ -96,6 +96,10 @@ export interface SyslogSender extends EventEmitter, AsyncDisposable {
  */
 const PROBE_MIN_MS = 100;
 
+/** How long a record may wait in a partly filled chunk before it is written anyway. */
+const FLUSH_DELAY_MS = 5;
+const RESOLVED = Promise.resolve();
+
 /** Marks a failure during the probe of a new receiver. */
 class EarlyCloseError extends Error {
   override name = 'EarlyCloseError';
@@ -175,7 +179,7 @@ class Sender extends EventEmitter implements SyslogSender {
   /** Consecutive connections the receiver dropped right after the first bytes, and whether one ever did not. */
   #earlyCloses = 0;
   #proven = false;
-  #flushScheduled = false;
+  #flushTimer: NodeJS.Timeout | undefined;
   #batchBytes = 0;
 
   constructor(target: Target, formatter: Formatter, options: Resolved) {
@@ -225,7 +229,7 @@ class Sender extends EventEmitter implements SyslogSender {
       if (this.#pending === 0 && this.#offset + framed <= this.#chunk.length) {
         this.#append(text, bytes, framed);
         this.#scheduleFlush();
-        return Promise.resolve();
+        return RESOLVED;
       }
       return this.#serial(async () => {
         if (this.#offset + framed > this.#chunk.length) {
@@ -268,6 +272,7 @@ class Sender extends EventEmitter implements SyslogSender {
       }
     } finally {
       clearTimeout(timer);
+      clearTimeout(this.#flushTimer);
       this.#closed = true;
       this.#conn?.destroy();
       this.#conn = undefined;
@@ -328,17 +333,19 @@ class Sender extends EventEmitter implements SyslogSender {
     });
   }
 
-  /** Records must not wait in a half-full chunk for the next record: write them once the caller yields. */
+  /** Records must not wait in a half-full chunk for the next record: write what is there after a short delay. */
   #scheduleFlush(): void {
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    setImmediate(() => {
-      this.#flushScheduled = false;
+    if (this.#flushTimer !== undefined) return;
+    // A timer rather than setImmediate: a producer that yields often would otherwise turn every yield into a
+    // small write and push its records through the slow path while that write is in flight.
+    this.#flushTimer = setTimeout(() => {
+      this.#flushTimer = undefined;
       if (this.#offset > 0 && this.#failed === undefined && !this.#closed) {
         // A failure is kept by #serial and reported by the next call.
         this.flush().catch(() => undefined);
       }
-    });
+    }, FLUSH_DELAY_MS);
+    this.#flushTimer.unref();
   }
 
   #append(text: string, bytes: number, framed: number): void {
