@@ -1,0 +1,4 @@
+import * as sessions from './sessions.js';
+
+/** The top-level commands of `incydr`. */
+export const commands = [sessions];

@@ -1,0 +1,14 @@
+import type { Argv } from 'yargs';
+import { commands } from './sessions/index.js';
+
+export const command = 'sessions';
+export const describe = 'Search, show and triage sessions';
+
+export function builder(yargs: Argv): Argv {
+  // Each command module has the shape yargs expects (command, describe, builder, handler).
+  return yargs.command(commands as never).demandCommand(1, 'Name a sessions command (see --help).');
+}
+
+export function handler(): void {
+  // Not reached: demandCommand asks for a subcommand.
+}

@@ -1,0 +1,49 @@
+import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { createContext, type Context, type GlobalArgs } from '../../context.js';
+import { checkColumns, resolveFormat, withFormat, type FormatArgs } from '../../options/format.js';
+import { toSenderOptions, withSyslog, type SyslogArgs } from '../../options/syslog.js';
+
+const FORMATS = ['table', 'json-pretty', 'json-lines', 'csv'] as const;
+
+/** Arguments of `incydr sessions show-events`. */
+export type ShowEventsArgs = GlobalArgs & FormatArgs & SyslogArgs & { sessionId: string };
+
+export const command = 'show-events <session-id>';
+export const describe = "Show the file events behind a session's alerts";
+
+export function builder(yargs: Argv): Argv<ShowEventsArgs> {
+  return withSyslog(withFormat(yargs, FORMATS, true))
+    .positional('session-id', { type: 'string', describe: 'The session id', demandOption: true }) as unknown as Argv<ShowEventsArgs>;
+}
+
+export async function handler(args: ArgumentsCamelCase<ShowEventsArgs>): Promise<void> {
+  await run(args, createContext(args));
+}
+
+/** Fetch the session's file events and write them to stdout or to syslog. */
+export async function run(args: ShowEventsArgs, ctx: Context): Promise<void> {
+  const syslog = toSenderOptions(args);
+  const format = resolveFormat(args, FORMATS, ctx.useRich);
+  if (syslog === undefined) checkColumns(args, format);
+  if (syslog !== undefined) {
+    const { parseTarget } = await import('@x/syslog-out');
+    parseTarget(syslog.target as string);
+  }
+  const client = await ctx.client();
+  try {
+    const page = await client.sessions.v1.getSessionEvents(String(args.sessionId), { signal: ctx.signal });
+    const events = (async function* () {
+      yield* page.fileEvents as Array<Record<string, unknown>>;
+    })();
+    if (syslog !== undefined) {
+      const { forwardRecords } = await import('../../forward.js');
+      const count = await forwardRecords(events, syslog, ctx);
+      ctx.note(`Sent ${count} file event(s) to ${args.output}.`);
+    } else {
+      const { emitRecords } = await import('../../emit.js');
+      await emitRecords(events, { format, kind: 'file-event', columns: args.columns }, ctx);
+    }
+  } finally {
+    await client.close();
+  }
+}

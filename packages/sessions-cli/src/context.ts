@@ -1,0 +1,78 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@x/sessions-sdk';
+import { ExitError, InterruptedError } from './failures.js';
+
+/** Options every command accepts (root level, also valid after the group and the command). */
+export interface GlobalArgs {
+  profile?: string | undefined;
+  logStderr?: boolean | undefined;
+  logFile?: string | undefined;
+  logLevel?: string | undefined;
+}
+
+/** What a command's `run` works with; tests build their own. */
+export interface Context {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  env: NodeJS.ProcessEnv;
+  /** Aborted on Ctrl-C: commands stop after the current record. */
+  signal: AbortSignal;
+  /** Whether list commands default to the table/rich formats (`INCYDR_USE_RICH`, default true). */
+  useRich: boolean;
+  /** ANSI colour on stdout: only on a TTY and without NO_COLOR. */
+  color: boolean;
+  /** Columns available for tables on stdout. */
+  width: number;
+  /** One line for humans on stderr. */
+  note(text: string): void;
+  /** A configured API client (settings from options, environment, the profile or `.env`). */
+  client(): Promise<Client>;
+}
+
+/** Build the context of a real run: process streams, Ctrl-C handling and a lazily created client. */
+export function createContext(args: GlobalArgs): Context {
+  const controller = new AbortController();
+  let interrupted = false;
+  process.on('SIGINT', () => {
+    // The first Ctrl-C stops after the current record; a second one does not wait.
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.stderr.write('\nincydr: interrupted, stopping after the current record (Ctrl-C again to quit now)\n');
+    controller.abort(new InterruptedError('interrupted'));
+  });
+  const env = process.env;
+  let client: Promise<Client> | undefined;
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env,
+    signal: controller.signal,
+    useRich: !/^(false|0|no|off)$/i.test(env.INCYDR_USE_RICH ?? 'true'),
+    color: process.stdout.isTTY === true && env.NO_COLOR === undefined,
+    width: process.stdout.isTTY === true && (process.stdout.columns ?? 0) > 0 ? process.stdout.columns : 120,
+    note: (text) => process.stderr.write(`${text}\n`),
+    client: () => (client ??= createClient(args, env)),
+  };
+}
+
+async function createClient(args: GlobalArgs, env: NodeJS.ProcessEnv): Promise<Client> {
+  const { Client } = await import('@x/sessions-sdk');
+  const profile = args.profile ?? env.INCYDR_PROFILE;
+  const envFile = profile === undefined || profile === '' ? undefined : profileFile(profile);
+  return new Client({
+    env,
+    ...(envFile === undefined ? {} : { envFile }),
+    // The CLI logs nowhere unless asked (api.md §7: INCYDR_LOG_STDERR defaults to false for the CLI).
+    logStderr: args.logStderr ?? /^(true|1|yes|on)$/i.test(env.INCYDR_LOG_STDERR ?? 'false'),
+    ...(args.logFile === undefined ? {} : { logFile: args.logFile }),
+    ...(args.logLevel === undefined ? {} : { logLevel: args.logLevel }),
+  });
+}
+
+function profileFile(name: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith('.')) {
+    throw new ExitError(`invalid profile name "${name}": use letters, digits, dot, dash and underscore`, 2);
+  }
+  return join(homedir(), '.config', 'incydr', 'profiles', `${name}.env`);
+}

@@ -1,0 +1,54 @@
+// The single place where any error becomes a one-line message and an exit code (cli.md §5).
+import {
+  ApiError,
+  AuthenticationError,
+  ConfigurationError,
+  ConnectionError,
+  IncydrError,
+  InvalidArgumentError,
+  NotFoundError,
+  RateLimitedError,
+  TimeoutError,
+} from '@x/sessions-sdk';
+import { SyslogConfigError, SyslogError } from '@x/syslog-out';
+import { ExitError, InterruptedError, UsageError } from './failures.js';
+import { ColumnsError } from './output/columns.js';
+
+/** Exit codes: success, failure, usage, interrupted. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+
+/** The message (one line, no stack) and exit code for any error; an empty message means say nothing. */
+export function describeError(error: unknown): { message: string; exitCode: number } {
+  const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();
+  if (error instanceof UsageError || error instanceof ColumnsError) return { message: oneLine(error.message), exitCode: EXIT.usage };
+  if (error instanceof InterruptedError) return { message: 'interrupted', exitCode: EXIT.interrupted };
+  if (error instanceof ExitError) return { message: oneLine(error.message), exitCode: error.exitCode };
+  if (isOutputClosed(error)) return { message: '', exitCode: EXIT.ok };
+  if (error instanceof InvalidArgumentError) return { message: oneLine(error.message), exitCode: EXIT.usage };
+  if (error instanceof ConfigurationError) return { message: oneLine(error.message), exitCode: EXIT.failure };
+  if (error instanceof NotFoundError) {
+    return { message: oneLine(`not found (HTTP 404): ${error.serverMessage || error.url}`), exitCode: EXIT.failure };
+  }
+  if (error instanceof RateLimitedError) {
+    const wait = error.retryAfterMs === undefined ? '' : `; the server asks to wait ${Math.ceil(error.retryAfterMs / 1000)} s`;
+    return { message: oneLine(`rate limited (HTTP 429) after retries${wait}`), exitCode: EXIT.failure };
+  }
+  if (error instanceof AuthenticationError) return { message: oneLine(error.message), exitCode: EXIT.failure };
+  if (error instanceof ApiError) {
+    const reason = error.serverMessage === '' ? '' : `: ${error.serverMessage}`;
+    return { message: oneLine(`API error (HTTP ${error.status}) on ${error.method} ${error.url}${reason}`), exitCode: EXIT.failure };
+  }
+  if (error instanceof ConnectionError || error instanceof TimeoutError) {
+    return { message: oneLine(error.message), exitCode: EXIT.failure };
+  }
+  if (error instanceof SyslogConfigError) return { message: oneLine(error.message), exitCode: EXIT.usage };
+  if (error instanceof SyslogError) return { message: oneLine(`syslog output failed: ${error.message}`), exitCode: EXIT.failure };
+  if (error instanceof IncydrError) return { message: oneLine(error.message), exitCode: EXIT.failure };
+  if (error instanceof Error && error.name === 'AbortError') return { message: 'interrupted', exitCode: EXIT.interrupted };
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return { message: oneLine(`unexpected error: ${text} (rerun with --log-level DEBUG --log-stderr for details)`), exitCode: EXIT.failure };
+}
+
+function isOutputClosed(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'OutputClosedError' || (error as NodeJS.ErrnoException).code === 'EPIPE');
+}

@@ -1,0 +1,78 @@
+import type { Argv } from 'yargs';
+import type { SessionSearch } from '@x/sessions-sdk';
+import { UsageError } from '../failures.js';
+import { choice, many } from './choices.js';
+
+// Kept here rather than imported from the SDK so that `--help` does not load it.
+const STATES = ['OPEN', 'IN_PROGRESS', 'CLOSED', 'CLOSED_TP', 'CLOSED_TP_BENIGN', 'CLOSED_FP', 'OPEN_NEW_DATA'] as const;
+const SEVERITIES = ['NO_RISK', 'LOW', 'MODERATE', 'HIGH', 'CRITICAL'] as const;
+const INSPECTION = ['PENDING', 'FOUND', 'NOT_FOUND'] as const;
+
+/** The session states the CLI accepts (case-insensitive). */
+export const SESSION_STATES = STATES;
+
+/** Filter options of `sessions search` (and `update-by-criteria`). */
+export interface FilterArgs {
+  actorId?: string;
+  start?: string;
+  end?: string;
+  type?: string;
+  alerts?: boolean;
+  anyAlerts?: boolean;
+  riskIndicators?: string;
+  state?: unknown;
+  severity?: unknown;
+  ruleId?: unknown;
+  watchlistId?: unknown;
+  contentInspectionStatus?: string;
+}
+
+/** Add the search filters. */
+export function withFilters<T>(yargs: Argv<T>): Argv<T & FilterArgs> {
+  return yargs
+    .option('actor-id', { type: 'string', requiresArg: true, describe: 'Only sessions of this actor' })
+    .option('start', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Sessions that began on or after: yyyy-MM-dd, "yyyy-MM-dd HH:MM:SS" (UTC), ISO-8601, or 30d/24h/15m',
+    })
+    .option('end', { type: 'string', requiresArg: true, describe: 'Sessions that began before (same forms as --start)' })
+    .option('type', { type: 'string', requiresArg: true, describe: 'Session type, e.g. STANDARD or ACCOUNT_TAKE_OVER' })
+    .option('alerts', {
+      type: 'boolean',
+      default: true,
+      describe: 'Only sessions with alerts; --no-alerts: only sessions without alerts',
+    })
+    .option('any-alerts', { type: 'boolean', describe: 'Sessions with or without alerts' })
+    .option('risk-indicators', { type: 'string', requiresArg: true, describe: 'Comma-separated risk indicators' })
+    .option('state', { type: 'string', array: true, requiresArg: true, describe: `Current state (repeatable): ${STATES.join(', ')}` })
+    .option('severity', { type: 'string', array: true, requiresArg: true, describe: `Current severity (repeatable): ${SEVERITIES.join(', ')}` })
+    .option('rule-id', { type: 'string', array: true, requiresArg: true, describe: 'Alert rule id (repeatable)' })
+    .option('watchlist-id', { type: 'string', array: true, requiresArg: true, describe: 'Watchlist id (repeatable)' })
+    .option('content-inspection-status', { type: 'string', requiresArg: true, describe: INSPECTION.join(', ') }) as unknown as Argv<T & FilterArgs>;
+}
+
+/** Turn the filter options into SDK filters; times are checked by the SDK before any request. */
+export function toFilters(args: FilterArgs): SessionSearch {
+  if (args.anyAlerts === true && args.alerts === false) {
+    throw new UsageError('--any-alerts and --no-alerts cannot be used together');
+  }
+  const split = (text: string | undefined): string[] =>
+    (text ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
+  const filters: SessionSearch = {
+    hasAlerts: args.anyAlerts === true ? null : args.alerts !== false,
+    riskIndicators: split(args.riskIndicators),
+    states: many(args.state).flatMap(split).map((s) => choice('state', s, STATES)),
+    severities: many(args.severity).flatMap(split).map((s) => choice('severity', s, SEVERITIES)),
+    ruleIds: many(args.ruleId),
+    watchlistIds: many(args.watchlistId),
+  };
+  if (args.actorId !== undefined) filters.actorId = args.actorId;
+  if (args.start !== undefined) filters.startTime = args.start;
+  if (args.end !== undefined) filters.endTime = args.end;
+  if (args.type !== undefined) filters.type = args.type;
+  if (args.contentInspectionStatus !== undefined) {
+    filters.contentInspectionStatus = choice('content-inspection-status', args.contentInspectionStatus, INSPECTION);
+  }
+  return filters;
+}

@@ -1,0 +1,41 @@
+import type { Argv } from 'yargs';
+import { UsageError } from '../failures.js';
+import { choice } from './choices.js';
+
+/** `-f/--format` and `--columns`. */
+export interface FormatArgs {
+  format?: string;
+  columns?: string;
+}
+
+/** Add `-f/--format` with these choices (the default depends on INCYDR_USE_RICH, so it is resolved in `run`). */
+export function withFormat<T>(yargs: Argv<T>, formats: readonly string[], columns: boolean): Argv<T & FormatArgs> {
+  let built = yargs.option('format', {
+    alias: 'f',
+    type: 'string',
+    requiresArg: true,
+    describe: `Output format: ${formats.join(', ')} (default ${formats[0]}; json-lines when INCYDR_USE_RICH=false)`,
+  });
+  if (columns) {
+    built = built.option('columns', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Comma-separated fields for table and csv: snake_case or camelCase, dot paths, * globs (file.*)',
+    });
+  }
+  return built as unknown as Argv<T & FormatArgs>;
+}
+
+/** The format to use: the option (case-insensitive), else the rich default, else JSON Lines. */
+export function resolveFormat<T extends string>(args: FormatArgs, formats: readonly T[], useRich: boolean): T {
+  if (args.format !== undefined) return choice('format', args.format, formats);
+  const fallback = formats[0] as T;
+  return useRich ? fallback : (formats.find((f) => f === 'json-lines') ?? fallback);
+}
+
+/** `--columns` only makes sense for table and csv. */
+export function checkColumns(args: FormatArgs, format: string): void {
+  if (args.columns !== undefined && format !== 'table' && format !== 'csv') {
+    throw new UsageError(`--columns applies to the table and csv formats, not ${format}`);
+  }
+}

@@ -1,0 +1,20 @@
+import type { Argv } from 'yargs';
+
+/** Log options, accepted at every level (root, group, command) because they are global. */
+export function withLogging<T>(yargs: Argv<T>): Argv<T> {
+  return yargs
+    .option('log-stderr', { type: 'boolean', describe: 'Write log lines to stderr', global: true })
+    .option('log-file', { type: 'string', describe: 'Append log lines to this file', global: true, requiresArg: true })
+    .option('log-level', {
+      type: 'string',
+      describe: 'ERROR, WARNING (WARN), INFO or DEBUG (any case)',
+      global: true,
+      requiresArg: true,
+    })
+    .option('profile', {
+      type: 'string',
+      describe: 'Read ~/.config/incydr/profiles/NAME.env instead of .env (or INCYDR_PROFILE)',
+      global: true,
+      requiresArg: true,
+    });
+}

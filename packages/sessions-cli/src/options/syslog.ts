@@ -1,0 +1,100 @@
+import type { Argv } from 'yargs';
+import type { SyslogSenderOptions } from '@x/syslog-out';
+import { UsageError } from '../failures.js';
+import { choice } from './choices.js';
+
+/** Syslog output options (`--output` and friends). */
+export interface SyslogArgs {
+  output?: string;
+  certs?: string;
+  ignoreCertValidation?: boolean;
+  framing?: string;
+  syslogHeader?: string;
+  facility?: string;
+  appName?: string;
+  syslogHostname?: string;
+  clientCert?: string;
+  clientKey?: string;
+  maxMessageBytes?: number;
+  oversize?: string;
+}
+
+/** Add `--output` and the syslog options. */
+export function withSyslog<T>(yargs: Argv<T>): Argv<T & SyslogArgs> {
+  const group = 'Syslog output:';
+  return yargs
+    .option('output', {
+      type: 'string',
+      requiresArg: true,
+      group,
+      describe: 'Send each record to syslog instead of stdout: HOST, HOST:PORT or PROTOCOL:HOST:PORT (TCP, UDP, TLS-TCP; port 601)',
+    })
+    .option('certs', { type: 'string', requiresArg: true, group, describe: 'CA bundle (PEM file) for TLS-TCP' })
+    .option('ignore-cert-validation', { type: 'boolean', group, describe: 'TLS-TCP without certificate and host checks' })
+    .option('framing', { type: 'string', requiresArg: true, group, describe: 'lf (default) or octet-counting (syslog-ng, SC4S)' })
+    .option('syslog-header', { type: 'string', requiresArg: true, group, describe: 'none (default), rfc3164 or rfc5424' })
+    .option('facility', { type: 'string', requiresArg: true, group, describe: 'Syslog facility name or code (default user)' })
+    .option('app-name', { type: 'string', requiresArg: true, group, describe: 'APP-NAME / tag in the header (default incydr)' })
+    .option('syslog-hostname', { type: 'string', requiresArg: true, group, describe: 'HOSTNAME in the header (default this host)' })
+    .option('client-cert', { type: 'string', requiresArg: true, group, describe: 'Client certificate (PEM) for mutual TLS' })
+    .option('client-key', { type: 'string', requiresArg: true, group, describe: 'Client key (PEM) for mutual TLS' })
+    .option('max-message-bytes', { type: 'number', requiresArg: true, group, describe: 'Largest record in bytes (UDP default 65507)' })
+    .option('oversize', { type: 'string', requiresArg: true, group, describe: 'error (default) or skip records over the limit' }) as unknown as Argv<T & SyslogArgs>;
+}
+
+const SYSLOG_ONLY = [
+  ['certs', 'certs'],
+  ['ignoreCertValidation', 'ignore-cert-validation'],
+  ['framing', 'framing'],
+  ['syslogHeader', 'syslog-header'],
+  ['facility', 'facility'],
+  ['appName', 'app-name'],
+  ['syslogHostname', 'syslog-hostname'],
+  ['clientCert', 'client-cert'],
+  ['clientKey', 'client-key'],
+  ['maxMessageBytes', 'max-message-bytes'],
+  ['oversize', 'oversize'],
+] as const;
+
+/**
+ * Check the syslog options against each other and `--output`; returns sender options (target still unparsed) or
+ * undefined when records go to stdout.
+ */
+export function toSenderOptions(args: SyslogArgs & { format?: string | undefined }): SyslogSenderOptions | undefined {
+  if (args.output === undefined) {
+    const stray = SYSLOG_ONLY.find(([key]) => args[key] !== undefined && args[key] !== false);
+    if (stray !== undefined) throw new UsageError(`--${stray[1]} needs --output`);
+    return undefined;
+  }
+  if (args.format !== undefined) throw new UsageError('--format cannot be used with --output: syslog records are compact JSON');
+  const tls = /^\s*tls(-tcp)?:/i.test(args.output);
+  for (const [key, flag] of [['certs', 'certs'], ['ignoreCertValidation', 'ignore-cert-validation'], ['clientCert', 'client-cert'], ['clientKey', 'client-key']] as const) {
+    if (args[key] !== undefined && args[key] !== false && !tls) throw new UsageError(`--${flag} applies only to TLS-TCP outputs`);
+  }
+  if (args.certs !== undefined && args.ignoreCertValidation === true) {
+    throw new UsageError('--certs and --ignore-cert-validation cannot be used together');
+  }
+  if ((args.clientCert === undefined) !== (args.clientKey === undefined)) {
+    throw new UsageError('--client-cert and --client-key go together');
+  }
+  const options: SyslogSenderOptions = { target: args.output };
+  if (args.framing !== undefined) options.framing = choice('framing', args.framing, ['lf', 'octet-counting'] as const);
+  if (args.syslogHeader !== undefined) options.header = choice('syslog-header', args.syslogHeader, ['none', 'rfc3164', 'rfc5424'] as const);
+  if (args.oversize !== undefined) options.oversize = choice('oversize', args.oversize, ['error', 'skip'] as const);
+  if (args.facility !== undefined) options.facility = args.facility;
+  if (args.appName !== undefined) options.appName = args.appName;
+  if (args.syslogHostname !== undefined) options.hostname = args.syslogHostname;
+  if (args.certs !== undefined) options.ca = args.certs;
+  if (args.ignoreCertValidation === true) options.rejectUnauthorized = false;
+  if (args.clientCert !== undefined && args.clientKey !== undefined) {
+    options.cert = args.clientCert;
+    options.key = args.clientKey;
+  }
+  if (args.maxMessageBytes !== undefined) {
+    if (!Number.isInteger(args.maxMessageBytes) || args.maxMessageBytes < 1) {
+      throw new UsageError('--max-message-bytes must be a positive integer');
+    }
+    options.maxMessageBytes = args.maxMessageBytes;
+  }
+  return options;
+}

@@ -1,0 +1,178 @@
+import { FileEventSchema, SessionSchema } from '@x/sessions-sdk';
+import { flatten, snakeCase } from './flatten.js';
+
+/** A bad `--columns` value: no column given, or names that match no column. The message lists the valid names. */
+export class ColumnsError extends Error {
+  override name = 'ColumnsError';
+  /** The names as the user typed them that matched nothing. */
+  readonly unknown: readonly string[];
+
+  constructor(message: string, unknown: readonly string[] = []) {
+    super(message);
+    this.unknown = unknown;
+  }
+}
+
+/** The leaf paths of a valibot object schema, in entry order (nested objects descended, arrays kept as leaves). */
+function schemaPaths(schema: unknown, prefix = ''): string[] {
+  const entries = objectEntries(schema);
+  if (entries === undefined) return [];
+  const paths: string[] = [];
+  for (const [key, entry] of Object.entries(entries)) {
+    const path = prefix + snakeCase(key);
+    const nested = schemaPaths(entry, `${path}.`);
+    if (nested.length > 0) paths.push(...nested);
+    else paths.push(path);
+  }
+  return paths;
+}
+
+// Reads valibot's public schema shape (`type`, `wrapped`, `entries`) so the lists follow the SDK's models.
+function objectEntries(schema: unknown): Record<string, unknown> | undefined {
+  if (typeof schema !== 'object' || schema === null) return undefined;
+  const { type, wrapped, entries } = schema as { type?: unknown; wrapped?: unknown; entries?: unknown };
+  if (type === 'nullish' || type === 'optional' || type === 'nullable') return objectEntries(wrapped);
+  if (
+    (type === 'loose_object' || type === 'object' || type === 'strict_object') &&
+    typeof entries === 'object' &&
+    entries !== null
+  ) {
+    return entries as Record<string, unknown>;
+  }
+  return undefined;
+}
+
+/** Every flattened Session path of the SDK model, in API order (`actor_id` … `content_inspection_results.status` …). */
+export const SESSION_COLUMNS: readonly string[] = Object.freeze(schemaPaths(SessionSchema));
+
+/** Every flattened file-event path of the SDK model, in API order (`@timestamp`, `destination.category`, …). */
+export const FILE_EVENT_COLUMNS: readonly string[] = Object.freeze(schemaPaths(FileEventSchema));
+
+/**
+ * The columns `--columns` can name for a kind of record: the flattened paths of `record` (when there is one,
+ * unknown fields included) followed by the model's paths it lacks.
+ */
+export function availableColumns(kind: 'session' | 'file-event', record?: Readonly<Record<string, unknown>>): string[] {
+  const known = kind === 'session' ? SESSION_COLUMNS : FILE_EVENT_COLUMNS;
+  if (record === undefined) return [...known];
+  // Model paths stay valid when this record lacks them (`report.id` while `report` is null here).
+  return [...new Set([...flatten(record).map(([path]) => path), ...known])];
+}
+
+/**
+ * Normalises a column name to a snake_case dot path: each segment in snake_case (`fileEvents.sizeInBytes` →
+ * `file_events.size_in_bytes`); a capital right after `*` starts a word (`*Events` → `*_events`).
+ */
+export function normalizeColumnName(name: string): string {
+  return name
+    .split('.')
+    .map((segment) =>
+      segment
+        .split('*')
+        .map((piece, index) => (index > 0 && /^[A-Z]/.test(piece) ? '_' : '') + snakeCase(piece))
+        .join('*'),
+    )
+    .join('.');
+}
+
+/**
+ * Resolves a raw `--columns` value against the available paths: a comma list of names (trimmed, empty items
+ * dropped) in snake_case or camelCase, dot paths, parents of nested fields (`file.hash` → its leaves) and `*` globs
+ * (`file.*`, `*_events`). Returns the paths in the order given, a glob expanding in `available` order, without
+ * duplicates. Throws {@link ColumnsError} for an empty list or names that match nothing.
+ */
+export function resolveColumns(spec: string, available: readonly string[]): string[] {
+  const names = spec
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  if (names.length === 0) {
+    throw new ColumnsError(`--columns needs at least one column name; valid columns: ${listNames(available)}`);
+  }
+  const lowered = available.map((path) => path.toLowerCase());
+  const resolved = new Set<string>();
+  const unknown: string[] = [];
+  for (const name of names) {
+    const matches = match(normalizeColumnName(name).toLowerCase(), available, lowered);
+    if (matches.length === 0) unknown.push(name);
+    for (const path of matches) resolved.add(path);
+  }
+  if (unknown.length > 0) throw unknownColumnsError(unknown, available);
+  return [...resolved];
+}
+
+function match(pattern: string, available: readonly string[], lowered: readonly string[]): string[] {
+  if (pattern.includes('*')) {
+    const source = pattern.split('*').map(escapeRegExp).join('.*');
+    const glob = new RegExp(`^${source}$`, 'u');
+    return available.filter((_, index) => glob.test(lowered[index] ?? ''));
+  }
+  const exact = lowered.indexOf(pattern);
+  if (exact !== -1) return [available[exact] ?? pattern];
+  return available.filter((_, index) => (lowered[index] ?? '').startsWith(`${pattern}.`));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const MAX_LISTED = 40;
+
+function unknownColumnsError(unknown: readonly string[], available: readonly string[]): ColumnsError {
+  const described = unknown.map((name) => {
+    const suggestions = suggest(normalizeColumnName(name).toLowerCase(), available);
+    return suggestions.length > 0 ? `"${name}" (did you mean ${suggestions.join(' or ')}?)` : `"${name}"`;
+  });
+  const noun = unknown.length === 1 ? 'column' : 'columns';
+  return new ColumnsError(
+    `unknown ${noun} ${described.join(', ')}; valid columns: ${listNames(available)} (snake_case or camelCase, ` +
+      'dot paths, * as a glob)',
+    unknown,
+  );
+}
+
+/** The valid names for a message: all when few, else one entry per top-level group (`file.*`), capped. */
+function listNames(available: readonly string[]): string {
+  let names = [...available];
+  if (names.length > MAX_LISTED) {
+    const groups = new Map<string, number>();
+    for (const path of available) {
+      const top = path.split('.')[0] ?? path;
+      groups.set(top, (groups.get(top) ?? 0) + 1);
+    }
+    names = [...groups].map(([top, count]) => (count > 1 ? `${top}.*` : top));
+  }
+  if (names.length === 0) return '(none)';
+  if (names.length <= MAX_LISTED) return names.join(', ');
+  return `${names.slice(0, MAX_LISTED).join(', ')}, … (${names.length - MAX_LISTED} more)`;
+}
+
+function suggest(pattern: string, available: readonly string[]): string[] {
+  if (pattern.includes('*')) return [];
+  const last = pattern.slice(pattern.lastIndexOf('.') + 1);
+  // Short names are a typo away from many others: demand a closer match for them.
+  const maxDistance = pattern.length <= 5 ? 1 : 2;
+  const found = available.filter((path) => {
+    const lower = path.toLowerCase();
+    const pathLast = lower.slice(lower.lastIndexOf('.') + 1);
+    return (
+      pathLast === last || distance(lower, pattern) <= maxDistance || (last.length > 5 && distance(pathLast, last) <= 1)
+    );
+  });
+  return found.slice(0, 3);
+}
+
+/** Levenshtein distance, with an early exit: only small distances matter here. */
+function distance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}

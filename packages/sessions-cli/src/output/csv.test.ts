@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import Papa from 'papaparse';
+import { describe, expect, test } from 'vitest';
+import { CSV_EOL, createCsvFormatter, csvColumnsOf, csvField, csvRow } from './csv.js';
+
+const fixture = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(new URL(`../../../sessions-sdk/test/fixtures/${name}`, import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+
+describe('csvField', () => {
+  test.each([
+    ['plain', 'plain'],
+    ['a,b', '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['line\nbreak', '"line\nbreak"'],
+    ['carriage\rreturn', '"carriage\rreturn"'],
+    ['crlf\r\nend', '"crlf\r\nend"'],
+    ['Zoë ✓ 日本語 🚀', 'Zoë ✓ 日本語 🚀'],
+    [' padded ', ' padded '],
+  ])('writes %j as %j', (value, expected) => {
+    expect(csvField(value)).toBe(expected);
+  });
+
+  test('writes null and undefined as empty fields', () => {
+    expect(csvField(null)).toBe('');
+    expect(csvField(undefined)).toBe('');
+  });
+
+  test('writes numbers raw, epoch ms included', () => {
+    expect(csvField(1715068800000)).toBe('1715068800000');
+    expect(csvField(0)).toBe('0');
+    expect(csvField(-1.5)).toBe('-1.5');
+    expect(csvField(false)).toBe('false');
+  });
+
+  test('writes arrays and objects as compact JSON, quoted', () => {
+    expect(csvField(['PII', 'SOURCE_CODE'])).toBe('"[""PII"",""SOURCE_CODE""]"');
+    expect(csvField([])).toBe('[]');
+    expect(csvField({ a: null })).toBe('"{""a"":null}"');
+  });
+
+  test('ends rows with CRLF', () => {
+    expect(csvRow(['a', 1, null])).toBe(`a,1,${CSV_EOL}`);
+  });
+});
+
+describe('createCsvFormatter', () => {
+  test('takes the header from every flattened path of the first record', () => {
+    const session = fixture('session.json');
+    const columns = csvColumnsOf(session);
+    const csv = createCsvFormatter(columns);
+    const header = csv.header();
+    expect(header.startsWith('actor_id,actor_name,type,begin_time,content_inspection_results.detected_on_alerts,')).toBe(
+      true,
+    );
+    expect(header).toContain(',risk_indicators_alerted_on,');
+    expect(header.endsWith(`user_id${CSV_EOL}`)).toBe(true);
+  });
+
+  test('writes values that parse back to the record (RFC 4180 round trip)', () => {
+    const event = fixture('file-event.json');
+    const odd = {
+      ...event,
+      file: { ...(event['file'] as object), name: 'report "Q1", final\r\nv2 — ünïcödé.xlsx' },
+    };
+    const csv = createCsvFormatter(csvColumnsOf(event));
+    const text = csv.header() + csv.row(event) + csv.row(odd);
+    const parsed = Papa.parse<Record<string, string>>(text, { header: true, newline: '\r\n', skipEmptyLines: true });
+    expect(parsed.errors).toEqual([]);
+    const [first, second] = parsed.data;
+    expect(first?.['@timestamp']).toBe('2024-05-07T08:14:21.204Z');
+    expect(first?.['file.size_in_bytes']).toBe('4831201');
+    expect(first?.['file.hash.sha256']).toBe('ded96d69c63754472efc4aa86fed68d4e17784b38089851cfa84e699e48b4155');
+    expect(first?.['report']).toBe('');
+    expect(JSON.parse(first?.['source.private_ip'] ?? '')).toEqual(['10.20.4.117', '127.0.0.1']);
+    expect(second?.['file.name']).toBe('report "Q1", final\r\nv2 — ünïcödé.xlsx');
+  });
+
+  test('leaves a missing column empty and writes an object under a column that was null in the first record', () => {
+    const csv = createCsvFormatter(['a', 'report', 'b.c']);
+    expect(csv.row({ report: { id: 'r1', count: 2 }, b: {} })).toBe(`,"{""id"":""r1"",""count"":2}",${CSV_EOL}`);
+  });
+});

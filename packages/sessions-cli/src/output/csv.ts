@@ -1,0 +1,58 @@
+import { flatten, valueAt } from './flatten.js';
+
+/** RFC 4180 record separator. */
+export const CSV_EOL = '\r\n';
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/**
+ * One CSV field for a value: strings as they are, numbers and booleans as JSON spells them, null/undefined as
+ * an empty field, arrays and objects as compact JSON; quoted (quotes doubled) when it holds `"`, `,`, CR or LF.
+ */
+export function csvField(value: unknown): string {
+  const text = fieldText(value);
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function fieldText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value) ?? '';
+}
+
+/** One CSV line (CRLF-terminated) of the given values. */
+export function csvRow(values: readonly unknown[]): string {
+  return values.map(csvField).join(',') + CSV_EOL;
+}
+
+/** Streams records as CSV: a header line, then one line per record with the values at the header's paths. */
+export interface CsvFormatter {
+  /** The columns in use. */
+  readonly columns: readonly string[];
+  /** The header line. */
+  header(): string;
+  /** The line of one record. */
+  row(record: Readonly<Record<string, unknown>>): string;
+}
+
+/**
+ * A CSV formatter for the given snake_case dot-path columns. A column a record lacks is an empty field; a column
+ * that names a nested object in a record (because it was null in the first one) holds that object as JSON.
+ */
+export function createCsvFormatter(columns: readonly string[]): CsvFormatter {
+  return {
+    columns,
+    header: () => csvRow(columns),
+    row(record) {
+      // One pass over the record instead of one walk per column: exports are often 100+ columns wide.
+      const flat = new Map(flatten(record));
+      return csvRow(columns.map((column) => (flat.has(column) ? flat.get(column) : valueAt(record, column))));
+    },
+  };
+}
+
+/** The default CSV columns, as the Python tool chooses them: every flattened path of the first record. */
+export function csvColumnsOf(record: Readonly<Record<string, unknown>>): string[] {
+  return [...new Set(flatten(record).map(([path]) => path))];
+}

@@ -1,0 +1,130 @@
+// Terminal text helpers shared by the table and the card: measuring, cleaning, truncating, padding, wrapping, styling.
+
+/** The ellipsis that marks truncated text. */
+export const ELLIPSIS = '…';
+
+// C0/C1 controls (ESC included, so server data can never drive the terminal) and bidi overrides that could
+// visually reorder a line.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu;
+const LINE_BREAKS = /\r\n|[\r\n\t\u2028\u2029]/gu;
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\u200b-\u200f\ufe00-\ufe0f]$/u;
+
+/**
+ * Makes server text safe for one terminal line: line breaks and tabs become spaces, other control characters
+ * (escape sequences included) and bidi overrides are dropped.
+ */
+export function sanitize(text: string): string {
+  return text.replace(LINE_BREAKS, ' ').replace(UNSAFE, '');
+}
+
+/** Terminal cells a code point takes: 0 for combining marks, 2 for East Asian wide characters and emoji, else 1. */
+function codePointWidth(char: string, code: number): number {
+  if (ZERO_WIDTH.test(char)) return 0;
+  const wide =
+    (code >= 0x1100 && code <= 0x115f) ||
+    (code >= 0x2e80 && code <= 0xa4cf && code !== 0x303f) ||
+    (code >= 0xac00 && code <= 0xd7a3) ||
+    (code >= 0xf900 && code <= 0xfaff) ||
+    (code >= 0xfe30 && code <= 0xfe4f) ||
+    (code >= 0xff00 && code <= 0xff60) ||
+    (code >= 0xffe0 && code <= 0xffe6) ||
+    (code >= 0x1f300 && code <= 0x1f64f) ||
+    (code >= 0x1f900 && code <= 0x1f9ff) ||
+    (code >= 0x20000 && code <= 0x3fffd);
+  return wide ? 2 : 1;
+}
+
+// SGR sequences that styles() adds take no cells.
+const SGR = /\u001b\[[0-9;]*m/gu;
+
+/** The number of terminal cells `text` takes; ANSI colour sequences count as zero. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const char of text.replace(SGR, '')) width += codePointWidth(char, char.codePointAt(0) ?? 0);
+  return width;
+}
+
+/** Cuts `text` to at most `width` cells, ending with `…` when something was cut. */
+export function truncate(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  if (width <= 0) return '';
+  let result = '';
+  let used = 0;
+  for (const char of text) {
+    const cells = codePointWidth(char, char.codePointAt(0) ?? 0);
+    if (used + cells > width - 1) break;
+    result += char;
+    used += cells;
+  }
+  return result + ELLIPSIS;
+}
+
+/** Pads `text` with spaces to `width` cells, on the right (left-aligned) or on the left (right-aligned). */
+export function pad(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  const fill = ' '.repeat(Math.max(0, width - displayWidth(text)));
+  return align === 'left' ? text + fill : fill + text;
+}
+
+/**
+ * Word-wraps one line of text to `width` cells; words longer than a line are split. Always returns at least one
+ * line (an empty string for empty text).
+ */
+export function wrap(text: string, width: number): string[] {
+  if (width <= 0 || !Number.isFinite(width) || displayWidth(text) <= width) return [text];
+  const lines: string[] = [];
+  let line = '';
+  let lineWidth = 0;
+  for (const word of text.split(' ')) {
+    let rest = word;
+    let restWidth = displayWidth(rest);
+    const gap = line === '' ? 0 : 1;
+    if (lineWidth + gap + restWidth <= width) {
+      line += (gap ? ' ' : '') + rest;
+      lineWidth += gap + restWidth;
+      continue;
+    }
+    if (line !== '') lines.push(line);
+    line = '';
+    lineWidth = 0;
+    while (restWidth > width) {
+      const head = sliceCells(rest, width);
+      lines.push(head);
+      rest = rest.slice(head.length);
+      restWidth = displayWidth(rest);
+    }
+    line = rest;
+    lineWidth = restWidth;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** The longest prefix of `text` that fits in `width` cells (at least one code point, so wrapping always advances). */
+function sliceCells(text: string, width: number): string {
+  let result = '';
+  let used = 0;
+  for (const char of text) {
+    const cells = codePointWidth(char, char.codePointAt(0) ?? 0);
+    if (result !== '' && used + cells > width) break;
+    result += char;
+    used += cells;
+  }
+  return result;
+}
+
+/** ANSI styles used by the human formats; each returns its input unchanged when colour is off. */
+export interface Styles {
+  readonly bold: (text: string) => string;
+  readonly dim: (text: string) => string;
+  readonly red: (text: string) => string;
+  readonly yellow: (text: string) => string;
+}
+
+const plain = (text: string): string => text;
+
+/** The styles for `color`: ANSI SGR sequences when true, identity functions when false. */
+export function styles(color: boolean): Styles {
+  if (!color) return { bold: plain, dim: plain, red: plain, yellow: plain };
+  const sgr = (open: number, close: number) => (text: string) => `\u001b[${open}m${text}\u001b[${close}m`;
+  return { bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), yellow: sgr(33, 39) };
+}

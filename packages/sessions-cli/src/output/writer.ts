@@ -1,0 +1,264 @@
+import { jsonLine, jsonPretty } from './json.js';
+
+/** Output formats of the record-printing commands (`rich` is `sessions show`'s card, for sessions only). */
+export type OutputFormat = 'table' | 'json-lines' | 'json-pretty' | 'csv' | 'rich';
+
+/** What the records are; decides default columns, summaries and the columns `--columns` can name. */
+export type RecordKind = 'session' | 'file-event';
+
+/** Options of {@link createRecordWriter}. */
+export interface RecordWriterOptions {
+  readonly format: OutputFormat;
+  readonly kind: RecordKind;
+  /** The raw `--columns` value (table and csv only; the caller rejects it for other formats). */
+  readonly columns?: string | undefined;
+  /** Where records go, normally `process.stdout`. Never ended by the writer. */
+  readonly out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  /** ANSI colour in the table header and the card; the caller decides (TTY, `NO_COLOR`). */
+  readonly color: boolean;
+  /** Terminal width for the table and the card; `Infinity` or ≤ 0 means no truncation. */
+  readonly width: number;
+}
+
+/** Writes records one at a time with backpressure; await each `write` before the next. */
+export interface RecordWriter {
+  /**
+   * Formats and writes one record, resolving once `out` has taken it and can take more. Throws {@link OutputClosedError} once the
+   * reader went away, and `ColumnsError` (from ./columns.js) at the first record when `--columns` names nothing.
+   */
+  write(record: Readonly<Record<string, unknown>>): Promise<void>;
+  /**
+   * Finishes: for an empty result writes `No results found.` (table only) after checking `--columns`, waits until
+   * everything written was handed on, and returns how many records were written. A closed output is not an error.
+   */
+  end(): Promise<{ count: number }>;
+}
+
+/** The reader of the output went away (EPIPE, e.g. `| head`): stop writing and exit 0. */
+export class OutputClosedError extends Error {
+  override name = 'OutputClosedError';
+
+  constructor(options?: ErrorOptions) {
+    super('the output was closed by its reader', options);
+  }
+}
+
+/** Turns records into text; a header, if any, comes with the first record. */
+interface Formatter {
+  format(record: Readonly<Record<string, unknown>>): string;
+  /** The text for an empty result; throws when `--columns` is invalid even against the model's columns. */
+  empty(): string;
+}
+
+// Table, CSV and card modules (and the SDK models behind the column lists) load only for the format in use.
+async function loadFormatter(options: RecordWriterOptions): Promise<Formatter> {
+  const { format, kind, columns: spec, width, color } = options;
+  switch (format) {
+    case 'json-lines':
+      return { format: jsonLine, empty: () => '' };
+    case 'json-pretty':
+      return { format: jsonPretty, empty: () => '' };
+    case 'rich': {
+      const { renderSessionCard } = await import('./rich.js');
+      let first = true;
+      return {
+        format(record) {
+          const card = renderSessionCard(record, { width, color });
+          const text = first ? card : `\n${card}`;
+          first = false;
+          return text;
+        },
+        empty: () => '',
+      };
+    }
+    case 'csv': {
+      const [{ createCsvFormatter, csvColumnsOf }, { availableColumns, resolveColumns }] = await Promise.all([
+        import('./csv.js'),
+        import('./columns.js'),
+      ]);
+      let csv: ReturnType<typeof createCsvFormatter> | undefined;
+      return {
+        format(record) {
+          if (csv !== undefined) return csv.row(record);
+          const columns =
+            spec === undefined ? csvColumnsOf(record) : resolveColumns(spec, availableColumns(kind, record));
+          csv = createCsvFormatter(columns);
+          return csv.header() + csv.row(record);
+        },
+        empty() {
+          if (spec !== undefined) resolveColumns(spec, availableColumns(kind));
+          return '';
+        },
+      };
+    }
+    case 'table': {
+      const [table, { availableColumns, resolveColumns }] = await Promise.all([
+        import('./table.js'),
+        import('./columns.js'),
+      ]);
+      const defaults = kind === 'session' ? table.DEFAULT_SESSION_TABLE_COLUMNS : table.DEFAULT_FILE_EVENT_TABLE_COLUMNS;
+      let formatter: ReturnType<typeof table.createTableFormatter> | undefined;
+      return {
+        format(record) {
+          if (formatter !== undefined) return formatter.row(record);
+          const columns = spec === undefined ? defaults : resolveColumns(spec, availableColumns(kind, record));
+          formatter = table.createTableFormatter({ kind, columns, width, color });
+          return formatter.header() + formatter.row(record);
+        },
+        empty() {
+          if (spec !== undefined) resolveColumns(spec, availableColumns(kind));
+          return `${table.NO_RESULTS}\n`;
+        },
+      };
+    }
+  }
+}
+
+function isClosedError(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+}
+
+/**
+ * A writer of records to `out` in one format. Each write waits for `out` to take the record (and for `drain` when
+ * `out` is full), so memory stays flat for any number of records; EPIPE means the reader went away
+ * ({@link OutputClosedError}).
+ */
+export function createRecordWriter(options: RecordWriterOptions): RecordWriter {
+  if (options.format === 'rich' && options.kind !== 'session') {
+    throw new TypeError(`the rich format shows sessions only, not ${options.kind} records`);
+  }
+  const { out } = options;
+  let formatter: Promise<Formatter> | undefined;
+  let failure: Error | undefined;
+  // Whether write() already threw `failure`, so end() does not report it twice.
+  let reported = false;
+  let ended = false;
+  let count = 0;
+  let lastWrite: Promise<void> = Promise.resolve();
+  const waiters = new Set<(error: Error) => void>();
+
+  // Stream errors (EPIPE, a failed write) leave `out` broken; a formatting error (bad --columns) does not.
+  let streamBroken = false;
+  const fail = (error: unknown, fromStream = true): void => {
+    streamBroken ||= fromStream;
+    if (failure === undefined) {
+      failure = isClosedError(error)
+        ? new OutputClosedError({ cause: error })
+        : error instanceof Error
+          ? error
+          : new Error(String(error));
+    }
+    for (const waiter of waiters) waiter(failure);
+  };
+  const onError = (error: unknown): void => fail(error);
+  out.on('error', onError);
+
+  /** Resolves when `promise` does, rejects as soon as the output fails. */
+  const untilFailure = (promise: Promise<void>): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      if (failure !== undefined) return reject(failure);
+      const onFail = (error: Error): void => {
+        waiters.delete(onFail);
+        reject(error);
+      };
+      waiters.add(onFail);
+      void promise.then(() => {
+        waiters.delete(onFail);
+        if (failure !== undefined) reject(failure);
+        else resolve();
+      });
+    });
+
+  const drained = (): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      if (failure !== undefined) return reject(failure);
+      const cleanup = (): void => {
+        out.off('drain', onDrain);
+        out.off('close', onClose);
+        waiters.delete(onFail);
+      };
+      const onDrain = (): void => {
+        cleanup();
+        resolve();
+      };
+      // A stream closed without an error event still means nobody reads any more.
+      const onClose = (): void => {
+        cleanup();
+        fail(new OutputClosedError());
+        reject(failure ?? new OutputClosedError());
+      };
+      const onFail = (error: Error): void => {
+        cleanup();
+        reject(error);
+      };
+      out.on('drain', onDrain);
+      out.on('close', onClose);
+      waiters.add(onFail);
+    });
+
+  const send = async (text: string): Promise<void> => {
+    if (failure !== undefined) throw failure;
+    if (text === '') return;
+    let accepted = true;
+    const written = new Promise<void>((resolve) => {
+      try {
+        accepted = out.write(text, (error) => {
+          if (error) fail(error);
+          resolve();
+        });
+      } catch (error) {
+        fail(error);
+        resolve();
+      }
+    });
+    lastWrite = written;
+    if (failure !== undefined) throw failure;
+    // Listen before awaiting anything: 'drain' follows the write callback in the same tick.
+    const drain = accepted ? undefined : drained();
+    drain?.catch(() => undefined);
+    // Waiting for the callback too, not only for 'drain': a caller looping over writes that all return true would
+    // otherwise never let process.nextTick run, and the stream would hold every record until the loop ends.
+    await untilFailure(written);
+    await drain;
+  };
+
+  const format = async (record: Readonly<Record<string, unknown>> | undefined): Promise<string> => {
+    const loaded = await (formatter ??= loadFormatter(options));
+    try {
+      return record === undefined ? loaded.empty() : loaded.format(record);
+    } catch (error) {
+      fail(error, false);
+      throw error;
+    }
+  };
+
+  return {
+    async write(record) {
+      if (ended) throw new Error('write() called after end()');
+      try {
+        if (failure !== undefined) throw failure;
+        await send(await format(record));
+        count += 1;
+      } catch (error) {
+        reported = true;
+        throw error;
+      }
+    },
+
+    async end() {
+      if (ended) return { count };
+      ended = true;
+      try {
+        if (failure === undefined && count === 0) await send(await format(undefined));
+        await untilFailure(lastWrite);
+      } catch (error) {
+        if (!(error instanceof OutputClosedError) && !(reported && error === failure)) throw error;
+      } finally {
+        // After a failure, late 'error' events of the broken stream may still come: keep swallowing them.
+        if (!streamBroken) out.off('error', onError);
+      }
+      return { count };
+    },
+  };
+}
