@@ -14,9 +14,6 @@ try {
 } catch (error) {
   const { describeError } = await import('./errors.js');
   const { message, exitCode } = describeError(error);
-  if (message !== '') {
-    process.stderr.write(`incydr: ${message}\n`);
-    if (exitCode === 2) process.stderr.write("Try 'incydr --help' for usage.\n");
-  }
+  if (message !== '') process.stderr.write(`incydr: ${message}\n`);
   process.exitCode = exitCode;
 }

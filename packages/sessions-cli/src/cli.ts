@@ -21,6 +21,7 @@ export function buildCli(argv: string[]) {
     .epilogue('Settings: INCYDR_URL, INCYDR_API_CLIENT_ID, INCYDR_API_CLIENT_SECRET (environment, ./.env or ~/.config/incydr/.env).')
     .fail((message: string | undefined, error: Error | undefined) => {
       // Validation failures come as a message (usage, exit 2); errors from handlers as themselves.
-      throw error ?? new UsageError(message ?? 'invalid command line');
+      if (error === undefined || error.name === 'YError') throw new UsageError(error?.message ?? message ?? 'invalid command line');
+      throw error;
     });
 }

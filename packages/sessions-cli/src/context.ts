@@ -22,7 +22,7 @@ export interface Context {
   useRich: boolean;
   /** ANSI colour on stdout: only on a TTY and without NO_COLOR. */
   color: boolean;
-  /** Columns available for tables on stdout. */
+  /** Columns available for tables on stdout (Infinity off a terminal: no truncation). */
   width: number;
   /** One line for humans on stderr. */
   note(text: string): void;
@@ -50,7 +50,8 @@ export function createContext(args: GlobalArgs): Context {
     signal: controller.signal,
     useRich: !/^(false|0|no|off)$/i.test(env.INCYDR_USE_RICH ?? 'true'),
     color: process.stdout.isTTY === true && env.NO_COLOR === undefined,
-    width: process.stdout.isTTY === true && (process.stdout.columns ?? 0) > 0 ? process.stdout.columns : 120,
+    // Off a terminal nothing is cut: ids in a file or a pipe must stay whole.
+    width: process.stdout.isTTY === true && (process.stdout.columns ?? 0) > 0 ? process.stdout.columns : Number.POSITIVE_INFINITY,
     note: (text) => process.stderr.write(`${text}\n`),
     client: () => (client ??= createClient(args, env)),
   };

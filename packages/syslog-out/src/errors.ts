@@ -5,11 +5,14 @@ export class SyslogError extends Error {
   readonly retryable: boolean;
   /** What the user can do about it, when we know (e.g. "use --framing octet-counting"). */
   readonly hint: string | undefined;
+  /** The message without the hint. */
+  readonly detail: string;
 
   constructor(message: string, options: { retryable?: boolean; hint?: string | undefined; cause?: unknown } = {}) {
     super(options.hint === undefined ? message : `${message}: ${options.hint}`, { cause: options.cause });
     this.retryable = options.retryable ?? false;
     this.hint = options.hint;
+    this.detail = message;
   }
 }
 

@@ -463,7 +463,7 @@ class Sender extends EventEmitter implements SyslogSender {
     const attempt = failures + 1;
     const maxRetries = this.#options.maxRetries ?? 5;
     if (attempt > maxRetries) {
-      throw new SyslogDeliveryError(`giving up after ${maxRetries} retries: ${classified.message}`, this.#batchRecords, {
+      throw new SyslogDeliveryError(`giving up after ${maxRetries} retries: ${classified.detail}`, this.#batchRecords, {
         hint: classified.hint,
         cause: classified,
       });

@@ -69,7 +69,8 @@ export function classify(error: unknown, where: string, target: string): SyslogE
     return new SyslogTlsError(`TLS handshake with ${target} failed (${message})`, { hint: NOT_TLS_HINT, cause: error });
   }
   const retryable = typeof code === 'string' && RETRYABLE_CODES.has(code);
-  return new SyslogConnectionError(`${where} ${target} failed: ${message}`, { retryable, cause: error });
+  const hint = code === 'ECONNREFUSED' ? `is the receiver running and listening on ${target}?` : undefined;
+  return new SyslogConnectionError(`${where} ${target} failed: ${message}`, { retryable, hint, cause: error });
 }
 
 /** One TCP or TLS connection: write with backpressure, and end it gracefully to prove delivery. */

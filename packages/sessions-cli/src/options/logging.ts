@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { UsageError } from '../failures.js';
 
 /** Log options, accepted at every level (root, group, command) because they are global. */
 export function withLogging<T>(yargs: Argv<T>): Argv<T> {
@@ -10,6 +11,12 @@ export function withLogging<T>(yargs: Argv<T>): Argv<T> {
       describe: 'ERROR, WARNING (WARN), INFO or DEBUG (any case)',
       global: true,
       requiresArg: true,
+      coerce: (value: string) => {
+        if (!/^(error|warning|warn|info|debug|[1-5]0)$/i.test(value.trim())) {
+          throw new UsageError(`invalid value "${value}" for --log-level: choose from ERROR, WARNING, INFO, DEBUG`);
+        }
+        return value;
+      },
     })
     .option('profile', {
       type: 'string',

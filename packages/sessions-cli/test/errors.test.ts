@@ -1,0 +1,177 @@
+// Errors end to end (cli.md §5): usage errors exit 2 before any request, failures exit 1, always one line on
+// stderr, never a stack trace or "Unknown problem occurred".
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { closedPort } from './helpers/receivers.js';
+import { BUILD_TIMEOUT_MS, errorLines, startFixture, type Fixture, type RunOptions, type RunResult } from './helpers/run.js';
+
+let fx: Fixture;
+
+beforeAll(async () => {
+  fx = await startFixture({ sessions: 60 });
+}, BUILD_TIMEOUT_MS);
+
+afterAll(async () => {
+  await fx?.close();
+});
+
+beforeEach(() => {
+  fx.emu.clearRequests();
+});
+
+afterEach(() => {
+  fx.emu.setFaults({ failRate: 0, failNext: 0 });
+});
+
+/** Run, and check what holds for every error: no stack frames, no "Unknown problem", nothing on stdout. */
+async function runFailing(
+  args: readonly string[],
+  options?: RunOptions & { extraEnv?: Record<string, string | undefined> },
+): Promise<RunResult & { message: string }> {
+  const result = await fx.run(args, options);
+  expect(result.stderr).not.toContain('    at ');
+  expect(result.stderr).not.toMatch(/Unknown problem occurred/i);
+  expect(result.stderr).not.toMatch(/unexpected error/i);
+  expect(result.stdout).toBe('');
+  const [message = '', ...more] = errorLines(result.stderr);
+  expect(more, `stderr has more than one error line:\n${result.stderr}`).toEqual([]);
+  expect(message).toMatch(/^incydr: \S/);
+  return { ...result, message };
+}
+
+const THE_FORMS = ['yyyy-MM-dd', 'yyyy-MM-dd HH:MM:SS', 'ISO-8601', '30d'];
+
+describe('usage errors exit 2 with one line and send nothing', () => {
+  const cases: Array<{ name: string; args: string[]; mentions: string[] }> = [
+    { name: 'an unknown option', args: ['sessions', 'search', '--bogus'], mentions: ['bogus'] },
+    { name: 'an unknown command', args: ['sessions', 'serch'], mentions: ['search'] },
+    { name: 'a missing session id', args: ['sessions', 'show'], mentions: [] },
+    { name: 'a bad --format choice', args: ['sessions', 'search', '--format', 'xml'], mentions: ['xml', 'json-lines'] },
+    { name: 'a bad --state choice', args: ['sessions', 'search', '--state', 'bogus'], mentions: ['bogus', 'OPEN'] },
+    { name: 'a bad --severity choice', args: ['sessions', 'search', '--severity', 'extreme'], mentions: ['extreme', 'CRITICAL'] },
+    { name: 'a bad --sort-key choice', args: ['sessions', 'search', '--sort-key', 'name'], mentions: ['end_time', 'score'] },
+    {
+      name: 'a bad --content-inspection-status choice',
+      args: ['sessions', 'search', '--content-inspection-status', 'maybe'],
+      mentions: ['PENDING', 'NOT_FOUND'],
+    },
+    { name: 'a --page-size over 50', args: ['sessions', 'search', '--page-size', '51'], mentions: ['50'] },
+    { name: '--no-alerts with --any-alerts', args: ['sessions', 'search', '--no-alerts', '--any-alerts'], mentions: ['--any-alerts', '--no-alerts'] },
+    { name: 'an --output port that is not a number', args: ['sessions', 'search', '--output', 'TCP:127.0.0.1:syslog'], mentions: ['syslog'] },
+    { name: 'an --output port out of range', args: ['sessions', 'search', '--output', 'TCP:127.0.0.1:70000'], mentions: ['70000'] },
+    { name: 'an --output protocol that does not exist', args: ['sessions', 'search', '--output', 'HTTP:127.0.0.1:80'], mentions: ['HTTP', 'TLS-TCP'] },
+    {
+      name: 'a bad show-events --output',
+      args: ['sessions', 'show-events', 'some-id', '--output', 'TCP:127.0.0.1:'],
+      mentions: [],
+    },
+    {
+      name: '--format with --output',
+      args: ['sessions', 'search', '--output', 'TCP:127.0.0.1:6514', '-f', 'json-lines'],
+      mentions: ['--format', '--output'],
+    },
+    {
+      name: '--certs without TLS',
+      args: ['sessions', 'search', '--output', 'TCP:127.0.0.1:6514', '--certs', 'ca.pem'],
+      mentions: ['--certs', 'TLS'],
+    },
+    {
+      name: '--ignore-cert-validation without TLS',
+      args: ['sessions', 'search', '--output', 'UDP:127.0.0.1:514', '--ignore-cert-validation'],
+      mentions: ['--ignore-cert-validation'],
+    },
+    {
+      name: '--certs with --ignore-cert-validation',
+      args: ['sessions', 'search', '--output', 'TLS-TCP:127.0.0.1:6514', '--certs', 'ca.pem', '--ignore-cert-validation'],
+      mentions: ['--certs', '--ignore-cert-validation'],
+    },
+    { name: 'a syslog option without --output', args: ['sessions', 'search', '--syslog-header', 'rfc5424'], mentions: ['--output'] },
+    { name: 'a bad --start date', args: ['sessions', 'search', '--start', 'yesterday'], mentions: ['yesterday', ...THE_FORMS] },
+    { name: 'an impossible --end date', args: ['sessions', 'search', '--end', '2024-02-30'], mentions: ['2024-02-30', ...THE_FORMS] },
+    { name: '--columns with JSON', args: ['sessions', 'show-events', 'some-id', '-f', 'json-pretty', '--columns', 'file.name'], mentions: ['--columns'] },
+  ];
+
+  for (const { name, args, mentions } of cases) {
+    it(`rejects ${name}`, async () => {
+      const result = await runFailing(args);
+      expect(result.code).toBe(2);
+      for (const text of mentions) expect(result.message).toContain(text);
+      expect(fx.emu.requests()).toEqual([]);
+    });
+  }
+
+  it('rejects an option given without its value as a usage error', async () => {
+    for (const option of ['--actor-id', '--state', '--output', '-f']) {
+      const result = await runFailing(['sessions', 'search', option]);
+      expect(result.code, `search ${option} (no value): ${result.stderr}`).toBe(2);
+      expect(result.message).toContain(option.replace(/^-+/, ''));
+    }
+    expect(fx.emu.requests()).toEqual([]);
+  });
+
+  it('rejects an unknown --log-level as a usage error', async () => {
+    const result = await runFailing(['sessions', 'search', '--log-level', 'LOUD']);
+    expect(result.message).toContain('LOUD');
+    expect(result.code).toBe(2);
+    expect(fx.emu.requests()).toEqual([]);
+  });
+});
+
+describe('API and configuration failures exit 1 with one line', () => {
+  it('includes the server message of a 404', async () => {
+    const result = await runFailing(['sessions', 'show', 'no-such-session']);
+    expect(result.code).toBe(1);
+    expect(result.message).toContain('404');
+    expect(result.message).toContain('Session not found: no-such-session');
+  });
+
+  it('says the credentials were refused on a 401', async () => {
+    const result = await runFailing(['sessions', 'search'], { extraEnv: { INCYDR_API_CLIENT_SECRET: 'wrong-secret' } });
+    expect(result.code).toBe(1);
+    expect(result.message).toMatch(/credential|client id or secret/i);
+    expect(result.message).toContain('401');
+    expect(result.message).not.toContain('wrong-secret');
+  });
+
+  it('includes the status and the server message of a 500 (failRate 1)', async () => {
+    fx.emu.setFaults({ failRate: 1, failStatus: 500 });
+    const result = await runFailing(['sessions', 'search']);
+    expect(result.code).toBe(1);
+    expect(result.message).toContain('500');
+    expect(result.message).toContain('injected failure');
+  });
+
+  it('does not retry a 500 (failNext 1) and reports it', async () => {
+    fx.emu.setFaults({ failNext: 1, failStatus: 500 });
+    const result = await runFailing(['sessions', 'show', 'no-such-session']);
+    expect(result.code).toBe(1);
+    expect(result.message).toContain('500');
+    expect(result.message).toContain('injected failure');
+    expect(fx.emu.requests().map((r) => r.status)).toEqual([500]);
+  });
+
+  it('names INCYDR_API_CLIENT_ID and INCYDR_API_CLIENT_SECRET when the credentials are missing', async () => {
+    const result = await runFailing(['sessions', 'search'], {
+      extraEnv: { INCYDR_API_CLIENT_ID: undefined, INCYDR_API_CLIENT_SECRET: undefined },
+    });
+    expect(result.code).toBe(1);
+    expect(result.message).toContain('INCYDR_API_CLIENT_ID');
+    expect(result.message).toContain('INCYDR_API_CLIENT_SECRET');
+    expect(fx.emu.requests()).toEqual([]);
+  });
+
+  it('names INCYDR_URL when it is missing', async () => {
+    const result = await runFailing(['sessions', 'search'], { extraEnv: { INCYDR_URL: undefined } });
+    expect(result.code).toBe(1);
+    expect(result.message).toContain('INCYDR_URL');
+  });
+
+  it('reports an API that refuses connections in one line', async () => {
+    const port = await closedPort();
+    const result = await runFailing(['sessions', 'show', 'some-id'], {
+      extraEnv: { INCYDR_URL: `http://127.0.0.1:${port}` },
+      timeoutMs: 60_000,
+    });
+    expect(result.code).toBe(1);
+    expect(result.message).toContain(`127.0.0.1:${port}`);
+  }, 70_000);
+});

@@ -1,0 +1,235 @@
+// Runs the built `incydr` binary as a user would: a child process with a minimal environment, in a temporary
+// directory (so no stray .env is read), always bounded in time. The emulator runs in this process, so every child
+// is started asynchronously (never spawnSync, which would block the emulator's event loop).
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Emulator, EmulatorOptions } from '@x/sessions-emulator';
+
+/** The sessions-cli package directory. */
+export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The built binary (`bin.incydr` of package.json). */
+export const BIN = join(PACKAGE_DIR, 'dist', 'bin.js');
+
+/** How long one run of the binary may take unless a test says otherwise. */
+export const DEFAULT_RUN_TIMEOUT_MS = 15_000;
+
+/** What a run of the binary gave. */
+export interface RunResult {
+  /** Exit code, or null when a signal ended the process. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** The child's process id (the PROCID of RFC 5424 headers it sends). */
+  pid: number;
+}
+
+/** Options of {@link runIncydr} and {@link runShell}. */
+export interface RunOptions {
+  /** The complete environment of the child; nothing is inherited. @default { PATH, HOME: tmpdir() } */
+  env?: Record<string, string | undefined>;
+  /** Text written to the child's stdin (stdin is closed either way). */
+  input?: string;
+  /** Kill the child (SIGKILL) and fail after this long. @default DEFAULT_RUN_TIMEOUT_MS */
+  timeoutMs?: number;
+  /** Working directory. @default env.HOME, else tmpdir() */
+  cwd?: string;
+}
+
+/** Run `node dist/bin.js …args`. */
+export function runIncydr(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  return runChild(process.execPath, [BIN, ...args], options, `incydr ${args.join(' ')}`);
+}
+
+/** Run a bash command line (`bash -c`), e.g. a pipeline with `set -o pipefail`, in which `incydr` runs the binary. */
+export function runShell(command: string, options: RunOptions = {}): Promise<RunResult> {
+  const env = { ...(options.env ?? baseEnv()), INCYDR_TEST_NODE: process.execPath, INCYDR_TEST_BIN: BIN };
+  const script = `incydr() { "$INCYDR_TEST_NODE" "$INCYDR_TEST_BIN" "$@"; }\n${command}`;
+  return runChild('bash', ['-c', script], { ...options, env }, `bash -c ${command}`);
+}
+
+/** util-linux `script`, which runs a command on a pseudo-terminal; undefined when it is not installed. */
+export const SCRIPT_PATH = ['/usr/bin/script', '/bin/script'].find((file) => existsSync(file));
+
+/** Run the binary with stdout on a pseudo-terminal (through `script`); its output there has CRLF line ends. */
+export function runInTerminal(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  if (SCRIPT_PATH === undefined) throw new Error('util-linux script is not installed');
+  const quote = (word: string): string => `'${word.replaceAll("'", "'\\''")}'`;
+  const command = [process.execPath, BIN, ...args].map(quote).join(' ');
+  // -q: no start/done lines, -e: the command's exit code, -c: the command; the typescript goes nowhere.
+  return runChild(SCRIPT_PATH, ['-q', '-e', '-c', command, '/dev/null'], options, `script: incydr ${args.join(' ')}`);
+}
+
+function baseEnv(home = tmpdir()): Record<string, string> {
+  return { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home };
+}
+
+function runChild(file: string, args: readonly string[], options: RunOptions, what: string): Promise<RunResult> {
+  const env = options.env ?? baseEnv();
+  const cwd = options.cwd ?? env['HOME'] ?? tmpdir();
+  const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
+  return new Promise<RunResult>((resolvePromise, reject) => {
+    const child = spawn(file, args, { env: definedOnly(env), cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    // A child that exits before reading its input closes the pipe: that is not the test's failure.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input ?? '');
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      const text = (chunks: Buffer[]): string => Buffer.concat(chunks).toString('utf8').slice(-2000);
+      reject(new Error(`${what} did not finish within ${timeoutMs} ms\nstdout: ${text(stdout)}\nstderr: ${text(stderr)}`));
+    }, timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({
+        code,
+        signal,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+        pid: child.pid ?? -1,
+      });
+    });
+  });
+}
+
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/** The workspace packages the tests need built, in build order (the CLI last). */
+const BUILDS = [
+  { dir: join(PACKAGE_DIR, '..', 'sessions-sdk'), output: join('dist', 'index.js') },
+  { dir: join(PACKAGE_DIR, '..', 'syslog-out'), output: join('dist', 'index.js') },
+  { dir: join(PACKAGE_DIR, '..', 'sessions-emulator'), output: join('dist', 'index.js') },
+  { dir: PACKAGE_DIR, output: join('dist', 'bin.js') },
+];
+
+/** Time allowed for {@link ensureBuilt} (a cold build of four packages). */
+export const BUILD_TIMEOUT_MS = 240_000;
+
+/**
+ * Build, with `tsc -p tsconfig.build.json`, each package whose dist is missing (turbo normally builds them before
+ * the tests). Test files run in parallel workers, so builds take a lock (a directory) and recheck under it.
+ */
+export async function ensureBuilt(): Promise<void> {
+  if (BUILDS.every((build) => existsSync(join(build.dir, build.output)))) return;
+  const lock = join(tmpdir(), `incydr-cli-test-build-${createHash('sha256').update(PACKAGE_DIR).digest('hex').slice(0, 12)}.lock`);
+  const deadline = Date.now() + BUILD_TIMEOUT_MS;
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // A lock left by a killed run is older than any build could take.
+      const age = Date.now() - (await stat(lock).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+      if (age > BUILD_TIMEOUT_MS) await rm(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`timed out waiting for the build lock ${lock}`);
+      await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+    }
+  }
+  try {
+    for (const build of BUILDS) {
+      if (existsSync(join(build.dir, build.output))) continue;
+      const tsc = createRequire(join(build.dir, 'package.json')).resolve('typescript/bin/tsc');
+      await new Promise<void>((resolveBuild, reject) => {
+        execFile(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: build.dir, timeout: BUILD_TIMEOUT_MS }, (error, stdout, stderr) => {
+          if (error !== null && !existsSync(join(build.dir, build.output))) {
+            reject(new Error(`building ${build.dir} failed:\n${stdout}${stderr}`, { cause: error }));
+          } else {
+            resolveBuild();
+          }
+        });
+      });
+    }
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+/** Where the emulator's clock starts in every test: data lies in the 30 days before 2024-05-15T00:00:00Z. */
+export const EMULATOR_NOW = Date.UTC(2024, 4, 15);
+
+/** A running emulator, a temporary HOME/cwd, and runs of the binary against both. */
+export interface Fixture {
+  emu: Emulator;
+  /** The temporary directory used as HOME and working directory. */
+  home: string;
+  /** PATH, HOME and the three INCYDR_ settings of the emulator: the whole environment of a run. */
+  env: Record<string, string>;
+  /** Run the binary with {@link env} (merged with `extraEnv`; an undefined value removes a variable). */
+  run(args: readonly string[], options?: RunOptions & { extraEnv?: Record<string, string | undefined> }): Promise<RunResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * Build what is missing, start an emulator on 127.0.0.1 (control routes on, fixed seed and clock) and make a
+ * temporary HOME. Call from `beforeAll` with {@link BUILD_TIMEOUT_MS}; `close()` in `afterAll`.
+ */
+export async function startFixture(options: EmulatorOptions = {}): Promise<Fixture> {
+  await ensureBuilt();
+  // Imported only now: the emulator's dist may have just been built.
+  const { startEmulator } = await import('@x/sessions-emulator');
+  const home = await mkdtemp(join(tmpdir(), 'incydr-cli-test-'));
+  let emu: Emulator;
+  try {
+    emu = await startEmulator({ host: '127.0.0.1', port: 0, sessions: 300, seed: 42, now: EMULATOR_NOW, control: true, ...options });
+  } catch (error) {
+    await rm(home, { recursive: true, force: true });
+    throw error;
+  }
+  const env = {
+    ...baseEnv(home),
+    INCYDR_URL: emu.url,
+    INCYDR_API_CLIENT_ID: emu.clientId,
+    INCYDR_API_CLIENT_SECRET: emu.clientSecret,
+  };
+  return {
+    emu,
+    home,
+    env,
+    run: (args, runOptions = {}) => {
+      const { extraEnv, ...rest } = runOptions;
+      return runIncydr(args, { ...rest, env: { ...env, ...extraEnv } });
+    },
+    async close() {
+      await emu.close();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The lines of a text, without the empty one after a final newline. */
+export function lines(text: string): string[] {
+  const all = text.split('\n');
+  if (all.at(-1) === '') all.pop();
+  return all;
+}
+
+/** The stderr lines that report the error: everything but the usage hint that follows a usage error. */
+export function errorLines(stderr: string): string[] {
+  return lines(stderr).filter((line) => line !== "Try 'incydr --help' for usage.");
+}
+
+/** Poll `condition` every few milliseconds until it holds; fail with `what` after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolveWait) => setTimeout(resolveWait, 5));
+  }
+}

@@ -1,0 +1,394 @@
+// `incydr sessions search` end to end: the built binary against the emulator (cli.md §2, §3; api.md E1).
+import Papa from 'papaparse';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  BUILD_TIMEOUT_MS,
+  SCRIPT_PATH,
+  errorLines,
+  lines,
+  runInTerminal,
+  runShell,
+  startFixture,
+  type Fixture,
+} from './helpers/run.js';
+import {
+  ANSI,
+  SEVERITY_LABELS,
+  csvCell,
+  currentState,
+  expectedSearch,
+  flattenRecord,
+  iso,
+  latestScore,
+  pythonDate,
+  type Criteria,
+} from './helpers/sessions.js';
+
+let fx: Fixture;
+
+beforeAll(async () => {
+  fx = await startFixture();
+}, BUILD_TIMEOUT_MS);
+
+afterAll(async () => {
+  await fx?.close();
+});
+
+beforeEach(() => {
+  fx.emu.clearRequests();
+});
+
+/** The query strings of the search requests the emulator received, `+` and `%20` alike. */
+function searchQueries(): string[] {
+  return fx.emu
+    .requests()
+    .filter((request) => request.method === 'GET' && request.path === '/v1/sessions')
+    .map((request) => request.query.replaceAll('%20', '+'));
+}
+
+function apiRequests(): string[] {
+  return fx.emu.requests().map((request) => `${request.method} ${request.path}`);
+}
+
+/** JSON Lines text as the API's objects: one compact line each. */
+function jsonLinesOf(sessions: readonly object[]): string {
+  return sessions.map((session) => `${JSON.stringify(session)}\n`).join('');
+}
+
+describe('the wire requests of the Python CLI command lines', () => {
+  it('sends has_alerts=true&page_number=0&page_size=50 for the bare command', async () => {
+    const result = await fx.run(['sessions', 'search']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const pages = Math.ceil(expectedSearch(fx.emu).length / 50);
+    expect(searchQueries().slice(0, pages)).toEqual(
+      Array.from({ length: pages }, (_, page) => `has_alerts=true&page_number=${page}&page_size=50`),
+    );
+  });
+
+  it('sends has_alerts=false for --no-alerts and no has_alerts for --any-alerts', async () => {
+    expect((await fx.run(['sessions', 'search', '--no-alerts', '-f', 'json-lines'])).code).toBe(0);
+    expect(searchQueries()[0]).toBe('has_alerts=false&page_number=0&page_size=50');
+    fx.emu.clearRequests();
+    expect((await fx.run(['sessions', 'search', '--any-alerts', '-f', 'json-lines'])).code).toBe(0);
+    expect(searchQueries()[0]).toBe('page_number=0&page_size=50');
+  });
+
+  it('sends every filter, in the API order, with lists as repeated keys', async () => {
+    const all = fx.emu.state().sessions.map((dump) => dump.session.beginTime).sort((a, b) => a - b);
+    const start = pythonDate(all[Math.floor(all.length / 4)] ?? 0).day;
+    const end = pythonDate(all[Math.floor((all.length * 3) / 4)] ?? 0).dateTime;
+    const result = await fx.run([
+      'sessions', 'search',
+      '--actor-id', '1234567890123456789',
+      '--start', start,
+      '--end', end,
+      '--type', 'STANDARD',
+      '--risk-indicators', 'Public link share, , Cloud storage upload,',
+      '--state', 'open', '--state', 'CLOSED',
+      '--severity', 'high', '--severity', 'CRITICAL',
+      '--rule-id', 'rule-a', '--rule-id', 'rule-b',
+      '--watchlist-id', 'wl-departing-employees',
+      '--content-inspection-status', 'found',
+      '--sort-key', 'score', '--sort-dir', 'asc',
+      '--page-size', '7',
+      '-f', 'json-lines',
+    ]);
+    expect(result.stderr).toBe('No results found.\n');
+    expect(result.code).toBe(0);
+    const onOrAfter = Date.parse(`${start}T00:00:00Z`);
+    const before = Date.parse(`${end.replace(' ', 'T')}Z`);
+    expect(searchQueries()).toEqual([
+      'actor_id=1234567890123456789' +
+        `&on_or_after=${onOrAfter}&before=${before}` +
+        '&type=STANDARD&has_alerts=true' +
+        '&risk_indicators=Public+link+share&risk_indicators=Cloud+storage+upload' +
+        '&state=OPEN&state=CLOSED&severity=3&severity=4' +
+        '&rule_id=rule-a&rule_id=rule-b&watchlist_id=wl-departing-employees' +
+        '&content_inspection_status=FOUND&order_by=score&sort_direction=asc&page_number=0&page_size=7',
+    ]);
+  });
+
+  it('converts ISO-8601 times with an offset to UTC and resolves durations against the clock', async () => {
+    const started = Date.now();
+    const result = await fx.run(['sessions', 'search', '--start', '7d', '--end', '2024-05-10T12:00:00+02:00', '-f', 'csv']);
+    const finished = Date.now();
+    expect(result.code).toBe(0);
+    const query = new URLSearchParams(searchQueries()[0]);
+    expect(query.get('before')).toBe(String(Date.UTC(2024, 4, 10, 10)));
+    const onOrAfter = Number(query.get('on_or_after'));
+    expect(onOrAfter).toBeGreaterThanOrEqual(started - 7 * 86_400_000);
+    expect(onOrAfter).toBeLessThanOrEqual(finished - 7 * 86_400_000);
+  });
+
+  it('returns what the filters select, across pages, in the order asked for', async () => {
+    // A target that every filter below selects, so the combined result is not empty.
+    const dump = fx.emu
+      .state()
+      .sessions.find((d) => d.session.triggeredAlerts.length > 0 && d.session.riskIndicators.length > 0 && d.watchlistIds.length > 0);
+    if (dump === undefined) throw new Error('the emulator data has no session with alerts, risk indicators and watchlists');
+    const target = dump.session;
+    const day = pythonDate(target.beginTime).day;
+    const nextDay = pythonDate(Date.parse(`${day}T00:00:00Z`) + 86_400_000).dateTime;
+    const state = currentState(target);
+    const severity = latestScore(target)?.severity ?? 0;
+    const criteria: Criteria = {
+      actorId: target.actorId,
+      onOrAfter: Date.parse(`${day}T00:00:00Z`),
+      before: Date.parse(`${nextDay.replace(' ', 'T')}Z`),
+      type: target.type,
+      riskIndicators: [target.riskIndicators[0]?.name ?? '', 'No such indicator'],
+      states: [state, 'CLOSED'],
+      severities: [severity],
+      ruleIds: [target.triggeredAlerts[0]?.ruleId ?? ''],
+      watchlistIds: [dump.watchlistIds[0] ?? ''],
+      contentInspectionStatus: dump.contentInspectionStatus,
+      orderBy: 'score',
+      sortDirection: 'asc',
+    };
+    const result = await fx.run([
+      'sessions', 'search',
+      '--actor-id', target.actorId,
+      '--start', day,
+      '--end', nextDay,
+      '--type', target.type,
+      '--risk-indicators', `${target.riskIndicators[0]?.name ?? ''}, No such indicator`,
+      '--state', state.toLowerCase(), '--state', 'CLOSED',
+      '--severity', (SEVERITY_LABELS[severity] ?? 'HIGH').toLowerCase(),
+      '--rule-id', target.triggeredAlerts[0]?.ruleId ?? '',
+      '--watchlist-id', dump.watchlistIds[0] ?? '',
+      '--content-inspection-status', dump.contentInspectionStatus,
+      '--sort-key', 'score', '--sort-dir', 'asc',
+      '--page-size', '7',
+      '-f', 'json-lines',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const expected = expectedSearch(fx.emu, criteria);
+    expect(expected.map((s) => s.sessionId)).toContain(target.sessionId);
+    expect(result.stdout).toBe(jsonLinesOf(expected));
+  });
+
+  it('pages with --page-size and returns every matching session once, by score ascending', async () => {
+    const start = pythonDate(fx.emu.state().now - 20 * 86_400_000).day;
+    const criteria: Criteria = {
+      onOrAfter: Date.parse(`${start}T00:00:00Z`),
+      hasAlerts: null,
+      states: ['OPEN', 'IN_PROGRESS'],
+      orderBy: 'score',
+      sortDirection: 'asc',
+    };
+    const expected = expectedSearch(fx.emu, criteria);
+    expect(expected.length).toBeGreaterThan(14);
+    const result = await fx.run([
+      'sessions', 'search', '--any-alerts', '--start', start, '--state', 'Open', '--state', 'in_progress',
+      '--sort-key', 'score', '--sort-dir', 'asc', '--page-size', '7', '-f', 'json-lines',
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(jsonLinesOf(expected));
+    const queries = searchQueries();
+    // Pages 0… until a short page: never more requests than needed (one extra only when the count divides evenly).
+    expect(queries.length).toBeGreaterThanOrEqual(Math.ceil(expected.length / 7));
+    expect(queries.length).toBeLessThanOrEqual(Math.ceil(expected.length / 7) + 1);
+    queries.forEach((query, page) => {
+      expect(query).toBe(
+        `on_or_after=${criteria.onOrAfter}&state=OPEN&state=IN_PROGRESS&order_by=score&sort_direction=asc&page_number=${page}&page_size=7`,
+      );
+    });
+  });
+});
+
+describe('output formats', () => {
+  const DEFAULT_COLUMNS = [
+    'session_id', 'begin_time', 'end_time', 'context_summary', 'exfiltration_summary', 'actor_id',
+    'actor_name', 'low_events', 'moderate_events', 'high_events', 'states', 'notes',
+  ];
+
+  it('writes JSON Lines byte-equal to the API objects (unknown fields, nulls and key order kept)', async () => {
+    const result = await fx.run(['sessions', 'search', '--any-alerts', '-f', 'json-lines']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const expected = expectedSearch(fx.emu, { hasAlerts: null });
+    expect(expected).toHaveLength(300);
+    expect(lines(result.stdout)).toEqual(expected.map((session) => JSON.stringify(session)));
+    // The data has fields the SDK does not model and nulls: they must survive.
+    expect(result.stdout).toContain('"riskIndicatorsAlertedOn"');
+    expect(result.stdout).toContain('"exfiltrationSummary":null');
+  });
+
+  it('writes json-pretty as the API objects indented by 2 spaces', async () => {
+    const result = await fx.run(['sessions', 'search', '-f', 'json-pretty']);
+    expect(result.code).toBe(0);
+    const expected = expectedSearch(fx.emu);
+    expect(result.stdout).toBe(expected.map((session) => `${JSON.stringify(session, null, 2)}\n`).join(''));
+  });
+
+  it('writes CSV with snake_case dot-path headers and raw values', async () => {
+    const result = await fx.run(['sessions', 'search', '-f', 'csv']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const expected = expectedSearch(fx.emu);
+    const first = expected[0];
+    if (first === undefined) throw new Error('no sessions with alerts');
+    const parsed = Papa.parse<string[]>(result.stdout, { skipEmptyLines: true });
+    expect(parsed.errors).toEqual([]);
+    const [header = [], ...rows] = parsed.data;
+    expect(header).toContain('session_id');
+    expect(header).toContain('begin_time');
+    expect(header).toContain('actor_name');
+    expect(header).toEqual([...flattenRecord(first).keys()]);
+    if ('detectedOnAlerts' in (first.contentInspectionResults ?? {})) {
+      expect(header).toContain('content_inspection_results.detected_on_alerts');
+    }
+    expect(rows).toHaveLength(expected.length);
+    rows.forEach((row, index) => {
+      const flat = flattenRecord(expected[index]);
+      expect(Object.fromEntries(header.map((column, i) => [column, row[i]]))).toEqual(
+        Object.fromEntries(header.map((column) => [column, csvCell(flat.get(column))])),
+      );
+    });
+    // RFC 4180 line ends; epoch milliseconds stay numbers.
+    expect(result.stdout.split('\r\n')[0]).toBe(header.join(','));
+    expect(rows[0]?.[header.indexOf('begin_time')]).toBe(String(first.beginTime));
+  });
+
+  it('prints a table with the default columns and ISO-8601 UTC times', async () => {
+    const result = await fx.run(['sessions', 'search', '--actor-id', expectedSearch(fx.emu)[0]?.actorId ?? '']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const expected = expectedSearch(fx.emu, { actorId: expectedSearch(fx.emu)[0]?.actorId ?? '' });
+    const [header = '', ...rows] = lines(result.stdout);
+    // Names may be cut to the column width (with …); the full-width case is the next test's.
+    const names = header.split(/\s+/);
+    expect(names).toHaveLength(DEFAULT_COLUMNS.length);
+    names.forEach((name, index) => expect(DEFAULT_COLUMNS[index]?.startsWith(name.replace(/…$/, ''))).toBe(true));
+    expect(rows).toHaveLength(expected.length);
+    rows.forEach((row, index) => {
+      const session = expected[index];
+      if (session === undefined) return;
+      expect(row).toContain(iso(session.beginTime).seconds);
+      expect(row).toContain(iso(session.endTime).seconds);
+    });
+    expect(result.stdout).not.toMatch(ANSI);
+  });
+
+  it('shows session ids and column names in full in the default table when stdout is not a terminal', async () => {
+    const expected = expectedSearch(fx.emu);
+    const result = await fx.run(['sessions', 'search']);
+    expect(result.code).toBe(0);
+    const [header = '', ...rows] = lines(result.stdout);
+    expect(header.split(/\s+/)).toEqual(DEFAULT_COLUMNS);
+    expect(rows).toHaveLength(expected.length);
+    rows.forEach((row, index) => {
+      const session = expected[index];
+      expect(row.startsWith(`${session?.sessionId ?? '?'} `)).toBe(true);
+      expect(row).toMatch(new RegExp(` ${session === undefined ? '?' : currentState(session)} +\\d+$`));
+    });
+  });
+
+  it('prints no ANSI colour with NO_COLOR or without a terminal', async () => {
+    for (const extraEnv of [{}, { NO_COLOR: '1' }]) {
+      const result = await fx.run(['sessions', 'search', '--page-size', '5'], { extraEnv });
+      expect(result.code).toBe(0);
+      expect(result.stdout).not.toMatch(ANSI);
+      expect(result.stdout.split('\n')[0]).toMatch(/^session_id\s+begin_time/);
+    }
+  });
+
+  it.skipIf(SCRIPT_PATH === undefined)(
+    `colours the table header on a terminal, and not with NO_COLOR${SCRIPT_PATH === undefined ? ' (skipped: util-linux script is not installed)' : ''}`,
+    async () => {
+      const args = ['sessions', 'search', '--page-size', '5', '--columns', 'session_id,states'];
+      const coloured = await runInTerminal(args, { env: fx.env });
+      expect(coloured.code).toBe(0);
+      expect(coloured.stdout).toMatch(ANSI);
+      const plain = await runInTerminal(args, { env: { ...fx.env, NO_COLOR: '1' } });
+      expect(plain.code).toBe(0);
+      expect(plain.stdout).not.toMatch(ANSI);
+      expect(plain.stdout).toContain(expectedSearch(fx.emu)[0]?.sessionId ?? '?');
+    },
+  );
+
+  it('writes the chosen --columns in the table and in CSV', async () => {
+    const expected = expectedSearch(fx.emu);
+    const table = await fx.run(['sessions', 'search', '--columns', 'session_id,actorName,states']);
+    expect(table.code).toBe(0);
+    const [header = '', ...rows] = lines(table.stdout);
+    expect(header.split(/\s+/)).toEqual(['session_id', 'actor_name', 'states']);
+    expect(rows.map((row) => row.split(/\s+/))).toEqual(
+      expected.map((session) => [session.sessionId, session.actorName, currentState(session)]),
+    );
+
+    const csv = await fx.run(['sessions', 'search', '--columns', 'session_id,actorName,states', '-f', 'csv']);
+    expect(csv.code).toBe(0);
+    const parsed = Papa.parse<string[]>(csv.stdout, { skipEmptyLines: true });
+    expect(parsed.data).toEqual([
+      ['session_id', 'actor_name', 'states'],
+      ...expected.map((session) => [session.sessionId, session.actorName, JSON.stringify(session.states)]),
+    ]);
+  });
+
+  it('rejects an unknown column with exit 2 and lists the valid names', async () => {
+    for (const format of ['table', 'csv']) {
+      const result = await fx.run(['sessions', 'search', '-f', format, '--columns', 'session_id,no_such_column']);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      const [message = '', ...more] = errorLines(result.stderr);
+      expect(more).toEqual([]);
+      expect(message).toContain('no_such_column');
+      for (const name of ['session_id', 'actor_name', 'begin_time', 'states']) expect(message).toContain(name);
+    }
+  });
+
+  it('rejects --columns with the JSON formats before any request', async () => {
+    for (const format of ['json-lines', 'json-pretty']) {
+      const result = await fx.run(['sessions', 'search', '-f', format, '--columns', 'session_id']);
+      expect(result.code).toBe(2);
+      expect(errorLines(result.stderr)).toHaveLength(1);
+      expect(result.stderr).toContain('--columns');
+    }
+    expect(apiRequests()).toEqual([]);
+  });
+
+  it('uses JSON Lines by default when INCYDR_USE_RICH=false', async () => {
+    const result = await fx.run(['sessions', 'search'], { extraEnv: { INCYDR_USE_RICH: 'false' } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(jsonLinesOf(expectedSearch(fx.emu)));
+  });
+});
+
+describe('empty results', () => {
+  const noMatch = ['sessions', 'search', '--actor-id', 'nobody-at-all'];
+
+  it('prints "No results found." on stdout for the table', async () => {
+    const result = await fx.run(noMatch);
+    expect(result).toMatchObject({ code: 0, stdout: 'No results found.\n', stderr: '' });
+  });
+
+  it('prints nothing on stdout for JSON and CSV, and the note on stderr', async () => {
+    for (const format of ['json-lines', 'json-pretty', 'csv']) {
+      const result = await fx.run([...noMatch, '-f', format]);
+      expect(result).toMatchObject({ code: 0, stdout: '', stderr: 'No results found.\n' });
+    }
+  });
+});
+
+describe('a reader that goes away', () => {
+  it('ends quietly with exit 0 under `| head -n 1` (pipefail)', async () => {
+    const expected = expectedSearch(fx.emu, { hasAlerts: null });
+    // 300 sessions are far more than a pipe buffer: the binary is still writing when head exits.
+    const result = await runShell('set -o pipefail; incydr sessions search --any-alerts -f json-lines | head -n 1', {
+      env: fx.env,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${JSON.stringify(expected[0])}\n`);
+  });
+
+  it('ends quietly with exit 0 when CSV output is cut short', async () => {
+    const result = await runShell('set -o pipefail; incydr sessions search --any-alerts -f csv | head -c 100 >/dev/null', {
+      env: fx.env,
+    });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+  });
+});

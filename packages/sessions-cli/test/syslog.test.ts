@@ -1,0 +1,245 @@
+// `--output` end to end (cli.md §4): sessions and file events from the emulator into syslog receivers on loopback.
+import { hostname } from 'node:os';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestPki, loadRsyslogHelpers, type RsyslogReceiver, type TestPki } from './helpers/interop.js';
+import {
+  closedPort,
+  startDatagramReceiver,
+  startStreamReceiver,
+  type DatagramReceiver,
+  type StreamReceiver,
+} from './helpers/receivers.js';
+import { BUILD_TIMEOUT_MS, errorLines, lines, startFixture, type Fixture } from './helpers/run.js';
+import { expectedSearch, fileEventsOf } from './helpers/sessions.js';
+
+const rsyslog = await loadRsyslogHelpers();
+if (rsyslog.rsyslogMissing !== undefined) console.warn(`rsyslog interop tests skipped: ${rsyslog.rsyslogMissing}`);
+
+let fx: Fixture;
+let pki: TestPki;
+const closers: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  [fx, pki] = await Promise.all([startFixture({ sessions: 200 }), createTestPki()]);
+}, BUILD_TIMEOUT_MS);
+
+afterAll(async () => {
+  await Promise.all([fx?.close(), pki?.cleanup()]);
+});
+
+beforeEach(() => {
+  fx.emu.clearRequests();
+});
+
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((close) => close()));
+});
+
+async function tcpReceiver(options: Parameters<typeof startStreamReceiver>[0] = {}): Promise<StreamReceiver> {
+  const receiver = await startStreamReceiver(options);
+  closers.push(() => receiver.close());
+  return receiver;
+}
+
+async function udpReceiver(): Promise<DatagramReceiver> {
+  const receiver = await startDatagramReceiver();
+  closers.push(() => receiver.close());
+  return receiver;
+}
+
+/** The sessions `search --any-alerts` returns, as the compact JSON each syslog record must be. */
+function allSessionsJson(): string[] {
+  return expectedSearch(fx.emu, { hasAlerts: null }).map((session) => JSON.stringify(session));
+}
+
+describe('search --output', () => {
+  it('delivers every session once over TCP as compact JSON equal to the API object', async () => {
+    const rx = await tcpReceiver();
+    const target = `TCP:127.0.0.1:${rx.port}`;
+    const result = await fx.run(['sessions', 'search', '--any-alerts', '--page-size', '50', '--output', target]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    const expected = allSessionsJson();
+    expect(expected).toHaveLength(200);
+    await rx.waitForRecords(expected.length);
+    expect(rx.records).toEqual(expected);
+    expect(rx.raw().toString('utf8')).toBe(expected.map((json) => `${json}\n`).join(''));
+    expect(lines(result.stderr)).toEqual([`Sent ${expected.length} session(s) to ${target}.`]);
+  });
+
+  it('frames with octet counting and writes the RFC 5424 header asked for', async () => {
+    const rx = await tcpReceiver({ framing: 'octet-counting' });
+    const expected = expectedSearch(fx.emu).map((session) => JSON.stringify(session));
+    const result = await fx.run([
+      'sessions', 'search', '--output', `tcp:127.0.0.1:${rx.port}`,
+      '--framing', 'octet-counting', '--syslog-header', 'rfc5424', '--facility', 'local4', '--app-name', 'incydr-test',
+    ]);
+    expect(result.code).toBe(0);
+    await rx.waitForRecords(expected.length);
+    // local4 (20) * 8 + info (6) = 166; HOSTNAME is this host, PROCID the process that sent, no MSGID or SD.
+    const host = hostname().replace(/[^\x21-\x7e]/g, '_') || '-';
+    const header = new RegExp(`^<166>1 (\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z) ${escape(host)} incydr-test ${result.pid} - - `);
+    const raw = rx.raw();
+    let offset = 0;
+    rx.records.forEach((record, index) => {
+      const match = header.exec(record);
+      expect(match, record.slice(0, 120)).not.toBeNull();
+      expect(Math.abs(Date.parse(match?.[1] ?? '') - Date.now())).toBeLessThan(60_000);
+      expect(record.slice(match?.[0].length)).toBe(expected[index]);
+      // The count is the frame's length in UTF-8 bytes, followed by one space.
+      const frame = `${Buffer.byteLength(record)} ${record}`;
+      expect(raw.subarray(offset, offset + Buffer.byteLength(frame)).toString('utf8')).toBe(frame);
+      offset += Buffer.byteLength(frame);
+    });
+    expect(offset).toBe(raw.length);
+  });
+
+  it('sends one datagram per session over UDP', async () => {
+    const rx = await udpReceiver();
+    const expected = allSessionsJson();
+    const result = await fx.run(['sessions', 'search', '--any-alerts', '--output', `UDP:127.0.0.1:${rx.port}`]);
+    expect(result.code).toBe(0);
+    await rx.waitForDatagrams(expected.length);
+    expect([...rx.datagrams].sort()).toEqual([...expected].sort());
+  });
+
+  it('delivers over TLS-TCP with --certs, without a warning', async () => {
+    const rx = await tcpReceiver({ tls: { cert: pki.server.cert, key: pki.server.key } });
+    const expected = expectedSearch(fx.emu).map((session) => JSON.stringify(session));
+    const result = await fx.run(['sessions', 'search', '--output', `TLS-TCP:127.0.0.1:${rx.port}`, '--certs', pki.ca.certPath]);
+    expect(result.stderr).not.toMatch(/warning/i);
+    expect(result.code).toBe(0);
+    await rx.waitForRecords(expected.length);
+    expect(rx.records).toEqual(expected);
+  });
+
+  it('warns on stderr with --ignore-cert-validation and still delivers to an untrusted certificate', async () => {
+    const rx = await tcpReceiver({ tls: { cert: pki.selfSigned.cert, key: pki.selfSigned.key } });
+    const expected = expectedSearch(fx.emu).map((session) => JSON.stringify(session));
+    const result = await fx.run(['sessions', 'search', '--output', `TLS-TCP:127.0.0.1:${rx.port}`, '--ignore-cert-validation']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/warning.*--ignore-cert-validation/);
+    await rx.waitForRecords(expected.length);
+    expect(rx.records).toEqual(expected);
+  });
+
+  it('refuses an untrusted certificate without --ignore-cert-validation, in one line', async () => {
+    const rx = await tcpReceiver({ tls: { cert: pki.selfSigned.cert, key: pki.selfSigned.key } });
+    const result = await fx.run(['sessions', 'search', '--output', `TLS-TCP:127.0.0.1:${rx.port}`], { timeoutMs: 30_000 });
+    expect(result.code).toBe(1);
+    expect(result.stderr).not.toContain('    at ');
+    const failures = errorLines(result.stderr).filter((line) => !/syslog retry/.test(line));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/certificate/i);
+    expect(rx.records).toEqual([]);
+  }, 40_000);
+
+  it('exits 1 with a one-line reason when the receiver is down', async () => {
+    const port = await closedPort();
+    const result = await fx.run(['sessions', 'search', '--output', `TCP:127.0.0.1:${port}`], { timeoutMs: 45_000 });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).not.toContain('    at ');
+    // Retry notices are progress for people; the failure itself is one line at the end.
+    const failures = errorLines(result.stderr).filter((line) => !/syslog retry/.test(line));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/^incydr: /);
+    expect(failures[0]).toMatch(/refused|ECONNREFUSED/i);
+    expect(failures[0]).toContain(String(port));
+  }, 60_000);
+
+  it('hints at the framing when the receiver drops what it is sent', async () => {
+    const rx = await tcpReceiver({ closeOnFirstBytes: true });
+    const result = await fx.run(['sessions', 'search', '--output', `TCP:127.0.0.1:${rx.port}`], { timeoutMs: 45_000 });
+    expect(result.code).toBe(1);
+    const failures = errorLines(result.stderr).filter((line) => !/syslog retry/.test(line));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/^incydr: .*closed the connection/);
+    expect(failures[0]).toContain('--framing octet-counting');
+  }, 60_000);
+});
+
+describe('show-events --output', () => {
+  it('delivers every file event once over TCP as compact JSON equal to the API object', async () => {
+    const session = expectedSearch(fx.emu)[0];
+    if (session === undefined) throw new Error('no session with alerts');
+    const events = (await fileEventsOf(fx.emu, session.sessionId)).map((event) => JSON.stringify(event));
+    expect(events.length).toBeGreaterThan(0);
+    const rx = await tcpReceiver();
+    const target = `TCP:127.0.0.1:${rx.port}`;
+    const result = await fx.run(['sessions', 'show-events', session.sessionId, '--output', target]);
+    expect(result).toMatchObject({ code: 0, stdout: '' });
+    await rx.waitForRecords(events.length);
+    expect(rx.records).toEqual(events);
+    expect(lines(result.stderr)).toEqual([`Sent ${events.length} file event(s) to ${target}.`]);
+  });
+
+  it('sends file events over UDP', async () => {
+    const session = expectedSearch(fx.emu)[1];
+    if (session === undefined) throw new Error('no session with alerts');
+    const events = (await fileEventsOf(fx.emu, session.sessionId)).map((event) => JSON.stringify(event));
+    const rx = await udpReceiver();
+    const result = await fx.run(['sessions', 'show-events', session.sessionId, '--output', `UDP:127.0.0.1:${rx.port}`]);
+    expect(result.code).toBe(0);
+    await rx.waitForDatagrams(events.length);
+    expect([...rx.datagrams].sort()).toEqual([...events].sort());
+  });
+});
+
+describe.skipIf(rsyslog.rsyslogMissing !== undefined)(
+  `into a real rsyslog${rsyslog.rsyslogMissing === undefined ? '' : ` (skipped: ${rsyslog.rsyslogMissing})`}`,
+  () => {
+    let rx: RsyslogReceiver;
+
+    beforeEach(async () => {
+      rx = await rsyslog.startRsyslog({
+        tls: { caFile: pki.ca.certPath, certFile: pki.server.certPath, keyFile: pki.server.keyPath },
+      });
+      closers.push(() => rx.stop());
+    }, 30_000);
+
+    it('writes every session as the API JSON over TCP with LF framing', async () => {
+      const expected = allSessionsJson();
+      const result = await fx.run(['sessions', 'search', '--any-alerts', '--output', `TCP:127.0.0.1:${rx.tcpPort}`]);
+      expect(result.code).toBe(0);
+      expect(await rx.waitForLines(expected.length)).toEqual(expected);
+    });
+
+    it('writes every session over TLS-TCP with --certs', async () => {
+      const expected = expectedSearch(fx.emu).map((session) => JSON.stringify(session));
+      const result = await fx.run([
+        'sessions', 'search', '--output', `TLS-TCP:127.0.0.1:${rx.tlsPort}`, '--certs', pki.ca.certPath,
+      ]);
+      expect(result.code).toBe(0);
+      expect(await rx.waitForLines(expected.length)).toEqual(expected);
+    });
+
+    it('sends an RFC 5424 header with octet counting that rsyslog parses', async () => {
+      const session = expectedSearch(fx.emu)[0];
+      if (session === undefined) throw new Error('no session with alerts');
+      const events = (await fileEventsOf(fx.emu, session.sessionId)).map((event) => JSON.stringify(event));
+      const result = await fx.run([
+        'sessions', 'show-events', session.sessionId, '--output', `TCP:127.0.0.1:${rx.tcpPort}`,
+        '--framing', 'octet-counting', '--syslog-header', 'rfc5424', '--facility', 'local4',
+        '--app-name', 'incydr-test', '--syslog-hostname', 'soc-collector',
+      ]);
+      expect(result.code).toBe(0);
+      expect(await rx.waitForProps(events.length)).toEqual(
+        events.map((msg) => ({
+          hostname: 'soc-collector',
+          appName: 'incydr-test',
+          procId: String(result.pid),
+          msgId: '-',
+          facility: '20',
+          severity: '6',
+          protocolVersion: '1',
+          msg,
+        })),
+      );
+    });
+  },
+);
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
