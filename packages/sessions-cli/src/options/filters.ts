@@ -76,3 +76,22 @@ export function toFilters(args: FilterArgs): SessionSearch {
   }
   return filters;
 }
+
+/**
+ * Resolve `--start`/`--end` to epoch milliseconds once, against one clock reading, so that every request asks the
+ * same window; a bad time is a usage error (the SDK's InvalidArgumentError) naming the option, before any request.
+ */
+export async function resolveTimes(filters: SessionSearch, now = Date.now()): Promise<void> {
+  const { toEpochMs, InvalidArgumentError } = await import('@x/sessions-sdk');
+  for (const [option, value] of [['start', filters.startTime], ['end', filters.endTime]] as const) {
+    if (typeof value !== 'string') continue;
+    try {
+      const ms = toEpochMs(value, now);
+      if (option === 'start') filters.startTime = ms;
+      else filters.endTime = ms;
+    } catch (error) {
+      if (error instanceof InvalidArgumentError) throw new InvalidArgumentError(`--${option}: ${error.message}`);
+      throw error;
+    }
+  }
+}

@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { createContext, type Context, type GlobalArgs } from '../../context.js';
 import { InterruptedError } from '../../failures.js';
-import { toFilters, withFilters, type FilterArgs } from '../../options/filters.js';
+import { resolveTimes, toFilters, withFilters, type FilterArgs } from '../../options/filters.js';
 import { checkColumns, resolveFormat, withFormat, type FormatArgs } from '../../options/format.js';
 import { toSenderOptions, withSyslog, type SyslogArgs } from '../../options/syslog.js';
 
@@ -48,20 +48,8 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
   const syslog = toSenderOptions(args);
   const format = resolveFormat(args, FORMATS, ctx.useRich);
   if (syslog === undefined) checkColumns(args, format);
-  const { toEpochMs, InvalidArgumentError } = await import('@x/sessions-sdk');
   // Relative times are resolved once, and a bad date is a usage error before any request.
-  const now = Date.now();
-  for (const [option, value] of [['start', filters.startTime], ['end', filters.endTime]] as const) {
-    if (typeof value !== 'string') continue;
-    try {
-      const ms = toEpochMs(value, now);
-      if (option === 'start') filters.startTime = ms;
-      else filters.endTime = ms;
-    } catch (error) {
-      if (error instanceof InvalidArgumentError) throw new InvalidArgumentError(`--${option}: ${error.message}`);
-      throw error;
-    }
-  }
+  await resolveTimes(filters);
   if (syslog !== undefined) {
     const { parseTarget } = await import('@x/syslog-out');
     parseTarget(syslog.target as string);

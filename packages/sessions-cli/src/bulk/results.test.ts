@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import type { RowOutcome } from './apply.js';
+import { formatResults, resultsFormatOf } from './results.js';
+
+const outcomes: RowOutcome[] = [
+  { row: { line: 3, sessionId: 'b', state: 'OPEN' }, state: 'failed', note: 'skipped', error: 'not found (HTTP 404): x' },
+  { row: { line: 2, sessionId: 'a', state: 'CLOSED', note: 'say "hi", then\nleave' }, state: 'ok', note: 'ok' },
+];
+
+describe('results', () => {
+  it('picks the format by extension', () => {
+    expect(resultsFormatOf('out.CSV')).toBe('csv');
+    expect(resultsFormatOf('out.jsonl')).toBe('json-lines');
+    expect(resultsFormatOf('out.json-lines')).toBe('json-lines');
+    expect(resultsFormatOf('out.txt')).toBeUndefined();
+  });
+
+  it('writes CSV in line order with RFC 4180 quoting', () => {
+    expect(formatResults(outcomes, 'csv')).toBe(
+      'row,session_id,state,note,status\r\n2,a,CLOSED,"say ""hi"", then\nleave",ok\r\n3,b,OPEN,,not found (HTTP 404): x\r\n',
+    );
+  });
+
+  it('writes JSON Lines', () => {
+    expect(formatResults(outcomes, 'json-lines').split('\n').filter(Boolean).map((line) => JSON.parse(line) as unknown)).toEqual([
+      { row: 2, session_id: 'a', state: 'CLOSED', note: 'say "hi", then\nleave', status: 'ok' },
+      { row: 3, session_id: 'b', state: 'OPEN', note: '', status: 'not found (HTTP 404): x' },
+    ]);
+  });
+});

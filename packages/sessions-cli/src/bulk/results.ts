@@ -1,0 +1,34 @@
+// The per-row outcome file of `--results`: CSV or JSON Lines, chosen by the file's extension.
+import { rowStatus, type RowOutcome } from './apply.js';
+
+/** Formats of the results file. */
+export type ResultsFormat = 'csv' | 'json-lines';
+
+/** The format for a results path (`.csv`, `.jsonl`, `.json-lines`), or undefined for any other extension. */
+export function resultsFormatOf(path: string): ResultsFormat | undefined {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.csv')) return 'csv';
+  if (lower.endsWith('.jsonl') || lower.endsWith('.json-lines')) return 'json-lines';
+  return undefined;
+}
+
+/** One record per row, in line order: row (line number), session_id, state, note, status. */
+export function formatResults(outcomes: readonly RowOutcome[], format: ResultsFormat): string {
+  const records = [...outcomes]
+    .sort((a, b) => a.row.line - b.row.line)
+    .map((outcome) => ({
+      row: outcome.row.line,
+      session_id: outcome.row.sessionId,
+      state: outcome.row.state,
+      note: outcome.row.note ?? '',
+      status: rowStatus(outcome),
+    }));
+  if (format === 'json-lines') return records.map((record) => `${JSON.stringify(record)}\n`).join('');
+  const lines = [['row', 'session_id', 'state', 'note', 'status'], ...records.map((record) => Object.values(record).map(String))];
+  return lines.map((cells) => `${cells.map(csvCell).join(',')}\r\n`).join('');
+}
+
+/** Quote a CSV cell when RFC 4180 requires it (comma, quote, line break) or when spaces at its ends would be lost. */
+function csvCell(value: string): string {
+  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}

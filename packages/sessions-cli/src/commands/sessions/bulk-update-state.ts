@@ -1,0 +1,134 @@
+import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { createContext, type Context, type GlobalArgs } from '../../context.js';
+
+/** Arguments of `incydr sessions bulk-update-state`. */
+export type BulkUpdateStateArgs = GlobalArgs & {
+  file: string;
+  format?: string;
+  state?: string;
+  note?: string;
+  dryRun?: boolean;
+  results?: string;
+  failFast?: boolean;
+};
+
+/** Where the input comes from when FILE is `-`; tests pass their own. */
+export interface BulkIo {
+  readStdin(): Promise<Uint8Array>;
+}
+
+export const command = 'bulk-update-state <file>';
+export const describe = 'Change the state of many sessions (and add notes) from a CSV or JSON Lines file, or - for stdin';
+
+export function builder(yargs: Argv): Argv<BulkUpdateStateArgs> {
+  return yargs
+    .positional('file', { type: 'string', describe: 'Input file, or - for stdin', demandOption: true })
+    .option('format', { alias: 'f', type: 'string', requiresArg: true, default: 'csv', describe: 'Input format: csv, json-lines' })
+    .option('state', { alias: 's', type: 'string', requiresArg: true, describe: 'State for every row (overrides the state column)' })
+    .option('note', { type: 'string', requiresArg: true, describe: 'Note for every row (overrides the note column)' })
+    .option('dry-run', { type: 'boolean', describe: 'Validate and print the plan; send nothing' })
+    .option('results', { type: 'string', requiresArg: true, describe: 'Write each row’s outcome to this .csv or .jsonl file' })
+    .option('fail-fast', { type: 'boolean', describe: 'Stop at the first failure' }) as unknown as Argv<BulkUpdateStateArgs>;
+}
+
+export async function handler(args: ArgumentsCamelCase<BulkUpdateStateArgs>): Promise<void> {
+  await run(args, createContext(args));
+}
+
+/** Validate the options and the whole input, then (unless a dry run) apply it and report every row's outcome. */
+export async function run(args: BulkUpdateStateArgs, ctx: Context, io: BulkIo = { readStdin }): Promise<void> {
+  const { UsageError, ExitError, InterruptedError } = await import('../../failures.js');
+  const { choice } = await import('../../options/choices.js');
+  const { SESSION_STATES } = await import('../../options/filters.js');
+  const { BULK_FORMATS, formatRowErrors } = await import('../../bulk/types.js');
+  const { noteProblem } = await import('../../bulk/validate.js');
+  const { resultsFormatOf } = await import('../../bulk/results.js');
+
+  const format = choice('format', args.format ?? 'csv', BULK_FORMATS);
+  const state = args.state === undefined ? undefined : choice('state', args.state, SESSION_STATES);
+  const noteError = args.note === undefined ? undefined : noteProblem(args.note);
+  if (noteError !== undefined) throw new UsageError(`--note: ${noteError}`);
+  const resultsFormat = args.results === undefined ? undefined : resultsFormatOf(args.results);
+  if (args.results !== undefined && resultsFormat === undefined) {
+    throw new UsageError(`--results ${args.results}: use a .csv, .jsonl or .json-lines file`);
+  }
+
+  const { readFile, writeFile } = await import('node:fs/promises');
+  // yargs turns a positional `-` into an empty string; no file has an empty name, so both mean stdin.
+  const file = args.file === '' ? '-' : String(args.file);
+  let bytes: Uint8Array;
+  try {
+    bytes = file === '-' ? await io.readStdin() : await readFile(file);
+  } catch (error) {
+    throw new ExitError(`cannot read ${file}: ${(error as Error).message}`, 2);
+  }
+  const { readRows } = await import('../../bulk/read.js');
+  const validated = readRows(bytes, format, SESSION_STATES, { state, note: args.note });
+  if (!validated.ok) {
+    for (const line of formatRowErrors(validated.errors)) ctx.stderr.write(`${line}\n`);
+    const count = validated.errors.length;
+    throw new ExitError(`${count} ${count === 1 ? 'problem' : 'problems'} in the input; nothing was sent`, 1);
+  }
+
+  const { planRequests, describePlan } = await import('../../bulk/plan.js');
+  const plan = planRequests(validated.rows);
+  if (args.dryRun === true) {
+    ctx.stdout.write(`Dry run, nothing sent:\n${describePlan(plan).map((line) => `  ${line}\n`).join('')}`);
+    return;
+  }
+
+  const { applyPlan } = await import('../../bulk/apply.js');
+  const { describeError } = await import('../../errors.js');
+  const progress = await startProgress(ctx);
+  const client = await ctx.client();
+  let result: Awaited<ReturnType<typeof applyPlan>>;
+  try {
+    const sessions = client.sessions.v1;
+    result = await applyPlan(
+      plan,
+      {
+        updateStateById: (ids, target) => sessions.updateStateById(ids, target, { signal: ctx.signal }),
+        addNote: (id, text) => sessions.addNote(id, text, { signal: ctx.signal }),
+      },
+      {
+        failFast: args.failFast === true,
+        signal: ctx.signal,
+        describe: (error) => describeError(error).message,
+        onProgress: (done, total) => progress.update(`sending requests: ${done}/${total}`),
+      },
+    );
+  } finally {
+    progress.stop();
+    await client.close();
+  }
+
+  if (args.results !== undefined && resultsFormat !== undefined) {
+    const { formatResults } = await import('../../bulk/results.js');
+    await writeFile(args.results, formatResults(result.outcomes, resultsFormat));
+  }
+  const { rowStatus } = await import('../../bulk/apply.js');
+  for (const outcome of result.outcomes) {
+    if (outcome.error !== undefined) ctx.stderr.write(`line ${outcome.row.line}: ${outcome.row.sessionId}: ${rowStatus(outcome)}\n`);
+  }
+  const skipped = result.skipped > 0 ? `, ${result.skipped} skipped` : '';
+  ctx.stderr.write(`${result.updated} updated, ${result.notesAdded} notes added, ${result.failed} failed${skipped}\n`);
+  if (result.interrupted) throw new InterruptedError('interrupted');
+  if (result.failed > 0 || result.skipped > 0) throw new ExitError('', 1);
+}
+
+async function readStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** A spinner on stderr only on a real terminal (a 0-column terminal makes ora spin forever) and not in CI. */
+async function startProgress(ctx: Context): Promise<{ update(text: string): void; stop(): void }> {
+  const stderr = ctx.stderr;
+  if (stderr.isTTY !== true || (stderr.columns ?? 0) <= 0 || (ctx.env.CI !== undefined && ctx.env.CI !== '')) {
+    return { update: () => undefined, stop: () => undefined };
+  }
+  const { default: ora } = await import('ora');
+  const spinner = ora({ text: 'sending requests', stream: stderr as NodeJS.WritableStream & NodeJS.WriteStream }).start();
+  return { update: (text) => (spinner.text = text), stop: () => spinner.stop() };
+}

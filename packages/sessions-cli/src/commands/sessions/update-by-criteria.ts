@@ -1,0 +1,97 @@
+import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { createContext, type Context, type GlobalArgs } from '../../context.js';
+import { ExitError, InterruptedError, UsageError } from '../../failures.js';
+import { SESSION_STATES, resolveTimes, toFilters, withFilters, type FilterArgs } from '../../options/filters.js';
+
+/** Arguments of `incydr sessions update-by-criteria`. */
+export type UpdateByCriteriaArgs = GlobalArgs & FilterArgs & {
+  newState: string;
+  yes?: boolean;
+  dryRun?: boolean;
+};
+
+/** The input a confirmation is read from; tests may give their own (the process's stdin otherwise). */
+export type ConfirmInput = NodeJS.ReadableStream & { isTTY?: boolean };
+
+export const command = 'update-by-criteria <new-state>';
+export const describe = 'Change the state of every session that matches the search filters';
+
+export function builder(yargs: Argv): Argv<UpdateByCriteriaArgs> {
+  return withFilters(yargs)
+    .positional('new-state', { type: 'string', describe: `New state: ${SESSION_STATES.join(', ')}`, demandOption: true })
+    .option('yes', { alias: 'y', type: 'boolean', describe: 'Do not ask for confirmation (needed without a terminal)' })
+    .option('dry-run', { type: 'boolean', describe: 'Only report how many sessions match; change nothing' })
+    .example('$0 sessions update-by-criteria CLOSED_FP --start 30d --state OPEN --severity NO_RISK --dry-run', 'how many would change')
+    .example('$0 sessions update-by-criteria IN_PROGRESS --rule-id rule-a --yes', 'no question asked') as unknown as Argv<UpdateByCriteriaArgs>;
+}
+
+export async function handler(args: ArgumentsCamelCase<UpdateByCriteriaArgs>): Promise<void> {
+  await run(args, createContext(args));
+}
+
+/**
+ * Count the matching sessions, confirm, then change them all with change-states (following continuation tokens).
+ * The state and the filters are checked before the first request.
+ */
+export async function run(args: UpdateByCriteriaArgs, ctx: Context, stdin: ConfirmInput = process.stdin): Promise<void> {
+  const wanted = String(args.newState).trim().toLowerCase();
+  const state = SESSION_STATES.find((s) => s.toLowerCase() === wanted);
+  if (state === undefined) {
+    throw new UsageError(`invalid NEW_STATE "${String(args.newState)}": choose from ${SESSION_STATES.join(', ')}`);
+  }
+  const filters = toFilters(args);
+  // Count and change must select the same window, so relative times are resolved once for both.
+  await resolveTimes(filters);
+  const { sortKey: _sortKey, sortDir: _sortDir, pageSize: _pageSize, ...criteria } = filters;
+
+  const client = await ctx.client();
+  try {
+    const page = await client.sessions.v1.getPage({ ...criteria, pageSize: 1 }, { signal: ctx.signal });
+    const count = page.totalCount;
+    if (typeof count !== 'number') throw new ExitError('the server did not say how many sessions match (no totalCount)');
+    ctx.note(`${count} sessions match.`);
+    if (count === 0) {
+      ctx.note('Nothing to change.');
+      return;
+    }
+    if (args.dryRun === true) {
+      ctx.note('Dry run: nothing changed.');
+      return;
+    }
+    if (args.yes !== true) {
+      if (stdin.isTTY !== true) {
+        throw new UsageError('refusing to change sessions without confirmation: stdin is not a terminal; add --yes');
+      }
+      const answer = await ask(`Change the state of ${count} sessions to ${state}? [y/N] `, stdin, ctx);
+      if (!/^\s*(y|yes)\s*$/i.test(answer)) throw new ExitError('Cancelled: nothing changed.');
+    }
+    const calls = await client.sessions.v1.updateStateByCriteria(state, criteria, { signal: ctx.signal });
+    ctx.note(`Changed ${count} sessions to ${state} in ${calls} requests.`);
+  } catch (error) {
+    if (ctx.signal.aborted) throw new InterruptedError('interrupted', { cause: error });
+    throw error;
+  } finally {
+    await client.close();
+  }
+}
+
+/** Ask on stderr and read one line; the end of the input is an empty answer, Ctrl-C an interruption. */
+async function ask(question: string, input: ConfirmInput, ctx: Context): Promise<string> {
+  const { createInterface } = await import('node:readline');
+  ctx.stderr.write(question);
+  // terminal: false keeps the terminal in cooked mode, so Ctrl-C reaches the process as SIGINT (the context's signal).
+  const rl = createInterface({ input, terminal: false });
+  let onAbort = (): void => undefined;
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      onAbort = () => reject(new InterruptedError('interrupted'));
+      if (ctx.signal.aborted) onAbort();
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      rl.once('line', (line) => resolve(line));
+      rl.once('close', () => resolve(''));
+    });
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+    rl.close();
+  }
+}
