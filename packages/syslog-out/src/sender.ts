@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import {
   SyslogConfigError,
   SyslogConnectionError,
@@ -143,6 +144,17 @@ function resolveTarget(options: SyslogSenderOptions): Target {
   return { protocol: options.protocol ?? 'tcp', host: options.host, port: options.port ?? 601 };
 }
 
+function secureContext(options: SyslogSenderOptions): SecureContext {
+  const ca = pem(options.ca, 'CA');
+  const cert = pem(options.cert, 'client certificate');
+  const key = pem(options.key, 'client key');
+  try {
+    return createSecureContext({ ...(ca === undefined ? {} : { ca }), ...(cert === undefined ? {} : { cert }), ...(key === undefined ? {} : { key }) });
+  } catch (error) {
+    throw new SyslogConfigError(`cannot use the TLS certificate files: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 function pem(value: string | Buffer | undefined, what: string): Buffer | undefined {
   if (value === undefined || Buffer.isBuffer(value)) return value;
   if (value.includes('-----BEGIN')) return Buffer.from(value);
@@ -196,11 +208,10 @@ class Sender extends EventEmitter implements SyslogSender {
       tls:
         target.protocol === 'tls'
           ? {
-              ca: pem(options.ca, 'CA'),
-              cert: pem(options.cert, 'client certificate'),
-              key: pem(options.key, 'client key'),
+              context: secureContext(options),
               rejectUnauthorized: options.rejectUnauthorized ?? true,
               servername: options.servername,
+              session: { value: undefined },
             }
           : undefined,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,

@@ -1,5 +1,11 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { checkServerIdentity, connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
+import {
+  checkServerIdentity,
+  connect as tlsConnect,
+  type PeerCertificate,
+  type SecureContext,
+  type TLSSocket,
+} from 'node:tls';
 import { SyslogConnectionError, SyslogError, SyslogTimeoutError, SyslogTlsError } from './errors.js';
 
 /** Where and how to open one TCP or TLS connection. */
@@ -8,11 +14,12 @@ export interface ConnectionOptions {
   port: number;
   tls:
     | {
-        ca: Buffer | undefined;
-        cert: Buffer | undefined;
-        key: Buffer | undefined;
+        /** Built once per sender: parsing certificates for every connection would dominate the confirm cost. */
+        context: SecureContext;
         rejectUnauthorized: boolean;
         servername: string | undefined;
+        /** The last TLS session, shared by the connections of one sender so reconnects resume it. */
+        session: { value: Buffer | undefined };
       }
     | undefined;
   connectTimeoutMs: number;
@@ -133,17 +140,19 @@ export class StreamConnection {
       return plain;
     }
 
-    const { servername, ...tls } = options.tls;
+    const { servername, context, rejectUnauthorized, session } = options.tls;
     const name = servername ?? options.host;
     // SNI carries host names only; an IP literal is checked against the certificate without being sent as SNI.
     const secure: TLSSocket = tlsConnect({
       socket: raw,
-      ca: tls.ca,
-      cert: tls.cert,
-      key: tls.key,
-      rejectUnauthorized: tls.rejectUnauthorized,
+      secureContext: context,
+      rejectUnauthorized,
+      ...(session.value === undefined ? {} : { session: session.value }),
       ...(isIP(name) === 0 ? { servername: name } : {}),
       checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(name, cert),
+    });
+    secure.on('session', (ticket: Buffer) => {
+      session.value = ticket;
     });
     await settle(secure, 'secureConnect', options.handshakeTimeoutMs, () =>
       new SyslogTlsError(`TLS handshake with ${target} timed out after ${options.handshakeTimeoutMs} ms`, {
