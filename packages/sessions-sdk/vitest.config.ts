@@ -1,12 +1,3 @@
-import { defineConfig } from 'vitest/config';
-
-export const config = defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
-    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
-  },
-});
+import { config } from '@x/vitest-config';
 
 export default config;
