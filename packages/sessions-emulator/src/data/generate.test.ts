@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { timeProblems } from '../../test/helpers/invariants.js';
 import { generateFileEvents, type FileEvent } from './file-events.js';
 import { DAY_MS, HOUR_MS, generateDataset } from './generate.js';
 import {
@@ -52,27 +53,6 @@ const SCORE_BANDS = [
 
 function share(predicate: (s: ApiSession) => boolean): number {
   return sessions.filter(predicate).length / sessions.length;
-}
-
-function timeProblems(s: ApiSession, earliest: number, latest: number): string[] {
-  const problems: string[] = [];
-  const history = [
-    ...s.scores.map((e) => e.sourceTimestamp),
-    ...s.states.map((e) => e.sourceTimestamp),
-    ...s.notes.map((e) => e.sourceTimestamp),
-  ];
-  if (s.beginTime < earliest) problems.push('begins before the window');
-  if (s.endTime < s.beginTime) problems.push('ends before it begins');
-  if (s.firstObserved < s.beginTime) problems.push('observed before it begins');
-  if (s.lastUpdated > latest) problems.push('updated after now');
-  if (s.lastUpdated < s.endTime || s.lastUpdated < s.firstObserved) problems.push('lastUpdated before activity');
-  if (history.some((t) => t > s.lastUpdated)) problems.push('history after lastUpdated');
-  if (history.some((t) => t < s.beginTime)) problems.push('history before beginTime');
-  for (const list of [s.scores, s.states, s.notes]) {
-    const times = list.map((e) => e.sourceTimestamp);
-    if (times.some((t, i) => i > 0 && t < (times[i - 1] as number))) problems.push('history out of order');
-  }
-  return problems;
 }
 
 function keyOrderProblem(s: ApiSession): string | undefined {
