@@ -103,14 +103,15 @@ export function createFormatter(options: HeaderOptions & { framing?: Framing }):
 
   return {
     framing,
-    text(message, severity = defaultSeverity, at = new Date(), lineBreakFree = false) {
+    text(message, severity = defaultSeverity, at, lineBreakFree = false) {
       if (framing === 'lf' && !lineBreakFree && message.includes('\n')) {
         throw new SyslogMessageError('the record contains a line break, which LF framing would split', {
           hint: 'use octet-counting framing',
         });
       }
       if (severity !== defaultSeverity) code(severity, SEVERITIES, 'severity', 7);
-      return style === 'none' ? message : header(severity, at) + message;
+      // The clock is read only for a header: bare records are the hot path of a forwarder.
+      return style === 'none' ? message : header(severity, at ?? new Date()) + message;
     },
     frame(text) {
       const body = Buffer.from(text, 'utf8');
