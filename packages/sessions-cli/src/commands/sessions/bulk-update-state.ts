@@ -1,5 +1,8 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { createContext, type Context, type GlobalArgs } from '../../context.js';
+import { ExitError, InterruptedError, UsageError } from '../../failures.js';
+import { choice } from '../../options/choices.js';
+import { SESSION_STATES } from '../../options/filters.js';
 
 /** Arguments of `incydr sessions bulk-update-state`. */
 export type BulkUpdateStateArgs = GlobalArgs & {
@@ -37,9 +40,6 @@ export async function handler(args: ArgumentsCamelCase<BulkUpdateStateArgs>): Pr
 
 /** Validate the options and the whole input, then (unless a dry run) apply it and report every row's outcome. */
 export async function run(args: BulkUpdateStateArgs, ctx: Context, io: BulkIo = { readStdin }): Promise<void> {
-  const { UsageError, ExitError, InterruptedError } = await import('../../failures.js');
-  const { choice } = await import('../../options/choices.js');
-  const { SESSION_STATES } = await import('../../options/filters.js');
   const { BULK_FORMATS, formatRowErrors } = await import('../../bulk/types.js');
   const { noteProblem } = await import('../../bulk/validate.js');
   const { resultsFormatOf } = await import('../../bulk/results.js');

@@ -1,6 +1,7 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { createContext, type Context, type GlobalArgs } from '../../context.js';
-import { InterruptedError } from '../../failures.js';
+import { InterruptedError, UsageError } from '../../failures.js';
+import { choice } from '../../options/choices.js';
 import { resolveTimes, toFilters, withFilters, type FilterArgs } from '../../options/filters.js';
 import { checkColumns, resolveFormat, withFormat, type FormatArgs } from '../../options/format.js';
 import { toSenderOptions, withSyslog, type SyslogArgs } from '../../options/syslog.js';
@@ -34,13 +35,11 @@ export async function handler(args: ArgumentsCamelCase<SearchArgs>): Promise<voi
 
 /** Search and write the sessions to stdout or to syslog; everything is checked before the first request. */
 export async function run(args: SearchArgs, ctx: Context): Promise<void> {
-  const { choice } = await import('../../options/choices.js');
   const filters = toFilters(args);
   if (args.sortKey !== undefined) filters.sortKey = choice('sort-key', args.sortKey, ['end_time', 'score'] as const);
   if (args.sortDir !== undefined) filters.sortDir = choice('sort-dir', args.sortDir, ['asc', 'desc'] as const);
   if (args.pageSize !== undefined) {
     if (!Number.isInteger(args.pageSize) || args.pageSize < 1 || args.pageSize > 50) {
-      const { UsageError } = await import('../../failures.js');
       throw new UsageError('--page-size must be an integer from 1 to 50');
     }
     filters.pageSize = args.pageSize;

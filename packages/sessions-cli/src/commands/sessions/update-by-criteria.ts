@@ -1,6 +1,7 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { createContext, type Context, type GlobalArgs } from '../../context.js';
 import { ExitError, InterruptedError, UsageError } from '../../failures.js';
+import { choice } from '../../options/choices.js';
 import { SESSION_STATES, resolveTimes, toFilters, withFilters, type FilterArgs } from '../../options/filters.js';
 
 /** Arguments of `incydr sessions update-by-criteria`. */
@@ -34,11 +35,7 @@ export async function handler(args: ArgumentsCamelCase<UpdateByCriteriaArgs>): P
  * The state and the filters are checked before the first request.
  */
 export async function run(args: UpdateByCriteriaArgs, ctx: Context, stdin: ConfirmInput = process.stdin): Promise<void> {
-  const wanted = String(args.newState).trim().toLowerCase();
-  const state = SESSION_STATES.find((s) => s.toLowerCase() === wanted);
-  if (state === undefined) {
-    throw new UsageError(`invalid NEW_STATE "${String(args.newState)}": choose from ${SESSION_STATES.join(', ')}`);
-  }
+  const state = choice('new-state', String(args.newState), SESSION_STATES);
   const filters = toFilters(args);
   // Count and change must select the same window, so relative times are resolved once for both.
   await resolveTimes(filters);
