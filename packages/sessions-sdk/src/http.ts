@@ -32,7 +32,7 @@ export interface ResponseRecord {
   status: number;
   durationMs: number;
   headers: Record<string, string>;
-  /** Body text, redacted, truncated to 64 KiB. */
+  /** Body text, redacted and truncated to 64 KiB when first read. */
   body: string;
 }
 
@@ -248,24 +248,28 @@ export class HttpClient {
 
   #record(method: string, url: string, response: Response, text: string, durationMs: number): void {
     this.#log.info(`${method} ${url} status=${response.status} ${durationMs}ms`);
-    const wantsHistory = this.#settings.maxResponseHistory > 0;
-    if (!wantsHistory && !this.#log.enabled('DEBUG')) return;
-    const redacted = this.#log.scrub(redactBody(text));
-    if (this.#log.enabled('DEBUG')) {
-      this.#log.debug(
-        `response ${method} ${url} status=${response.status} headers: ${redactHeaders(response.headers)} body: ${truncate(redacted, DEBUG_BODY_LIMIT)}`,
+    const log = this.#log;
+    const redact = (): string => log.scrub(redactBody(text));
+    if (log.enabled('DEBUG')) {
+      log.debug(
+        `response ${method} ${url} status=${response.status} headers: ${redactHeaders(response.headers)} body: ${truncate(redact(), DEBUG_BODY_LIMIT)}`,
       );
     }
-    if (!wantsHistory) return;
+    if (this.#settings.maxResponseHistory === 0) return;
     const headers: Record<string, string> = {};
     for (const [name, value] of response.headers) headers[name] = name === 'set-cookie' ? '[REDACTED]' : value;
+    let body: string | undefined;
     this.#history.push({
       method,
       url,
       status: response.status,
       durationMs,
       headers,
-      body: truncate(redacted, HISTORY_BODY_LIMIT),
+      // Redacting means parsing and re-serialising the body: done when someone reads it, not for every page.
+      get body() {
+        body ??= truncate(redact(), HISTORY_BODY_LIMIT);
+        return body;
+      },
     });
     if (this.#history.length > this.#settings.maxResponseHistory) this.#history.shift();
   }
