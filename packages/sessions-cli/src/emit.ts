@@ -1,12 +1,21 @@
 import type { Context } from './context.js';
+import type { RecordSink } from './sink.js';
 
-/** Write records to stdout in a format, with backpressure; a closed pipe (`| head`) ends quietly. */
-export async function emitRecords(
-  records: AsyncIterable<Record<string, unknown>>,
-  options: { format: 'table' | 'json-lines' | 'json-pretty' | 'csv'; kind: 'session' | 'file-event'; columns: string | undefined },
-  ctx: Context,
-): Promise<number> {
-  const { createRecordWriter, OutputClosedError } = await import('./output/writer.js');
+/** Options of {@link openStdoutSink}. */
+export interface StdoutSinkOptions {
+  format: 'table' | 'json-lines' | 'json-pretty' | 'csv';
+  kind: 'session' | 'file-event';
+  columns: string | undefined;
+  /** Say `No results found.` on stderr when nothing was written (not for the table, which says it itself). @default true */
+  noteEmpty?: boolean;
+}
+
+/**
+ * Records to stdout in a format, with backpressure: a record is delivered once its write completed. A closed pipe
+ * (`| head`) ends the run quietly (OutputClosedError, exit 0).
+ */
+export async function openStdoutSink(options: StdoutSinkOptions, ctx: Context): Promise<RecordSink> {
+  const { createRecordWriter } = await import('./output/writer.js');
   const writer = createRecordWriter({
     format: options.format,
     kind: options.kind,
@@ -15,14 +24,35 @@ export async function emitRecords(
     color: ctx.color,
     width: ctx.width,
   });
+  return {
+    async send(record) {
+      await writer.write(record);
+      return true;
+    },
+    // Each write resolved only after the stream took it: what was sent is delivered.
+    confirm: () => Promise.resolve(),
+    async close() {
+      const { count } = await writer.end();
+      if (count === 0 && options.format !== 'table' && options.noteEmpty !== false) ctx.note('No results found.');
+      return count;
+    },
+  };
+}
+
+/** Write records to stdout in a format; returns how many were written (0 when the reader went away). */
+export async function emitRecords(
+  records: AsyncIterable<Record<string, unknown>>,
+  options: StdoutSinkOptions,
+  ctx: Context,
+): Promise<number> {
+  const { OutputClosedError } = await import('./output/writer.js');
+  const sink = await openStdoutSink(options, ctx);
   try {
     for await (const record of records) {
-      await writer.write(record);
+      await sink.send(record);
       if (ctx.signal.aborted) break;
     }
-    const { count } = await writer.end();
-    if (count === 0 && options.format !== 'table') ctx.note('No results found.');
-    return count;
+    return await sink.close();
   } catch (error) {
     if (error instanceof OutputClosedError) return 0;
     throw error;

@@ -11,6 +11,8 @@ import { resolveSettings, type ClientOptions } from './settings.js';
 export class Client {
   /** The API base URL this client talks to. */
   readonly url: string;
+  /** The API client id, when authenticating with client credentials (not a secret); undefined with a refresh token. */
+  readonly apiClientId: string | undefined;
   /** Sessions endpoints by API version. */
   readonly sessions: { readonly v1: SessionsV1 };
   readonly #http: HttpClient;
@@ -20,6 +22,7 @@ export class Client {
     // Kept private: the settings hold secrets, and a public field would show in console.log(client).
     const settings = resolveSettings(options);
     this.url = settings.url;
+    this.apiClientId = settings.auth.kind === 'client-credentials' ? settings.auth.apiClientId : undefined;
     const log = new Log({
       level: settings.logLevel,
       file: settings.logFile,

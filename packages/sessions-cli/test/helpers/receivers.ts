@@ -139,3 +139,55 @@ export async function closedPort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+/** A TCP receiver that counts LF-framed records as they arrive and can crash and come back on the same port. */
+export interface LiveReceiver {
+  readonly port: number;
+  /** Every complete record received so far, in arrival order (a record cut by a dropped connection is not). */
+  readonly records: string[];
+  /** Drop every connection at once and stop listening (a receiver crash). */
+  crash(): Promise<void>;
+  /** Listen again on the same port. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Start a {@link LiveReceiver} on 127.0.0.1; it closes its side after a sender's end of stream (the confirm). */
+export async function startLiveReceiver(): Promise<LiveReceiver> {
+  const records: string[] = [];
+  const sockets = new Set<Socket>();
+  const server = createServer({ allowHalfOpen: true }, (socket) => {
+    sockets.add(socket);
+    let rest = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      let bytes = rest.length === 0 ? chunk : Buffer.concat([rest, chunk]);
+      let start = 0;
+      for (let end = bytes.indexOf(0x0a, start); end !== -1; end = bytes.indexOf(0x0a, start)) {
+        records.push(bytes.toString('utf8', start, end));
+        start = end + 1;
+      }
+      bytes = bytes.subarray(start);
+      rest = Buffer.from(bytes);
+    });
+    socket.on('error', () => undefined);
+    socket.on('end', () => socket.end());
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const listen = (port: number): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  await listen(0);
+  const port = (server.address() as AddressInfo).port;
+  const stop = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      if (!server.listening) return resolve();
+      server.close(() => resolve());
+    });
+  return { port, records, crash: stop, restart: () => listen(port), close: stop };
+}

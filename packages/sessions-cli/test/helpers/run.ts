@@ -1,7 +1,7 @@
 // Runs the built `incydr` binary as a user would: a child process with a minimal environment, in a temporary
 // directory (so no stray .env is read), always bounded in time. The emulator runs in this process, so every child
 // is started asynchronously (never spawnSync, which would block the emulator's event loop).
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
@@ -41,6 +41,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Working directory. @default env.HOME, else tmpdir() */
   cwd?: string;
+  /** Called with the child once started (to signal it while it runs). */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 /** Run `node dist/bin.js …args`. */
@@ -77,6 +79,7 @@ function runChild(file: string, args: readonly string[], options: RunOptions, wh
   const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
   return new Promise<RunResult>((resolvePromise, reject) => {
     const child = spawn(file, args, { env: definedOnly(env), cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    options.onSpawn?.(child);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));

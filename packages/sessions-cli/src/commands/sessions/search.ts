@@ -5,6 +5,8 @@ import { choice } from '../../options/choices.js';
 import { resolveTimes, toFilters, withFilters, type FilterArgs } from '../../options/filters.js';
 import { checkColumns, resolveFormat, withFormat, type FormatArgs } from '../../options/format.js';
 import { toSenderOptions, withSyslog, type SyslogArgs } from '../../options/syslog.js';
+import { checkName } from '../../checkpoint/paths.js';
+import { CONFIRM_EVERY } from '../../forward.js';
 
 const FORMATS = ['table', 'json-pretty', 'json-lines', 'csv'] as const;
 
@@ -13,6 +15,11 @@ export type SearchArgs = GlobalArgs & FilterArgs & FormatArgs & SyslogArgs & {
   sortKey?: string;
   sortDir?: string;
   pageSize?: number;
+  checkpoint?: string;
+  lookback?: string;
+  emit?: string;
+  summaryJson?: string;
+  confirmEvery?: number;
 };
 
 export const command = 'search';
@@ -23,9 +30,29 @@ export function builder(yargs: Argv): Argv<SearchArgs> {
     .option('sort-key', { type: 'string', requiresArg: true, describe: 'end_time (server default) or score' })
     .option('sort-dir', { type: 'string', requiresArg: true, describe: 'asc or desc (server default)' })
     .option('page-size', { type: 'number', requiresArg: true, describe: 'Sessions per request, 1-50 (default 50)' })
+    .option('confirm-every', {
+      type: 'number',
+      requiresArg: true,
+      describe: 'Records per delivery confirmation to syslog and per checkpoint save (default 5000)',
+    })
+    .option('checkpoint', {
+      type: 'string',
+      requiresArg: true,
+      group: 'Incremental runs:',
+      describe: 'Send only sessions that are new or changed since the runs with this name delivered them',
+    })
+    .option('lookback', {
+      type: 'string',
+      requiresArg: true,
+      group: 'Incremental runs:',
+      describe: 'How far back a checkpointed run looks for late and changed sessions: 7d (default), 36h, P14D…',
+    })
+    .option('emit', { type: 'string', requiresArg: true, group: 'Incremental runs:', describe: 'changed (default): new and changed sessions; new: new ones only' })
+    .option('summary-json', { type: 'string', requiresArg: true, group: 'Incremental runs:', describe: 'Also write the run summary as JSON to this file' })
     .example('$0 sessions search --start 7d --state OPEN --severity HIGH --severity CRITICAL', 'open high-risk sessions of the last week')
     .example('$0 sessions search --start 2024-05-01 -f csv --columns session_id,actor_name,states', 'a CSV for a spreadsheet')
-    .example('$0 sessions search --start 1d --output TLS-TCP:siem.example.com:6514 --certs ca.pem', 'forward to a SIEM');
+    .example('$0 sessions search --start 1d --output TLS-TCP:siem.example.com:6514 --certs ca.pem', 'forward to a SIEM')
+    .example('$0 sessions search --checkpoint siem --output TCP:siem.example.com:601', 'every 5 minutes from cron: new and changed sessions only');
   return withOptions as unknown as Argv<SearchArgs>;
 }
 
@@ -47,8 +74,12 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
   const syslog = toSenderOptions(args);
   const format = resolveFormat(args, FORMATS, ctx.useRich);
   if (syslog === undefined) checkColumns(args, format);
+  const confirmEvery = positiveInteger('confirm-every', args.confirmEvery) ?? CONFIRM_EVERY;
+  const incremental = checkpointOptions(args);
+  const now = Date.now();
   // Relative times are resolved once, and a bad date is a usage error before any request.
-  await resolveTimes(filters);
+  await resolveTimes(filters, now);
+  const lookbackMs = incremental === undefined ? 0 : await resolveLookback(incremental.lookback, now);
   if (syslog !== undefined) {
     const { parseTarget } = await import('@x/syslog-out');
     parseTarget(syslog.target as string);
@@ -56,10 +87,22 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
 
   const client = await ctx.client();
   try {
+    if (incremental !== undefined) {
+      const [{ runCheckpoint }, { openSyslogSink }, { openStdoutSink }] = await Promise.all([
+        import('../../checkpoint/run.js'),
+        import('../../forward.js'),
+        import('../../emit.js'),
+      ]);
+      const openSink = syslog !== undefined
+        ? () => openSyslogSink(syslog, ctx)
+        : () => openStdoutSink({ format, kind: 'session', columns: args.columns, noteEmpty: false }, ctx);
+      await runCheckpoint(client, openSink, { ...incremental, filters, lookbackMs, confirmEvery }, ctx);
+      return;
+    }
     const sessions = client.sessions.v1.iterAll(filters, { signal: ctx.signal });
     if (syslog !== undefined) {
       const { forwardRecords } = await import('../../forward.js');
-      const count = await forwardRecords(sessions, syslog, ctx);
+      const count = await forwardRecords(sessions, syslog, ctx, confirmEvery);
       ctx.note(`Sent ${count} session(s) to ${args.output}.`);
     } else {
       const { emitRecords } = await import('../../emit.js');
@@ -69,4 +112,45 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
   } finally {
     await client.close();
   }
+}
+
+function positiveInteger(option: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isSafeInteger(value) || value < 1) throw new UsageError(`--${option} must be a positive integer`);
+  return value;
+}
+
+/** The checkpoint options, checked; undefined without `--checkpoint` (then the others are usage errors). */
+function checkpointOptions(args: SearchArgs):
+  | { name: string; lookback: string; emit: 'changed' | 'new'; summaryJson: string | undefined }
+  | undefined {
+  if (args.checkpoint === undefined) {
+    for (const [key, flag] of [['lookback', 'lookback'], ['emit', 'emit'], ['summaryJson', 'summary-json']] as const) {
+      if (args[key] !== undefined) throw new UsageError(`--${flag} needs --checkpoint`);
+    }
+    return undefined;
+  }
+  return {
+    name: checkName(args.checkpoint),
+    lookback: args.lookback ?? '7d',
+    emit: args.emit === undefined ? 'changed' : choice('emit', args.emit, ['changed', 'new'] as const),
+    summaryJson: args.summaryJson,
+  };
+}
+
+/** `--lookback` as milliseconds: a duration (30d, 36h, P14D), not a date. */
+async function resolveLookback(text: string, now: number): Promise<number> {
+  const { toEpochMs } = await import('@x/sessions-sdk');
+  let ms: number | undefined;
+  if (/^\s*(P|\d+\s*[wdhms])/i.test(text)) {
+    try {
+      ms = now - toEpochMs(text.trim(), now);
+    } catch {
+      ms = undefined;
+    }
+  }
+  if (ms === undefined || !(ms > 0)) {
+    throw new UsageError(`--lookback must be a duration such as 7d, 36h, 90m or P14D, not ${JSON.stringify(text)}`);
+  }
+  return ms;
 }

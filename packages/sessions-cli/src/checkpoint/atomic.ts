@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * Replace `file` with `text` so that a crash at any moment leaves either the old or the new content, never a mix:
+ * write a temporary file in the same folder, fsync it, rename it over `file`, fsync the folder.
+ */
+export async function writeFileAtomic(file: string, text: string, mode = 0o600): Promise<void> {
+  const folder = dirname(file);
+  const temporary = join(folder, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const handle = await open(temporary, 'wx', mode);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => undefined);
+    throw error;
+  }
+  await syncFolder(folder);
+}
+
+// The rename is durable only once the folder's entry is on disk; some file systems refuse to open a folder.
+async function syncFolder(folder: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(folder, 'r');
+    await handle.sync();
+  } catch {
+    // Best effort: the data itself was synced before the rename.
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,219 @@
+import { mkdir } from 'node:fs/promises';
+import type { Client, Session, SessionSearch } from '@x/sessions-sdk';
+import type { Context } from '../context.js';
+import { ExitError, InterruptedError, UsageError } from '../failures.js';
+import type { RecordSink } from '../sink.js';
+import { writeFileAtomic } from './atomic.js';
+import { sessionDigest } from './digest.js';
+import { acquireLock } from './lock.js';
+import { checkpointFiles, checkpointsRoot } from './paths.js';
+import { importPythonCheckpoint } from './python.js';
+import { checkpointQuery, describeQuery, sameQuery } from './query.js';
+import { emptyStore, readStore, writeStore, type CheckpointEntry, type CheckpointStore, type RunSummary } from './store.js';
+import { formatSummary } from './summary.js';
+
+/** What `search --checkpoint` was asked. */
+export interface CheckpointRunOptions {
+  name: string;
+  /** The user's filters with `--start`/`--end` already resolved to epoch ms. */
+  filters: SessionSearch;
+  lookbackMs: number;
+  emit: 'changed' | 'new';
+  /** Records per delivery confirmation and store save. */
+  confirmEvery: number;
+  summaryJson?: string | undefined;
+  /** Folder of all checkpoints. @default ~/.incydr/checkpoints */
+  root?: string;
+  now?: number;
+}
+
+/**
+ * One incremental run (sync.md): search the window, send what is new or changed, and record a session in the
+ * store only after the sink confirmed its delivery. The store is written atomically after each confirmed batch
+ * and at the end, under a lock file; an interrupt confirms and saves what was sent, then exits 130.
+ */
+export async function runCheckpoint(
+  client: Client,
+  openSink: () => Promise<RecordSink>,
+  options: CheckpointRunOptions,
+  ctx: Context,
+): Promise<RunSummary> {
+  const started = options.now ?? Date.now();
+  const clientKey = client.apiClientId ?? (await client.getTenantId({ signal: ctx.signal }));
+  if (clientKey === undefined) {
+    throw new ExitError('cannot tell which tenant this checkpoint belongs to: the access token has no tenantUid claim');
+  }
+  const files = checkpointFiles(options.root ?? checkpointsRoot(), clientKey, options.name);
+  await mkdir(files.folder, { recursive: true, mode: 0o700 });
+  const label = `checkpoint "${options.name}"`;
+  const lock = await acquireLock(files.lock, label);
+  try {
+    const existing = await readStore(files.store, options.name);
+    const imported = existing === undefined ? await importPythonCheckpoint(files, options.name, started) : undefined;
+    if (imported !== undefined) {
+      ctx.note(`incydr: imported ${imported.sessions.size} delivered session id(s) from the Python checkpoint ${imported.importedFrom}`);
+    }
+    const query = checkpointQuery(options.filters, client.url, clientKey);
+    const store = existing ?? imported ?? emptyStore(options.name, query, started);
+    if (store.query !== null && !sameQuery(store.query, query)) {
+      throw new UsageError(
+        `${label} was made for a different query: it has [${describeQuery(store.query)}], this run asks ` +
+          `[${describeQuery(query)}]; use another name, or \`incydr sessions checkpoint reset ${options.name}\` to start over`,
+      );
+    }
+    store.query = query;
+    const fresh = existing === undefined && imported === undefined;
+    const startOption = typeof options.filters.startTime === 'number' ? options.filters.startTime : undefined;
+    const lookbackStart = started - options.lookbackMs;
+    // A new checkpoint may reach back further than the lookback (a backfill); later runs never do.
+    const onOrAfter = fresh && startOption !== undefined ? startOption : Math.max(startOption ?? lookbackStart, lookbackStart);
+    const before = typeof options.filters.endTime === 'number' ? options.filters.endTime : undefined;
+    const summary: RunSummary = {
+      checkpoint: options.name,
+      status: 'ok',
+      error: null,
+      fetched: 0,
+      new: 0,
+      changed: 0,
+      unchanged: 0,
+      delivered: 0,
+      skipped: 0,
+      entriesBefore: store.sessions.size,
+      entriesAfter: store.sessions.size,
+      window: { onOrAfter: new Date(onOrAfter).toISOString(), before: before === undefined ? null : new Date(before).toISOString() },
+      startedAt: new Date(started).toISOString(),
+      durationMs: 0,
+    };
+    const save = async (): Promise<void> => {
+      for (const [id, entry] of store.sessions) if (entry.beginTime < onOrAfter) store.sessions.delete(id);
+      store.updatedAt = new Date().toISOString();
+      summary.entriesAfter = store.sessions.size;
+      await writeStore(files.store, store);
+    };
+    try {
+      await deliver(client, openSink, store, { ...options, onOrAfter, before }, summary, save, ctx);
+    } catch (error) {
+      summary.status = isInterrupt(error) ? 'interrupted' : 'failed';
+      summary.error = summary.status === 'failed' ? (error as Error).message : null;
+      // The run's own error is what the user must see; a failure to save on top of it is only noted.
+      await finish(store, summary, started, save, options, ctx).catch((saveError: unknown) =>
+        ctx.note(`incydr: could not save ${label}: ${(saveError as Error).message}`),
+      );
+      throw error;
+    }
+    if (ctx.signal.aborted) summary.status = 'interrupted';
+    await finish(store, summary, started, save, options, ctx);
+    if (summary.status === 'interrupted') throw new InterruptedError('interrupted');
+    return summary;
+  } finally {
+    await lock.release();
+  }
+}
+
+type Window = CheckpointRunOptions & { onOrAfter: number; before: number | undefined };
+
+async function deliver(
+  client: Client,
+  openSink: () => Promise<RecordSink>,
+  store: CheckpointStore,
+  options: Window,
+  summary: RunSummary,
+  save: () => Promise<void>,
+  ctx: Context,
+): Promise<void> {
+  const filters: SessionSearch = { ...options.filters, startTime: options.onOrAfter };
+  if (options.before === undefined) delete filters.endTime;
+  else filters.endTime = options.before;
+  const sink = await openSink();
+  // Sent but not yet confirmed: recorded only once the sink confirms them.
+  const pending: Array<[string, CheckpointEntry]> = [];
+  let sinkFailed = false;
+  let untracked = 0;
+  const confirm = async (): Promise<void> => {
+    try {
+      await sink.confirm();
+    } catch (error) {
+      sinkFailed = true;
+      throw error;
+    }
+    const at = Date.now();
+    for (const [id, entry] of pending) store.sessions.set(id, { ...entry, deliveredAt: at });
+    summary.delivered += pending.length;
+    pending.length = 0;
+    await save();
+  };
+  try {
+    for await (const session of client.sessions.v1.iterAll(filters, { signal: ctx.signal })) {
+      summary.fetched += 1;
+      const id = session.sessionId ?? undefined;
+      const digest = sessionDigest(session);
+      const entry = id === undefined ? undefined : store.sessions.get(id);
+      if (entry !== undefined && entry.digest === null) {
+        // Imported from the Python CLI: delivered by it, so only its current digest is recorded.
+        store.sessions.set(id as string, entryOf(session, digest, entry.deliveredAt));
+        summary.unchanged += 1;
+        continue;
+      }
+      const kind = entry === undefined ? 'new' : entry.digest === digest ? 'unchanged' : 'changed';
+      summary[kind] += 1;
+      if (kind === 'unchanged' || (kind === 'changed' && options.emit === 'new')) continue;
+      let sent: boolean;
+      try {
+        sent = await sink.send(session);
+      } catch (error) {
+        sinkFailed = true;
+        throw error;
+      }
+      if (!sent) {
+        summary.skipped += 1;
+        continue;
+      }
+      if (id === undefined) {
+        untracked += 1;
+        summary.delivered += 1;
+      } else {
+        pending.push([id, entryOf(session, digest, 0)]);
+        if (pending.length >= options.confirmEvery) await confirm();
+      }
+      if (ctx.signal.aborted) break;
+    }
+    await confirm();
+    await sink.close();
+  } catch (error) {
+    // What was sent before an API error or an interrupt is still confirmed and recorded; after a sink error it
+    // is not (it may not have arrived) and the next run sends it again.
+    if (!sinkFailed && pending.length > 0) await confirm().catch(() => undefined);
+    await sink.close().catch(() => undefined);
+    throw error;
+  } finally {
+    if (untracked > 0) ctx.note(`incydr: warning: ${untracked} session(s) without a sessionId were sent and cannot be recorded`);
+  }
+}
+
+function entryOf(session: Session, digest: string, deliveredAt: number): CheckpointEntry {
+  return {
+    digest,
+    beginTime: session.beginTime ?? Date.now(),
+    lastUpdated: session.lastUpdated ?? null,
+    deliveredAt,
+  };
+}
+
+async function finish(
+  store: CheckpointStore,
+  summary: RunSummary,
+  started: number,
+  save: () => Promise<void>,
+  options: CheckpointRunOptions,
+  ctx: Context,
+): Promise<void> {
+  summary.durationMs = Date.now() - started;
+  store.lastRun = summary;
+  await save();
+  ctx.note(formatSummary(summary));
+  if (options.summaryJson !== undefined) await writeFileAtomic(options.summaryJson, `${JSON.stringify(summary, null, 2)}\n`, 0o644);
+}
+
+function isInterrupt(error: unknown): boolean {
+  return error instanceof InterruptedError || (error instanceof Error && error.name === 'AbortError');
+}

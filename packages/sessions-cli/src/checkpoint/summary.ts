@@ -1,0 +1,13 @@
+import type { RunSummary } from './store.js';
+
+/** The end-of-run summary for stderr, one line. */
+export function formatSummary(summary: RunSummary): string {
+  const seconds = (summary.durationMs / 1000).toFixed(1);
+  const skipped = summary.skipped > 0 ? `, ${summary.skipped} skipped as oversize` : '';
+  const status = summary.status === 'ok' ? '' : ` (${summary.status})`;
+  return (
+    `incydr: checkpoint "${summary.checkpoint}"${status}: fetched ${summary.fetched}, new ${summary.new}, ` +
+    `changed ${summary.changed}, unchanged ${summary.unchanged}, delivered ${summary.delivered}${skipped}; ` +
+    `entries ${summary.entriesBefore} -> ${summary.entriesAfter}; ${seconds} s`
+  );
+}

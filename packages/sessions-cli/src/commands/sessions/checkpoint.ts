@@ -1,0 +1,13 @@
+import type { Argv } from 'yargs';
+import { commands } from './checkpoint/index.js';
+
+export const command = 'checkpoint';
+export const describe = 'List, show and reset the checkpoints of `search --checkpoint`';
+
+export function builder(yargs: Argv): Argv {
+  return yargs.command(commands as never).demandCommand(1, 'Name a checkpoint command (see --help).');
+}
+
+export function handler(): void {
+  // Not reached: demandCommand asks for a subcommand.
+}

@@ -1,0 +1,9 @@
+/** Where records go: stdout in a format, or a syslog receiver. Await each call before the next. */
+export interface RecordSink {
+  /** Send one record; false when the sink skipped it (an oversize syslog record with `--oversize skip`). */
+  send(record: Readonly<Record<string, unknown>>): Promise<boolean>;
+  /** Resolve once every record sent so far is delivered: written to stdout, or confirmed by the syslog receiver. */
+  confirm(): Promise<void>;
+  /** Deliver what is left, then release; returns the records sent. After a failure it only releases. */
+  close(): Promise<number>;
+}

@@ -1,0 +1,440 @@
+// `search --checkpoint` end to end (sync.md): the built binary against the emulator's activity controls, with
+// stdout and syslog receivers, kills, crashes, locks and damaged files.
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SessionDump } from '@x/sessions-emulator';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startDatagramReceiver, startLiveReceiver, type LiveReceiver } from './helpers/receivers.js';
+import { BUILD_TIMEOUT_MS, errorLines, lines, startFixture, waitFor, type Fixture, type RunResult } from './helpers/run.js';
+import { expectedSearch } from './helpers/sessions.js';
+
+let fx: Fixture;
+const closers: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  // The checkpoint window is counted back from the wall clock, so the emulator's clock starts at it.
+  fx = await startFixture({ sessions: 1200, now: Date.now() });
+}, BUILD_TIMEOUT_MS);
+
+afterAll(async () => {
+  await fx?.close();
+});
+
+beforeEach(() => {
+  fx.emu.reset();
+});
+
+afterEach(async () => {
+  fx.emu.setFaults({ latencyMs: 0 });
+  await Promise.all(closers.splice(0).map((close) => close()));
+});
+
+interface Summary {
+  status: string;
+  fetched: number;
+  new: number;
+  changed: number;
+  unchanged: number;
+  delivered: number;
+  entriesBefore: number;
+  entriesAfter: number;
+  window: { onOrAfter: string; before: string | null };
+}
+
+const storeFile = (name: string): string =>
+  join(fx.home, '.incydr', 'checkpoints', fx.emu.clientId, 'sessions', `${name}.json`);
+const summaryFile = (name: string): string => join(fx.home, `${name}.summary.json`);
+
+/** `incydr sessions search --checkpoint NAME` over every session of the last 30 days, JSON Lines on stdout. */
+function search(name: string, extra: readonly string[] = [], options: Parameters<Fixture['run']>[1] = {}): Promise<RunResult> {
+  const format = extra.includes('--output') ? [] : ['-f', 'json-lines'];
+  return fx.run(
+    ['sessions', 'search', '--checkpoint', name, '--any-alerts', '--lookback', '30d', ...format, '--summary-json', summaryFile(name), ...extra],
+    options,
+  );
+}
+
+async function summaryOf(name: string): Promise<Summary> {
+  return JSON.parse(await readFile(summaryFile(name), 'utf8')) as Summary;
+}
+
+function idsOf(stdout: string): string[] {
+  return lines(stdout).map((line) => (JSON.parse(line) as { sessionId: string }).sessionId);
+}
+
+/** The sessions of the run's window, as an independent reading of the emulator's data. */
+function windowIds(summary: Summary): Set<string> {
+  return new Set(expectedSearch(fx.emu, { hasAlerts: null, onOrAfter: Date.parse(summary.window.onOrAfter) }).map((s) => s.sessionId));
+}
+
+function snapshot(): Map<string, string> {
+  return new Map(fx.emu.state().sessions.map((dump: SessionDump) => [dump.session.sessionId, JSON.stringify(dump.session)]));
+}
+
+function sorted(values: Iterable<string>): string[] {
+  return [...values].sort();
+}
+
+/** Deterministic pseudo-random numbers, so a failing run can be repeated. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+async function receiver(): Promise<LiveReceiver> {
+  const rx = await startLiveReceiver();
+  closers.push(() => rx.close());
+  return rx;
+}
+
+describe('search --checkpoint to stdout', () => {
+  it('delivers the whole window once, then nothing while nothing changes', async () => {
+    const first = await search('plain');
+    expect(first.code, first.stderr).toBe(0);
+    const summary = await summaryOf('plain');
+    const delivered = idsOf(first.stdout);
+    expect(delivered.length).toBeGreaterThan(100);
+    expect(sorted(delivered)).toEqual(sorted(windowIds(summary)));
+    expect(summary).toMatchObject({ status: 'ok', new: delivered.length, delivered: delivered.length, entriesBefore: 0, entriesAfter: delivered.length });
+    expect(first.stderr).toContain(`checkpoint "plain": fetched ${delivered.length}, new ${delivered.length}`);
+
+    const second = await search('plain');
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toBe('');
+    expect(await summaryOf('plain')).toMatchObject({ fetched: delivered.length, unchanged: delivered.length, delivered: 0 });
+  });
+
+  it('delivers exactly the new and changed sessions: growth, escalations, reopenings, late arrivals, state and note changes', async () => {
+    const first = await search('activity');
+    expect(first.code, first.stderr).toBe(0);
+    const firstIds = new Set(idsOf(first.stdout));
+    const before = snapshot();
+
+    const report = fx.emu.advance(3 * 60 * 60 * 1000);
+    for (const kind of ['grown', 'escalated', 'reopened', 'arrived', 'late'] as const) {
+      expect(report[kind].length, `the advance produced no ${kind} sessions`).toBeGreaterThan(0);
+    }
+    const untouched = [...firstIds].filter((id) => !Object.values(report).some((list) => Array.isArray(list) && list.includes(id)));
+    const [stateChanged, noted] = [untouched[0] as string, untouched[1] as string];
+    expect((await fx.run(['sessions', 'update', stateChanged, '--state', 'CLOSED_TP'])).code).toBe(0);
+    expect((await fx.run(['sessions', 'update', noted, '--note', 'looked at it'])).code).toBe(0);
+
+    const second = await search('activity');
+    expect(second.code, second.stderr).toBe(0);
+    const summary = await summaryOf('activity');
+    const window = windowIds(summary);
+    const after = snapshot();
+    const expected = [...window].filter((id) => before.get(id) !== after.get(id));
+    const delivered = idsOf(second.stdout);
+    expect(sorted(delivered)).toEqual(sorted(expected));
+    expect(delivered).toEqual(expect.arrayContaining([stateChanged, noted]));
+    for (const kind of ['grown', 'escalated', 'reopened', 'late'] as const) {
+      expect(delivered.some((id) => report[kind].includes(id)), `no ${kind} session was delivered`).toBe(true);
+    }
+    // Each record is the session as it is now, not as it was first sent.
+    for (const line of lines(second.stdout)) {
+      const record = JSON.parse(line) as { sessionId: string };
+      expect(line).toBe(after.get(record.sessionId));
+    }
+    expect(summary.new + summary.changed).toBe(delivered.length);
+    expect(summary.new).toBe(delivered.filter((id) => !firstIds.has(id)).length);
+
+    const third = await search('activity');
+    expect(third.stdout).toBe('');
+  });
+
+  it('--emit new delivers only sessions never delivered under the name', async () => {
+    const first = await search('only-new', ['--emit', 'new']);
+    expect(first.code, first.stderr).toBe(0);
+    const firstIds = new Set(idsOf(first.stdout));
+    fx.emu.advance(3 * 60 * 60 * 1000);
+    const second = await search('only-new', ['--emit', 'new']);
+    expect(second.code, second.stderr).toBe(0);
+    const window = windowIds(await summaryOf('only-new'));
+    const expected = [...window].filter((id) => !firstIds.has(id));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(sorted(idsOf(second.stdout))).toEqual(sorted(expected));
+    expect((await summaryOf('only-new')).changed).toBeGreaterThan(0);
+  });
+
+  it('refuses a run whose filters differ from the checkpoint, showing both queries, before any search', async () => {
+    expect((await search('query')).code).toBe(0);
+    fx.emu.clearRequests();
+    const other = await search('query', ['--state', 'OPEN']);
+    expect(other.code).toBe(2);
+    const [message] = errorLines(other.stderr);
+    expect(message).toMatch(/checkpoint "query" was made for a different query/);
+    expect(message).toContain('has_alerts=null');
+    expect(message).toContain('state=OPEN');
+    expect(message).toContain('checkpoint reset query');
+    expect(fx.emu.requests().filter((r) => r.path === '/v1/sessions')).toEqual([]);
+  });
+
+  it('reports a damaged store with its path and changes nothing; reset starts over', async () => {
+    expect((await search('damaged')).code).toBe(0);
+    await writeFile(storeFile('damaged'), '{"format":"incydr-sessions-checkpoint","version":1,"sessions":');
+    const result = await search('damaged');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    const [message] = errorLines(result.stderr);
+    expect(message).toContain(`checkpoint "damaged" is damaged (${storeFile('damaged')})`);
+    expect(message).toContain('incydr sessions checkpoint reset damaged');
+    expect(await readFile(storeFile('damaged'), 'utf8')).toBe('{"format":"incydr-sessions-checkpoint","version":1,"sessions":');
+
+    const reset = await fx.run(['sessions', 'checkpoint', 'reset', 'damaged']);
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stderr).toContain('reset: unknown entries forgotten');
+    const again = await search('damaged');
+    expect(again.code).toBe(0);
+    expect(idsOf(again.stdout).length).toBe((await summaryOf('damaged')).fetched);
+  });
+
+  it('imports a Python CLI checkpoint: its session ids are not sent again', async () => {
+    const all = expectedSearch(fx.emu, { hasAlerts: null }).map((s) => s.sessionId);
+    const known = all.filter((_, index) => index % 2 === 0);
+    const folder = join(fx.home, '.incydr', 'checkpoints', fx.emu.clientId, 'session_checkpoints');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'migrated'), '1715731200.0');
+    await writeFile(join(folder, 'migrated_sessions'), JSON.stringify(known));
+    const result = await search('migrated');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`imported ${known.length} delivered session id(s) from the Python checkpoint`);
+    const window = windowIds(await summaryOf('migrated'));
+    expect(sorted(idsOf(result.stdout))).toEqual(sorted([...window].filter((id) => !known.includes(id))));
+    // The Python files stay as they were; the next run neither imports them again nor resends anything.
+    expect(await readFile(join(folder, 'migrated_sessions'), 'utf8')).toBe(JSON.stringify(known));
+    expect((await search('migrated')).stdout).toBe('');
+  });
+
+  it('rejects bad checkpoint options with exit 2 before any request', async () => {
+    fx.emu.clearRequests();
+    const cases: Array<[string[], RegExp]> = [
+      [['--checkpoint', '../etc'], /invalid checkpoint name "\.\.\/etc"/],
+      [['--checkpoint', 'x'.repeat(65)], /invalid checkpoint name/],
+      [['--emit', 'new'], /--emit needs --checkpoint/],
+      [['--lookback', '7d'], /--lookback needs --checkpoint/],
+      [['--checkpoint', 'ok', '--lookback', '2024-01-01'], /--lookback must be a duration/],
+      [['--checkpoint', 'ok', '--emit', 'all'], /--emit/],
+      [['--checkpoint', 'ok', '--confirm-every', '0'], /--confirm-every must be a positive integer/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await fx.run(['sessions', 'search', ...args]);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(errorLines(result.stderr).join('\n')).toMatch(message);
+    }
+    expect(fx.emu.requests()).toEqual([]);
+  });
+});
+
+describe('checkpoint locking', () => {
+  it('fails fast while another run holds the name, and takes over a lock left by a dead process', async () => {
+    fx.emu.setFaults({ latencyMs: 150 });
+    let firstChild: ChildProcess | undefined;
+    const first = search('locked', [], { onSpawn: (child) => (firstChild = child), timeoutMs: 60_000 });
+    const lock = storeFile('locked').replace(/\.json$/, '.lock');
+    await waitFor(() => existsSync(lock), 'the first run to take the lock', 10_000);
+    const second = await search('locked');
+    expect(second.code).toBe(1);
+    expect(errorLines(second.stderr)[0]).toMatch(new RegExp(`checkpoint "locked" is in use by process ${firstChild?.pid} on `));
+    expect(second.stdout).toBe('');
+    fx.emu.setFaults({ latencyMs: 0 });
+    expect((await first).code).toBe(0);
+    expect(existsSync(lock)).toBe(false);
+
+    // A run killed outright leaves its lock behind: the next run sees the process is gone and goes ahead.
+    fx.emu.advance(60 * 60 * 1000);
+    await writeFile(lock, JSON.stringify({ pid: await deadPid(), hostname: (await import('node:os')).hostname(), startedAt: 'then', token: 'stale' }));
+    const third = await search('locked');
+    expect(third.code, third.stderr).toBe(0);
+    expect(idsOf(third.stdout).length).toBeGreaterThan(0);
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('refuses to reset a checkpoint while a run holds it', async () => {
+    expect((await search('busy')).code).toBe(0);
+    fx.emu.setFaults({ latencyMs: 150 });
+    const run = search('busy', [], { timeoutMs: 60_000 });
+    await waitFor(() => existsSync(storeFile('busy').replace(/\.json$/, '.lock')), 'the lock', 10_000);
+    const reset = await fx.run(['sessions', 'checkpoint', 'reset', 'busy']);
+    expect(reset.code).toBe(1);
+    expect(errorLines(reset.stderr)[0]).toMatch(/checkpoint "busy" is in use by process/);
+    fx.emu.setFaults({ latencyMs: 0 });
+    expect((await run).code).toBe(0);
+    expect(existsSync(storeFile('busy'))).toBe(true);
+  });
+});
+
+/** The pid of a process that has exited (and been reaped). */
+async function deadPid(): Promise<number> {
+  const result = await fx.run(['--version']);
+  return result.pid;
+}
+
+describe('search --checkpoint --output: delivery before progress', () => {
+  const BATCH = 20;
+
+  /** Rerun the forward until a run succeeds; returns the runs' results. */
+  async function forwardUntilDone(name: string, rx: LiveReceiver, kill?: (child: ChildProcess, run: number) => void): Promise<RunResult[]> {
+    const results: RunResult[] = [];
+    for (let run = 0; run < 40; run += 1) {
+      const result = await search(name, ['--output', `TCP:127.0.0.1:${rx.port}`, '--confirm-every', String(BATCH)], {
+        onSpawn: (child) => kill?.(child, run),
+        timeoutMs: 60_000,
+      });
+      results.push(result);
+      if (result.code === 0) return results;
+    }
+    throw new Error(`no run of ${name} succeeded in 40 tries`);
+  }
+
+  function expectEveryoneOnce(rx: LiveReceiver, window: Set<string>, allowedDuplicates: number): void {
+    const ids = rx.records.map((record) => (JSON.parse(record) as { sessionId: string }).sessionId);
+    const unique = new Set(ids);
+    expect(sorted(unique)).toEqual(sorted(window));
+    expect(ids.length - unique.size).toBeLessThanOrEqual(allowedDuplicates);
+  }
+
+  it('SIGKILLed at 20 random points and rerun: no session missing, at most one batch duplicated per kill', async () => {
+    const rx = await receiver();
+    const seed = Date.now() % 100_000;
+    const next = random(seed);
+    let kills = 0;
+    const savedAt = (): number => {
+      try {
+        return statSync(storeFile('killed')).mtimeMs;
+      } catch {
+        return 0;
+      }
+    };
+    const killAt = (child: ChildProcess, run: number): void => {
+      if (run >= 20) return;
+      // Three kinds of moments: before the first record; right after the run saved the checkpoint (where records
+      // recorded before they were delivered would be lost); or a few records to three batches into the flow.
+      // Small steps: each run moves the checkpoint on by a few batches at most, so all 20 kills hit a running forward.
+      const draw = next();
+      const mode = draw < 0.2 ? 'early' : draw < 0.5 ? 'after-save' : 'records';
+      const earlyMs = 100 + next() * 200;
+      const target = rx.records.length + 1 + Math.floor(next() * 3 * BATCH);
+      const saved = savedAt();
+      const started = Date.now();
+      const timer = setInterval(() => {
+        if (child.exitCode !== null || child.signalCode !== null) return clearInterval(timer);
+        const now =
+          mode === 'early' ? Date.now() - started > earlyMs : mode === 'after-save' ? savedAt() !== saved : rx.records.length >= target;
+        if (now) {
+          clearInterval(timer);
+          if (child.kill('SIGKILL')) kills += 1;
+        }
+      }, 1);
+    };
+    const results = await forwardUntilDone('killed', rx, killAt);
+    expect(results.length, `seed ${seed}`).toBeGreaterThanOrEqual(21);
+    expect(results.slice(0, -1).every((r) => r.signal === 'SIGKILL' || r.code === 0)).toBe(true);
+    expectEveryoneOnce(rx, windowIds(await summaryOf('killed')), kills * BATCH);
+    expect(kills, `seed ${seed}`).toBe(20);
+  }, 240_000);
+
+  it('survives syslog receiver crashes mid-run: no session missing, at most one batch duplicated per crash', async () => {
+    const rx = await receiver();
+    // Slow pages keep the forward running while the receiver goes down three times.
+    fx.emu.setFaults({ latencyMs: 30 });
+    const total = expectedSearch(fx.emu, { hasAlerts: null }).length;
+    const crashTimes: number[] = [];
+    const crashLoop = (async () => {
+      for (const share of [0.15, 0.4, 0.65]) {
+        await waitFor(() => rx.records.length >= share * total, `${share * total} records`, 60_000);
+        await rx.crash();
+        crashTimes.push(Date.now());
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await rx.restart();
+      }
+    })();
+    const results = await forwardUntilDone('crashed', rx);
+    const doneAt = Date.now();
+    await crashLoop;
+    const crashes = crashTimes.length;
+    expect(crashTimes.every((time) => time < doneAt)).toBe(true);
+    expect(crashes).toBe(3);
+    // Each crash resends the unconfirmed batch; a run that gave up (exit 1) is rerun and resends at most one more.
+    const failedRuns = results.filter((r) => r.code !== 0).length;
+    for (const failed of results.filter((r) => r.code !== 0)) expect(errorLines(failed.stderr).at(-1)).toMatch(/^syslog output failed/);
+    expectEveryoneOnce(rx, windowIds(await summaryOf('crashed')), (crashes + failedRuns) * BATCH);
+  }, 120_000);
+
+  it('Ctrl-C confirms what was sent, saves it and exits 130; the next run sends only the rest', async () => {
+    const rx = await receiver();
+    fx.emu.setFaults({ latencyMs: 40 });
+    const first = await search('interrupted', ['--output', `TCP:127.0.0.1:${rx.port}`], {
+      timeoutMs: 60_000,
+      onSpawn: (child) => {
+        const timer = setInterval(() => {
+          if (rx.records.length >= 120) {
+            clearInterval(timer);
+            child.kill('SIGINT');
+          }
+        }, 2);
+      },
+    });
+    expect(first.code, first.stderr).toBe(130);
+    const interrupted = await summaryOf('interrupted');
+    expect(interrupted.status).toBe('interrupted');
+    expect(interrupted.delivered).toBe(rx.records.length);
+    expect(interrupted.entriesAfter).toBe(rx.records.length);
+    fx.emu.setFaults({ latencyMs: 0 });
+    const second = await search('interrupted', ['--output', `TCP:127.0.0.1:${rx.port}`]);
+    expect(second.code, second.stderr).toBe(0);
+    expectEveryoneOnce(rx, windowIds(await summaryOf('interrupted')), 0);
+  }, 90_000);
+
+  it('records sessions sent over UDP once their datagrams left (best effort)', async () => {
+    const rx = await startDatagramReceiver();
+    closers.push(() => rx.close());
+    const result = await search('udp', ['--output', `UDP:127.0.0.1:${rx.port}`]);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = await summaryOf('udp');
+    await rx.waitForDatagrams(summary.delivered);
+    const ids = rx.datagrams.map((datagram) => (JSON.parse(datagram) as { sessionId: string }).sessionId);
+    expect(sorted(ids)).toEqual(sorted(windowIds(summary)));
+    expect(summary.delivered).toBe(ids.length);
+    expect(summary.entriesAfter).toBe(summary.delivered);
+    expect((await search('udp', ['--output', `UDP:127.0.0.1:${rx.port}`])).stderr).toContain('delivered 0');
+  });
+});
+
+describe('sessions checkpoint list | show | reset', () => {
+  it('lists, shows and resets checkpoints', async () => {
+    expect((await search('listed')).code).toBe(0);
+    const summary = await summaryOf('listed');
+    const list = await fx.run(['sessions', 'checkpoint', 'list', '-f', 'json-lines']);
+    expect(list.code, list.stderr).toBe(0);
+    const rows = lines(list.stdout).map((line) => JSON.parse(line) as { name: string; client: string; entries: number; kind: string });
+    expect(rows.find((row) => row.name === 'listed')).toMatchObject({ client: fx.emu.clientId, entries: summary.entriesAfter, kind: 'store' });
+
+    const table = await fx.run(['sessions', 'checkpoint', 'list']);
+    expect(lines(table.stdout)[0]).toMatch(/^NAME\s+CLIENT\s+ENTRIES\s+LAST RUN\s+QUERY$/);
+    expect(table.stdout).toMatch(new RegExp(`listed\\s+${fx.emu.clientId}\\s+${summary.entriesAfter}\\s+\\S+ ok, ${summary.delivered} delivered`));
+
+    const show = await fx.run(['sessions', 'checkpoint', 'show', 'listed']);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toContain(`File:          ${storeFile('listed')}`);
+    expect(show.stdout).toContain(`Query:         url=${fx.emu.url} client=${fx.emu.clientId} has_alerts=null`);
+    expect(show.stdout).toContain(`Entries:       ${summary.entriesAfter}`);
+
+    const json = await fx.run(['sessions', 'checkpoint', 'show', 'listed', '-f', 'json-pretty', '--entries']);
+    const shown = JSON.parse(json.stdout) as { sessions: Array<{ sessionId: string; digest: string }> };
+    expect(shown.sessions).toHaveLength(summary.entriesAfter);
+
+    const reset = await fx.run(['sessions', 'checkpoint', 'reset', 'listed']);
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stderr).toContain(`${summary.entriesAfter} entries forgotten`);
+    expect(existsSync(storeFile('listed'))).toBe(false);
+    const missing = await fx.run(['sessions', 'checkpoint', 'show', 'listed']);
+    expect(missing.code).toBe(2);
+    expect(errorLines(missing.stderr)[0]).toMatch(/no checkpoint named "listed"/);
+  });
+});
