@@ -32,7 +32,7 @@ export class Client {
     this.#http = new HttpClient(settings, log);
     this.#tokens = createTokenSource(settings, this.#http, log, options.onRefreshToken);
     this.#http.useTokens(this.#tokens);
-    this.sessions = { v1: new SessionsV1(this.#http) };
+    this.sessions = { v1: new SessionsV1(this.#http, { concurrency: settings.concurrency }) };
   }
 
   /** The last responses received (at most `maxResponseHistory`), oldest first, with secrets redacted. */

@@ -14,6 +14,7 @@ import {
   type ApiErrorDetails,
 } from './errors.js';
 import { redactBody, redactHeaders, type Log } from './logger.js';
+import { SlidingWindowLimiter } from './rate-limit.js';
 import type { ResolvedSettings } from './settings.js';
 import { describeIssues } from './validation.js';
 
@@ -53,6 +54,13 @@ export interface HttpRequest {
   /** Whether repeating the call is harmless (GETs, change-state); add-note must never be repeated. */
   retrySafe: boolean;
   options?: RequestOptions | undefined;
+  /** Told about each 429 answer, before the retry (the pager lowers its concurrency). */
+  onThrottled?: (() => void) | undefined;
+}
+
+/** Decides when a request may start; consulted before every attempt, token calls and retries included. */
+export interface RequestLimiter {
+  acquire(signal?: AbortSignal, onWait?: (waitMs: number) => void): Promise<void>;
 }
 
 const HISTORY_BODY_LIMIT = 64 * 1024;
@@ -86,11 +94,16 @@ export class HttpClient {
   readonly #dispatcher: EnvHttpProxyAgent;
   readonly #ky: KyInstance;
   readonly #history: ResponseRecord[] = [];
+  readonly #limiter: RequestLimiter | undefined;
   #tokens: TokenSource | undefined;
 
-  constructor(settings: ResolvedSettings, log: Log) {
+  /** `limiter` replaces the one built from `maxRequestsPerMinute` (tests). */
+  constructor(settings: ResolvedSettings, log: Log, limiter?: RequestLimiter) {
     this.#settings = settings;
     this.#log = log;
+    this.#limiter =
+      limiter ??
+      (settings.maxRequestsPerMinute === undefined ? undefined : new SlidingWindowLimiter(settings.maxRequestsPerMinute));
     // Explicit '' stops undici from falling back to process.env when the caller gave its own environment.
     this.#dispatcher = new EnvHttpProxyAgent({
       httpProxy: settings.proxy.httpProxy ?? '',
@@ -156,6 +169,12 @@ export class HttpClient {
     let reauthenticated = false;
     for (let attempt = 0; ; attempt += 1) {
       const token = request.auth === 'bearer' ? await this.#bearer(request.options ?? {}) : undefined;
+      // Taken after the token call (which takes its own slot), right before the attempt: the start it counts is
+      // the moment the request really goes out.
+      await this.#limiter?.acquire(request.options?.signal, (waitMs) => {
+        const what = `${request.method} ${request.path}`;
+        this.#log.info(`waiting ${Math.ceil(waitMs)}ms before ${what}: maxRequestsPerMinute reached`);
+      });
       let outcome: Attempt;
       try {
         outcome = await this.#attempt(request, url, token);
@@ -168,6 +187,7 @@ export class HttpClient {
       }
       const { status, text, retryAfterMs } = outcome;
       if (status >= 200 && status < 300) return { status, text, url };
+      if (status === 429) request.onThrottled?.();
       if (status === 401 && token !== undefined && !reauthenticated) {
         // A token can be revoked or expire early: one fresh token, one more try (also safe for add-note,
         // since a 401 means the call was not applied).

@@ -19,6 +19,7 @@ export {
   SessionsV1,
   MAX_IDS_PER_CHANGE,
   MAX_NOTE_LENGTH,
+  type IterAllOptions,
   type SessionEvents,
 } from './sessions/resource.js';
 export { MAX_PAGE_SIZE, type SessionFilters, type SessionPageQuery, type SessionSearch } from './sessions/query.js';

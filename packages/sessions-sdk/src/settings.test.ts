@@ -96,6 +96,36 @@ describe('resolveSettings', () => {
     );
   });
 
+  it('resolves concurrency and maxRequestsPerMinute from options, then the environment, then the .env file', () => {
+    const base = { ...creds, INCYDR_URL: 'https://a.example' };
+    expect(resolveSettings({ env: base, envFile: null })).toMatchObject({ concurrency: 4, maxRequestsPerMinute: undefined });
+    const file = envFile('INCYDR_CONCURRENCY=2\nINCYDR_MAX_REQUESTS_PER_MINUTE=100\n');
+    expect(resolveSettings({ env: base, envFile: file })).toMatchObject({ concurrency: 2, maxRequestsPerMinute: 100 });
+    const env = { ...base, incydr_concurrency: '16', INCYDR_MAX_REQUESTS_PER_MINUTE: '120' };
+    expect(resolveSettings({ env, envFile: file })).toMatchObject({ concurrency: 16, maxRequestsPerMinute: 120 });
+    expect(resolveSettings({ concurrency: 1, maxRequestsPerMinute: 1, env, envFile: file })).toMatchObject({
+      concurrency: 1,
+      maxRequestsPerMinute: 1,
+    });
+  });
+
+  it('rejects a concurrency outside 1 to 16 and a maxRequestsPerMinute below 1, naming the variable', () => {
+    const base = { ...creds, INCYDR_URL: 'https://a.example' };
+    for (const value of ['0', '17', 'four', '2.5', '-1']) {
+      expect(() => resolveSettings({ env: { ...base, INCYDR_CONCURRENCY: value }, envFile: null })).toThrow(ConfigurationError);
+      expect(() => resolveSettings({ env: { ...base, INCYDR_CONCURRENCY: value }, envFile: null })).toThrow(
+        /INCYDR_CONCURRENCY must be an integer from 1 to 16/,
+      );
+    }
+    expect(() => resolveSettings({ concurrency: 32, env: base, envFile: null })).toThrow(/INCYDR_CONCURRENCY/);
+    for (const value of ['0', 'many', '1.5', '-5']) {
+      expect(() => resolveSettings({ env: { ...base, INCYDR_MAX_REQUESTS_PER_MINUTE: value }, envFile: null })).toThrow(
+        /INCYDR_MAX_REQUESTS_PER_MINUTE must be an integer of at least 1/,
+      );
+    }
+    expect(() => resolveSettings({ maxRequestsPerMinute: 0, env: base, envFile: null })).toThrow(ConfigurationError);
+  });
+
   it('reports an unreadable .env file', () => {
     expect(() => resolveSettings({ env: creds, envFile: join(dir, 'missing.env') })).toThrow(/cannot read/);
   });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { ConfigurationError } from './errors.js';
 import { parseLogLevel, type LogLevel, type Logger } from './logger.js';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './pagination.js';
 
 /** Options of `new Client(…)`; each one falls back to its `INCYDR_…` environment variable, then to a `.env` file. */
 export interface ClientOptions {
@@ -29,6 +30,16 @@ export interface ClientOptions {
   maxRetries?: number;
   /** Upper bound of one wait between retries, and the longest `Retry-After` honoured (`INCYDR_MAX_RETRY_DELAY_MS`). @default 60000 */
   maxRetryDelayMs?: number;
+  /**
+   * Most pages `iterAll` has in flight, waiting or being yielded once the first page gave a total, 1 to 16; 1 fetches
+   * one page after another (`INCYDR_CONCURRENCY`). @default 4
+   */
+  concurrency?: number;
+  /**
+   * Most requests this client starts in any sliding 60 s, token calls and retries included; requests beyond it
+   * wait (`INCYDR_MAX_REQUESTS_PER_MINUTE`). The API documents about 120 per API client. @default undefined (no limit)
+   */
+  maxRequestsPerMinute?: number;
   /** `ERROR`, `WARNING`/`WARN`, `INFO`, `DEBUG` or Python's numbers 40/30/20/10 (`INCYDR_LOG_LEVEL`). @default 'WARNING' */
   logLevel?: LogLevel | string | number;
   /** Append log lines to this file (`INCYDR_LOG_FILE`). */
@@ -57,6 +68,8 @@ export interface ResolvedSettings {
   timeoutMs: number;
   maxRetries: number;
   maxRetryDelayMs: number;
+  concurrency: number;
+  maxRequestsPerMinute: number | undefined;
   logLevel: LogLevel;
   logFile: string | undefined;
   logStderr: boolean;
@@ -108,6 +121,8 @@ export function resolveSettings(options: ClientOptions = {}): ResolvedSettings {
     timeoutMs: integer(options.timeoutMs, lookup, 'INCYDR_TIMEOUT_MS', 60_000, 1),
     maxRetries: integer(options.maxRetries, lookup, 'INCYDR_MAX_RETRIES', 4, 0),
     maxRetryDelayMs: integer(options.maxRetryDelayMs, lookup, 'INCYDR_MAX_RETRY_DELAY_MS', 60_000, 0),
+    concurrency: integer(options.concurrency, lookup, 'INCYDR_CONCURRENCY', DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY),
+    maxRequestsPerMinute: integer(options.maxRequestsPerMinute, lookup, 'INCYDR_MAX_REQUESTS_PER_MINUTE', undefined, 1),
     logLevel: level(options.logLevel ?? nonEmpty(lookup('INCYDR_LOG_LEVEL'))),
     logFile: text(options.logFile, 'INCYDR_LOG_FILE'),
     logStderr: logStderrText === undefined ? true : boolean(logStderrText, 'INCYDR_LOG_STDERR'),
@@ -176,18 +191,20 @@ function validateUrl(value: string | undefined, name = 'INCYDR_URL'): string {
   return parsed.href.replace(/\/+$/, '');
 }
 
-function integer(
+function integer<F extends number | undefined>(
   option: number | undefined,
   lookup: (name: string) => string | undefined,
   name: string,
-  fallback: number,
+  fallback: F,
   minimum: number,
-): number {
+  maximum = Number.MAX_SAFE_INTEGER,
+): number | F {
   const raw = option ?? nonEmpty(lookup(name));
   if (raw === undefined) return fallback;
   const value = typeof raw === 'number' ? raw : /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < minimum) {
-    throw new ConfigurationError(`${name} must be an integer of at least ${minimum}, got "${String(raw)}"`);
+  if (!Number.isSafeInteger(value) || value < minimum || value > maximum) {
+    const range = maximum === Number.MAX_SAFE_INTEGER ? `of at least ${minimum}` : `from ${minimum} to ${maximum}`;
+    throw new ConfigurationError(`${name} must be an integer ${range}, got "${String(raw)}"`);
   }
   return value;
 }

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { SessionEventsResponseSchema, type FileEvent, type FileEventsPage } from '../file-events/schemas.js';
 import type { HttpClient, RequestOptions } from '../http.js';
-import { drainContinuation, paginateByNumber } from '../pagination.js';
+import { DEFAULT_CONCURRENCY, drainContinuation, MAX_CONCURRENCY, paginateByNumber } from '../pagination.js';
 import type { OpenEnum, SessionState } from './enums.js';
 import {
   filterQuery,
@@ -24,15 +24,28 @@ export const MAX_IDS_PER_CHANGE = 100;
 /** Longest note, in Unicode code points. */
 export const MAX_NOTE_LENGTH = 2000;
 
+/** Per-call controls of `iterAll`. */
+export interface IterAllOptions extends RequestOptions {
+  /**
+   * Most pages in flight, waiting or being yielded once the first page gave a total, 1 to 16 (1: one page after
+   * another); halved for the rest of the listing when the server answers 429, then raised slowly again.
+   * @default the client's `concurrency` setting (4)
+   */
+  concurrency?: number;
+}
+
 /** The events page of a session, with `fileEvents` always an array. */
 export type SessionEvents = FileEventsPage & { fileEvents: FileEvent[] };
 
 /** `client.sessions.v1`: the Sessions API, version 1. */
 export class SessionsV1 {
   readonly #http: HttpClient;
+  readonly #concurrency: number;
 
-  constructor(http: HttpClient) {
+  /** Built by `Client`; `defaults.concurrency` is the client's resolved `concurrency` setting. */
+  constructor(http: HttpClient, defaults: { concurrency: number } = { concurrency: DEFAULT_CONCURRENCY }) {
     this.#http = http;
+    this.#concurrency = defaults.concurrency;
   }
 
   /** One page of sessions (`GET /v1/sessions`); pages are 0-based, at most 50 sessions each. */
@@ -43,13 +56,18 @@ export class SessionsV1 {
     );
   }
 
-  /** Every matching session, page after page, each session once; stops early when the loop breaks. */
-  async *iterAll(query: SessionSearch = {}, options?: RequestOptions): AsyncGenerator<Session, void, undefined> {
+  /**
+   * Every matching session in page order, each session once. Once the first page gives a total, up to
+   * `concurrency` pages are fetched ahead while the loop runs; breaking out of the loop aborts them.
+   */
+  async *iterAll(query: SessionSearch = {}, options: IterAllOptions = {}): AsyncGenerator<Session, void, undefined> {
     const size = pageSize(query.pageSize);
+    const { concurrency = this.#concurrency, ...requestOptions } = options;
+    checkConcurrency(concurrency);
     // Relative times are resolved once, so every page asks the same window.
     const now = Date.now();
     yield* paginateByNumber(
-      async (pageNum) => {
+      async (pageNum, { signal, onThrottled }) => {
         const page = await this.#http.json(
           {
             method: 'GET',
@@ -57,7 +75,8 @@ export class SessionsV1 {
             query: searchQuery({ ...query, pageNum }, now),
             auth: 'bearer',
             retrySafe: true,
-            options,
+            options: { ...requestOptions, signal },
+            onThrottled,
           },
           SessionsPageSchema,
         );
@@ -65,6 +84,7 @@ export class SessionsV1 {
       },
       size,
       (session) => session.sessionId ?? undefined,
+      { concurrency, signal: requestOptions.signal },
     );
   }
 
@@ -166,6 +186,14 @@ function checkId(sessionId: string): void {
   // URL parsers collapse `.` and `..` segments, which would send the call to another path.
   if (typeof sessionId !== 'string' || sessionId === '' || /^\.{1,2}$/.test(sessionId)) {
     throw new InvalidArgumentError(`invalid session id ${JSON.stringify(sessionId)}`);
+  }
+}
+
+function checkConcurrency(concurrency: number): void {
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+    throw new InvalidArgumentError(
+      `concurrency must be an integer from 1 to ${MAX_CONCURRENCY}, got ${String(concurrency)}`,
+    );
   }
 }
 

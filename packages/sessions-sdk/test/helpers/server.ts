@@ -11,6 +11,8 @@ export interface Recorded {
   query: string;
   headers: IncomingMessage['headers'];
   body: string;
+  /** Requests (token calls aside) the server was handling when this one arrived, this one included. */
+  concurrent: number;
 }
 
 /** What a route answers; `destroy` drops the connection without an answer, `hang` never answers. */
@@ -33,6 +35,10 @@ export interface TestServer {
   requests: Recorded[];
   /** Token calls (`POST /v1/oauth`). */
   tokenRequests: Recorded[];
+  /** Requests (token calls aside) received and not yet answered or dropped. */
+  inFlight: number;
+  /** The highest `inFlight` seen. */
+  maxInFlight: number;
   /** `expires_in` of issued tokens, in seconds. */
   tokenTtlSec: number;
   /** How long the server itself accepts an issued token, in seconds. */
@@ -60,6 +66,8 @@ export async function startTestServer(): Promise<TestServer> {
     url: '',
     requests: [],
     tokenRequests: [],
+    inFlight: 0,
+    maxInFlight: 0,
     tokenTtlSec: 900,
     tokenValidSec: 900,
     tokenDelayMs: 0,
@@ -88,6 +96,7 @@ export async function startTestServer(): Promise<TestServer> {
       query,
       headers: req.headers,
       body: Buffer.concat(chunks).toString('utf8'),
+      concurrent: 0,
     };
     if (recorded.method === 'POST' && path.endsWith('/v1/oauth')) {
       state.tokenRequests.push(recorded);
@@ -103,6 +112,18 @@ export async function startTestServer(): Promise<TestServer> {
         delayMs: state.tokenDelayMs,
       });
     }
+    state.inFlight += 1;
+    state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+    recorded.concurrent = state.inFlight;
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      state.inFlight -= 1;
+    };
+    // 'finish' when the answer is handed to the socket, 'close' when the client dropped the request first.
+    res.once('finish', finish);
+    res.once('close', finish);
     state.requests.push(recorded);
     const route = routes.get(`${recorded.method} ${path}`);
     const isRefresh = route !== undefined && path === '/v1/refresh';

@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Client, type LogLevel } from '../src/index.js';
+import { HttpClient, type RequestLimiter } from '../src/http.js';
+import { Log } from '../src/logger.js';
+import { resolveSettings } from '../src/settings.js';
+import { clientOptions, startTestServer, type Reply, type TestServer } from './helpers/server.js';
+
+let server: TestServer;
+
+beforeEach(async () => {
+  server = await startTestServer();
+});
+
+afterEach(async () => {
+  await server.close();
+});
+
+/** Answer the listed replies in turn, then the last one forever. */
+function sequence(key: string, replies: Reply[]): void {
+  let call = 0;
+  server.on(key, () => replies[Math.min(call++, replies.length - 1)] ?? {});
+}
+
+describe('maxRequestsPerMinute', () => {
+  it('holds back a request once the limit of the last minute is used, counting the token call', async () => {
+    server.on('GET /v1/sessions/a', () => ({ json: { sessionId: 'a' } }));
+    server.on('GET /v1/sessions/b', () => ({ json: { sessionId: 'b' } }));
+    const lines: string[] = [];
+    await using client = new Client(
+      clientOptions(server, {
+        maxRequestsPerMinute: 2,
+        logLevel: 'INFO',
+        logger: { log: (_level: LogLevel, message: string) => lines.push(message) },
+      }),
+    );
+    await client.sessions.v1.getSessionDetails('a');
+    const cancel = new AbortController();
+    const second = client.sessions.v1.getSessionDetails('b', { signal: cancel.signal });
+    const waiting = /^waiting \d+ms before GET \/v1\/sessions\/b: maxRequestsPerMinute reached$/;
+    await vi.waitFor(() => expect(lines.some((line) => waiting.test(line))).toBe(true), { timeout: 5_000, interval: 5 });
+    cancel.abort(new Error('gave up waiting'));
+    await expect(second).rejects.toThrow('gave up waiting');
+    expect(server.tokenRequests).toHaveLength(1);
+    expect(server.requests.map((r) => r.path)).toEqual(['/v1/sessions/a']);
+  });
+
+  it('lets requests through at once while the limit is not reached', async () => {
+    server.on('GET /v1/sessions', (request) => {
+      const pageNum = Number(new URLSearchParams(request.query).get('page_number'));
+      return { json: { items: pageNum < 3 ? [{ sessionId: `s${pageNum}` }] : [], totalCount: 3 } };
+    });
+    // A token call and three pages: exactly the limit, so nothing waits.
+    await using client = new Client(clientOptions(server, { maxRequestsPerMinute: 4 }));
+    const got: string[] = [];
+    for await (const session of client.sessions.v1.iterAll({ pageSize: 1 })) got.push(session.sessionId ?? '');
+    expect(got).toEqual(['s0', 's1', 's2']);
+    expect(server.requests).toHaveLength(3);
+  });
+});
+
+describe('HttpClient', () => {
+  it('consults the limiter before every attempt, retries included, and reports each 429', async () => {
+    sequence('GET /v1/sessions/s1', [
+      { status: 429, headers: { 'retry-after': '0' } },
+      { status: 503 },
+      { json: { sessionId: 's1' } },
+    ]);
+    const settings = resolveSettings(clientOptions(server, { maxRetryDelayMs: 20 }));
+    const acquired: string[] = [];
+    const limiter: RequestLimiter = {
+      acquire: async () => {
+        acquired.push(`request ${server.requests.length}`);
+      },
+    };
+    const http = new HttpClient(settings, new Log({ level: 'ERROR', stderr: false }), limiter);
+    server.accept('token-1', 60);
+    http.useTokens({ getToken: async () => 'token-1', invalidate: () => undefined });
+    let throttled = 0;
+    try {
+      await http.send({
+        method: 'GET',
+        path: '/v1/sessions/s1',
+        auth: 'bearer',
+        retrySafe: true,
+        onThrottled: () => {
+          throttled += 1;
+        },
+      });
+    } finally {
+      await http.close();
+    }
+    // Each acquire comes before the attempt it allows: none of them saw that attempt at the server yet.
+    expect(acquired).toEqual(['request 0', 'request 1', 'request 2']);
+    expect(server.requests).toHaveLength(3);
+    expect(throttled).toBe(1);
+  });
+});
