@@ -16,7 +16,7 @@ export interface Context {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   env: NodeJS.ProcessEnv;
-  /** Aborted on Ctrl-C: commands stop after the current record. */
+  /** Aborted on Ctrl-C or SIGTERM: commands stop after the current record. */
   signal: AbortSignal;
   /** Whether list commands default to the table/rich formats (`INCYDR_USE_RICH`, default true). */
   useRich: boolean;
@@ -34,13 +34,16 @@ export interface Context {
 export function createContext(args: GlobalArgs): Context {
   const controller = new AbortController();
   let interrupted = false;
-  process.on('SIGINT', () => {
+  const interrupt = (): void => {
     // The first Ctrl-C stops after the current record; a second one does not wait.
     if (interrupted) process.exit(130);
     interrupted = true;
     process.stderr.write('\nincydr: interrupted, stopping after the current record (Ctrl-C again to quit now)\n');
     controller.abort(new InterruptedError('interrupted'));
-  });
+  };
+  process.on('SIGINT', interrupt);
+  // A scheduler stopping a job (systemd, timeout, Kubernetes) sends SIGTERM: the same orderly stop.
+  process.on('SIGTERM', interrupt);
   const env = process.env;
   let client: Promise<Client> | undefined;
   return {

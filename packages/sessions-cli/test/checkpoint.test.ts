@@ -366,29 +366,29 @@ describe('search --checkpoint --output: delivery before progress', () => {
     expectEveryoneOnce(rx, windowIds(await summaryOf('crashed')), (crashes + failedRuns) * BATCH);
   }, 120_000);
 
-  it('Ctrl-C confirms what was sent, saves it and exits 130; the next run sends only the rest', async () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s confirms what was sent, saves it and exits 130; the next run sends only the rest', async (signal) => {
     const rx = await receiver();
     fx.emu.setFaults({ latencyMs: 40 });
-    const first = await search('interrupted', ['--output', `TCP:127.0.0.1:${rx.port}`], {
+    const first = await search(`interrupted-${signal}`, ['--output', `TCP:127.0.0.1:${rx.port}`], {
       timeoutMs: 60_000,
       onSpawn: (child) => {
         const timer = setInterval(() => {
           if (rx.records.length >= 120) {
             clearInterval(timer);
-            child.kill('SIGINT');
+            child.kill(signal);
           }
         }, 2);
       },
     });
     expect(first.code, first.stderr).toBe(130);
-    const interrupted = await summaryOf('interrupted');
+    const interrupted = await summaryOf(`interrupted-${signal}`);
     expect(interrupted.status).toBe('interrupted');
     expect(interrupted.delivered).toBe(rx.records.length);
     expect(interrupted.entriesAfter).toBe(rx.records.length);
     fx.emu.setFaults({ latencyMs: 0 });
-    const second = await search('interrupted', ['--output', `TCP:127.0.0.1:${rx.port}`]);
+    const second = await search(`interrupted-${signal}`, ['--output', `TCP:127.0.0.1:${rx.port}`]);
     expect(second.code, second.stderr).toBe(0);
-    expectEveryoneOnce(rx, windowIds(await summaryOf('interrupted')), 0);
+    expectEveryoneOnce(rx, windowIds(await summaryOf(`interrupted-${signal}`)), 0);
   }, 90_000);
 
   it('records sessions sent over UDP once their datagrams left (best effort)', async () => {
