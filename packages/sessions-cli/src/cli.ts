@@ -3,11 +3,12 @@ import yargs from 'yargs';
 import { commands } from './commands/index.js';
 import { UsageError } from './failures.js';
 import { withLogging } from './options/logging.js';
+import { withRequestLimit } from './options/requests.js';
 
 /** The yargs definition of `incydr` (also used to generate the CLI reference). */
 export function buildCli(argv: string[]) {
   const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
-  return withLogging(yargs(argv))
+  return withRequestLimit(withLogging(yargs(argv)))
     .scriptName('incydr')
     .usage('$0 <command> [options]\n\nSearch, triage and forward Incydr sessions.')
     .command(commands as never)

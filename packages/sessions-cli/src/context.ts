@@ -9,6 +9,7 @@ export interface GlobalArgs {
   logStderr?: boolean | undefined;
   logFile?: string | undefined;
   logLevel?: string | undefined;
+  maxRequestsPerMinute?: number | undefined;
 }
 
 /** What a command's `run` works with; tests build their own. */
@@ -71,6 +72,7 @@ async function createClient(args: GlobalArgs, env: NodeJS.ProcessEnv): Promise<C
     logStderr: args.logStderr ?? /^(true|1|yes|on)$/i.test(env.INCYDR_LOG_STDERR ?? 'false'),
     ...(args.logFile === undefined ? {} : { logFile: args.logFile }),
     ...(args.logLevel === undefined ? {} : { logLevel: args.logLevel }),
+    ...(args.maxRequestsPerMinute === undefined ? {} : { maxRequestsPerMinute: args.maxRequestsPerMinute }),
   });
 }
 

@@ -38,12 +38,17 @@ beforeEach(() => {
   fx.emu.clearRequests();
 });
 
-/** The query strings of the search requests the emulator received, `+` and `%20` alike. */
+/**
+ * The query strings of the search requests the emulator received, `+` and `%20` alike, by page number (pages
+ * fetched ahead may arrive in any order).
+ */
 function searchQueries(): string[] {
+  const page = (query: string): number => Number(new URLSearchParams(query).get('page_number'));
   return fx.emu
     .requests()
     .filter((request) => request.method === 'GET' && request.path === '/v1/sessions')
-    .map((request) => request.query.replaceAll('%20', '+'));
+    .map((request) => request.query.replaceAll('%20', '+'))
+    .sort((a, b) => page(a) - page(b));
 }
 
 function apiRequests(): string[] {
@@ -370,6 +375,55 @@ describe('empty results', () => {
       const result = await fx.run([...noMatch, '-f', format]);
       expect(result).toMatchObject({ code: 0, stdout: '', stderr: 'No results found.\n' });
     }
+  });
+});
+
+describe('paging ahead', () => {
+  const args = ['sessions', 'search', '--any-alerts', '--page-size', '7', '-f', 'json-lines'];
+
+  it('gives the same bytes with --concurrency 1, the default and 16, asking each page once', async () => {
+    const expected = jsonLinesOf(expectedSearch(fx.emu, { hasAlerts: null }));
+    const pages = Math.ceil(expectedSearch(fx.emu, { hasAlerts: null }).length / 7);
+    for (const extra of [['--concurrency', '1'], [], ['--concurrency', '16']]) {
+      fx.emu.clearRequests();
+      const result = await fx.run([...args, ...extra]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toBe(expected);
+      const pageNumbers = searchQueries().map((query) => Number(new URLSearchParams(query).get('page_number')));
+      // Every page of the total once (a last, empty page may be asked when the total divides evenly).
+      expect(pageNumbers.slice(0, pages)).toEqual([...Array(pages).keys()]);
+      expect(new Set(pageNumbers).size).toBe(pageNumbers.length);
+    }
+  });
+
+  it('rejects --concurrency outside 1-16 and --max-requests-per-minute below 1 before any request', async () => {
+    for (const [extra, message] of [
+      [['--concurrency', '0'], '--concurrency must be an integer from 1 to 16'],
+      [['--concurrency', '17'], '--concurrency must be an integer from 1 to 16'],
+      [['--concurrency', '2.5'], '--concurrency must be an integer from 1 to 16'],
+      [['--max-requests-per-minute', '0'], '--max-requests-per-minute must be a positive integer'],
+    ] as const) {
+      const result = await fx.run([...args, ...extra]);
+      expect(result.code, extra.join(' ')).toBe(2);
+      expect(errorLines(result.stderr)).toEqual([`incydr: ${message}`]);
+    }
+    expect(apiRequests()).toEqual([]);
+  });
+
+  it('--max-requests-per-minute holds requests back (logged at INFO) and Ctrl-C still stops the wait', async () => {
+    let stderr = '';
+    const result = await fx.run([...args, '--max-requests-per-minute', '2', '--log-level', 'INFO', '--log-stderr'], {
+      onSpawn: (child) => {
+        child.stderr?.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString('utf8');
+          if (stderr.includes('maxRequestsPerMinute reached')) child.kill('SIGINT');
+        });
+      },
+    });
+    expect(result.code).toBe(130);
+    expect(result.stderr).toMatch(/waiting \d+ms before GET \/v1\/sessions: maxRequestsPerMinute reached/);
+    // The token call and the first page fill the minute; nothing else went out.
+    expect(apiRequests()).toEqual(['POST /v1/oauth', 'GET /v1/sessions']);
   });
 });
 

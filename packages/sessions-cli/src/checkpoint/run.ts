@@ -21,6 +21,8 @@ export interface CheckpointRunOptions {
   emit: 'changed' | 'new';
   /** Records per delivery confirmation and store save. */
   confirmEvery: number;
+  /** Paging options for the search (`--concurrency`). */
+  paging?: { concurrency?: number };
   summaryJson?: string | undefined;
   /** Folder of all checkpoints. @default ~/.incydr/checkpoints */
   root?: string;
@@ -143,7 +145,7 @@ async function deliver(
     await save();
   };
   try {
-    for await (const session of client.sessions.v1.iterAll(filters, { signal: ctx.signal })) {
+    for await (const session of client.sessions.v1.iterAll(filters, { signal: ctx.signal, ...options.paging })) {
       summary.fetched += 1;
       const id = session.sessionId ?? undefined;
       const digest = sessionDigest(session);
