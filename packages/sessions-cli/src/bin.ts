@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { hideBin } from 'yargs/helpers';
-import { buildCli } from './cli.js';
+import { cachedHelp } from './help/cache.js';
+import { helpWidth } from './help/width.js';
 
 // A reader that went away (`incydr … | head`) is not an error: stop quietly with success.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -8,9 +8,17 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-// Everything heavy (SDK, syslog, formats) is imported inside the commands: `incydr --help` stays fast.
+// `incydr … --help` prints the text the build stored from the yargs definitions, without loading yargs; everything
+// heavy (SDK, syslog, formats) is imported inside the commands.
+const args = process.argv.slice(2);
+const help = cachedHelp(args, helpWidth());
 try {
-  await buildCli(hideBin(process.argv)).parseAsync();
+  if (help !== undefined) {
+    process.stdout.write(`${help}\n`);
+  } else {
+    const { buildCli } = await import('./cli.js');
+    await buildCli(args).parseAsync();
+  }
 } catch (error) {
   const { describeError } = await import('./errors.js');
   const { message, exitCode } = describeError(error);

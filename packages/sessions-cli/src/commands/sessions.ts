@@ -1,6 +1,9 @@
 import type { Argv } from 'yargs';
 import { commands } from './sessions/index.js';
 
+/** The group's commands (the help builder walks them). */
+export const subcommands = commands;
+
 export const command = 'sessions';
 export const describe = 'Search, show and triage sessions';
 

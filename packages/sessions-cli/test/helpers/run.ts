@@ -118,7 +118,7 @@ const BUILDS = [
   { dir: join(PACKAGE_DIR, '..', 'sessions-sdk'), output: join('dist', 'index.js') },
   { dir: join(PACKAGE_DIR, '..', 'syslog-out'), output: join('dist', 'index.js') },
   { dir: join(PACKAGE_DIR, '..', 'sessions-emulator'), output: join('dist', 'index.js') },
-  { dir: PACKAGE_DIR, output: join('dist', 'bin.js') },
+  { dir: PACKAGE_DIR, output: join('dist', 'help.json'), then: join('dist', 'help', 'build.js') },
 ];
 
 /** Time allowed for {@link ensureBuilt} (a cold build of four packages). */
@@ -151,13 +151,22 @@ export async function ensureBuilt(): Promise<void> {
       const tsc = createRequire(join(build.dir, 'package.json')).resolve('typescript/bin/tsc');
       await new Promise<void>((resolveBuild, reject) => {
         execFile(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: build.dir, timeout: BUILD_TIMEOUT_MS }, (error, stdout, stderr) => {
-          if (error !== null && !existsSync(join(build.dir, build.output))) {
+          if (error !== null && !existsSync(join(build.dir, build.then ?? build.output))) {
             reject(new Error(`building ${build.dir} failed:\n${stdout}${stderr}`, { cause: error }));
           } else {
             resolveBuild();
           }
         });
       });
+      // The CLI's build also stores the --help texts (package.json "build").
+      if (build.then !== undefined) {
+        const script = join(build.dir, build.then);
+        await new Promise<void>((resolveStep, reject) => {
+          execFile(process.execPath, [script], { cwd: build.dir, timeout: BUILD_TIMEOUT_MS }, (error, stdout, stderr) =>
+            error === null ? resolveStep() : reject(new Error(`${script} failed:\n${stdout}${stderr}`, { cause: error })),
+          );
+        });
+      }
     }
   } finally {
     await rm(lock, { recursive: true, force: true });

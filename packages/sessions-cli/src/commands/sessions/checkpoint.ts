@@ -1,6 +1,9 @@
 import type { Argv } from 'yargs';
 import { commands } from './checkpoint/index.js';
 
+/** The group's commands (the help builder walks them). */
+export const subcommands = commands;
+
 export const command = 'checkpoint';
 export const describe = 'List, show and reset the checkpoints of `search --checkpoint`';
 

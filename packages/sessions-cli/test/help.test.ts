@@ -1,0 +1,45 @@
+// `--help` comes from texts the build stores (dist/help.json) so that it need not load yargs: they must be exactly
+// what yargs prints from the current definitions.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { commandPaths, renderHelp } from '../src/help/render.js';
+import { CACHED_WIDTHS } from '../src/help/width.js';
+import { BUILD_TIMEOUT_MS, PACKAGE_DIR, ensureBuilt, runIncydr } from './helpers/run.js';
+
+let stored: Record<string, Record<string, string>>;
+
+beforeAll(async () => {
+  await ensureBuilt();
+  stored = JSON.parse(readFileSync(join(PACKAGE_DIR, 'dist', 'help.json'), 'utf8')) as typeof stored;
+}, BUILD_TIMEOUT_MS);
+
+describe('stored help texts', () => {
+  it('cover every command and group', () => {
+    expect(commandPaths()).toEqual(
+      expect.arrayContaining(['', 'sessions', 'sessions search', 'sessions bulk-update-state', 'sessions checkpoint reset']),
+    );
+    for (const width of CACHED_WIDTHS) expect(Object.keys(stored[width] ?? {}).sort()).toEqual(commandPaths().sort());
+  });
+
+  it('equal what yargs prints from the current definitions, at every stored width', async () => {
+    for (const width of CACHED_WIDTHS) {
+      for (const path of commandPaths()) {
+        expect(stored[width]?.[path], `incydr ${path} --help at ${width} columns`).toBe(await renderHelp(path, width));
+      }
+    }
+  });
+
+  it('are what the binary prints, the same as when yargs answers (options before --help)', async () => {
+    const fast = await runIncydr(['sessions', 'search', '--help']);
+    expect(fast).toMatchObject({ code: 0, stderr: '' });
+    expect(fast.stdout).toBe(`${stored['100']?.['sessions search']}\n`);
+    const slow = await runIncydr(['sessions', 'search', '--state', 'OPEN', '--help']);
+    expect(slow).toMatchObject({ code: 0, stdout: fast.stdout });
+    expect((await runIncydr(['-h'])).stdout).toBe(`${stored['100']?.['']}\n`);
+    const { version } = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')) as { version: string };
+    expect(await runIncydr(['--version'])).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
+    // yargs answers the same when the fast path does not apply.
+    expect((await runIncydr(['--version', '--log-stderr'])).stdout).toBe(`${version}\n`);
+  });
+});
