@@ -1,32 +1,142 @@
-// README command 1: a short tour of @x/sessions-sdk against @x/sessions-emulator on 127.0.0.1, no account needed.
-// (It grows into the CLI demo once the `incydr` command exists.)
-import { Client, currentState, formatIso, maxSeverity, severityLabel } from '@x/sessions-sdk';
+// README command 1: the story of the toolkit in under a minute, no account needed. It starts the emulator and a
+// syslog receiver on 127.0.0.1, runs the real `incydr` binary against them, and stops everything it started.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startEmulator } from '@x/sessions-emulator';
 
-const emu = await startEmulator({ sessions: 500, seed: 42 });
-const bold = process.stdout.isTTY && !process.env.NO_COLOR ? (text) => `\x1b[1m${text}\x1b[0m` : (text) => text;
-const step = (text) => console.log(`\n${bold(`▸ ${text}`)}`);
-const client = new Client({ url: emu.url, apiClientId: emu.clientId, apiClientSecret: emu.clientSecret, env: {}, envFile: null });
+const BIN = fileURLToPath(new URL('../packages/sessions-cli/dist/bin.js', import.meta.url));
+const STEP_TIMEOUT_MS = 30_000;
+const tty = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+const bold = (text) => (tty ? `\x1b[1m${text}\x1b[0m` : text);
+const dim = (text) => (tty ? `\x1b[2m${text}\x1b[0m` : text);
+
+// A scratch HOME: the demo's checkpoint and CSV never touch the user's own files.
+const home = mkdtempSync(join(tmpdir(), 'incydr-demo-'));
+const emu = await startEmulator({ sessions: 2000, seed: 42, control: true });
+const receiver = await startReceiver();
+const env = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: home,
+  INCYDR_URL: emu.url,
+  INCYDR_API_CLIENT_ID: emu.clientId,
+  INCYDR_API_CLIENT_SECRET: emu.clientSecret,
+};
+
 try {
-  step(`Open high and critical sessions of the last 3 days on ${client.url} (client.sessions.v1.iterAll)`);
-  let first;
-  for await (const s of client.sessions.v1.iterAll({ startTime: '3d', states: ['OPEN'], severities: ['HIGH', 'CRITICAL'] })) {
-    first ??= s.sessionId;
-    const label = severityLabel(maxSeverity(s) ?? 0);
-    console.log(`  ${formatIso(s.beginTime).slice(0, 16)}  ${label.padEnd(8)} ${s.actorName.padEnd(32)} ${s.exfiltrationSummary}`);
-  }
-  step(`File events behind ${first} (getSessionEvents)`);
-  const events = await client.sessions.v1.getSessionEvents(first);
-  for (const e of events.fileEvents.slice(0, 5)) console.log(`  ${e['@timestamp']}  ${e.event?.action}  ${e.file?.name} → ${e.destination?.name}`);
-  step('Close it with a note (updateStateById + addNote)');
-  await client.sessions.v1.updateStateById([first], 'CLOSED_TP');
-  await client.sessions.v1.addNote(first, 'Confirmed with HR: exfiltration before notice period.');
-  const after = await client.sessions.v1.getSessionDetails(first);
-  console.log(`  state now ${currentState(after)}, latest note: ${JSON.stringify(after.notes.at(-1)?.content)}`);
-  step('Errors carry the server message (getSessionDetails of an unknown id)');
-  await client.sessions.v1.getSessionDetails('no-such-session').catch((error) => console.log(`  ${error.name}: ${error.message}`));
-  console.log('\nDone. Next: npx --yes pnpm@10.34.9 test runs every test.');
+  story(`An Incydr Sessions API emulator runs on ${emu.url} (2,000 sessions), a syslog receiver on 127.0.0.1:${receiver.port}.`);
+
+  step('Triage: open high and critical sessions of the last 3 days, as a table');
+  const found = await incydr(
+    ['sessions', 'search', '--start', '3d', '--state', 'OPEN', '--severity', 'HIGH', '--severity', 'CRITICAL',
+      '--columns', 'session_id,begin_time,actor_name,high_events,states'],
+    { maxLines: 9 },
+  );
+  const firstId = found.stdout.split('\n')[1]?.split(/\s+/)[0];
+  if (firstId === undefined || firstId === '') throw new Error('the search found no session to show');
+
+  step('One session in full');
+  await incydr(['sessions', 'show', firstId], { maxLines: 22 });
+
+  step('Forward to the SIEM: every session of the last 7 days, with a checkpoint');
+  const target = `TCP:127.0.0.1:${receiver.port}`;
+  await incydr(['sessions', 'search', '--any-alerts', '--checkpoint', 'siem', '--output', target], { stderr: true });
+  story(`The receiver holds ${receiver.records} records, one compact JSON session per line:`);
+  console.log(dim(`  ${receiver.firstRecord.slice(0, 110)}…`));
+
+  step('Time passes: sessions grow, escalate, reopen and arrive late; an analyst takes one');
+  const report = emu.advance(2 * 60 * 60 * 1000);
+  story(`${report.grown.length} grew, ${report.escalated.length} escalated, ${report.reopened.length} reopened, ` +
+    `${report.arrived.length} arrived (${report.late.length} of them late).`);
+  await incydr(['sessions', 'update', firstId, '--state', 'IN_PROGRESS', '--note', 'Looking into it (demo)'], { stderr: true });
+
+  step('Forward again: only what is new or changed goes out');
+  const before = receiver.records;
+  await incydr(['sessions', 'search', '--any-alerts', '--checkpoint', 'siem', '--output', target], { stderr: true });
+  story(`The receiver got ${receiver.records - before} more records, not ${before} again.`);
+
+  step('Bulk-close five sessions from a CSV after the investigation');
+  const ids = found.stdout.split('\n').slice(2, 7).map((line) => line.split(/\s+/)[0]).filter((id) => id !== '');
+  const csv = join(home, 'closed.csv');
+  writeFileSync(csv, `session_id,state,note\n${ids.map((id) => `${id},CLOSED_FP,"Benign: approved transfer, ticket 4711"`).join('\n')}\n`);
+  console.log(dim(ids.length === 0 ? '' : `  closed.csv: ${ids.length} rows, state CLOSED_FP, one note each`));
+  await incydr(['sessions', 'bulk-update-state', csv], { stderr: true });
+
+  step('The next scheduled forward carries exactly those state changes');
+  const beforeClose = receiver.records;
+  await incydr(['sessions', 'search', '--any-alerts', '--checkpoint', 'siem', '--output', target], { stderr: true });
+  story(`${receiver.records - beforeClose} more records at the receiver.`);
+
+  story('Done: the emulator, the receiver and the scratch folder are gone. Next: `npx --yes pnpm@10.34.9 test`.');
 } finally {
-  await client.close();
+  await receiver.close();
   await emu.close();
+  rmSync(home, { recursive: true, force: true });
+}
+
+function step(text) {
+  console.log(`\n${bold(`▸ ${text}`)}`);
+}
+
+function story(text) {
+  console.log(`  ${text}`);
+}
+
+/** Run the built `incydr`, print the command line and its output (cut to `maxLines`); throw when it fails. */
+function incydr(args, { maxLines = Infinity, stderr = false } = {}) {
+  const shown = args.map((arg) => (/^[\w./:,@=-]+$/.test(arg) ? arg : `'${arg}'`)).join(' ');
+  console.log(dim(`  $ incydr ${shown.replaceAll(home, '~')}`));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.stderr.on('data', (chunk) => (err += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), STEP_TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const lines = out.split('\n').filter((line, index, all) => line !== '' || index < all.length - 1);
+      for (const line of lines.slice(0, maxLines)) console.log(`  ${line}`);
+      if (lines.length > maxLines) console.log(dim(`  … ${lines.length - maxLines} more lines`));
+      if (stderr || code !== 0) for (const line of err.trim().split('\n').filter(Boolean)) console.log(`  ${line}`);
+      if (code === 0) resolve({ stdout: out, stderr: err });
+      else reject(new Error(`incydr ${args.join(' ')} ${signal === null ? `exited ${code}` : `was killed (${signal})`}`));
+    });
+  });
+}
+
+/** A TCP syslog receiver that counts LF-framed records and closes its side when a sender ends (the confirm). */
+async function startReceiver() {
+  let records = 0;
+  let firstRecord = '';
+  const sockets = new Set();
+  const server = createServer({ allowHalfOpen: true }, (socket) => {
+    sockets.add(socket);
+    socket.on('data', (chunk) => {
+      if (records === 0) firstRecord += chunk.toString('utf8', 0, Math.min(chunk.length, 200));
+      for (const byte of chunk) if (byte === 0x0a) records += 1;
+    });
+    socket.on('end', () => socket.end());
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: server.address().port,
+    get records() {
+      return records;
+    },
+    get firstRecord() {
+      return firstRecord.split('\n')[0];
+    },
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
