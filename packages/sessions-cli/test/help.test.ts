@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { renderReference } from '../src/help/reference.js';
 import { commandPaths, renderHelp } from '../src/help/render.js';
 import { CACHED_WIDTHS } from '../src/help/width.js';
 import { BUILD_TIMEOUT_MS, PACKAGE_DIR, ensureBuilt, runIncydr } from './helpers/run.js';
@@ -41,5 +42,10 @@ describe('stored help texts', () => {
     expect(await runIncydr(['--version'])).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
     // yargs answers the same when the fast path does not apply.
     expect((await runIncydr(['--version', '--log-stderr'])).stdout).toBe(`${version}\n`);
+  });
+
+  it('make the committed CLI reference (docs/reference.md), which must be regenerated when a command changes', async () => {
+    const committed = readFileSync(join(PACKAGE_DIR, 'docs', 'reference.md'), 'utf8');
+    expect(committed, 'docs/reference.md is stale: run `pnpm --filter @x/sessions-cli run reference`').toBe(await renderReference());
   });
 });
