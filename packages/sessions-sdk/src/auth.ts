@@ -1,3 +1,4 @@
+import { untilAborted } from './abort.js';
 import type { HttpClient, RequestOptions, TokenSource } from './http.js';
 import type { Log } from './logger.js';
 import type { ResolvedSettings } from './settings.js';
@@ -107,16 +108,6 @@ export function createTokenSource(
       return { value: access.tokenValue, lifetimeMs: DEFAULT_LIFETIME_MS };
     }
     return { value: access.tokenValue, lifetimeMs: Math.max(0, expiresAt - Date.now()) };
-  });
-}
-
-async function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
 

@@ -14,6 +14,7 @@ import {
   type ApiErrorDetails,
 } from './errors.js';
 import { redactBody, redactHeaders, type Log } from './logger.js';
+import { sleep } from './abort.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
 import type { ResolvedSettings } from './settings.js';
 import { describeIssues } from './validation.js';
@@ -302,18 +303,7 @@ export class HttpClient {
 
   async #pause(ms: number, request: HttpRequest, reason: string): Promise<void> {
     this.#log.info(`retrying ${request.method} ${request.path} in ${ms}ms after ${reason}`);
-    const signal = request.options?.signal;
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    await sleep(ms, request.options?.signal);
   }
 }
 

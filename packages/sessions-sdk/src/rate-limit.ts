@@ -1,3 +1,5 @@
+import { sleep, untilAborted } from './abort.js';
+
 /** The window `maxRequestsPerMinute` counts in. */
 export const RATE_WINDOW_MS = 60_000;
 
@@ -9,22 +11,7 @@ export interface LimiterClock {
   sleep(ms: number, signal: AbortSignal | undefined): Promise<void>;
 }
 
-const realClock: LimiterClock = {
-  now: () => performance.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      signal?.throwIfAborted();
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
+const realClock: LimiterClock = { now: () => performance.now(), sleep };
 
 /**
  * Lets at most `limit` requests start in any sliding window of `windowMs`. Callers are served first come, first
@@ -77,17 +64,4 @@ export class SlidingWindowLimiter {
       void previous.then(release);
     }
   }
-}
-
-function untilAborted(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (signal === undefined) return promise;
-  signal.throwIfAborted();
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    void promise.then(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    });
-  });
 }

@@ -3,7 +3,7 @@ import { Client, type LogLevel } from '../src/index.js';
 import { HttpClient, type RequestLimiter } from '../src/http.js';
 import { Log } from '../src/logger.js';
 import { resolveSettings } from '../src/settings.js';
-import { clientOptions, startTestServer, type Reply, type TestServer } from './helpers/server.js';
+import { clientOptions, startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer;
 
@@ -15,11 +15,6 @@ afterEach(async () => {
   await server.close();
 });
 
-/** Answer the listed replies in turn, then the last one forever. */
-function sequence(key: string, replies: Reply[]): void {
-  let call = 0;
-  server.on(key, () => replies[Math.min(call++, replies.length - 1)] ?? {});
-}
 
 describe('maxRequestsPerMinute', () => {
   it('holds back a request once the limit of the last minute is used, counting the token call', async () => {
@@ -60,7 +55,7 @@ describe('maxRequestsPerMinute', () => {
 
 describe('HttpClient', () => {
   it('consults the limiter before every attempt, retries included, and reports each 429', async () => {
-    sequence('GET /v1/sessions/s1', [
+    server.sequence('GET /v1/sessions/s1', [
       { status: 429, headers: { 'retry-after': '0' } },
       { status: 503 },
       { json: { sessionId: 's1' } },

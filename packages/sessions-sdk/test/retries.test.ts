@@ -20,11 +20,6 @@ afterEach(async () => {
   await server.close();
 });
 
-/** Answer the listed replies in turn, then the last one forever. */
-function sequence(key: string, replies: Reply[]): void {
-  let call = 0;
-  server.on(key, () => replies[Math.min(call++, replies.length - 1)] ?? {});
-}
 
 function client(extra: ClientOptions = {}): Client {
   return new Client(clientOptions(server, extra));
@@ -34,7 +29,7 @@ const ok: Reply = { json: { sessionId: 's1' } };
 
 describe('retries', () => {
   it('waits for Retry-After seconds after a 429, then succeeds', async () => {
-    sequence('GET /v1/sessions/s1', [{ status: 429, headers: { 'retry-after': '1' }, json: { message: 'slow down' } }, ok]);
+    server.sequence('GET /v1/sessions/s1', [{ status: 429, headers: { 'retry-after': '1' }, json: { message: 'slow down' } }, ok]);
     await using c = client();
     const started = Date.now();
     expect((await c.sessions.v1.getSessionDetails('s1')).sessionId).toBe('s1');
@@ -44,7 +39,7 @@ describe('retries', () => {
 
   it('honours Retry-After given as an HTTP date', async () => {
     const at = new Date(Date.now() + 1500).toUTCString();
-    sequence('GET /v1/sessions/s1', [{ status: 503, headers: { 'retry-after': at } }, ok]);
+    server.sequence('GET /v1/sessions/s1', [{ status: 503, headers: { 'retry-after': at } }, ok]);
     await using c = client();
     const started = Date.now();
     await c.sessions.v1.getSessionDetails('s1');
@@ -54,14 +49,14 @@ describe('retries', () => {
   });
 
   it('retries 502, 503 and 504 with backoff', async () => {
-    sequence('GET /v1/sessions/s1', [{ status: 502 }, { status: 503 }, { status: 504 }, ok]);
+    server.sequence('GET /v1/sessions/s1', [{ status: 502 }, { status: 503 }, { status: 504 }, ok]);
     await using c = client({ maxRetryDelayMs: 20 });
     await c.sessions.v1.getSessionDetails('s1');
     expect(server.requests).toHaveLength(4);
   });
 
   it('does not retry a 500 and reports the server message', async () => {
-    sequence('GET /v1/sessions/s1', [{ status: 500, json: { message: 'database on fire' } }, ok]);
+    server.sequence('GET /v1/sessions/s1', [{ status: 500, json: { message: 'database on fire' } }, ok]);
     await using c = client();
     const error = await c.sessions.v1.getSessionDetails('s1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
@@ -72,7 +67,7 @@ describe('retries', () => {
   });
 
   it('gives up after maxRetries with a RateLimitedError carrying the last Retry-After', async () => {
-    sequence('GET /v1/sessions/s1', [{ status: 429, headers: { 'retry-after': '0' }, text: 'Too Many Requests' }]);
+    server.sequence('GET /v1/sessions/s1', [{ status: 429, headers: { 'retry-after': '0' }, text: 'Too Many Requests' }]);
     await using c = client({ maxRetries: 2 });
     const error = await c.sessions.v1.getSessionDetails('s1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
@@ -82,7 +77,7 @@ describe('retries', () => {
   });
 
   it('does not sleep for a Retry-After longer than maxRetryDelayMs', async () => {
-    sequence('GET /v1/sessions/s1', [{ status: 429, headers: { 'retry-after': '3600' } }, ok]);
+    server.sequence('GET /v1/sessions/s1', [{ status: 429, headers: { 'retry-after': '3600' } }, ok]);
     await using c = client({ maxRetryDelayMs: 1000 });
     const error = await c.sessions.v1.getSessionDetails('s1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
@@ -91,19 +86,19 @@ describe('retries', () => {
   });
 
   it('retries the idempotent change-state call', async () => {
-    sequence('POST /v1/sessions/change-state', [{ status: 503 }, { status: 204 }]);
+    server.sequence('POST /v1/sessions/change-state', [{ status: 503 }, { status: 204 }]);
     await using c = client({ maxRetryDelayMs: 20 });
     await c.sessions.v1.updateStateById(['a'], 'CLOSED');
     expect(server.requests).toHaveLength(2);
   });
 
   it('never retries add-note, so a note is never added twice', async () => {
-    sequence('POST /v1/sessions/s1/add-note', [{ status: 503 }, { status: 204 }]);
+    server.sequence('POST /v1/sessions/s1/add-note', [{ status: 503 }, { status: 204 }]);
     await using c = client({ maxRetryDelayMs: 20 });
     await expect(c.sessions.v1.addNote('s1', 'hello')).rejects.toMatchObject({ status: 503 });
-    sequence('POST /v1/sessions/s2/add-note', [{ status: 429, headers: { 'retry-after': '0' } }, { status: 204 }]);
+    server.sequence('POST /v1/sessions/s2/add-note', [{ status: 429, headers: { 'retry-after': '0' } }, { status: 204 }]);
     await expect(c.sessions.v1.addNote('s2', 'hello')).rejects.toBeInstanceOf(RateLimitedError);
-    sequence('POST /v1/sessions/s3/add-note', [{ destroy: true }, { status: 204 }]);
+    server.sequence('POST /v1/sessions/s3/add-note', [{ destroy: true }, { status: 204 }]);
     await expect(c.sessions.v1.addNote('s3', 'hello')).rejects.toBeInstanceOf(ConnectionError);
     expect(server.requests.map((r) => r.path)).toEqual([
       '/v1/sessions/s1/add-note',
@@ -113,7 +108,7 @@ describe('retries', () => {
   });
 
   it('retries a GET after the connection is reset', async () => {
-    sequence('GET /v1/sessions/s1', [{ destroy: true }, ok]);
+    server.sequence('GET /v1/sessions/s1', [{ destroy: true }, ok]);
     await using c = client({ maxRetryDelayMs: 20 });
     expect((await c.sessions.v1.getSessionDetails('s1')).sessionId).toBe('s1');
     expect(server.requests).toHaveLength(2);
@@ -130,7 +125,7 @@ describe('retries', () => {
   });
 
   it('maps 404 to NotFoundError with the JSON message', async () => {
-    sequence('GET /v1/sessions/nope', [{ status: 404, json: { message: 'Session not found' } }]);
+    server.sequence('GET /v1/sessions/nope', [{ status: 404, json: { message: 'Session not found' } }]);
     await using c = client();
     const error = await c.sessions.v1.getSessionDetails('nope').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
@@ -138,8 +133,8 @@ describe('retries', () => {
   });
 
   it('keeps a plain-text or empty error body readable', async () => {
-    sequence('GET /v1/sessions/s1', [{ status: 400, text: '  Bad   request:\n page_size too large ' }]);
-    sequence('GET /v1/sessions/s2', [{ status: 403 }]);
+    server.sequence('GET /v1/sessions/s1', [{ status: 400, text: '  Bad   request:\n page_size too large ' }]);
+    server.sequence('GET /v1/sessions/s2', [{ status: 403 }]);
     await using c = client();
     await expect(c.sessions.v1.getSessionDetails('s1')).rejects.toMatchObject({
       status: 400,
@@ -151,7 +146,7 @@ describe('retries', () => {
 
 describe('timeouts', () => {
   it('fails an attempt that gets no answer within timeoutMs with a TimeoutError', async () => {
-    sequence('GET /v1/sessions/s1', [{ hang: true }]);
+    server.sequence('GET /v1/sessions/s1', [{ hang: true }]);
     await using c = client({ timeoutMs: 200, maxRetries: 0 });
     const error = await c.sessions.v1.getSessionDetails('s1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
@@ -159,21 +154,21 @@ describe('timeouts', () => {
   });
 
   it('retries a GET that timed out', async () => {
-    sequence('GET /v1/sessions/s1', [{ hang: true }, ok]);
+    server.sequence('GET /v1/sessions/s1', [{ hang: true }, ok]);
     await using c = client({ timeoutMs: 200, maxRetryDelayMs: 20 });
     expect((await c.sessions.v1.getSessionDetails('s1')).sessionId).toBe('s1');
     expect(server.requests).toHaveLength(2);
   });
 
   it('does not retry an add-note that timed out', async () => {
-    sequence('POST /v1/sessions/s1/add-note', [{ hang: true }, { status: 204 }]);
+    server.sequence('POST /v1/sessions/s1/add-note', [{ hang: true }, { status: 204 }]);
     await using c = client({ timeoutMs: 200, maxRetryDelayMs: 20 });
     await expect(c.sessions.v1.addNote('s1', 'x')).rejects.toBeInstanceOf(TimeoutError);
     expect(server.requests).toHaveLength(1);
   });
 
   it('applies a per-call timeout and a caller abort signal', async () => {
-    sequence('GET /v1/sessions/s1', [{ hang: true }]);
+    server.sequence('GET /v1/sessions/s1', [{ hang: true }]);
     await using c = client({ maxRetries: 0 });
     await expect(c.sessions.v1.getSessionDetails('s1', { timeoutMs: 100 })).rejects.toBeInstanceOf(TimeoutError);
     const controller = new AbortController();

@@ -47,6 +47,8 @@ export interface TestServer {
   tokenDelayMs: number;
   /** Answer `METHOD /path` (raw, encoded path) with this route. */
   on(key: string, route: Route): void;
+  /** Answer `key` with the listed replies in turn, then the last one forever. */
+  sequence(key: string, replies: Reply[]): void;
   /** Forget every token so that its next use gets 401. */
   revokeAll(): void;
   /** Accept a bearer token issued elsewhere (a refresh route) for this many seconds. */
@@ -72,6 +74,10 @@ export async function startTestServer(): Promise<TestServer> {
     tokenValidSec: 900,
     tokenDelayMs: 0,
     on: (key, route) => routes.set(key, route),
+    sequence: (key, replies) => {
+      let call = 0;
+      routes.set(key, () => replies[Math.min(call++, replies.length - 1)] ?? {});
+    },
     revokeAll: () => valid.clear(),
     accept: (token, ttlSec) => valid.set(token, Date.now() + ttlSec * 1000),
     close: async () => {
