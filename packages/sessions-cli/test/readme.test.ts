@@ -1,0 +1,164 @@
+// Runs the README's shell examples as users run them: each ```sh block is run by bash (errexit, pipefail) with the
+// real `incydr` binary on PATH, the emulator's INCYDR_ settings, a scratch HOME and working folder, and SIEM pointing at
+// an in-process TCP receiver on 127.0.0.1. The blocks run in README order and share that folder and HOME.
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmulator, type Emulator } from '@x/sessions-emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(packageDir, 'dist', 'bin.js');
+
+/** The ```sh blocks of the README, in order. */
+const blocks = [...readFileSync(join(packageDir, 'README.md'), 'utf8').matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map(
+  (match) => match[1] ?? '',
+);
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+interface Receiver {
+  port: number;
+  /** Bytes of every connection that ended, in order. */
+  streams: Buffer[];
+  close(): Promise<void>;
+}
+
+async function startReceiver(): Promise<Receiver> {
+  const streams: Buffer[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('end', () => streams.push(Buffer.concat(chunks)));
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    streams,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Split RFC 6587 octet-counted frames (`LEN SP MSG`). */
+function octetFrames(bytes: Buffer): string[] {
+  const frames: string[] = [];
+  let offset = 0;
+  while (offset < bytes.length) {
+    const space = bytes.indexOf(0x20, offset);
+    const length = Number(bytes.subarray(offset, space).toString('ascii'));
+    if (space < 0 || !Number.isInteger(length)) throw new Error(`not an octet-counted frame at byte ${offset}`);
+    frames.push(bytes.subarray(space + 1, space + 1 + length).toString('utf8'));
+    offset = space + 1 + length;
+  }
+  return frames;
+}
+
+const lines = (text: string): string[] => text.split(/\r?\n/).filter((line) => line !== '');
+
+/** What each block must print and do, matched on a distinctive part of its code. */
+const expectations: Array<{ match: RegExp; check: (run: Run, ctx: { emu: Emulator; receiver: Receiver; dir: string }) => void }> = [
+  {
+    match: /--columns session_id,actor_name,high_events/,
+    check: (run) => {
+      const [header, ...rows] = lines(run.stdout);
+      expect(header).toBe('session_id,actor_name,high_events');
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect(row).toMatch(/^\d+_\d+,[^,]+@example\.com,\d+$/);
+    },
+  },
+  {
+    match: /bulk-update-state close\.csv/,
+    check: (run, { emu, dir }) => {
+      const id = /Successfully updated session (\S+) to IN_PROGRESS!/.exec(run.stdout)?.[1];
+      expect(id).toBeDefined();
+      expect(run.stdout).toContain(`Successfully added note to session ${id}!`);
+      expect(run.stderr).toContain('1 updated, 1 notes added, 0 failed');
+      expect(lines(readFileSync(join(dir, 'results.csv'), 'utf8'))[1]).toBe(
+        `2,${id},CLOSED_FP,Approved backup to a company drive,ok`,
+      );
+      const changes = emu.requests().filter((r) => r.path === '/v1/sessions/change-state').map((r) => r.body);
+      expect(changes).toEqual([
+        { ids: [id], newState: 'IN_PROGRESS' },
+        { ids: [id], newState: 'CLOSED_FP' },
+      ]);
+    },
+  },
+  {
+    match: /--checkpoint siem --output "\$SIEM"/,
+    check: (run, { receiver }) => {
+      const delivered = [...run.stderr.matchAll(/checkpoint "siem": .*delivered (\d+);/g)].map((m) => Number(m[1]));
+      expect(delivered).toHaveLength(2);
+      expect(delivered[0]).toBeGreaterThan(0);
+      expect(delivered[1]).toBe(0);
+      const frames = receiver.streams.flatMap(octetFrames);
+      expect(frames).toHaveLength(delivered[0] ?? -1);
+      for (const frame of frames) expect(frame).toMatch(/^<14>1 \S+ \S+ incydr \S+ - - \{"actorId":.*"sessionId":/);
+      expect(run.stdout).toContain('siem');
+    },
+  },
+];
+
+describe('README shell examples', () => {
+  let dir: string;
+  let emu: Emulator;
+  let receiver: Receiver;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cli-readme-'));
+    const binDir = join(dir, 'bin');
+    mkdirSync(binDir);
+    writeFileSync(join(binDir, 'incydr'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"\n`);
+    chmodSync(join(binDir, 'incydr'), 0o755);
+    mkdirSync(join(dir, 'work'));
+    emu = await startEmulator({ sessions: 300, seed: 7 });
+    receiver = await startReceiver();
+    env = {
+      PATH: `${binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+      HOME: dir,
+      INCYDR_URL: emu.url,
+      INCYDR_API_CLIENT_ID: emu.clientId,
+      INCYDR_API_CLIENT_SECRET: emu.clientSecret,
+      SIEM: `TCP:127.0.0.1:${receiver.port}`,
+    };
+  });
+
+  afterAll(async () => {
+    await receiver?.close();
+    await emu?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('has an expectation for every block and a block for every expectation', () => {
+    for (const block of blocks) expect(expectations.filter((e) => e.match.test(block)), block).toHaveLength(1);
+    for (const expectation of expectations) {
+      expect(blocks.filter((block) => expectation.match.test(block)), String(expectation.match)).toHaveLength(1);
+    }
+  });
+
+  it.each(blocks.map((block, index) => [index + 1, block] as const))('runs block %i and does what it says', async (_n, block) => {
+    const expectation = expectations.find((e) => e.match.test(block));
+    expect(expectation).toBeDefined();
+    const run = await new Promise<Run>((resolve) => {
+      execFile('bash', ['-e', '-o', 'pipefail', '-c', block], { cwd: join(dir, 'work'), env, timeout: 30_000 }, (error, stdout, stderr) => {
+        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr });
+      });
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expectation?.check(run, { emu, receiver, dir: join(dir, 'work') });
+  }, 60_000);
+});

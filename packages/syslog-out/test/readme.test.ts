@@ -1,0 +1,186 @@
+// Runs the README examples as users run them: each ```js block of this package's README (and the root README's blocks
+// that import @x/syslog-out first) is written to a file in a temporary folder where `@x/syslog-out` resolves to this
+// package, and run with Node against an in-process TCP receiver on 127.0.0.1 (SYSLOG_TARGET).
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const PACKAGE = '@x/syslog-out';
+
+interface Example {
+  source: string;
+  code: string;
+}
+
+/** The ```js blocks of a markdown file; `onlyFor` keeps those whose first import is that package. */
+function jsBlocks(file: string, onlyFor?: string): Example[] {
+  const text = readFileSync(file, 'utf8');
+  const blocks = [...text.matchAll(/^```js\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? '');
+  const name = file.includes('/packages/') ? 'README.md' : 'root README.md';
+  return blocks
+    .filter((code) => onlyFor === undefined || /from '([^']+)'/.exec(code)?.[1] === onlyFor)
+    .map((code) => ({ source: name, code }));
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runScript(dir: string, file: string, env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [file], { cwd: dir, env, timeout: 20_000 }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr });
+    });
+  });
+}
+
+/** A TCP receiver that keeps the bytes of each connection, and closes its side after the sender's end of stream. */
+interface Receiver {
+  port: number;
+  /** Bytes of every connection, in the order the connections ended. */
+  streams: Buffer[];
+  close(): Promise<void>;
+}
+
+async function startReceiver(): Promise<Receiver> {
+  const streams: Buffer[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('end', () => streams.push(Buffer.concat(chunks)));
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    streams,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Split RFC 6587 octet-counted frames (`LEN SP MSG`). */
+function octetFrames(bytes: Buffer): string[] {
+  const frames: string[] = [];
+  let offset = 0;
+  while (offset < bytes.length) {
+    const space = bytes.indexOf(0x20, offset);
+    const length = Number(bytes.subarray(offset, space).toString('ascii'));
+    if (space < 0 || !Number.isInteger(length)) throw new Error(`not an octet-counted frame at byte ${offset}`);
+    frames.push(bytes.subarray(space + 1, space + 1 + length).toString('utf8'));
+    offset = space + 1 + length;
+  }
+  return frames;
+}
+
+/** A port on 127.0.0.1 where nothing listens (it was free a moment ago). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const examples = [
+  ...jsBlocks(join(packageDir, 'README.md')),
+  ...jsBlocks(join(packageDir, '..', '..', 'README.md'), PACKAGE),
+];
+
+/** What each example must print and deliver, matched on a distinctive part of its code. */
+const expectations: Array<{ match: RegExp; refused?: boolean; check: (run: Run, receiver: Receiver) => void }> = [
+  {
+    // 10,000 RFC 5424 records, octet-counted, facility local4 (PRI 20*8+6 = 166), in two confirmed batches.
+    match: /framing: 'octet-counting'/,
+    check: (run, receiver) => {
+      expect(run.stdout).toMatch(/^10000 records, \d+ confirmed batches\n$/);
+      const frames = receiver.streams.flatMap(octetFrames);
+      expect(frames).toHaveLength(10_000);
+      expect(receiver.streams.length).toBeGreaterThanOrEqual(2);
+      expect(frames[0]).toMatch(/^<166>1 \S+ \S+ incydr \S+ - - \{"seq":1,"event":"demo"\}$/);
+      expect(frames.at(-1)).toMatch(/\{"seq":10000,"event":"demo"\}$/);
+    },
+  },
+  {
+    // Nothing listens: the error is reported in one line, with its class and whether a retry may help.
+    match: /SyslogError/,
+    refused: true,
+    check: (run) => {
+      expect(run.stdout).toMatch(/^Syslog\w*Error \(retryable: (true|false)\): .*(refused|ECONNREFUSED)/i);
+      expect(run.stdout.trimEnd().split('\n')).toHaveLength(1);
+      expect(run.code).toBe(1);
+    },
+  },
+  {
+    // The root README's example: two bare JSON lines, confirmed.
+    match: /sessionId: 'demo-1'/,
+    check: (run, receiver) => {
+      expect(run.stdout).toBe('confirmed 2 records\n');
+      expect(Buffer.concat(receiver.streams).toString('utf8')).toBe(
+        '{"sessionId":"demo-1","state":"OPEN"}\n{"sessionId":"demo-2","state":"CLOSED_TP"}\n',
+      );
+    },
+  },
+];
+
+describe('README examples', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'syslog-readme-'));
+    mkdirSync(join(dir, 'node_modules', '@x'), { recursive: true });
+    symlinkSync(packageDir, join(dir, 'node_modules', '@x', 'syslog-out'), 'dir');
+  });
+
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('has an expectation for every example, an example for every expectation, and no untested shell block', () => {
+    expect(readFileSync(join(packageDir, 'README.md'), 'utf8')).not.toMatch(/^```sh$/m);
+    expect(examples.length).toBeGreaterThan(0);
+    for (const example of examples) {
+      expect(expectations.filter((e) => e.match.test(example.code)), example.code).toHaveLength(1);
+    }
+    for (const expectation of expectations) {
+      expect(examples.filter((e) => expectation.match.test(e.code)), String(expectation.match)).toHaveLength(1);
+    }
+  });
+
+  it.each(examples.map((example, index) => [`${example.source} #${index + 1}`, example] as const))(
+    'runs %s and delivers what it says',
+    async (_name, example) => {
+      const expectation = expectations.find((e) => e.match.test(example.code));
+      expect(expectation).toBeDefined();
+      const receiver = await startReceiver();
+      try {
+        const port = expectation?.refused === true ? await closedPort() : receiver.port;
+        const file = `example-${examples.indexOf(example) + 1}.mjs`;
+        writeFileSync(join(dir, file), example.code);
+        const run = await runScript(dir, file, {
+          PATH: process.env.PATH ?? '',
+          HOME: dir,
+          SYSLOG_TARGET: `TCP:127.0.0.1:${port}`,
+        });
+        expect(run.stderr).toBe('');
+        if (expectation?.refused !== true) expect(run.code).toBe(0);
+        expectation?.check(run, receiver);
+      } finally {
+        await receiver.close();
+      }
+    },
+    30_000,
+  );
+});
