@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@x/sessions-sdk';
 import { ExitError, InterruptedError } from './failures.js';
+import { environmentValue, settingLookup } from './settings.js';
 
 /** Options every command accepts (root level, also valid after the group and the command). */
 export interface GlobalArgs {
@@ -46,30 +47,36 @@ export function createContext(args: GlobalArgs): Context {
   // A scheduler stopping a job (systemd, timeout, Kubernetes) sends SIGTERM: the same orderly stop.
   process.on('SIGTERM', interrupt);
   const env = process.env;
+  const profile = args.profile ?? environmentValue(env, 'INCYDR_PROFILE');
+  const envFile = profile === undefined || profile === '' ? undefined : profileFile(profile);
+  const setting = settingLookup(env, envFile);
   let client: Promise<Client> | undefined;
   return {
     stdout: process.stdout,
     stderr: process.stderr,
     env,
     signal: controller.signal,
-    useRich: !/^(false|0|no|off)$/i.test(env.INCYDR_USE_RICH ?? 'true'),
+    useRich: !/^(false|0|no|off)$/i.test(setting('INCYDR_USE_RICH') ?? 'true'),
     color: process.stdout.isTTY === true && env.NO_COLOR === undefined,
     // Off a terminal nothing is cut: ids in a file or a pipe must stay whole.
     width: process.stdout.isTTY === true && (process.stdout.columns ?? 0) > 0 ? process.stdout.columns : Number.POSITIVE_INFINITY,
     note: (text) => process.stderr.write(`${text}\n`),
-    client: () => (client ??= createClient(args, env)),
+    client: () => (client ??= createClient(args, env, envFile, setting)),
   };
 }
 
-async function createClient(args: GlobalArgs, env: NodeJS.ProcessEnv): Promise<Client> {
+async function createClient(
+  args: GlobalArgs,
+  env: NodeJS.ProcessEnv,
+  envFile: string | undefined,
+  setting: (name: string) => string | undefined,
+): Promise<Client> {
   const { Client } = await import('@x/sessions-sdk');
-  const profile = args.profile ?? env.INCYDR_PROFILE;
-  const envFile = profile === undefined || profile === '' ? undefined : profileFile(profile);
   return new Client({
     env,
     ...(envFile === undefined ? {} : { envFile }),
     // The CLI logs nowhere unless asked (api.md §7: INCYDR_LOG_STDERR defaults to false for the CLI).
-    logStderr: args.logStderr ?? /^(true|1|yes|on)$/i.test(env.INCYDR_LOG_STDERR ?? 'false'),
+    logStderr: args.logStderr ?? /^(true|1|yes|on)$/i.test(setting('INCYDR_LOG_STDERR') ?? 'false'),
     ...(args.logFile === undefined ? {} : { logFile: args.logFile }),
     ...(args.logLevel === undefined ? {} : { logLevel: args.logLevel }),
     ...(args.maxRequestsPerMinute === undefined ? {} : { maxRequestsPerMinute: args.maxRequestsPerMinute }),

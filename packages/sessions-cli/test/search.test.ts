@@ -1,4 +1,6 @@
 // `incydr sessions search` end to end: the built binary against the emulator (cli.md §2, §3; api.md E1).
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -353,6 +355,22 @@ describe('output formats', () => {
       expect(result.stderr).toContain('--columns');
     }
     expect(apiRequests()).toEqual([]);
+  });
+
+  it('reads INCYDR_USE_RICH in any case, from the environment or from ./.env', async () => {
+    const expected = jsonLinesOf(expectedSearch(fx.emu).slice(0, 3));
+    const lower = await fx.run(['sessions', 'search', '--page-size', '3'], { extraEnv: { incydr_use_rich: 'false' } });
+    expect(lower.stdout.startsWith(expected)).toBe(true);
+    await writeFile(join(fx.home, '.env'), 'Incydr_Use_Rich=off\n');
+    try {
+      const fromFile = await fx.run(['sessions', 'search', '--page-size', '3']);
+      expect(fromFile.stdout.startsWith(expected)).toBe(true);
+      // The environment wins over the file.
+      const overridden = await fx.run(['sessions', 'search', '--page-size', '3'], { extraEnv: { INCYDR_USE_RICH: 'true' } });
+      expect(overridden.stdout).toMatch(/^session_id\s+begin_time/);
+    } finally {
+      await rm(join(fx.home, '.env'), { force: true });
+    }
   });
 
   it('uses JSON Lines by default when INCYDR_USE_RICH=false', async () => {

@@ -14,7 +14,7 @@ export function withFormat<T>(yargs: Argv<T>, formats: readonly string[], column
     alias: 'f',
     type: 'string',
     requiresArg: true,
-    describe: `Output format: ${formats.join(', ')} (default ${formats[0]}; json-lines when INCYDR_USE_RICH=false)`,
+    describe: `Output format: ${formats.join(', ')} (default ${formats[0]}${formats.includes('json-lines') ? '; json-lines when INCYDR_USE_RICH=false' : ''})`,
   });
   if (columns) {
     built = built.option('columns', {
