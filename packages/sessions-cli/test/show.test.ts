@@ -74,6 +74,19 @@ describe('sessions show', () => {
     expect(result.stderr).toContain('404');
   });
 
+  it('trims an id cut from CRLF output or a spreadsheet, and refuses one with control characters inside', async () => {
+    const session = dumpOf(fx.emu, sessionId).session;
+    const trimmed = await fx.run(['sessions', 'show', ` ${sessionId}\r`, '-f', 'json-lines']);
+    expect(trimmed).toMatchObject({ code: 0, stdout: `${JSON.stringify(session)}\n` });
+    fx.emu.clearRequests();
+    for (const id of ['  ', 'a\rb']) {
+      const result = await fx.run(['sessions', 'show', id]);
+      expect(result.code).toBe(2);
+      expect(errorLines(result.stderr)[0]).toMatch(/^incydr: invalid SESSION_ID ".*": it is empty or holds control characters$/);
+    }
+    expect(fx.emu.requests()).toEqual([]);
+  });
+
   it('sends an id with a slash as one encoded path segment', async () => {
     const result = await fx.run(['sessions', 'show', 'a/b?c#d']);
     expect(result.code).toBe(1);

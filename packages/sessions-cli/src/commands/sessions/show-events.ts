@@ -1,4 +1,5 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { sessionIdArgument } from '../../options/choices.js';
 import { createContext, type Context, type GlobalArgs } from '../../context.js';
 import { checkColumns, resolveFormat, withFormat, type FormatArgs } from '../../options/format.js';
 import { toSenderOptions, withSyslog, type SyslogArgs } from '../../options/syslog.js';
@@ -29,9 +30,10 @@ export async function run(args: ShowEventsArgs, ctx: Context): Promise<void> {
     const { parseTarget } = await import('@x/syslog-out');
     parseTarget(syslog.target as string);
   }
+  const id = sessionIdArgument(args.sessionId);
   const client = await ctx.client();
   try {
-    const page = await client.sessions.v1.getSessionEvents(String(args.sessionId), { signal: ctx.signal });
+    const page = await client.sessions.v1.getSessionEvents(id, { signal: ctx.signal });
     const events = (async function* () {
       yield* page.fileEvents as Array<Record<string, unknown>>;
     })();

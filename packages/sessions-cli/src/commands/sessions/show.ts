@@ -1,4 +1,5 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { sessionIdArgument } from '../../options/choices.js';
 import { createContext, type Context, type GlobalArgs } from '../../context.js';
 import { resolveFormat, withFormat, type FormatArgs } from '../../options/format.js';
 
@@ -22,9 +23,10 @@ export async function handler(args: ArgumentsCamelCase<ShowArgs>): Promise<void>
 /** Fetch the session and print it as a card or as the API's JSON. */
 export async function run(args: ShowArgs, ctx: Context): Promise<void> {
   const format = resolveFormat(args, FORMATS, ctx.useRich);
+  const id = sessionIdArgument(args.sessionId);
   const client = await ctx.client();
   try {
-    const session = await client.sessions.v1.getSessionDetails(String(args.sessionId), { signal: ctx.signal });
+    const session = await client.sessions.v1.getSessionDetails(id, { signal: ctx.signal });
     if (format === 'rich') {
       const { renderSessionCard } = await import('../../output/rich.js');
       ctx.stdout.write(renderSessionCard(session, { width: ctx.width, color: ctx.color }));

@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { createContext, type Context, type GlobalArgs } from '../../context.js';
 import { UsageError } from '../../failures.js';
-import { choice } from '../../options/choices.js';
+import { choice, sessionIdArgument } from '../../options/choices.js';
 import { SESSION_STATES } from '../../options/filters.js';
 
 /** The longest note, in Unicode code points. */
@@ -33,7 +33,7 @@ export async function run(args: UpdateArgs, ctx: Context): Promise<void> {
     if (length === 0) throw new UsageError('--note is empty');
     if (length > MAX_NOTE) throw new UsageError(`--note is ${length} characters long; the limit is ${MAX_NOTE}`);
   }
-  const id = String(args.sessionId);
+  const id = sessionIdArgument(args.sessionId);
   const client = await ctx.client();
   try {
     if (state !== undefined) {
