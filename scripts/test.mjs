@@ -5,8 +5,11 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const packagesDir = join(root, 'packages');
-const resultFiles = readdirSync(packagesDir).map((name) => join(packagesDir, name, 'test-results', 'vitest.json'));
+// Packages, and the private test-only packages under tests/ (the packaging checks).
+const resultFiles = ['packages', 'tests']
+  .map((dir) => join(root, dir))
+  .filter((dir) => existsSync(dir))
+  .flatMap((dir) => readdirSync(dir).map((name) => join(dir, name, 'test-results', 'vitest.json')));
 for (const file of resultFiles) rmSync(file, { force: true });
 
 const turbo = spawnSync(join(root, 'node_modules', '.bin', 'turbo'), ['run', 'build', 'typecheck', 'lint', 'test', '--continue', ...process.argv.slice(2)], {
