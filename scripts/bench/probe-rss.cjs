@@ -1,0 +1,17 @@
+// Loaded with `node --require` into a measured child: on exit it writes the process's peak resident set size
+// (process.resourceUsage().maxRSS, KiB) to the file named by BENCH_RSS_FILE. Needs nothing but Node.
+'use strict';
+const { writeFileSync } = require('node:fs');
+
+const file = process.env.BENCH_RSS_FILE;
+if (file) {
+  // Processes the child starts must not overwrite the figure.
+  delete process.env.BENCH_RSS_FILE;
+  process.on('exit', () => {
+    try {
+      writeFileSync(file, String(process.resourceUsage().maxRSS));
+    } catch {
+      // A missing figure is reported by the runner; the child's exit code must not change.
+    }
+  });
+}
