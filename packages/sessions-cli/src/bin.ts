@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { cachedHelp } from './help/cache.js';
 import { helpWidth } from './help/width.js';
+import { tuneMemory } from './memory.js';
 
 // A reader that went away (`incydr … | head`) is not an error: stop quietly with success.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -16,6 +17,7 @@ try {
   if (help !== undefined) {
     process.stdout.write(`${help}\n`);
   } else {
+    tuneMemory();
     const { buildCli } = await import('./cli.js');
     await buildCli(args).parseAsync();
   }

@@ -1,4 +1,5 @@
 import { IncydrError } from './errors.js';
+import { CompactStringSet } from './string-set.js';
 
 /** One page of a page-number listing. */
 export interface NumberedPage<T> {
@@ -116,7 +117,7 @@ export async function* paginateByNumber<T>(
     while (nextToStart <= lastPage && outstanding.size + held < concurrency.limit) start(nextToStart++);
   };
 
-  const seen = new Set<string>();
+  const seen = new CompactStringSet();
   let received = 0;
   let previousKeys: string | undefined;
   try {
@@ -147,8 +148,7 @@ export async function* paginateByNumber<T>(
         const key = keyOf(item);
         // Page-number paging shifts while sessions change: an item may show up on two pages of one listing.
         if (key !== undefined) {
-          if (seen.has(key)) continue;
-          seen.add(key);
+          if (!seen.add(key)) continue;
         }
         yield item;
       }
