@@ -53,7 +53,7 @@ export interface SyslogSenderOptions extends HeaderOptions {
   retryBaseDelayMs?: number;
   /** @default 5000 */
   retryMaxDelayMs?: number;
-  /** Bytes coalesced into one socket write. @default 65536 */
+  /** Bytes coalesced into one socket write. @default 262144 */
   chunkBytes?: number;
   /**
    * Unconfirmed bytes kept for resending before the sender confirms by itself (a 'confirm' event tells), so
@@ -100,6 +100,16 @@ const PROBE_MIN_MS = 100;
 /** How long a record may wait in a partly filled chunk before it is written anyway. */
 const FLUSH_DELAY_MS = 5;
 const RESOLVED = Promise.resolve();
+
+/** Await a promise while keeping the process alive (a connection opened ahead does not, until it is used). */
+async function held<T>(promise: Promise<T>): Promise<T> {
+  const keepAlive = setInterval(() => undefined, 60_000);
+  try {
+    return await promise;
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
 
 /** Marks a failure during the probe of a new receiver. */
 class EarlyCloseError extends Error {
@@ -175,14 +185,25 @@ class Sender extends EventEmitter implements SyslogSender {
   readonly #connection: ConnectionOptions;
   readonly #chunkBytes: number;
   readonly #autoConfirmBytes: number;
+  /** LF framing on a stream: the framing of the fast path in send(). */
+  readonly #lf: boolean;
   #udp: UdpChannel | undefined;
   #conn: StreamConnection | undefined;
+  /** A connection opened while the first chunk fills, so that writing it need not wait for the connect. */
+  #opening: Promise<StreamConnection> | undefined;
   /** Sealed chunks of the unconfirmed batch, in order; and how many of them the current connection got. */
   #batch: Buffer[] = [];
   #written = 0;
   #batchRecords = 0;
   #chunk: Buffer;
   #offset = 0;
+  /**
+   * The whole buffer `#chunk` is cut from, the earlier whole buffers the unconfirmed batch lies in, and spare ones
+   * to reuse: a confirmed batch's buffers are free (its connection is closed, so no socket still reads them).
+   */
+  #base: Buffer;
+  #retired: Buffer[] = [];
+  #spare: Buffer[] = [];
   #queue: Promise<unknown> = Promise.resolve();
   #pending = 0;
   #failed: SyslogError | undefined;
@@ -199,9 +220,12 @@ class Sender extends EventEmitter implements SyslogSender {
     this.#target = target;
     this.#formatter = formatter;
     this.#options = options;
-    this.#chunkBytes = options.chunkBytes ?? 64 * 1024;
+    // Fewer, larger writes cost less per byte, TLS ones most (each waits a turn of the event loop to drain).
+    this.#chunkBytes = options.chunkBytes ?? 256 * 1024;
     this.#chunk = Buffer.allocUnsafe(this.#chunkBytes);
+    this.#base = this.#chunk;
     this.#autoConfirmBytes = options.autoConfirmBytes ?? 16 * 1024 * 1024;
+    this.#lf = target.protocol !== 'udp' && formatter.framing === 'lf';
     this.#connection = {
       host: target.host,
       port: target.port,
@@ -220,15 +244,29 @@ class Sender extends EventEmitter implements SyslogSender {
     };
   }
 
-  send(message: string | object, options: { severity?: number | string } = {}): Promise<void> {
+  send(message: string | object, options?: { severity?: number | string }): Promise<void> {
     try {
       this.#usable();
-      const severity = options.severity === undefined ? undefined : code(options.severity, SEVERITIES, 'severity', 7);
+      const severity = options?.severity === undefined ? undefined : code(options.severity, SEVERITIES, 'severity', 7);
       // Compact JSON never holds a raw line break, so only strings need the check.
       const text =
         typeof message === 'string'
           ? this.#formatter.text(message, severity)
           : this.#formatter.text(JSON.stringify(message), severity, undefined, true);
+      // The fast path (LF framing, nothing in flight, room for the worst case of 3 UTF-8 bytes per UTF-16 unit):
+      // write straight into the chunk and learn the size from the write, without a separate pass to measure it.
+      const worst = text.length * 3;
+      if (this.#lf && this.#pending === 0 && worst <= this.#options.maxBytes && this.#offset + worst < this.#chunk.length) {
+        const chunk = this.#chunk;
+        const bytes = chunk.write(text, this.#offset, 'utf8');
+        chunk[this.#offset + bytes] = 0x0a;
+        this.#offset += bytes + 1;
+        this.#batchRecords += 1;
+        this.#count(bytes + 1);
+        this.#scheduleFlush();
+        if (this.#conn === undefined && this.#opening === undefined) this.#openAhead();
+        return RESOLVED;
+      }
       const bytes = Buffer.byteLength(text, 'utf8');
       if (bytes > this.#options.maxBytes) return this.#oversize(bytes);
       if (this.#target.protocol === 'udp') {
@@ -240,6 +278,7 @@ class Sender extends EventEmitter implements SyslogSender {
       if (this.#pending === 0 && this.#offset + framed <= this.#chunk.length) {
         this.#append(text, bytes, framed);
         this.#scheduleFlush();
+        if (this.#conn === undefined && this.#opening === undefined) this.#openAhead();
         return RESOLVED;
       }
       return this.#serial(async () => {
@@ -285,8 +324,10 @@ class Sender extends EventEmitter implements SyslogSender {
       clearTimeout(timer);
       clearTimeout(this.#flushTimer);
       this.#closed = true;
+      this.#spare = [];
       this.#conn?.destroy();
       this.#conn = undefined;
+      this.#dropOpening();
       await this.#udp?.close();
     }
   }
@@ -336,12 +377,28 @@ class Sender extends EventEmitter implements SyslogSender {
     this.#queue = run.then(
       () => undefined,
       (error: unknown) => {
-        if (error instanceof SyslogError && !(error instanceof SyslogMessageError)) this.#failed ??= error;
+        if (error instanceof SyslogError && !(error instanceof SyslogMessageError)) {
+          this.#failed ??= error;
+          this.#dropOpening();
+        }
       },
     );
     return run.finally(() => {
       this.#pending -= 1;
     });
+  }
+
+  /** Start connecting (and the TLS handshake) now; a failure is reported when the connection is needed. */
+  #openAhead(): void {
+    const opening = StreamConnection.open(this.#connection, true);
+    opening.catch(() => undefined);
+    this.#opening = opening;
+  }
+
+  /** Close a connection opened ahead that nothing will use. */
+  #dropOpening(): void {
+    this.#opening?.then((conn) => conn.destroy(), () => undefined);
+    this.#opening = undefined;
   }
 
   /** Records must not wait in a half-full chunk for the next record: write what is there after a short delay. */
@@ -373,14 +430,30 @@ class Sender extends EventEmitter implements SyslogSender {
     if (this.#offset > 0) {
       this.#batch.push(this.#chunk.subarray(0, this.#offset));
       this.#batchBytes += this.#offset;
-      // A flush of a few records must not pin a whole 64 KiB chunk each: start the next at the unused part.
+      // A flush of a few records must not pin a whole chunk each: start the next at the unused part.
       const rest = this.#chunk.length - this.#offset;
-      this.#chunk = rest >= Math.max(next, 4096) ? this.#chunk.subarray(this.#offset) : Buffer.allocUnsafe(Math.max(this.#chunkBytes, next));
+      if (rest >= Math.max(next, 4096)) this.#chunk = this.#chunk.subarray(this.#offset);
+      else this.#newChunk(next);
       this.#offset = 0;
     } else if (next > this.#chunk.length) {
-      this.#chunk = Buffer.allocUnsafe(next);
+      this.#newChunk(next);
     }
     await this.#deliver();
+  }
+
+  /** Start a new chunk with room for `next` bytes; the current one stays with the batch until it is confirmed. */
+  #newChunk(next: number): void {
+    if (this.#batch.length > 0) this.#retired.push(this.#base);
+    else this.#recycle(this.#base);
+    this.#base = next <= this.#chunkBytes ? (this.#spare.pop() ?? Buffer.allocUnsafe(this.#chunkBytes)) : Buffer.allocUnsafe(next);
+    this.#chunk = this.#base;
+  }
+
+  /** Keep a whole chunk for reuse, no more than the unconfirmed batch may hold anyway. */
+  #recycle(buffer: Buffer): void {
+    if (buffer.length === this.#chunkBytes && (this.#spare.length + 1) * this.#chunkBytes <= this.#autoConfirmBytes) {
+      this.#spare.push(buffer);
+    }
   }
 
   /** Write every batch chunk the current connection has not had, reconnecting (and resending all) on failure. */
@@ -392,18 +465,25 @@ class Sender extends EventEmitter implements SyslogSender {
           this.#conn?.destroy();
           this.#conn = undefined;
           if (this.#written === 0 && this.#batch.length === 0) return;
-          this.#conn = await StreamConnection.open(this.#connection);
+          const ahead = this.#opening;
+          this.#opening = undefined;
+          // A connection opened ahead that the receiver closed meanwhile (idle) is no failure: open another.
+          const opened = ahead === undefined ? undefined : await held(ahead);
+          opened?.ref();
+          if (opened !== undefined && !opened.usable) opened.destroy();
+          this.#conn = opened?.usable === true ? opened : await StreamConnection.open(this.#connection);
           this.#written = 0;
         }
         while (this.#written < this.#batch.length) {
           const chunk = this.#batch[this.#written] as Buffer;
           this.#written += 1;
           await this.#conn.write(chunk);
-          if (!this.#proven) await this.#probe(this.#conn);
+          // Writing goes on while the new receiver is on probation; a close within it counts as an early close.
+          if (!this.#proven) this.#conn.whenKept(this.#probeMs(this.#conn), () => this.#passProbe());
         }
         return;
       } catch (error) {
-        failures = await this.#recover(error, failures);
+        failures = await this.#recover(this.#early(error), failures);
       }
     }
   }
@@ -422,9 +502,15 @@ class Sender extends EventEmitter implements SyslogSender {
         await this.#deliver();
         const conn = this.#conn;
         if (conn === undefined) throw new SyslogConnectionError('no connection to confirm on', { retryable: true });
+        // After end of stream, a receiver rejecting what it read would close as if it confirmed: wait out the probe.
+        if (!this.#proven) await this.#probe(conn);
         await conn.end(this.#options.confirmTimeoutMs ?? 10_000);
         this.#conn = undefined;
         const records = this.#batchRecords;
+        for (const buffer of this.#retired) this.#recycle(buffer);
+        this.#retired = [];
+        // Nothing unconfirmed is left in the current chunk either: start again at the front of its buffer.
+        this.#chunk = this.#base;
         this.#batch = [];
         this.#batchBytes = 0;
         this.#written = 0;
@@ -434,20 +520,37 @@ class Sender extends EventEmitter implements SyslogSender {
         this.emit('confirm', { records });
         return;
       } catch (error) {
-        failures = await this.#recover(error, failures);
+        failures = await this.#recover(this.#early(error), failures);
       }
     }
   }
 
-  /** Until a receiver has kept a connection open past its first bytes, check that it does not drop them. */
+  /** How long a new receiver must keep a connection open after its first bytes. */
+  #probeMs(conn: StreamConnection): number {
+    return Math.max(PROBE_MIN_MS, 4 * conn.connectMs);
+  }
+
+  /** Wait until a receiver has kept a connection open past its first bytes; fail if it drops them. */
   async #probe(conn: StreamConnection): Promise<void> {
     try {
-      await conn.probe(Math.max(PROBE_MIN_MS, 4 * conn.connectMs));
+      await conn.probe(this.#probeMs(conn));
     } catch (error) {
       throw new EarlyCloseError('closed right after the first bytes', { cause: error });
     }
+    this.#passProbe();
+  }
+
+  #passProbe(): void {
     this.#proven = true;
     this.#earlyCloses = 0;
+  }
+
+  /** A failure of a receiver still on probation that closed within the probe time after the first bytes. */
+  #early(error: unknown): unknown {
+    const conn = this.#conn;
+    if (this.#proven || error instanceof EarlyCloseError || conn === undefined || conn.firstWriteAt === undefined) return error;
+    const closedAt = conn.endedAt ?? Date.now();
+    return closedAt - conn.firstWriteAt < this.#probeMs(conn) ? new EarlyCloseError('closed right after the first bytes', { cause: error }) : error;
   }
 
   /** Drop the failed connection, classify the error, and wait before the next attempt; throws when it is over. */

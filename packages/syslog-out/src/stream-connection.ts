@@ -83,19 +83,25 @@ export function classify(error: unknown, where: string, target: string): SyslogE
 /** One TCP or TLS connection: write with backpressure, and end it gracefully to prove delivery. */
 export class StreamConnection {
   readonly #socket: Socket;
+  /** The TCP socket (under TLS, the one the TLS socket wraps): what keeps the process alive. */
+  readonly #raw: Socket;
   readonly #target: string;
   readonly #stallMs: number;
   #failure: SyslogError | undefined;
   #peerEnded = false;
   #closed = false;
   readonly #waiters = new Set<() => void>();
+  #keptTimer: NodeJS.Timeout | undefined;
   /** When the first bytes were handed to this connection. */
   firstWriteAt: number | undefined;
+  /** When this connection was first seen closed or failed (an upper bound when noticed late). */
+  endedAt: number | undefined;
   /** How long the TCP connect took: a round trip, roughly. */
   connectMs = 0;
 
-  private constructor(socket: Socket, target: string, stallMs: number, tls: boolean) {
+  private constructor(socket: Socket, raw: Socket, target: string, stallMs: number, tls: boolean) {
     this.#socket = socket;
+    this.#raw = raw;
     this.#target = target;
     this.#stallMs = stallMs;
     // Syslog receivers never answer. Bytes coming back on a plain connection are most likely a TLS alert from a
@@ -113,21 +119,28 @@ export class StreamConnection {
     socket.on('error', (error) => this.#fail(classify(error, 'connection to', target)));
     socket.on('end', () => {
       this.#peerEnded = true;
+      this.endedAt ??= Date.now();
       this.#wake();
     });
     socket.on('close', () => {
       this.#closed = true;
+      this.endedAt ??= Date.now();
+      clearTimeout(this.#keptTimer);
       this.#wake();
     });
     socket.on('drain', () => this.#wake());
   }
 
-  /** Connect (and for TLS, complete the handshake) within the configured timeouts. */
-  static async open(options: ConnectionOptions): Promise<StreamConnection> {
+  /**
+   * Connect (and for TLS, complete the handshake) within the configured timeouts. `ahead`: opened before it is
+   * needed, so it does not keep the process alive until `ref()`.
+   */
+  static async open(options: ConnectionOptions, ahead = false): Promise<StreamConnection> {
     const target = `${options.host}:${options.port}`;
     const started = Date.now();
     const raw = netConnect({ host: options.host, port: options.port });
-    await settle(raw, 'connect', options.connectTimeoutMs, () =>
+    if (ahead) raw.unref();
+    await settle(raw, 'connect', ahead, options.connectTimeoutMs, () =>
       new SyslogTimeoutError(`connecting to ${target} timed out after ${options.connectTimeoutMs} ms`, { retryable: true }),
     ).catch((error: unknown) => {
       raw.destroy();
@@ -135,7 +148,7 @@ export class StreamConnection {
     });
     const connectMs = Date.now() - started;
     if (options.tls === undefined) {
-      const plain = new StreamConnection(raw, target, options.writeStallTimeoutMs, false);
+      const plain = new StreamConnection(raw, raw, target, options.writeStallTimeoutMs, false);
       plain.connectMs = connectMs;
       return plain;
     }
@@ -154,7 +167,7 @@ export class StreamConnection {
     secure.on('session', (ticket: Buffer) => {
       session.value = ticket;
     });
-    await settle(secure, 'secureConnect', options.handshakeTimeoutMs, () =>
+    await settle(secure, 'secureConnect', ahead, options.handshakeTimeoutMs, () =>
       new SyslogTlsError(`TLS handshake with ${target} timed out after ${options.handshakeTimeoutMs} ms`, {
         hint: NOT_TLS_HINT,
       }),
@@ -168,14 +181,14 @@ export class StreamConnection {
       }
       throw classified;
     });
-    const connection = new StreamConnection(secure, target, options.writeStallTimeoutMs, true);
+    const connection = new StreamConnection(secure, raw, target, options.writeStallTimeoutMs, true);
     connection.connectMs = connectMs;
     return connection;
   }
 
   /** Whether new bytes may go on this connection (the peer has not closed it, nothing failed). */
   get usable(): boolean {
-    return this.#failure === undefined && !this.#peerEnded && !this.#closed && !this.#socket.destroyed;
+    return this.#failure === undefined && !this.#peerEnded && !this.#closed && !this.#socket.destroyed && this.#socket.errored === null;
   }
 
   /** Hand bytes to the socket; resolves at once, or when it drained, failing on errors or a stalled peer. */
@@ -214,6 +227,21 @@ export class StreamConnection {
     this.#check();
   }
 
+  /**
+   * Call `onKept` once the connection is still usable `ms` after its first write, without holding up writes or the
+   * process. The check runs after a poll phase, so a close that arrived meanwhile is seen first.
+   */
+  whenKept(ms: number, onKept: () => void): void {
+    const firstWriteAt = this.firstWriteAt;
+    if (this.#keptTimer !== undefined || firstWriteAt === undefined) return;
+    const check = (): void => {
+      const left = firstWriteAt + ms - Date.now();
+      if (left > 0) this.#keptTimer = setTimeout(check, left).unref();
+      else setImmediate(() => this.usable && onKept()).unref();
+    };
+    this.#keptTimer = setTimeout(check, 0).unref();
+  }
+
   /** End our side, wait until the peer read everything and closed; rejects if it did not within `timeoutMs`. */
   async end(timeoutMs: number): Promise<void> {
     this.#check();
@@ -234,6 +262,11 @@ export class StreamConnection {
     if (this.#failure !== undefined) throw this.#failure;
   }
 
+  /** Let the connection keep the process alive (after `open(options, true)`). */
+  ref(): void {
+    this.#raw.ref();
+  }
+
   /** Drop the connection now. */
   destroy(): void {
     this.#socket.destroy();
@@ -241,12 +274,16 @@ export class StreamConnection {
 
   #check(): void {
     if (this.#failure !== undefined) throw this.#failure;
-    if (this.#peerEnded || this.#closed) {
+    // A failed write (EPIPE, ECONNRESET) marks the socket errored at once but reports it only on a later tick: a
+    // producer that never yields to the event loop would otherwise keep handing chunks to a dead socket.
+    if (this.#peerEnded || this.#closed || this.#socket.destroyed || this.#socket.errored !== null) {
+      this.endedAt ??= Date.now();
       throw new SyslogConnectionError(`${this.#target} closed the connection`, { retryable: true });
     }
   }
 
   #fail(error: SyslogError): SyslogError {
+    this.endedAt ??= Date.now();
     this.#failure ??= error;
     this.#socket.destroy();
     this.#wake();
@@ -270,8 +307,14 @@ export class StreamConnection {
   }
 }
 
-/** Resolve on `event`, reject on 'error', 'close' or the timeout (then destroy). */
-async function settle(socket: Socket, event: string, timeoutMs: number, onTimeout: () => SyslogError): Promise<void> {
+/** Resolve on `event`, reject on 'error', 'close' or the timeout (then destroy); `unref`: the timer holds no process. */
+async function settle(
+  socket: Socket,
+  event: string,
+  unref: boolean,
+  timeoutMs: number,
+  onTimeout: () => SyslogError,
+): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const cleanup = (): void => {
       clearTimeout(timer);
@@ -299,6 +342,7 @@ async function settle(socket: Socket, event: string, timeoutMs: number, onTimeou
       socket.destroy();
       reject(onTimeout());
     }, timeoutMs);
+    if (unref) timer.unref();
     socket.once(event, onEvent);
     socket.once('error', onError);
     socket.once('close', onClose);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSyslogSender, type SyslogSender } from '../src/index.js';
-import { analyse, seqRecord, startTcpReceiver, type TcpReceiver } from './helpers/receivers.js';
+import { createSyslogSender, type SyslogSender, type SyslogSenderOptions } from '../src/index.js';
+import { analyse, seqRecord, startTcpReceiver, type TcpReceiver, type TcpReceiverOptions } from './helpers/receivers.js';
 import { waitFor } from './helpers/wait.js';
 
 const open: Array<SyslogSender | TcpReceiver> = [];
@@ -9,8 +9,11 @@ afterEach(async () => {
   for (const item of open.splice(0).reverse()) await item.close().catch(() => undefined);
 });
 
-async function setup(options: { autoConfirmBytes?: number } = {}): Promise<{ rx: TcpReceiver; s: SyslogSender }> {
-  const rx = await startTcpReceiver();
+async function setup(
+  options: Omit<SyslogSenderOptions, 'host' | 'port'> = {},
+  receiver: TcpReceiverOptions = {},
+): Promise<{ rx: TcpReceiver; s: SyslogSender }> {
+  const rx = await startTcpReceiver(receiver);
   const s = createSyslogSender({ host: '127.0.0.1', port: rx.port, ...options });
   open.push(rx, s);
   return { rx, s };
@@ -36,5 +39,47 @@ describe('delivery without explicit flushes', () => {
     const result = analyse(rx.records, 2_000);
     expect(result.missing).toEqual([]);
     expect(result.duplicates).toBe(0);
+  });
+});
+
+describe('resending the unconfirmed batch', () => {
+  it('resends byte-identical records after crashes while it reuses the buffers of confirmed batches', async () => {
+    // Crashes make the sender resend its unconfirmed batch from its buffers: one reused too early would resend
+    // later records in place of earlier ones.
+    const { rx, s } = await setup(
+      { autoConfirmBytes: 300_000, retryBaseDelayMs: 1, retryMaxDelayMs: 10 },
+      { mode: { crashAfter: [700, 1_600, 2_500], restartAfterMs: 0 } },
+    );
+    const sent: string[] = [];
+    // Sizes from a few bytes to several chunks, non-ASCII text, partial chunks written on flush, and confirms
+    // (explicit and automatic) in between.
+    for (let seq = 0; seq < 3_000; seq += 1) {
+      const size = seq % 97 === 0 ? 150_000 : ((seq * 7_919) % 3_000) + 1;
+      const record = { seq, text: (seq % 5 === 0 ? 'é✓' : 'x').repeat(size) };
+      sent.push(JSON.stringify(record));
+      await s.send(record);
+      if (seq % 400 === 399) await s.confirm();
+      else if (seq % 150 === 149) await s.flush();
+    }
+    await s.confirm();
+    expect(s.stats.retries).toBeGreaterThanOrEqual(3);
+    expect(analyse(rx.records, sent.length).missing).toEqual([]);
+    const wrong = rx.records.filter((record) => record !== sent[(JSON.parse(record) as { seq: number }).seq]);
+    expect(wrong).toEqual([]);
+  });
+
+  it('resends an automatically confirmed batch when the receiver resets instead of confirming it', async () => {
+    const { rx, s } = await setup(
+      { autoConfirmBytes: 200_000, retryBaseDelayMs: 1, retryMaxDelayMs: 10 },
+      { mode: { resetAtEnd: [3] } },
+    );
+    for (let seq = 0; seq < 2_000; seq += 1) await s.send(seqRecord(seq));
+    await s.confirm();
+    expect(s.stats.retries).toBe(1);
+    const result = analyse(rx.records, 2_000);
+    expect(result.missing).toEqual([]);
+    // The reset batch arrived twice: no more than autoConfirmBytes and the (256 KiB) chunk that passed it.
+    expect(result.duplicates).toBeGreaterThan(0);
+    expect(result.duplicates).toBeLessThanOrEqual(Math.ceil((200_000 + 262_144) / 1_025));
   });
 });

@@ -22,7 +22,9 @@ export type ReceiverMode =
   /** Drops every connection abruptly once `records` (cumulative counts) have arrived; optionally listens again. */
   | { crashAfter: number[]; restartAfterMs?: number; reset?: boolean }
   /** Drops connections that stayed idle for `closeIdleAfterMs`. */
-  | { closeIdleAfterMs: number };
+  | { closeIdleAfterMs: number }
+  /** Resets the listed connections (1 for the first) after the client's end of stream instead of closing cleanly. */
+  | { resetAtEnd: number[] };
 
 /** TLS settings of a receiver. */
 export interface ReceiverTls {
@@ -170,8 +172,10 @@ export async function startTcpReceiver(options: TcpReceiverOptions = {}): Promis
   let isListening = false;
   let crashIndex = 0;
 
+  const resetAtEnd = typeof mode === 'object' && 'resetAtEnd' in mode ? mode.resetAtEnd : [];
   const onConnection = (socket: Socket): void => {
     counts.connections += 1;
+    const connection = counts.connections;
     sockets.add(socket);
     const tlsSocket = options.tls === undefined ? undefined : (socket as TLSSocket);
     const clientCn = tlsSocket?.getPeerCertificate()?.subject?.CN;
@@ -226,6 +230,10 @@ export async function startTcpReceiver(options: TcpReceiverOptions = {}): Promis
     });
     socket.on('end', () => {
       if (mode === 'noClose') return;
+      if (resetAtEnd.includes(connection)) {
+        socket.resetAndDestroy();
+        return;
+      }
       // The client ended its side and every byte before its FIN was read: close ours (TLS: close_notify + FIN).
       peer.cleanClose = true;
       counts.cleanCloses += 1;
