@@ -1,28 +1,20 @@
 // Runs the README's shell examples as users run them: each ```sh block is run by bash (errexit, pipefail) with the
 // real `incydr` binary on PATH, the emulator's INCYDR_ settings, a scratch HOME and working folder, and SIEM pointing at
 // an in-process TCP receiver on 127.0.0.1. The blocks run in README order and share that folder and HOME.
-import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator, type Emulator } from '@x/sessions-emulator';
+import { codeBlocks, expectPaired, runIn, type ExampleRun as Run } from '@x/vitest-config/readme';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(packageDir, 'dist', 'bin.js');
 
 /** The ```sh blocks of the README, in order. */
-const blocks = [...readFileSync(join(packageDir, 'README.md'), 'utf8').matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map(
-  (match) => match[1] ?? '',
-);
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+const blocks = codeBlocks(join(packageDir, 'README.md'), 'sh').map((block) => block.code);
 
 interface Receiver {
   port: number;
@@ -144,20 +136,13 @@ describe('README shell examples', () => {
   });
 
   it('has an expectation for every block and a block for every expectation', () => {
-    for (const block of blocks) expect(expectations.filter((e) => e.match.test(block)), block).toHaveLength(1);
-    for (const expectation of expectations) {
-      expect(blocks.filter((block) => expectation.match.test(block)), String(expectation.match)).toHaveLength(1);
-    }
+    expectPaired(blocks.map((code) => ({ source: 'README.md', code })), expectations);
   });
 
   it.each(blocks.map((block, index) => [index + 1, block] as const))('runs block %i and does what it says', async (_n, block) => {
     const expectation = expectations.find((e) => e.match.test(block));
     expect(expectation).toBeDefined();
-    const run = await new Promise<Run>((resolve) => {
-      execFile('bash', ['-e', '-o', 'pipefail', '-c', block], { cwd: join(dir, 'work'), env, timeout: 30_000 }, (error, stdout, stderr) => {
-        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr });
-      });
-    });
+    const run = await runIn(join(dir, 'work'), 'bash', ['-e', '-o', 'pipefail', '-c', block], env, 30_000);
     expect(run.code, run.stderr).toBe(0);
     expectation?.check(run, { emu, receiver, dir: join(dir, 'work') });
   }, 60_000);

@@ -1,31 +1,15 @@
 // Runs the README examples as users run them: each ```js block of this package's README is written to a file in a
 // temporary folder where `@x/sessions-emulator` (and `@x/sessions-sdk`, for the example that uses both) resolve to the
 // workspace packages, and run with Node. The emulators the examples start listen on 127.0.0.1 only.
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { codeBlocks, exampleFolder, expectPaired, runIn, type ExampleRun as Run } from '@x/vitest-config/readme';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
-const examples = [...readme.matchAll(/^```js\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? '');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runScript(dir: string, file: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const env = { PATH: process.env.PATH ?? '', HOME: dir };
-    execFile(process.execPath, [file], { cwd: dir, env, timeout: 20_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr });
-    });
-  });
-}
+const examples = codeBlocks(join(packageDir, 'README.md'), 'js');
 
 /** What each example must print, matched on a distinctive part of its code. */
 const expectations: Array<{ match: RegExp; check: (run: Run) => void }> = [
@@ -55,33 +39,30 @@ const expectations: Array<{ match: RegExp; check: (run: Run) => void }> = [
 ];
 
 describe('README examples', () => {
-  let dir: string;
+  let folder: ReturnType<typeof exampleFolder>;
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'emulator-readme-'));
-    mkdirSync(join(dir, 'node_modules', '@x'), { recursive: true });
-    symlinkSync(packageDir, join(dir, 'node_modules', '@x', 'sessions-emulator'), 'dir');
-    // The SDK is a devDependency of this package: link the workspace copy pnpm installed.
-    symlinkSync(realpathSync(join(packageDir, 'node_modules', '@x', 'sessions-sdk')), join(dir, 'node_modules', '@x', 'sessions-sdk'), 'dir');
+    folder = exampleFolder('emulator-readme-', {
+      '@x/sessions-emulator': packageDir,
+      // The SDK is a devDependency of this package: link the workspace copy pnpm installed.
+      '@x/sessions-sdk': realpathSync(join(packageDir, 'node_modules', '@x', 'sessions-sdk')),
+    });
   });
 
   afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
+    folder.remove();
   });
 
   it('has an expectation for every example, an example for every expectation, and no untested shell block', () => {
     expect(readme).not.toMatch(/^```sh$/m);
-    for (const code of examples) expect(expectations.filter((e) => e.match.test(code)), code).toHaveLength(1);
-    for (const expectation of expectations) {
-      expect(examples.filter((code) => expectation.match.test(code)), String(expectation.match)).toHaveLength(1);
-    }
+    expectPaired(examples, expectations);
   });
 
-  it.each(examples.map((code, index) => [index + 1, code] as const))('runs example %i and prints what it says', async (n, code) => {
+  it.each(examples.map((example, index) => [index + 1, example.code] as const))('runs example %i and prints what it says', async (n, code) => {
     const expectation = expectations.find((e) => e.match.test(code));
     expect(expectation).toBeDefined();
-    writeFileSync(join(dir, `example-${n}.mjs`), code);
-    const run = await runScript(dir, `example-${n}.mjs`);
+    writeFileSync(join(folder.dir, `example-${n}.mjs`), code);
+    const run = await runIn(folder.dir, process.execPath, [`example-${n}.mjs`], { PATH: process.env.PATH ?? '', HOME: folder.dir });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expectation?.check(run);

@@ -1,49 +1,19 @@
 // Runs the README examples as users run them: each ```js block of this package's README (and the root README's blocks
 // that import @x/sessions-sdk first) is written to a file in a temporary folder where `@x/sessions-sdk` resolves to
 // this package, and run with Node against a loopback API server.
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { codeBlocks, exampleFolder, expectPaired, runIn, type ExampleRun as Run } from '@x/vitest-config/readme';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_ID, CLIENT_SECRET, startTestServer, type TestServer } from './helpers/server.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGE = '@x/sessions-sdk';
 
-interface Example {
-  source: string;
-  code: string;
-}
-
-/** The ```js blocks of a markdown file; `onlyFor` keeps those whose first import is that package. */
-function jsBlocks(file: string, onlyFor?: string): Example[] {
-  const text = readFileSync(file, 'utf8');
-  const blocks = [...text.matchAll(/^```js\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? '');
-  const name = file.includes('/packages/') ? 'README.md' : 'root README.md';
-  return blocks
-    .filter((code) => onlyFor === undefined || /from '([^']+)'/.exec(code)?.[1] === onlyFor)
-    .map((code) => ({ source: name, code }));
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runScript(dir: string, file: string, env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [file], { cwd: dir, env, timeout: 20_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr });
-    });
-  });
-}
-
 const examples = [
-  ...jsBlocks(join(packageDir, 'README.md')),
-  ...jsBlocks(join(packageDir, '..', '..', 'README.md'), PACKAGE),
+  ...codeBlocks(join(packageDir, 'README.md'), 'js'),
+  ...codeBlocks(join(packageDir, '..', '..', 'README.md'), 'js', PACKAGE),
 ];
 
 /** What each example must print: matched on a distinctive part of its code. */
@@ -137,27 +107,19 @@ function serveSessions(server: TestServer): void {
 }
 
 describe('README examples', () => {
-  let dir: string;
+  let folder: ReturnType<typeof exampleFolder>;
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'sdk-readme-'));
-    mkdirSync(join(dir, 'node_modules', '@x'), { recursive: true });
-    symlinkSync(packageDir, join(dir, 'node_modules', '@x', 'sessions-sdk'), 'dir');
+    folder = exampleFolder('sdk-readme-', { [PACKAGE]: packageDir });
   });
 
   afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
+    folder.remove();
   });
 
   it('has an expectation for every example, an example for every expectation, and no untested shell block', () => {
     expect(readFileSync(join(packageDir, 'README.md'), 'utf8')).not.toMatch(/^```sh$/m);
-    expect(examples.length).toBeGreaterThan(0);
-    for (const example of examples) {
-      expect(expectations.filter((e) => e.match.test(example.code)), example.code).toHaveLength(1);
-    }
-    for (const expectation of expectations) {
-      expect(examples.filter((e) => expectation.match.test(e.code)), String(expectation.match)).toHaveLength(1);
-    }
+    expectPaired(examples, expectations);
   });
 
   it.each(examples.map((example, index) => [`${example.source} #${index + 1}`, example] as const))(
@@ -169,10 +131,10 @@ describe('README examples', () => {
       try {
         serveSessions(server);
         const file = `example-${examples.indexOf(example) + 1}.mjs`;
-        writeFileSync(join(dir, file), example.code);
-        const run = await runScript(dir, file, {
+        writeFileSync(join(folder.dir, file), example.code);
+        const run = await runIn(folder.dir, process.execPath, [file], {
           PATH: process.env.PATH ?? '',
-          HOME: dir,
+          HOME: folder.dir,
           INCYDR_URL: server.url,
           INCYDR_API_CLIENT_ID: CLIENT_ID,
           INCYDR_API_CLIENT_SECRET: CLIENT_SECRET,

@@ -1,0 +1,30 @@
+/** A code block of a README, and which README it came from. */
+export interface CodeBlock {
+  source: string;
+  code: string;
+}
+
+/** What a run of an example gave; `code` is null when a signal or the timeout ended it. */
+export interface ExampleRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The ```lang blocks of a markdown file; `onlyFor` keeps those whose first import is that package. */
+export declare function codeBlocks(file: string, lang: string, onlyFor?: string): CodeBlock[];
+
+/** A temporary folder whose node_modules links each package name to its folder; `remove()` deletes it. */
+export declare function exampleFolder(prefix: string, packages: Record<string, string>): { dir: string; remove(): void };
+
+/** Run `command args…` in `dir` with exactly `env`, bounded in time; never rejects for a non-zero exit. */
+export declare function runIn(
+  dir: string,
+  command: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  timeoutMs?: number,
+): Promise<ExampleRun>;
+
+/** Every block matches exactly one expectation and every expectation exactly one block. */
+export declare function expectPaired(blocks: readonly CodeBlock[], expectations: ReadonlyArray<{ match: RegExp }>): void;
