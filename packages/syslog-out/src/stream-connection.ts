@@ -94,8 +94,6 @@ export class StreamConnection {
   #keptTimer: NodeJS.Timeout | undefined;
   /** When the first bytes were handed to this connection. */
   firstWriteAt: number | undefined;
-  /** When this connection was first seen closed or failed (an upper bound when noticed late). */
-  endedAt: number | undefined;
   /** How long the TCP connect took: a round trip, roughly. */
   connectMs = 0;
 
@@ -119,12 +117,10 @@ export class StreamConnection {
     socket.on('error', (error) => this.#fail(classify(error, 'connection to', target)));
     socket.on('end', () => {
       this.#peerEnded = true;
-      this.endedAt ??= Date.now();
       this.#wake();
     });
     socket.on('close', () => {
       this.#closed = true;
-      this.endedAt ??= Date.now();
       clearTimeout(this.#keptTimer);
       this.#wake();
     });
@@ -277,13 +273,11 @@ export class StreamConnection {
     // A failed write (EPIPE, ECONNRESET) marks the socket errored at once but reports it only on a later tick: a
     // producer that never yields to the event loop would otherwise keep handing chunks to a dead socket.
     if (this.#peerEnded || this.#closed || this.#socket.destroyed || this.#socket.errored !== null) {
-      this.endedAt ??= Date.now();
       throw new SyslogConnectionError(`${this.#target} closed the connection`, { retryable: true });
     }
   }
 
   #fail(error: SyslogError): SyslogError {
-    this.endedAt ??= Date.now();
     this.#failure ??= error;
     this.#socket.destroy();
     this.#wake();
