@@ -28,3 +28,17 @@ export declare function runIn(
 
 /** Every block matches exactly one expectation and every expectation exactly one block. */
 export declare function expectPaired(blocks: readonly CodeBlock[], expectations: ReadonlyArray<{ match: RegExp }>): void;
+
+/** A TCP receiver on 127.0.0.1 for examples that send syslog. */
+export interface ByteReceiver {
+  port: number;
+  /** Bytes of every connection that ended, in order. */
+  streams: Buffer[];
+  close(): Promise<void>;
+}
+
+/** Start a {@link ByteReceiver}; it closes its side after a sender's end of stream (what a confirm waits for). */
+export declare function startByteReceiver(): Promise<ByteReceiver>;
+
+/** Split RFC 6587 octet-counted frames (`LEN SP MSG`). */
+export declare function octetFrames(bytes: Buffer): string[];

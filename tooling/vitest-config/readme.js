@@ -47,3 +47,42 @@ export function expectPaired(blocks, expectations) {
     expect(blocks.filter((b) => expectation.match.test(b.code)), String(expectation.match)).toHaveLength(1);
   }
 }
+
+/** A TCP receiver on 127.0.0.1 for examples that send syslog: the bytes of each connection, once it ended. */
+export async function startByteReceiver() {
+  const { createServer } = await import('node:net');
+  const streams = [];
+  const sockets = new Set();
+  // Without allowHalfOpen the server ends its side after the sender's end of stream: what a confirm waits for.
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    const chunks = [];
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('end', () => streams.push(Buffer.concat(chunks)));
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: server.address().port,
+    streams,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Split RFC 6587 octet-counted frames (`LEN SP MSG`). */
+export function octetFrames(bytes) {
+  const frames = [];
+  let offset = 0;
+  while (offset < bytes.length) {
+    const space = bytes.indexOf(0x20, offset);
+    const length = Number(bytes.subarray(offset, space).toString('ascii'));
+    if (space < 0 || !Number.isInteger(length)) throw new Error(`not an octet-counted frame at byte ${offset}`);
+    frames.push(bytes.subarray(space + 1, space + 1 + length).toString('utf8'));
+    offset = space + 1 + length;
+  }
+  return frames;
+}

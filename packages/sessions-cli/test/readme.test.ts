@@ -2,12 +2,19 @@
 // real `incydr` binary on PATH, the emulator's INCYDR_ settings, a scratch HOME and working folder, and SIEM pointing at
 // an in-process TCP receiver on 127.0.0.1. The blocks run in README order and share that folder and HOME.
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator, type Emulator } from '@x/sessions-emulator';
-import { codeBlocks, expectPaired, runIn, type ExampleRun as Run } from '@x/vitest-config/readme';
+import {
+  codeBlocks,
+  octetFrames,
+  startByteReceiver,
+  type ByteReceiver as Receiver,
+  expectPaired,
+  runIn,
+  type ExampleRun as Run,
+} from '@x/vitest-config/readme';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
@@ -15,49 +22,6 @@ const BIN = join(packageDir, 'dist', 'bin.js');
 
 /** The ```sh blocks of the README, in order. */
 const blocks = codeBlocks(join(packageDir, 'README.md'), 'sh').map((block) => block.code);
-
-interface Receiver {
-  port: number;
-  /** Bytes of every connection that ended, in order. */
-  streams: Buffer[];
-  close(): Promise<void>;
-}
-
-async function startReceiver(): Promise<Receiver> {
-  const streams: Buffer[] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('end', () => streams.push(Buffer.concat(chunks)));
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    streams,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-/** Split RFC 6587 octet-counted frames (`LEN SP MSG`). */
-function octetFrames(bytes: Buffer): string[] {
-  const frames: string[] = [];
-  let offset = 0;
-  while (offset < bytes.length) {
-    const space = bytes.indexOf(0x20, offset);
-    const length = Number(bytes.subarray(offset, space).toString('ascii'));
-    if (space < 0 || !Number.isInteger(length)) throw new Error(`not an octet-counted frame at byte ${offset}`);
-    frames.push(bytes.subarray(space + 1, space + 1 + length).toString('utf8'));
-    offset = space + 1 + length;
-  }
-  return frames;
-}
 
 const lines = (text: string): string[] => text.split(/\r?\n/).filter((line) => line !== '');
 
@@ -118,7 +82,7 @@ describe('README shell examples', () => {
     chmodSync(join(binDir, 'incydr'), 0o755);
     mkdirSync(join(dir, 'work'));
     emu = await startEmulator({ sessions: 300, seed: 7 });
-    receiver = await startReceiver();
+    receiver = await startByteReceiver();
     env = {
       PATH: `${binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
       HOME: dir,

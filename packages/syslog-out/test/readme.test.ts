@@ -2,58 +2,23 @@
 // that import @x/syslog-out first) is written to a file in a temporary folder where `@x/syslog-out` resolves to this
 // package, and run with Node against an in-process TCP receiver on 127.0.0.1 (SYSLOG_TARGET).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { codeBlocks, exampleFolder, expectPaired, runIn, type ExampleRun as Run } from '@x/vitest-config/readme';
+import {
+  codeBlocks,
+  exampleFolder,
+  expectPaired,
+  octetFrames,
+  runIn,
+  startByteReceiver,
+  type ByteReceiver as Receiver,
+  type ExampleRun as Run,
+} from '@x/vitest-config/readme';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGE = '@x/syslog-out';
-
-/** A TCP receiver that keeps the bytes of each connection, and closes its side after the sender's end of stream. */
-interface Receiver {
-  port: number;
-  /** Bytes of every connection, in the order the connections ended. */
-  streams: Buffer[];
-  close(): Promise<void>;
-}
-
-async function startReceiver(): Promise<Receiver> {
-  const streams: Buffer[] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('end', () => streams.push(Buffer.concat(chunks)));
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    streams,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-/** Split RFC 6587 octet-counted frames (`LEN SP MSG`). */
-function octetFrames(bytes: Buffer): string[] {
-  const frames: string[] = [];
-  let offset = 0;
-  while (offset < bytes.length) {
-    const space = bytes.indexOf(0x20, offset);
-    const length = Number(bytes.subarray(offset, space).toString('ascii'));
-    if (space < 0 || !Number.isInteger(length)) throw new Error(`not an octet-counted frame at byte ${offset}`);
-    frames.push(bytes.subarray(space + 1, space + 1 + length).toString('utf8'));
-    offset = space + 1 + length;
-  }
-  return frames;
-}
 
 /** A port on 127.0.0.1 where nothing listens (it was free a moment ago). */
 async function closedPort(): Promise<number> {
@@ -126,7 +91,7 @@ describe('README examples', () => {
     async (_name, example) => {
       const expectation = expectations.find((e) => e.match.test(example.code));
       expect(expectation).toBeDefined();
-      const receiver = await startReceiver();
+      const receiver = await startByteReceiver();
       try {
         const port = expectation?.refused === true ? await closedPort() : receiver.port;
         const file = `example-${examples.indexOf(example) + 1}.mjs`;
