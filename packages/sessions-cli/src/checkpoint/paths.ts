@@ -20,7 +20,7 @@ export function checkpointsRoot(home = homedir()): string {
 }
 
 /** A client id or tenant as a folder name (they are normally safe already; anything else is replaced). */
-export function clientFolderName(clientKey: string): string {
+function clientFolderName(clientKey: string): string {
   const safe = clientKey.replace(/[^A-Za-z0-9._-]/g, '_');
   return safe === '' || safe === '.' || safe === '..' ? '_' : safe;
 }

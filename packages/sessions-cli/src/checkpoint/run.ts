@@ -26,7 +26,6 @@ export interface CheckpointRunOptions {
   summaryJson?: string | undefined;
   /** Folder of all checkpoints. @default ~/.incydr/checkpoints */
   root?: string;
-  now?: number;
 }
 
 /**
@@ -40,7 +39,7 @@ export async function runCheckpoint(
   options: CheckpointRunOptions,
   ctx: Context,
 ): Promise<RunSummary> {
-  const started = options.now ?? Date.now();
+  const started = Date.now();
   const clientKey = client.apiClientId ?? (await client.getTenantId({ signal: ctx.signal }));
   if (clientKey === undefined) {
     throw new ExitError('cannot tell which tenant this checkpoint belongs to: the access token has no tenantUid claim');

@@ -3,9 +3,9 @@ import { ExitError } from '../failures.js';
 import { writeFileAtomic } from './atomic.js';
 import type { CheckpointQuery } from './query.js';
 
-/** The format marker and version of a store file. */
-export const STORE_FORMAT = 'incydr-sessions-checkpoint';
-export const STORE_VERSION = 1;
+// The format marker and version of a store file.
+const STORE_FORMAT = 'incydr-sessions-checkpoint';
+const STORE_VERSION = 1;
 
 /** What a checkpoint knows about one delivered session. */
 export interface CheckpointEntry {
