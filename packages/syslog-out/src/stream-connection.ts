@@ -241,6 +241,12 @@ export class StreamConnection {
   /** End our side, wait until the peer read everything and closed; rejects if it did not within `timeoutMs`. */
   async end(timeoutMs: number): Promise<void> {
     this.#check();
+    // A receiver that closed on its own (a crash with nothing unread, an idle timeout) while our last bytes were on
+    // their way sends a FIN, and answers those bytes with a reset that Node never reports once it has read the FIN:
+    // after our end of stream, that close would pass for a confirmation. Its FIN reaches us within a round trip of
+    // our last write, so wait that long, through a poll phase, and look before ending.
+    await this.#awaitInFlightClose();
+    this.#check();
     this.#socket.end();
     const deadline = Date.now() + timeoutMs;
     while (!this.#closed) {
@@ -256,6 +262,12 @@ export class StreamConnection {
       await this.#wait(left);
     }
     if (this.#failure !== undefined) throw this.#failure;
+  }
+
+  /** Resolve after a round trip (the connect time) and then an event-loop poll phase. */
+  async #awaitInFlightClose(): Promise<void> {
+    // A timer, then an immediate: the immediate runs after the poll phase that follows the timers phase.
+    await new Promise<void>((resolve) => setTimeout(() => setImmediate(resolve), this.connectMs));
   }
 
   /** Let the connection keep the process alive (after `open(options, true)`). */

@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSyslogSender, type SyslogSender, type SyslogSenderOptions } from '../src/index.js';
-import { analyse, seqRecord, startTcpReceiver, type TcpReceiver, type TcpReceiverOptions } from './helpers/receivers.js';
+import { createTestPki, type TestPki } from './helpers/certs.js';
+import { LOOPBACK, analyse, seqRecord, startTcpReceiver, type TcpReceiver, type TcpReceiverOptions } from './helpers/receivers.js';
 import { waitFor } from './helpers/wait.js';
 
 const open: Array<SyslogSender | TcpReceiver> = [];
@@ -81,5 +82,53 @@ describe('resending the unconfirmed batch', () => {
     // The reset batch arrived twice: no more than autoConfirmBytes and the (256 KiB) chunk that passed it.
     expect(result.duplicates).toBeGreaterThan(0);
     expect(result.duplicates).toBeLessThanOrEqual(Math.ceil((200_000 + 262_144) / 1_025));
+  });
+});
+
+describe('a receiver that closes while the rest of the batch is on its way', () => {
+  let pki: TestPki;
+  beforeAll(async () => {
+    pki = await createTestPki();
+  });
+  afterAll(async () => {
+    await pki.cleanup();
+  });
+
+  it.each([
+    ['TCP', false],
+    ['TLS', true],
+  ])('does not take a close that came before our end of stream for a confirm (%s)', async (_name, useTls) => {
+    // The receiver reads the first part of a batch and closes (nothing unread, so a FIN, not a reset); before the
+    // sender's event loop has read that FIN, the sender writes the rest and ends the stream. The rest reached a
+    // closed socket, so the receiver's close must not pass for its confirmation.
+    let confirmed: Promise<void> | undefined;
+    const then = (): void => {
+      // The same turn of the event loop as the close: the sender cannot have read the FIN yet.
+      for (let seq = 20; seq < 30; seq += 1) void s.send(seqRecord(seq, 200));
+      confirmed = s.confirm();
+    };
+    const rx = await startTcpReceiver({
+      mode: { closeMidStream: 2, then },
+      ...(useTls ? { tls: { key: pki.server.key, cert: pki.server.cert } } : {}),
+    });
+    const s = createSyslogSender({
+      host: LOOPBACK,
+      port: rx.port,
+      retryBaseDelayMs: 1,
+      ...(useTls ? { protocol: 'tls' as const, ca: pki.ca.cert } : {}),
+    });
+    open.push(rx, s);
+
+    // A first batch, confirmed: the receiver is proven, so no probe holds up the next confirm.
+    for (let seq = 0; seq < 10; seq += 1) await s.send(seqRecord(seq, 200));
+    await s.confirm();
+    // The first part of the next batch goes out on its own; the receiver closes once it has read it.
+    for (let seq = 10; seq < 20; seq += 1) await s.send(seqRecord(seq, 200));
+    await s.flush();
+    await waitFor(() => confirmed !== undefined, 'the receiver to close', 5_000);
+    await confirmed;
+    expect(analyse(rx.records, 30).missing).toEqual([]);
+    expect(s.stats.retries).toBe(1);
+    expect(rx.counts.connections).toBe(3);
   });
 });

@@ -24,7 +24,12 @@ export type ReceiverMode =
   /** Drops connections that stayed idle for `closeIdleAfterMs`. */
   | { closeIdleAfterMs: number }
   /** Resets the listed connections (1 for the first) after the client's end of stream instead of closing cleanly. */
-  | { resetAtEnd: number[] };
+  | { resetAtEnd: number[] }
+  /**
+   * Closes connection `closeMidStream` (1 for the first) as soon as it has read whole records, before the client's
+   * end of stream, with nothing unread (a FIN, not a reset); then calls `then` in the same turn of the event loop.
+   */
+  | { closeMidStream: number; then: () => void };
 
 /** TLS settings of a receiver. */
 export interface ReceiverTls {
@@ -173,6 +178,7 @@ export async function startTcpReceiver(options: TcpReceiverOptions = {}): Promis
   let crashIndex = 0;
 
   const resetAtEnd = typeof mode === 'object' && 'resetAtEnd' in mode ? mode.resetAtEnd : [];
+  const closeMidStream = typeof mode === 'object' && 'closeMidStream' in mode ? mode : undefined;
   const onConnection = (socket: Socket): void => {
     counts.connections += 1;
     const connection = counts.connections;
@@ -217,6 +223,11 @@ export async function startTcpReceiver(options: TcpReceiverOptions = {}): Promis
         return;
       }
       for (const record of parsed) records.push(record);
+      if (closeMidStream?.closeMidStream === connection && parsed.length > 0 && parser.pendingBytes === 0) {
+        socket.destroy();
+        closeMidStream.then();
+        return;
+      }
       if (mode === 'slow') {
         const left = (slowBudget.get(socket) ?? 0) - chunk.length;
         slowBudget.set(socket, left);
