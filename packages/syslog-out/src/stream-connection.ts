@@ -240,7 +240,6 @@ export class StreamConnection {
 
   /** End our side, wait until the peer read everything and closed; rejects if it did not within `timeoutMs`. */
   async end(timeoutMs: number): Promise<void> {
-    this.#check();
     // A receiver that closed on its own (a crash with nothing unread, an idle timeout) while our last bytes were on
     // their way sends a FIN, and answers those bytes with a reset that Node never reports once it has read the FIN:
     // after our end of stream, that close would pass for a confirmation. Its FIN reaches us within a round trip of
@@ -269,8 +268,13 @@ export class StreamConnection {
     // Two immediates, or a timer then an immediate: either way the last one runs after a full poll phase. Timers
     // wait at least 1 ms, which a loopback or LAN round trip does not need (on loopback a write reaches the peer
     // before it returns).
-    const first = (next: () => void): unknown => (this.connectMs < 1 ? setImmediate(next) : setTimeout(next, Math.ceil(this.connectMs)));
-    await new Promise<void>((resolve) => first(() => setImmediate(resolve)));
+    await new Promise<void>((resolve) => {
+      const afterPoll = (): void => {
+        setImmediate(resolve);
+      };
+      if (this.connectMs < 1) setImmediate(afterPoll);
+      else setTimeout(afterPoll, Math.ceil(this.connectMs));
+    });
   }
 
   /** Let the connection keep the process alive (after `open(options, true)`). */
