@@ -220,12 +220,13 @@ export class StreamConnection {
       this.#check();
       await this.#wait(left);
     }
+    await new Promise<void>((resolve) => afterTwoPollPhases(resolve));
     this.#check();
   }
 
   /**
    * Call `onKept` once the connection is still usable `ms` after its first write, without holding up writes or the
-   * process. The check runs after a poll phase, so a close that arrived meanwhile is seen first.
+   * process. The check runs after two poll phases, so a close that arrived meanwhile is seen first.
    */
   whenKept(ms: number, onKept: () => void): void {
     const firstWriteAt = this.firstWriteAt;
@@ -233,7 +234,7 @@ export class StreamConnection {
     const check = (): void => {
       const left = firstWriteAt + ms - Date.now();
       if (left > 0) this.#keptTimer = setTimeout(check, left).unref();
-      else setImmediate(() => this.usable && onKept()).unref();
+      else afterTwoPollPhases(() => this.usable && onKept(), true);
     };
     this.#keptTimer = setTimeout(check, 0).unref();
   }
@@ -263,17 +264,13 @@ export class StreamConnection {
     if (this.#failure !== undefined) throw this.#failure;
   }
 
-  /** Resolve after a round trip (the connect time) and then an event-loop poll phase. */
+  /** Resolve after a round trip (the connect time) and the event-loop poll phases that follow it. */
   async #awaitInFlightClose(): Promise<void> {
-    // Two immediates, or a timer then an immediate: either way the last one runs after a full poll phase. Timers
-    // wait at least 1 ms, which a loopback or LAN round trip does not need (on loopback a write reaches the peer
-    // before it returns).
+    // Timers wait at least 1 ms, which a loopback or LAN round trip does not need (on loopback a write reaches the
+    // peer before it returns).
     await new Promise<void>((resolve) => {
-      const afterPoll = (): void => {
-        setImmediate(resolve);
-      };
-      if (this.connectMs < 1) setImmediate(afterPoll);
-      else setTimeout(afterPoll, Math.ceil(this.connectMs));
+      if (this.connectMs < 1) afterTwoPollPhases(resolve);
+      else setTimeout(() => afterTwoPollPhases(resolve), Math.ceil(this.connectMs));
     });
   }
 
@@ -318,6 +315,21 @@ export class StreamConnection {
       this.#waiters.add(done);
     });
   }
+}
+
+/**
+ * Call `then` once the event loop has run two whole poll phases: three turns of its check phase, since the first may
+ * come right after the poll phase under way. Socket events that had arrived by the call are seen by then, and so is
+ * a close that a receiver in this very process makes in reaction to bytes it reads in the first of them.
+ */
+function afterTwoPollPhases(then: () => void, unref = false): void {
+  let turns = 0;
+  const turn = (): void => {
+    turns += 1;
+    const immediate = setImmediate(turns === 3 ? then : turn);
+    if (unref) immediate.unref();
+  };
+  turn();
 }
 
 /** Resolve on `event`, reject on 'error', 'close' or the timeout (then destroy); `unref`: the timer holds no process. */

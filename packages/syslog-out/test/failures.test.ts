@@ -493,6 +493,28 @@ describe('framing mismatch', () => {
   });
 });
 
+describe('framing mismatch on a starved event loop', () => {
+  it('still stops with the framing hint when the process could not look for 150 ms after the first bytes', async () => {
+    // The receiver (in this process) only reads the first bytes, and drops the connection, once the loop runs again,
+    // long after the 100 ms watch of a new receiver ran out: the sender must see that close before the receiver
+    // counts as reading, or every reconnect becomes an ordinary failure and the hint is lost.
+    const rx = await receiver({ mode: 'closeOnFirstBytes' });
+    const s = sender(tcp(rx));
+    for (let seq = 0; seq < 10; seq += 1) await s.send(seqRecord(seq));
+    await s.flush();
+    const until = Date.now() + 150;
+    while (Date.now() < until) {
+      // A busy process: no event-loop turn.
+    }
+    const result = await outcome(sendSeq(s, 10, 20));
+    expect(result.error).toBeInstanceOf(SyslogError);
+    expect((result.error as SyslogError).hint).toMatch(/octet-counting/);
+    expect(s.retryEvents.length).toBeLessThanOrEqual(2);
+    // Above all, no batch passed for confirmed: the receiver read records only to drop them.
+    expect(s.stats.confirmedBatches).toBe(0);
+  });
+});
+
 describe('oversize records', () => {
   it('rejects a 70,000-byte UDP record and sends nothing of it', async () => {
     const rx = await startUdpReceiver();
