@@ -234,7 +234,7 @@ export class StreamConnection {
     const check = (): void => {
       const left = firstWriteAt + ms - Date.now();
       if (left > 0) this.#keptTimer = setTimeout(check, left).unref();
-      else afterTwoPollPhases(() => this.usable && onKept(), true);
+      else afterTwoPollPhases(() => this.usable && onKept());
     };
     this.#keptTimer = setTimeout(check, 0).unref();
   }
@@ -320,16 +320,11 @@ export class StreamConnection {
 /**
  * Call `then` once the event loop has run two whole poll phases: three turns of its check phase, since the first may
  * come right after the poll phase under way. Socket events that had arrived by the call are seen by then, and so is
- * a close that a receiver in this very process makes in reaction to bytes it reads in the first of them.
+ * a close that a receiver in this very process makes in reaction to bytes it reads in the first of them. The
+ * immediates stay referenced: unreferenced ones let the poll phase block until some other timer or I/O is due.
  */
-function afterTwoPollPhases(then: () => void, unref = false): void {
-  let turns = 0;
-  const turn = (): void => {
-    turns += 1;
-    const immediate = setImmediate(turns === 3 ? then : turn);
-    if (unref) immediate.unref();
-  };
-  turn();
+function afterTwoPollPhases(then: () => void): void {
+  setImmediate(() => setImmediate(() => setImmediate(then)));
 }
 
 /** Resolve on `event`, reject on 'error', 'close' or the timeout (then destroy); `unref`: the timer holds no process. */
