@@ -477,9 +477,11 @@ class Sender extends EventEmitter implements SyslogSender {
         while (this.#written < this.#batch.length) {
           const chunk = this.#batch[this.#written] as Buffer;
           this.#written += 1;
-          await this.#conn.write(chunk);
-          // Writing goes on while the new receiver is on probation; a close within it counts as an early close.
+          const writing = this.#conn.write(chunk);
+          // Writing goes on while the new receiver is on probation; a close within it counts as an early close. The
+          // watch starts with the first write, not once it completed: a receiver that does not read is no early close.
           if (!this.#proven) this.#conn.whenKept(this.#probeMs(this.#conn), () => this.#passProbe());
+          await writing;
         }
         return;
       } catch (error) {

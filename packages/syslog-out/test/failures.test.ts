@@ -304,6 +304,22 @@ describe('slow, stalled and idle receivers', () => {
     expect(closing.ms).toBeLessThan(3_000);
   });
 
+  it('takes a receiver that never reads the first write for a stalled one, not for one that closed early', async () => {
+    // One 32 MB record: more than the kernel takes while nobody reads, so the very first write never completes.
+    const rx = await receiver({ mode: 'stall' });
+    const s = sender({ ...tcp(rx), writeStallTimeoutMs: 300, maxRetries: 1 });
+    const result = await outcome(
+      (async () => {
+        await s.send(seqRecord(0, 32_000_000));
+        await s.confirm();
+      })(),
+    );
+    expect(result.error).toBeInstanceOf(SyslogDeliveryError);
+    expect(causes(result.error).some((e) => e instanceof SyslogTimeoutError)).toBe(true);
+    expect((result.error as SyslogError).hint ?? '').not.toMatch(/octet-counting/);
+    expect(s.retryEvents).toHaveLength(1);
+  });
+
   it('loses nothing when the receiver closed an idle connection before the next send', async () => {
     const rx = await receiver({ mode: { closeIdleAfterMs: 200 } });
     const s = sender(tcp(rx));
