@@ -225,8 +225,8 @@ export class StreamConnection {
   }
 
   /**
-   * Call `onKept` once the connection is still usable `ms` after its first write, without holding up writes or the
-   * process. The check runs after two poll phases, so a close that arrived meanwhile is seen first.
+   * Call `onKept` once the connection is still usable `ms` after its first write, without holding up writes (nor
+   * the process: the timer is unreferenced). The check runs after two poll phases, so a close is seen first.
    */
   whenKept(ms: number, onKept: () => void): void {
     const firstWriteAt = this.firstWriteAt;
@@ -244,7 +244,7 @@ export class StreamConnection {
     // A receiver that closed on its own (a crash with nothing unread, an idle timeout) while our last bytes were on
     // their way sends a FIN, and answers those bytes with a reset that Node never reports once it has read the FIN:
     // after our end of stream, that close would pass for a confirmation. Its FIN reaches us within a round trip of
-    // our last write, so wait that long, through a poll phase, and look before ending.
+    // our last write, so wait that long, and two poll phases, and look before ending.
     await this.#awaitInFlightClose();
     this.#check();
     this.#socket.end();
