@@ -14,8 +14,16 @@ export interface ExampleRun {
 /** The ```lang blocks of a markdown file; `onlyFor` keeps those whose first import is that package. */
 export declare function codeBlocks(file: string, lang: string, onlyFor?: string): CodeBlock[];
 
-/** A temporary folder whose node_modules links each package name to its folder; `remove()` deletes it. */
-export declare function exampleFolder(prefix: string, packages: Record<string, string>): { dir: string; remove(): void };
+/** A folder for README examples: see {@link exampleFolder}. */
+export interface ExampleFolder {
+  dir: string;
+  /** Write `example-N.mjs` with `code` and run it with Node (PATH, HOME = the folder, and `env`). */
+  run(n: number, code: string, env?: Record<string, string>): Promise<ExampleRun>;
+  remove(): void;
+}
+
+/** A temporary folder whose node_modules links each package name to its folder. */
+export declare function exampleFolder(prefix: string, packages: Record<string, string>): ExampleFolder;
 
 /** Run `command args…` in `dir` with exactly `env`, bounded in time; never rejects for a non-zero exit. */
 export declare function runIn(

@@ -1,7 +1,7 @@
 // Helpers for the packages' README tests: take the code blocks out of a README, give them a folder where the
 // package names resolve, run them with Node, and pair each block with the expectation that checks it.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
@@ -17,7 +17,10 @@ export function codeBlocks(file, lang, onlyFor) {
     .map((code) => ({ source, code }));
 }
 
-/** A temporary folder whose node_modules links each package name to its folder; `remove()` deletes it. */
+/**
+ * A temporary folder whose node_modules links each package name to its folder. `run(n, code, env)` writes
+ * `example-N.mjs` there and runs it with Node (PATH, HOME = the folder, and `env`); `remove()` deletes the folder.
+ */
 export function exampleFolder(prefix, packages) {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   for (const [name, target] of Object.entries(packages)) {
@@ -25,7 +28,12 @@ export function exampleFolder(prefix, packages) {
     mkdirSync(dirname(link), { recursive: true });
     symlinkSync(target, link, 'dir');
   }
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  const run = (n, code, env = {}) => {
+    const file = `example-${n}.mjs`;
+    writeFileSync(join(dir, file), code);
+    return runIn(dir, process.execPath, [file], { PATH: process.env.PATH ?? '', HOME: dir, ...env });
+  };
+  return { dir, run, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Run `command args…` in `dir` with exactly `env`, bounded in time; never rejects for a non-zero exit. */

@@ -1,10 +1,10 @@
 // Runs the README examples as users run them: each ```js block of this package's README is written to a file in a
 // temporary folder where `@x/sessions-emulator` (and `@x/sessions-sdk`, for the example that uses both) resolve to the
 // workspace packages, and run with Node. The emulators the examples start listen on 127.0.0.1 only.
-import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { codeBlocks, exampleFolder, expectPaired, runIn, type ExampleRun as Run } from '@x/vitest-config/readme';
+import { codeBlocks, exampleFolder, expectPaired, type ExampleFolder, type ExampleRun as Run } from '@x/vitest-config/readme';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
@@ -39,7 +39,7 @@ const expectations: Array<{ match: RegExp; check: (run: Run) => void }> = [
 ];
 
 describe('README examples', () => {
-  let folder: ReturnType<typeof exampleFolder>;
+  let folder: ExampleFolder;
 
   beforeAll(() => {
     folder = exampleFolder('emulator-readme-', {
@@ -61,8 +61,7 @@ describe('README examples', () => {
   it.each(examples.map((example, index) => [index + 1, example.code] as const))('runs example %i and prints what it says', async (n, code) => {
     const expectation = expectations.find((e) => e.match.test(code));
     expect(expectation).toBeDefined();
-    writeFileSync(join(folder.dir, `example-${n}.mjs`), code);
-    const run = await runIn(folder.dir, process.execPath, [`example-${n}.mjs`], { PATH: process.env.PATH ?? '', HOME: folder.dir });
+    const run = await folder.run(n, code);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expectation?.check(run);

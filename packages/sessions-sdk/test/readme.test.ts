@@ -1,10 +1,10 @@
 // Runs the README examples as users run them: each ```js block of this package's README (and the root README's blocks
 // that import @x/sessions-sdk first) is written to a file in a temporary folder where `@x/sessions-sdk` resolves to
 // this package, and run with Node against a loopback API server.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { codeBlocks, exampleFolder, expectPaired, runIn, type ExampleRun as Run } from '@x/vitest-config/readme';
+import { codeBlocks, exampleFolder, expectPaired, type ExampleFolder, type ExampleRun as Run } from '@x/vitest-config/readme';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_ID, CLIENT_SECRET, startTestServer, type TestServer } from './helpers/server.js';
 
@@ -107,7 +107,7 @@ function serveSessions(server: TestServer): void {
 }
 
 describe('README examples', () => {
-  let folder: ReturnType<typeof exampleFolder>;
+  let folder: ExampleFolder;
 
   beforeAll(() => {
     folder = exampleFolder('sdk-readme-', { [PACKAGE]: packageDir });
@@ -130,11 +130,7 @@ describe('README examples', () => {
       const server = await startTestServer();
       try {
         serveSessions(server);
-        const file = `example-${examples.indexOf(example) + 1}.mjs`;
-        writeFileSync(join(folder.dir, file), example.code);
-        const run = await runIn(folder.dir, process.execPath, [file], {
-          PATH: process.env.PATH ?? '',
-          HOME: folder.dir,
+        const run = await folder.run(examples.indexOf(example) + 1, example.code, {
           INCYDR_URL: server.url,
           INCYDR_API_CLIENT_ID: CLIENT_ID,
           INCYDR_API_CLIENT_SECRET: CLIENT_SECRET,

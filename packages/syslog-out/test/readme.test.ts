@@ -1,7 +1,7 @@
 // Runs the README examples as users run them: each ```js block of this package's README (and the root README's blocks
 // that import @x/syslog-out first) is written to a file in a temporary folder where `@x/syslog-out` resolves to this
 // package, and run with Node against an in-process TCP receiver on 127.0.0.1 (SYSLOG_TARGET).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,9 +10,9 @@ import {
   exampleFolder,
   expectPaired,
   octetFrames,
-  runIn,
   startByteReceiver,
   type ByteReceiver as Receiver,
+  type ExampleFolder,
   type ExampleRun as Run,
 } from '@x/vitest-config/readme';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,7 +71,7 @@ const expectations: Array<{ match: RegExp; refused?: boolean; check: (run: Run, 
 ];
 
 describe('README examples', () => {
-  let folder: ReturnType<typeof exampleFolder>;
+  let folder: ExampleFolder;
 
   beforeAll(() => {
     folder = exampleFolder('syslog-readme-', { [PACKAGE]: packageDir });
@@ -94,11 +94,7 @@ describe('README examples', () => {
       const receiver = await startByteReceiver();
       try {
         const port = expectation?.refused === true ? await closedPort() : receiver.port;
-        const file = `example-${examples.indexOf(example) + 1}.mjs`;
-        writeFileSync(join(folder.dir, file), example.code);
-        const run = await runIn(folder.dir, process.execPath, [file], {
-          PATH: process.env.PATH ?? '',
-          HOME: folder.dir,
+        const run = await folder.run(examples.indexOf(example) + 1, example.code, {
           SYSLOG_TARGET: `TCP:127.0.0.1:${port}`,
         });
         expect(run.stderr).toBe('');
