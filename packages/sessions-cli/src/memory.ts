@@ -2,8 +2,9 @@ import { setFlagsFromString } from 'node:v8';
 
 /**
  * Keep the CLI's memory flat on large exports. Measured on a 200,000-session export: peak RSS about 140 MB with
- * these settings instead of about 190 MB (and about 240 MB before the SDK's compact id set), for roughly 15 % more
- * time. Set before any work, so no heap or WebAssembly module exists yet that they would apply to differently.
+ * these settings instead of about 190 MB (and about 240 MB before the SDK's compact id set), for about 20 % fewer
+ * sessions per second on CPU-bound exports (BENCHMARKS.md). Set before any work, so no heap or WebAssembly module
+ * exists yet that they would apply to differently.
  */
 export function tuneMemory(): void {
   // undici parses HTTP with llhttp compiled to WebAssembly; the baseline compiler is plenty for that, and the

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigurationError } from './errors.js';
-import { defaultEnvFile, resolveSettings } from './settings.js';
+import { defaultEnvFile } from './env.js';
+import { resolveSettings } from './settings.js';
 
 let dir: string;
 

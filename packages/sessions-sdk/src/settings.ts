@@ -1,7 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { parseEnv } from 'node:util';
+import { settingsLookup } from './env.js';
 import { ConfigurationError } from './errors.js';
 import { parseLogLevel, type LogLevel, type Logger } from './logger.js';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './pagination.js';
@@ -76,17 +73,9 @@ export interface ResolvedSettings {
   proxy: { httpProxy: string | undefined; httpsProxy: string | undefined; noProxy: string | undefined };
 }
 
-/** The `.env` file read when the caller names none: the working directory's, else the user's config folder. */
-export function defaultEnvFile(cwd = process.cwd(), home = homedir()): string | null {
-  const local = join(cwd, '.env');
-  if (existsSync(local)) return local;
-  const user = join(home, '.config', 'incydr', '.env');
-  return existsSync(user) ? user : null;
-}
-
 /** Merge options > environment > `.env` into the shape the client runs on; throws ConfigurationError. */
 export function resolveSettings(options: ClientOptions = {}): ResolvedSettings {
-  const lookup = environmentLookup(options);
+  const lookup = settingsLookup(options);
   const text = (option: string | undefined, name: string): string | undefined =>
     nonEmpty(option) ?? nonEmpty(lookup(name));
 
@@ -132,34 +121,6 @@ export function resolveSettings(options: ClientOptions = {}): ResolvedSettings {
       noProxy: nonEmpty(lookup('NO_PROXY')),
     },
   };
-}
-
-/** Case-insensitive lookup over the environment first, then the `.env` file. */
-function environmentLookup(options: ClientOptions): (name: string) => string | undefined {
-  const env = lowerKeys(options.env ?? process.env);
-  const file = options.envFile === undefined ? defaultEnvFile() : options.envFile;
-  let dotenv: Map<string, string> = new Map();
-  if (file !== null) {
-    let content: string;
-    try {
-      content = readFileSync(file, 'utf8');
-    } catch (error) {
-      throw new ConfigurationError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
-    }
-    dotenv = lowerKeys(parseEnv(content));
-  }
-  return (name) => {
-    const key = name.toLowerCase();
-    return env.get(key) ?? dotenv.get(key);
-  };
-}
-
-function lowerKeys(record: Record<string, string | undefined>): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const [key, value] of Object.entries(record)) {
-    if (value !== undefined && !map.has(key.toLowerCase())) map.set(key.toLowerCase(), value);
-  }
-  return map;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
