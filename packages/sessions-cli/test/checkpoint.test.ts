@@ -6,7 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SessionDump } from '@x/sessions-emulator';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDatagramReceiver, startLiveReceiver, type LiveReceiver } from './helpers/receivers.js';
+import { closedPort, startDatagramReceiver, startLiveReceiver, type LiveReceiver } from './helpers/receivers.js';
 import { BUILD_TIMEOUT_MS, errorLines, lines, startFixture, waitFor, type Fixture, type RunResult } from './helpers/run.js';
 import { expectedSearch } from './helpers/sessions.js';
 
@@ -40,7 +40,7 @@ interface Summary {
   delivered: number;
   entriesBefore: number;
   entriesAfter: number;
-  window: { onOrAfter: string; before: string | null };
+  window: { onOrAfter: string; before: string | null; backfill: string | null };
 }
 
 const storeFile = (name: string): string =>
@@ -84,6 +84,21 @@ function random(seed: number): () => number {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return state / 2 ** 32;
   };
+}
+
+const DAY_MS = 86_400_000;
+
+/** Writes a Python CLI checkpoint: its cursor (epoch ms, as the Python CLI stores a session's end time) and ids. */
+async function writePythonCheckpoint(name: string, cursorMs: number, ids: readonly string[]): Promise<void> {
+  const folder = join(fx.home, '.incydr', 'checkpoints', fx.emu.clientId, 'session_checkpoints');
+  await mkdir(folder, { recursive: true });
+  await writeFile(join(folder, name), String(cursorMs));
+  await writeFile(join(folder, `${name}_sessions`), JSON.stringify(ids));
+}
+
+/** The ids of the sessions that began in the last `days` days. */
+function idsInLastDays(days: number): string[] {
+  return expectedSearch(fx.emu, { hasAlerts: null, onOrAfter: Date.now() - days * DAY_MS }).map((s) => s.sessionId);
 }
 
 async function receiver(): Promise<LiveReceiver> {
@@ -209,6 +224,58 @@ describe('search --checkpoint to stdout', () => {
     // The Python files stay as they were; the next run neither imports them again nor resends anything.
     expect(await readFile(join(folder, 'migrated_sessions'), 'utf8')).toBe(JSON.stringify(known));
     expect((await search('migrated')).stdout).toBe('');
+  });
+
+  it('searches a migrated checkpoint from its Python cursor when that is older than the lookback, once', async () => {
+    const cursor = Date.now() - 30 * DAY_MS;
+    const since = expectedSearch(fx.emu, { hasAlerts: null, onOrAfter: cursor }).map((s) => s.sessionId);
+    const known = since.filter((_, index) => index % 3 === 0);
+    await writePythonCheckpoint('thirty', cursor, known);
+    const week = ['sessions', 'search', '--checkpoint', 'thirty', '--any-alerts', '-f', 'json-lines', '--summary-json', summaryFile('thirty')];
+
+    const first = await fx.run(week);
+    expect(first.code, first.stderr).toBe(0);
+    expect(sorted(idsOf(first.stdout))).toEqual(sorted(since.filter((id) => !known.includes(id))));
+    const summary = await summaryOf('thirty');
+    expect(summary.window).toMatchObject({ onOrAfter: new Date(cursor).toISOString(), backfill: "the Python checkpoint's cursor" });
+    expect(first.stderr).toContain(`searched from ${new Date(cursor).toISOString()} (the Python checkpoint's cursor, earlier than the lookback)`);
+    // Sessions older than the lookback were sent; the next run is back to the seven days and sends nothing again.
+    expect(since.length - known.length).toBeGreaterThan(idsInLastDays(7).filter((id) => !known.includes(id)).length);
+
+    const second = await fx.run(week);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toBe('');
+    expect((await summaryOf('thirty')).window.backfill).toBeNull();
+  });
+
+  it('keeps a backfill owed until a run completes: a first run whose receiver is down loses nothing', async () => {
+    const cursor = Date.now() - 30 * DAY_MS;
+    const since = expectedSearch(fx.emu, { hasAlerts: null, onOrAfter: cursor }).map((s) => s.sessionId);
+    const known = since.filter((_, index) => index % 4 === 0);
+    await writePythonCheckpoint('owed', cursor, known);
+    const start = Date.now() - 25 * DAY_MS;
+    const sinceStart = expectedSearch(fx.emu, { hasAlerts: null, onOrAfter: start }).map((s) => s.sessionId);
+    const base = (name: string): string[] => ['sessions', 'search', '--checkpoint', name, '--any-alerts', '--summary-json', summaryFile(name)];
+    const down = ['--output', `TCP:127.0.0.1:${await closedPort()}`];
+
+    for (const [name, extra, expected] of [
+      ['owed', [], since.filter((id) => !known.includes(id))],
+      ['backfill', ['--start', new Date(start).toISOString()], sinceStart],
+    ] as const) {
+      const failed = await fx.run([...base(name), ...extra, ...down]);
+      expect(failed.code, failed.stderr).toBe(1);
+      expect(failed.stderr).toContain('backfill still owed, the next run covers it again');
+      expect(existsSync(storeFile(name))).toBe(true);
+
+      // The rerun has no --start: the window still owed comes from the store.
+      const rerun = await fx.run([...base(name), '-f', 'json-lines']);
+      expect(rerun.code, rerun.stderr).toBe(0);
+      expect(sorted(idsOf(rerun.stdout)), name).toEqual(sorted(expected));
+      expect((await summaryOf(name)).window.backfill).not.toBeNull();
+      const third = await fx.run([...base(name), '-f', 'json-lines']);
+      expect(third.stdout, name).toBe('');
+      expect((await summaryOf(name)).window.backfill).toBeNull();
+    }
   });
 
   it('rejects bad checkpoint options with exit 2 before any request', async () => {

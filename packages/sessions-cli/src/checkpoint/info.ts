@@ -16,6 +16,8 @@ export interface CheckpointInfo {
   updatedAt: string | null;
   importedFrom: string | null;
   lastRun: RunSummary | null;
+  /** The window the checkpoint still owes (a backfill no run has completed yet), e.g. `2024-01-01T00:00:00.000Z (--start)`. */
+  backfill: string | null;
   /** The lock file's holder, when a run holds it (or a dead run left it). */
   lock: string | null;
   /** Why the store cannot be read (kind `damaged`). */
@@ -35,6 +37,7 @@ export async function checkpointInfo(found: FoundCheckpoint): Promise<Checkpoint
     updatedAt: null,
     importedFrom: null,
     lastRun: null,
+    backfill: null,
     lock: await lockHolder(found.files.lock),
     problem: null,
   };
@@ -51,6 +54,7 @@ export async function checkpointInfo(found: FoundCheckpoint): Promise<Checkpoint
     info.updatedAt = store.updatedAt;
     info.importedFrom = store.importedFrom;
     info.lastRun = store.lastRun;
+    info.backfill = store.backfill === null ? null : `${new Date(store.backfill.onOrAfter).toISOString()} (${store.backfill.reason})`;
   } catch (error) {
     info.kind = 'damaged';
     info.problem = (error as Error).message;

@@ -66,8 +66,11 @@ export async function runCheckpoint(
     const fresh = existing === undefined && imported === undefined;
     const startOption = typeof options.filters.startTime === 'number' ? options.filters.startTime : undefined;
     const lookbackStart = started - options.lookbackMs;
-    // A new checkpoint may reach back further than the lookback (a backfill); later runs never do.
-    const onOrAfter = fresh && startOption !== undefined ? startOption : Math.max(startOption ?? lookbackStart, lookbackStart);
+    const regular = Math.max(startOption ?? lookbackStart, lookbackStart);
+    // A new checkpoint may reach back further than the lookback (a backfill); it stays owed until a run completes.
+    if (fresh && startOption !== undefined && startOption < regular) store.backfill = { onOrAfter: startOption, reason: '--start' };
+    const owed = store.backfill !== null && store.backfill.onOrAfter < regular ? store.backfill : null;
+    const onOrAfter = owed === null ? regular : owed.onOrAfter;
     const before = typeof options.filters.endTime === 'number' ? options.filters.endTime : undefined;
     const summary: RunSummary = {
       checkpoint: options.name,
@@ -81,7 +84,11 @@ export async function runCheckpoint(
       skipped: 0,
       entriesBefore: store.sessions.size,
       entriesAfter: store.sessions.size,
-      window: { onOrAfter: new Date(onOrAfter).toISOString(), before: before === undefined ? null : new Date(before).toISOString() },
+      window: {
+        onOrAfter: new Date(onOrAfter).toISOString(),
+        before: before === undefined ? null : new Date(before).toISOString(),
+        backfill: owed === null ? null : owed.reason,
+      },
       startedAt: new Date(started).toISOString(),
       durationMs: 0,
     };
@@ -103,6 +110,7 @@ export async function runCheckpoint(
       throw error;
     }
     if (ctx.signal.aborted) summary.status = 'interrupted';
+    else store.backfill = null;
     await finish(store, summary, started, save, options, ctx);
     if (summary.status === 'interrupted') throw new InterruptedError('interrupted');
     return summary;

@@ -32,9 +32,21 @@ export interface RunSummary {
   skipped: number;
   entriesBefore: number;
   entriesAfter: number;
-  window: { onOrAfter: string; before: string | null };
+  /** `backfill` names why the window reaches back further than the lookback (see {@link Backfill}). */
+  window: { onOrAfter: string; before: string | null; backfill: string | null };
   startedAt: string;
   durationMs: number;
+}
+
+/**
+ * A window a checkpoint still owes: sessions that began at or after `onOrAfter` (epoch ms) are searched by every
+ * run until one completes, so a failed or interrupted backfill (`--start` on a first run, or the cursor of an
+ * imported Python checkpoint) is finished by a later run instead of shrinking to the lookback.
+ */
+export interface Backfill {
+  onOrAfter: number;
+  /** Where the window comes from, for people: `--start`, or the Python checkpoint's cursor. */
+  reason: string;
 }
 
 /** A checkpoint in memory. */
@@ -46,13 +58,15 @@ export interface CheckpointStore {
   updatedAt: string;
   importedFrom: string | null;
   lastRun: RunSummary | null;
+  /** The window still owed, until a run completes; null when none is. */
+  backfill: Backfill | null;
   sessions: Map<string, CheckpointEntry>;
 }
 
 /** A new, empty checkpoint. */
 export function emptyStore(name: string, query: CheckpointQuery | null, now = Date.now()): CheckpointStore {
   const at = new Date(now).toISOString();
-  return { name, query, createdAt: at, updatedAt: at, importedFrom: null, lastRun: null, sessions: new Map() };
+  return { name, query, createdAt: at, updatedAt: at, importedFrom: null, lastRun: null, backfill: null, sessions: new Map() };
 }
 
 /** Read a store file; undefined when it does not exist; a clear error (never a silent reset) when it is damaged. */
@@ -92,6 +106,7 @@ export function serializeStore(store: CheckpointStore): string {
     updatedAt: store.updatedAt,
     importedFrom: store.importedFrom,
     lastRun: store.lastRun,
+    backfill: store.backfill,
     sessions,
   };
   return `${JSON.stringify(file)}\n`;
@@ -118,6 +133,9 @@ export function parseStore(text: string, name: string): CheckpointStore {
   if (importedFrom !== null && typeof importedFrom !== 'string') throw new Error('"importedFrom" is not a string');
   const lastRun = value['lastRun'] ?? null;
   if (lastRun !== null && !isObject(lastRun)) throw new Error('"lastRun" is not an object');
+  // Absent in files written before backfills were recorded: nothing owed.
+  const backfill = value['backfill'] ?? null;
+  if (backfill !== null && !isBackfill(backfill)) throw new Error('"backfill" is malformed');
   const raw = value['sessions'];
   if (!isObject(raw)) throw new Error('"sessions" is not an object');
   const sessions = new Map<string, CheckpointEntry>();
@@ -132,6 +150,7 @@ export function parseStore(text: string, name: string): CheckpointStore {
     updatedAt: value['updatedAt'] as string,
     importedFrom,
     lastRun: lastRun as RunSummary | null,
+    backfill,
     sessions,
   };
 }
@@ -142,6 +161,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function isQuery(value: unknown): value is CheckpointQuery {
   return isObject(value) && typeof value['url'] === 'string' && typeof value['client'] === 'string' && isObject(value['filters']);
+}
+
+function isBackfill(value: unknown): value is Backfill {
+  return isObject(value) && Number.isSafeInteger(value['onOrAfter']) && typeof value['reason'] === 'string';
 }
 
 function isEntry(value: unknown): value is CheckpointEntry {

@@ -8,6 +8,13 @@ export function formatSummary(summary: RunSummary): string {
   return (
     `incydr: checkpoint "${summary.checkpoint}"${status}: fetched ${summary.fetched}, new ${summary.new}, ` +
     `changed ${summary.changed}, unchanged ${summary.unchanged}, delivered ${summary.delivered}${skipped}; ` +
-    `entries ${summary.entriesBefore} -> ${summary.entriesAfter}; ${seconds} s`
+    `entries ${summary.entriesBefore} -> ${summary.entriesAfter}; ${seconds} s${backfill(summary)}`
   );
+}
+
+function backfill(summary: RunSummary): string {
+  const { backfill: reason, onOrAfter } = summary.window;
+  if (reason === null) return '';
+  const owed = summary.status === 'ok' ? 'backfill complete' : 'backfill still owed, the next run covers it again';
+  return `; searched from ${onOrAfter} (${reason}, earlier than the lookback): ${owed}`;
 }

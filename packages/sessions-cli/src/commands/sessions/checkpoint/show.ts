@@ -50,6 +50,7 @@ export async function run(args: ShowArgs, ctx: Context, root = checkpointsRoot()
     ['Created', info.createdAt],
     ['Updated', info.updatedAt],
     ['Imported from', info.importedFrom],
+    ['Backfill owed', info.backfill === null ? null : `from ${info.backfill}, until a run completes`],
     ['Lock', info.lock ?? 'free'],
     ['Last run', run === null ? null : `${run.startedAt} ${run.status}${run.error === null ? '' : ` (${run.error})`}, ${(run.durationMs / 1000).toFixed(1)} s`],
     ['Window', run === null ? null : `${run.window.onOrAfter} to ${run.window.before ?? 'now'}`],
