@@ -14,6 +14,9 @@ export interface ExampleRun {
 /** The ```lang blocks of a markdown file; `onlyFor` keeps those whose first import is that package. */
 export declare function codeBlocks(file: string, lang: string, onlyFor?: string): CodeBlock[];
 
+/** The items of the first `- ` list after the first line of a markdown file that contains `marker`. */
+export declare function listAfter(file: string, marker: string): string[];
+
 /** A folder for README examples: see {@link exampleFolder}. */
 export interface ExampleFolder {
   dir: string;

@@ -17,6 +17,21 @@ export function codeBlocks(file, lang, onlyFor) {
     .map((code) => ({ source, code }));
 }
 
+/** The items of the first `- ` list after the first line of a markdown file that contains `marker`. */
+export function listAfter(file, marker) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const from = lines.findIndex((line) => line.includes(marker));
+  if (from === -1) throw new Error(`${file} has no line with ${JSON.stringify(marker)}`);
+  const rest = lines.slice(from + 1);
+  const first = rest.findIndex((line) => line.startsWith('- '));
+  const items = [];
+  for (const line of first === -1 ? [] : rest.slice(first)) {
+    if (!line.startsWith('- ')) break;
+    items.push(line.slice(2));
+  }
+  return items;
+}
+
 /**
  * A temporary folder whose node_modules links each package name to its folder. `run(n, code, env)` writes
  * `example-N.mjs` there and runs it with Node (PATH, HOME = the folder, and `env`); `remove()` deletes the folder.

@@ -285,7 +285,7 @@ describe('search --checkpoint to stdout', () => {
       [['--checkpoint', 'x'.repeat(65)], /invalid checkpoint name/],
       [['--emit', 'new'], /--emit needs --checkpoint/],
       [['--lookback', '7d'], /--lookback needs --checkpoint/],
-      [['--checkpoint', 'ok', '--lookback', '2024-01-01'], /--lookback must be a duration/],
+      [['--checkpoint', 'ok', '--lookback', '2024-01-01'], /--lookback: invalid duration "2024-01-01": use 30d, 24h/],
       [['--checkpoint', 'ok', '--emit', 'all'], /--emit/],
       [['--checkpoint', 'ok', '--confirm-every', '0'], /--confirm-every must be a positive integer/],
     ];

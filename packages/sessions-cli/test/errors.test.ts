@@ -1,5 +1,6 @@
 // Errors end to end (cli.md §5): usage errors exit 2 before any request, failures exit 1, always one line on
 // stderr, never a stack trace or "Unknown problem occurred".
+import { TIME_FORMS } from '@x/sessions-sdk/time';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closedPort } from './helpers/receivers.js';
 import { BUILD_TIMEOUT_MS, errorLines, startFixture, type Fixture, type RunOptions, type RunResult } from './helpers/run.js';
@@ -38,7 +39,7 @@ async function runFailing(
   return { ...result, message };
 }
 
-const THE_FORMS = ['yyyy-MM-dd', 'yyyy-MM-dd HH:MM:SS', 'ISO-8601', '30d'];
+const THE_FORMS = [TIME_FORMS.join('; ')];
 
 describe('usage errors exit 2 with one line and send nothing', () => {
   const cases: Array<{ name: string; args: string[]; mentions: string[] }> = [
@@ -87,6 +88,12 @@ describe('usage errors exit 2 with one line and send nothing', () => {
     { name: 'a syslog option without --output', args: ['sessions', 'search', '--syslog-header', 'rfc5424'], mentions: ['--output'] },
     { name: 'a bad --start date', args: ['sessions', 'search', '--start', 'yesterday'], mentions: ['yesterday', ...THE_FORMS] },
     { name: 'an impossible --end date', args: ['sessions', 'search', '--end', '2024-02-30'], mentions: ['2024-02-30', ...THE_FORMS] },
+    { name: 'a --start of 6 digits', args: ['sessions', 'search', '--start', '240101'], mentions: ['--start: invalid time "240101"', ...THE_FORMS] },
+    {
+      name: 'an impossible yyyyMMdd --end',
+      args: ['sessions', 'update-by-criteria', 'OPEN', '--end', '20240230', '--yes'],
+      mentions: ['--end: invalid time "20240230"', ...THE_FORMS],
+    },
     { name: '--columns with JSON', args: ['sessions', 'show-events', 'some-id', '-f', 'json-pretty', '--columns', 'file.name'], mentions: ['--columns'] },
   ];
 

@@ -2,6 +2,7 @@
 // what yargs prints from the current definitions.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TIME_FORMS } from '@x/sessions-sdk/time';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderReference } from '../src/help/reference.js';
 import { commandPaths, renderHelp } from '../src/help/render.js';
@@ -42,6 +43,13 @@ describe('stored help texts', () => {
     expect(await runIncydr(['--version'])).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
     // yargs answers the same when the fast path does not apply.
     expect((await runIncydr(['--version', '--log-stderr'])).stdout).toBe(`${version}\n`);
+  });
+
+  it('show the SDK\'s list of time forms (TIME_FORMS) for --start of search and update-by-criteria', async () => {
+    const oneLine = (text: string): string => text.replace(/\s+/g, ' ');
+    for (const path of ['sessions search', 'sessions update-by-criteria']) {
+      expect(oneLine(await renderHelp(path, 100)), path).toContain(`--start Sessions that began on or after this time: ${TIME_FORMS.join('; ')}`);
+    }
   });
 
   it('make the committed CLI reference (docs/reference.md), which must be regenerated when a command changes', async () => {

@@ -6,12 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator, type Emulator } from '@x/sessions-emulator';
+import { TIME_FORMS } from '@x/sessions-sdk/time';
 import {
   codeBlocks,
   octetFrames,
   startByteReceiver,
   type ByteReceiver as Receiver,
   expectPaired,
+  listAfter,
   runIn,
   type ExampleRun as Run,
 } from '@x/vitest-config/readme';
@@ -110,4 +112,10 @@ describe('README shell examples', () => {
     expect(run.code, run.stderr).toBe(0);
     expectation?.check(run, { emu, receiver, dir: join(dir, 'work') });
   }, 60_000);
+});
+
+describe('README times', () => {
+  it('lists the forms of --start and --end exactly as the SDK does (TIME_FORMS)', () => {
+    expect(listAfter(join(packageDir, 'README.md'), '## Times')).toEqual([...TIME_FORMS]);
+  });
 });

@@ -128,6 +128,30 @@ describe('the wire requests of the Python CLI command lines', () => {
     expect(onOrAfter).toBeLessThanOrEqual(finished - 7 * 86_400_000);
   });
 
+  it.each<[string, string, number, number]>([
+    ['2024-1-1', '2024-01-01 9:05:00', Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 1, 9, 5)],
+    ['2024-01-1', '2024-1-1 09:05', Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 1, 9, 5)],
+    ['2024/01/01', '2024/1/2T9:05+02:00', Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 2, 7, 5)],
+    ['20240101', '20240102093000', Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 2, 9, 30)],
+    ['202401010905', '1704240000000', Date.UTC(2024, 0, 1, 9, 5), Date.UTC(2024, 0, 3)],
+  ])('sends --start %s --end %s as the UTC epoch milliseconds the Python CLI meant', async (start, end, onOrAfter, before) => {
+    const result = await fx.run(['sessions', 'search', '--start', start, '--end', end, '-f', 'json-lines']);
+    expect(result.stderr).toBe('No results found.\n');
+    expect(result.code).toBe(0);
+    expect(searchQueries()).toEqual([`on_or_after=${onOrAfter}&before=${before}&has_alerts=true&page_number=0&page_size=50`]);
+  });
+
+  it('refuses 10 digits as epoch seconds with exit 2, naming --start, before any request', async () => {
+    const result = await fx.run(['sessions', 'search', '--start', '1704067200']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(errorLines(result.stderr)).toEqual([
+      'incydr: --start: invalid time "1704067200": 10 digits look like epoch seconds (2024-01-01T00:00:00.000Z); ' +
+        'append 000 for epoch milliseconds (1704067200000) or write a date such as 2024-01-01',
+    ]);
+    expect(apiRequests()).toEqual([]);
+  });
+
   it('returns what the filters select, across pages, in the order asked for', async () => {
     // A target that every filter below selects, so the combined result is not empty.
     const dump = fx.emu

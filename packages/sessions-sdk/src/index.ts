@@ -14,7 +14,7 @@ export {
   ResponseValidationError,
   TimeoutError,
 } from './errors.js';
-export { toEpochMs, formatIso, type TimeInput } from './time.js';
+export { toEpochMs, toDurationMs, formatIso, TIME_FORMS, DURATION_FORMS, type TimeInput } from './time.js';
 export {
   SessionsV1,
   MAX_IDS_PER_CHANGE,

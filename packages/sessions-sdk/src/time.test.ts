@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidArgumentError } from './errors.js';
-import { formatIso, toEpochMs, type TimeInput } from './time.js';
+import { TIME_FORMS, formatIso, toDurationMs, toEpochMs, type TimeInput } from './time.js';
 
 const NOW = Date.UTC(2024, 4, 10, 12, 0, 0);
 const SECOND = 1000;
@@ -41,14 +41,50 @@ describe('toEpochMs', () => {
   });
 
   describe('digit strings', () => {
-    it('reads digits as epoch milliseconds', () => {
-      expect(toEpochMs('1714557600000')).toBe(1_714_557_600_000);
+    it.each<[string, number]>([
+      ['20240101', Date.UTC(2024, 0, 1)],
+      ['20240229', Date.UTC(2024, 1, 29)],
+      ['202401010905', Date.UTC(2024, 0, 1, 9, 5)],
+      ['20240101090507', Date.UTC(2024, 0, 1, 9, 5, 7)],
+      ['19700101', 0],
+      ['1704067200000', 1_704_067_200_000],
+      ['1714557600000', 1_714_557_600_000],
+      ['0000000000000', 0],
+    ])('reads %s as %i', (input, ms) => {
+      expect(toEpochMs(input)).toBe(ms);
     });
 
     it('trims surrounding whitespace', () => {
       expect(toEpochMs(' \t1714557600000\n')).toBe(1_714_557_600_000);
       expect(toEpochMs('  2024-05-01  ')).toBe(Date.UTC(2024, 4, 1));
       expect(toEpochMs(' 30d ', NOW)).toBe(NOW - 30 * DAY);
+    });
+
+    it('refuses 10 digits as epoch seconds and says how to write them', () => {
+      const error = rejection('1704067200');
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect((error as Error).message).toBe(
+        'invalid time "1704067200": 10 digits look like epoch seconds (2024-01-01T00:00:00.000Z); ' +
+          'append 000 for epoch milliseconds (1704067200000) or write a date such as 2024-01-01',
+      );
+    });
+
+    it.each([
+      ['one digit', '0'],
+      ['six digits (yyMMdd to dateutil)', '240101'],
+      ['nine digits', '170406720'],
+      ['eleven digits', '17040672000'],
+      ['twelve digits that are no yyyyMMddHHmm', '999999999999'],
+      ['fifteen digits', '170406720000000'],
+      ['yyyyMMdd with month 13', '20241301'],
+      ['yyyyMMdd with February 30', '20240230'],
+      ['yyyyMMdd of a common year\'s February 29', '20230229'],
+      ['yyyyMMddHHmm at 24:00', '202401012400'],
+      ['yyyyMMddHHmmss with second 60', '20240101235960'],
+    ])('refuses %s (%s) and lists the accepted forms', (_label, input) => {
+      const error = rejection(input);
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect((error as Error).message).toBe(`invalid time "${input}": use one of: ${TIME_FORMS.join('; ')}`);
     });
   });
 
@@ -76,6 +112,36 @@ describe('toEpochMs', () => {
     });
 
     it.each(['2023-02-29', '1900-02-29'])('rejects the leap day of the common year in %s', (input) => {
+      expect(rejection(input)).toBeInstanceOf(InvalidArgumentError);
+    });
+
+    it.each<[string, number]>([
+      ['2024-1-1', Date.UTC(2024, 0, 1)],
+      ['2024-01-1', Date.UTC(2024, 0, 1)],
+      ['2024-1-01', Date.UTC(2024, 0, 1)],
+      ['2024/01/01', Date.UTC(2024, 0, 1)],
+      ['2024/1/5', Date.UTC(2024, 0, 5)],
+      ['2024/12/31', Date.UTC(2024, 11, 31)],
+      ['2024-01-01 9:05:00', Date.UTC(2024, 0, 1, 9, 5)],
+      ['2024-1-1 09:05', Date.UTC(2024, 0, 1, 9, 5)],
+      ['2024-1-1 9:05', Date.UTC(2024, 0, 1, 9, 5)],
+      ['2024/1/1T9:05:07', Date.UTC(2024, 0, 1, 9, 5, 7)],
+      ['2024/01/01 23:59:59', Date.UTC(2024, 0, 1, 23, 59, 59)],
+      ['2024-1-1 9:05:07.25', Date.UTC(2024, 0, 1, 9, 5, 7, 250)],
+      ['2024/2/29 0:00', Date.UTC(2024, 1, 29)],
+    ])('reads the unpadded or slashed form %s as UTC', (input, ms) => {
+      expect(toEpochMs(input)).toBe(ms);
+    });
+
+    it.each([
+      ['mixed separators', '2024-01/01'],
+      ['a three-digit month', '2024-001-01'],
+      ['a one-digit minute', '2024-1-1 9:5'],
+      ['a three-digit hour', '2024-01-01 009:05'],
+      ['an hour without minutes', '2024/1/1 9'],
+      ['a two-digit year', '24-1-1'],
+      ['an unpadded April 31', '2024/4/31'],
+    ])('rejects %s (%s)', (_label, input) => {
       expect(rejection(input)).toBeInstanceOf(InvalidArgumentError);
     });
 
@@ -113,6 +179,11 @@ describe('toEpochMs', () => {
     it('moves to the previous or next UTC day when the offset crosses midnight', () => {
       expect(toEpochMs('2024-05-01T01:00:00+02:00')).toBe(Date.UTC(2024, 3, 30, 23));
       expect(toEpochMs('2024-12-31T22:00:00-03:00')).toBe(Date.UTC(2025, 0, 1, 1));
+    });
+
+    it('converts Z and offsets after the unpadded and slashed forms too', () => {
+      expect(toEpochMs('2024/1/1 9:05Z')).toBe(Date.UTC(2024, 0, 1, 9, 5));
+      expect(toEpochMs('2024-1-1T9:05:00+02:00')).toBe(Date.UTC(2024, 0, 1, 7, 5));
     });
 
     it('accepts a time without seconds', () => {
@@ -222,7 +293,6 @@ describe('toEpochMs', () => {
       ['an offset of 24 hours', '2024-05-01T10:00:00+24:00'],
       ['an offset without minutes', '2024-05-01T10:00:00+02'],
       ['a time with only hours', '2024-05-01T10Z'],
-      ['unpadded fields', '2024-5-1'],
       ['a bare P', 'P'],
       ['a bare PT', 'PT'],
       ['a trailing T', 'P1DT'],
@@ -241,19 +311,18 @@ describe('toEpochMs', () => {
     ])('rejects %s', (_label, input) => {
       const error = rejection(input);
       expect(error).toBeInstanceOf(InvalidArgumentError);
-      const message = (error as Error).message;
-      expect(message).toContain(`invalid time "${String(input)}"`);
-      expect(message).toContain('yyyy-MM-dd');
-      expect(message).toContain('"yyyy-MM-dd HH:MM:SS" (UTC)');
-      expect(message).toContain('ISO-8601 with Z or an offset');
-      expect(message).toContain('epoch milliseconds');
-      expect(message).toContain('30d, 24h, 15m or P3D');
+      expect((error as Error).message).toBe(`invalid time ${JSON.stringify(String(input))}: use one of: ${TIME_FORMS.join('; ')}`);
     });
 
     it('gives the documented message', () => {
       expect((rejection('yesterday') as Error).message).toBe(
-        'invalid time "yesterday": use yyyy-MM-dd, "yyyy-MM-dd HH:MM:SS" (UTC), ISO-8601 with Z or an offset, ' +
-          'epoch milliseconds, or a duration before now such as 30d, 24h, 15m or P3D',
+        'invalid time "yesterday": use one of: ' +
+          'yyyy-MM-dd or yyyy/MM/dd, month and day of one or two digits (2024-1-5): midnight UTC; ' +
+          'the date, a space or T, then H:MM, H:MM:SS or H:MM:SS.fff, hour of one or two digits ("2024-01-05 9:30"): UTC; ' +
+          'that date and time ending in Z or an offset such as +02:00 or -0530 (ISO-8601): converted to UTC; ' +
+          'yyyyMMdd, yyyyMMddHHmm or yyyyMMddHHmmss (20240105): UTC; ' +
+          'epoch milliseconds: 13 digits (1704067200000); ' +
+          'a duration before now: 30d, 24h, 15m, 45s, 2w, 1d12h, P3D, PT12H or P1DT2H30M (no years or months)',
       );
     });
 
@@ -262,6 +331,39 @@ describe('toEpochMs', () => {
       expect(message).not.toContain('\n');
       expect(message).toContain('"a\\nb"');
     });
+  });
+});
+
+describe('toDurationMs', () => {
+  it.each<[string, number]>([
+    ['7d', 7 * DAY],
+    ['36h', 36 * HOUR],
+    ['90m', 90 * MINUTE],
+    ['1w2d3h4m5s', WEEK + 2 * DAY + 3 * HOUR + 4 * MINUTE + 5 * SECOND],
+    ['P14D', 14 * DAY],
+    ['PT12H', 12 * HOUR],
+    ['PT1.0001S', 1001],
+    [' 2w ', 2 * WEEK],
+    ['0d', 0],
+  ])('reads %s as %i ms', (input, ms) => {
+    expect(toDurationMs(input)).toBe(ms);
+  });
+
+  it.each(['2024-01-01', '20240101', '1704067200000', '', 'week', '1.5h', '-1d'])(
+    'rejects %j, which is no duration, naming the forms',
+    (input) => {
+      expect(() => toDurationMs(input)).toThrow(
+        new InvalidArgumentError(`invalid duration ${JSON.stringify(input)}: use 30d, 24h, 15m, 45s, 2w, 1d12h, P3D, PT12H or P1DT2H30M (no years or months)`),
+      );
+    },
+  );
+
+  it('rejects years and months, which vary in length', () => {
+    expect(() => toDurationMs('P1M')).toThrow(/^invalid duration "P1M": years and months have no fixed length/);
+  });
+
+  it('rejects a duration beyond the Date range', () => {
+    expect(() => toDurationMs('99999999999d')).toThrow(InvalidArgumentError);
   });
 });
 

@@ -4,8 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { codeBlocks, exampleFolder, expectPaired, type ExampleFolder, type ExampleRun as Run } from '@x/vitest-config/readme';
+import { codeBlocks, exampleFolder, expectPaired, listAfter, type ExampleFolder, type ExampleRun as Run } from '@x/vitest-config/readme';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TIME_FORMS } from '../src/time.js';
 import { CLIENT_ID, CLIENT_SECRET, startTestServer, type TestServer } from './helpers/server.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
@@ -145,4 +146,10 @@ describe('README examples', () => {
     },
     30_000,
   );
+});
+
+describe('README times', () => {
+  it('lists the time strings exactly as TIME_FORMS does', () => {
+    expect(listAfter(join(packageDir, 'README.md'), '`TIME_FORMS`')).toEqual([...TIME_FORMS]);
+  });
 });

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import type { SessionSearch } from '@x/sessions-sdk';
+import { TIME_FORMS, toEpochMs } from '@x/sessions-sdk/time';
 import { UsageError } from '../failures.js';
 import { choice, many } from './choices.js';
 
@@ -34,7 +35,7 @@ export function withFilters<T>(yargs: Argv<T>): Argv<T & FilterArgs> {
     .option('start', {
       type: 'string',
       requiresArg: true,
-      describe: 'Sessions that began on or after: yyyy-MM-dd, "yyyy-MM-dd HH:MM:SS" (UTC), ISO-8601, or 30d/24h/15m',
+      describe: `Sessions that began on or after this time: ${TIME_FORMS.join('; ')}`,
     })
     .option('end', { type: 'string', requiresArg: true, describe: 'Sessions that began before (same forms as --start)' })
     .option('type', { type: 'string', requiresArg: true, describe: 'Session type, e.g. STANDARD or ACCOUNT_TAKE_OVER' })
@@ -79,19 +80,19 @@ export function toFilters(args: FilterArgs): SessionSearch {
 
 /**
  * Resolve `--start`/`--end` to epoch milliseconds once, against one clock reading, so that every request asks the
- * same window; a bad time is a usage error (the SDK's InvalidArgumentError) naming the option, before any request.
+ * same window; a bad time is a usage error naming the option and the value, before any request.
  */
-export async function resolveTimes(filters: SessionSearch, now = Date.now()): Promise<void> {
-  const { toEpochMs, InvalidArgumentError } = await import('@x/sessions-sdk');
+export function resolveTimes(filters: SessionSearch, now = Date.now()): void {
   for (const [option, value] of [['start', filters.startTime], ['end', filters.endTime]] as const) {
     if (typeof value !== 'string') continue;
+    let ms: number;
     try {
-      const ms = toEpochMs(value, now);
-      if (option === 'start') filters.startTime = ms;
-      else filters.endTime = ms;
+      ms = toEpochMs(value, now);
     } catch (error) {
-      if (error instanceof InvalidArgumentError) throw new InvalidArgumentError(`--${option}: ${error.message}`);
-      throw error;
+      // toEpochMs throws only InvalidArgumentError, whose message quotes the value and lists the forms.
+      throw new UsageError(`--${option}: ${(error as Error).message}`, { cause: error });
     }
+    if (option === 'start') filters.startTime = ms;
+    else filters.endTime = ms;
   }
 }

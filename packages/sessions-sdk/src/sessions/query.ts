@@ -16,7 +16,7 @@ type Many<T> = T | readonly T[];
 export interface SessionFilters {
   /** `actor_id`. */
   actorId?: string | null | undefined;
-  /** Begin time on or after (`on_or_after`): Date, epoch ms, `yyyy-MM-dd`, ISO-8601, or a duration like `30d`. */
+  /** Begin time on or after (`on_or_after`): a Date, epoch ms, or a string of `TIME_FORMS` (`2024-01-05`, `30d`…). */
   startTime?: TimeInput | null | undefined;
   /** Begin time before (`before`), same forms as `startTime`. */
   endTime?: TimeInput | null | undefined;

@@ -1,4 +1,5 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { DURATION_FORMS, toDurationMs } from '@x/sessions-sdk/time';
 import { createContext, type Context, type GlobalArgs } from '../../context.js';
 import { InterruptedError, UsageError } from '../../failures.js';
 import { choice } from '../../options/choices.js';
@@ -51,7 +52,7 @@ export function builder(yargs: Argv): Argv<SearchArgs> {
       type: 'string',
       requiresArg: true,
       group: 'Incremental runs:',
-      describe: 'How far back a checkpointed run looks for late and changed sessions: 7d (default), 36h, P14D…',
+      describe: `How far back a checkpointed run looks for late and changed sessions (default 7d): ${DURATION_FORMS}`,
     })
     .option('emit', { type: 'string', requiresArg: true, group: 'Incremental runs:', describe: 'changed (default): new and changed sessions; new: new ones only' })
     .option('summary-json', { type: 'string', requiresArg: true, group: 'Incremental runs:', describe: 'Also write the run summary as JSON to this file' })
@@ -86,8 +87,8 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
   const incremental = checkpointOptions(args);
   const now = Date.now();
   // Relative times are resolved once, and a bad date is a usage error before any request.
-  await resolveTimes(filters, now);
-  const lookbackMs = incremental === undefined ? 0 : await resolveLookback(incremental.lookback, now);
+  resolveTimes(filters, now);
+  const lookbackMs = incremental === undefined ? 0 : resolveLookback(incremental.lookback, now);
   if (syslog !== undefined) {
     const { parseTarget } = await import('@x/syslog-out');
     parseTarget(syslog.target as string);
@@ -148,19 +149,16 @@ function checkpointOptions(args: SearchArgs):
   };
 }
 
-/** `--lookback` as milliseconds: a duration (30d, 36h, P14D), not a date. */
-async function resolveLookback(text: string, now: number): Promise<number> {
-  const { toEpochMs } = await import('@x/sessions-sdk');
-  let ms: number | undefined;
-  if (/^\s*(P|\d+\s*[wdhms])/i.test(text)) {
-    try {
-      ms = now - toEpochMs(text.trim(), now);
-    } catch {
-      ms = undefined;
-    }
+/** `--lookback` as milliseconds: a duration by the SDK's rule (30d, 36h, P14D), longer than 0 and not before 1970. */
+function resolveLookback(text: string, now: number): number {
+  let ms: number;
+  try {
+    ms = toDurationMs(text);
+  } catch (error) {
+    throw new UsageError(`--lookback: ${(error as Error).message}`, { cause: error });
   }
-  if (ms === undefined || !(ms > 0)) {
-    throw new UsageError(`--lookback must be a duration such as 7d, 36h, 90m or P14D, not ${JSON.stringify(text)}`);
+  if (ms <= 0 || ms > now) {
+    throw new UsageError(`--lookback must be longer than 0 and reach no further back than 1970, not ${JSON.stringify(text)}`);
   }
   return ms;
 }

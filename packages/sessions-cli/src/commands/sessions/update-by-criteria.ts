@@ -38,7 +38,7 @@ export async function run(args: UpdateByCriteriaArgs, ctx: Context, stdin: Confi
   const state = choice('new-state', String(args.newState), SESSION_STATES);
   const filters = toFilters(args);
   // Count and change must select the same window, so relative times are resolved once for both.
-  await resolveTimes(filters);
+  resolveTimes(filters);
   const { sortKey: _sortKey, sortDir: _sortDir, pageSize: _pageSize, ...criteria } = filters;
 
   const client = await ctx.client();
