@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Client } from '@x/sessions-sdk';
 import { currentState, startEmulator, type Emulator, type SessionDump } from '../src/index.js';
+import { documentedErrorFields } from './helpers/vendor.js';
 
 let emu: Emulator;
 let client: Client;
@@ -146,7 +147,7 @@ describe('change-state', () => {
 });
 
 describe('error bodies', () => {
-  // The vendor's API description (Swagger of 2024-09-13) documents error bodies as ErrorResponse: {"msg": "…"}.
+  // The vendor's API description documents error bodies as ErrorResponse: {"msg": "…"}.
   it('answers every kind of error with the documented {msg} body and no message field', async () => {
     const raw = async (method: string, path: string, init: RequestInit = {}): Promise<Response> =>
       fetch(`${emu.url}${path}`, { method, ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } });
@@ -168,6 +169,7 @@ describe('error bodies', () => {
       expect(res.status).toBe(status);
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
       const body = (await res.json()) as Record<string, unknown>;
+      for (const field of documentedErrorFields()) expect(body[field], `${field} of HTTP ${status}`).toMatch(/\S/);
       expect(body, `HTTP ${status}`).toEqual({ msg: expect.stringMatching(/\S/), status, error: expect.any(String) });
     }
   });
