@@ -52,9 +52,10 @@ describe('usage errors exit 2 with one line and send nothing', () => {
     {
       name: 'a bad --content-inspection-status choice',
       args: ['sessions', 'search', '--content-inspection-status', 'maybe'],
-      mentions: ['PENDING', 'NOT_FOUND'],
+      mentions: ['PENDING', 'NOT_FOUND', 'PII_FOUND', 'UNPROCESSED'],
     },
-    { name: 'a --page-size over 50', args: ['sessions', 'search', '--page-size', '51'], mentions: ['50'] },
+    { name: 'a bad --sort-dir choice', args: ['sessions', 'search', '--sort-dir', 'up'], mentions: ['up', 'asc', 'DESC'] },
+    { name: 'a --page-size over 1000', args: ['sessions', 'search', '--page-size', '1001'], mentions: ['--page-size', '1 to 1000'] },
     { name: '--no-alerts with --any-alerts', args: ['sessions', 'search', '--no-alerts', '--any-alerts'], mentions: ['--any-alerts', '--no-alerts'] },
     { name: 'an --output port that is not a number', args: ['sessions', 'search', '--output', 'TCP:127.0.0.1:syslog'], mentions: ['syslog'] },
     { name: 'an --output port out of range', args: ['sessions', 'search', '--output', 'TCP:127.0.0.1:70000'], mentions: ['70000'] },
