@@ -20,7 +20,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  fx.emu.setFaults({ failRate: 0, failNext: 0 });
+  fx.emu.setFaults({ failRate: 0, failNext: 0, failStatus: 503 });
 });
 
 /** Run, and check what holds for every error: no stack frames, no "Unknown problem", nothing on stdout. */
@@ -53,9 +53,10 @@ describe('usage errors exit 2 with one line and send nothing', () => {
     {
       name: 'a bad --content-inspection-status choice',
       args: ['sessions', 'search', '--content-inspection-status', 'maybe'],
-      mentions: ['PENDING', 'NOT_FOUND'],
+      mentions: ['PENDING', 'NOT_FOUND', 'PII_FOUND', 'UNPROCESSED'],
     },
-    { name: 'a --page-size over 50', args: ['sessions', 'search', '--page-size', '51'], mentions: ['50'] },
+    { name: 'a bad --sort-dir choice', args: ['sessions', 'search', '--sort-dir', 'up'], mentions: ['up', 'asc', 'DESC'] },
+    { name: 'a --page-size over 1000', args: ['sessions', 'search', '--page-size', '1001'], mentions: ['--page-size', '1 to 1000'] },
     { name: '--no-alerts with --any-alerts', args: ['sessions', 'search', '--no-alerts', '--any-alerts'], mentions: ['--any-alerts', '--no-alerts'] },
     { name: 'an --output port that is not a number', args: ['sessions', 'search', '--output', 'TCP:127.0.0.1:syslog'], mentions: ['syslog'] },
     { name: 'an --output port out of range', args: ['sessions', 'search', '--output', 'TCP:127.0.0.1:70000'], mentions: ['70000'] },
@@ -124,11 +125,18 @@ describe('usage errors exit 2 with one line and send nothing', () => {
 });
 
 describe('API and configuration failures exit 1 with one line', () => {
-  it('includes the server message of a 404', async () => {
+  it('reads the status and the server message of a 404 in plain words', async () => {
     const result = await runFailing(['sessions', 'show', 'no-such-session']);
     expect(result.code).toBe(1);
-    expect(result.message).toContain('404');
-    expect(result.message).toContain('Session not found: no-such-session');
+    expect(result.message).toBe('incydr: not found (HTTP 404): Session not found: no-such-session');
+  });
+
+  it('shows the msg of a 400 error body, not the raw JSON', async () => {
+    fx.emu.setFaults({ failNext: 1, failStatus: 400 });
+    const result = await runFailing(['sessions', 'search']);
+    expect(result.code).toBe(1);
+    // The first request (the token call) gets the injected 400.
+    expect(result.message).toMatch(/^incydr: API error \(HTTP 400\) on POST http:\/\/127\.0\.0\.1:\d+\/v1\/oauth: injected failure$/);
   });
 
   it('says the credentials were refused on a 401', async () => {

@@ -229,6 +229,67 @@ describe('the wire requests of the Python CLI command lines', () => {
   });
 });
 
+describe('the spellings of the API description', () => {
+  // The vendor's API description documents sort_direction ASC/DESC, content_inspection_status PENDING, PII_FOUND,
+  // PII_NOT_FOUND, UNPROCESSED and page_size up to 1000; the Python CLI sends asc/desc, FOUND/NOT_FOUND, 50.
+  it('sends --sort-dir ASC, --content-inspection-status pii_found and --page-size 1000 in the documented form', async () => {
+    const result = await fx.run([
+      'sessions', 'search', '--any-alerts', '--sort-dir', 'ASC', '--content-inspection-status', 'pii_found',
+      '--page-size', '1000', '-f', 'json-lines',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(searchQueries()).toEqual(['content_inspection_status=PII_FOUND&sort_direction=ASC&page_number=0&page_size=1000']);
+    const expected = expectedSearch(fx.emu, { hasAlerts: null, contentInspectionStatus: 'FOUND', sortDirection: 'asc' });
+    expect(expected.length).toBeGreaterThan(1);
+    expect(result.stdout).toBe(jsonLinesOf(expected));
+  });
+
+  it('sends the other spellings as typed too, and mixed case in lower case', async () => {
+    for (const [sortDir, status, sent] of [
+      ['DESC', 'UNPROCESSED', 'content_inspection_status=UNPROCESSED&sort_direction=DESC'],
+      ['desc', 'not_found', 'content_inspection_status=NOT_FOUND&sort_direction=desc'],
+      ['Asc', 'Pii_Not_Found', 'content_inspection_status=PII_NOT_FOUND&sort_direction=asc'],
+    ] as const) {
+      fx.emu.clearRequests();
+      const result = await fx.run(['sessions', 'search', '--sort-dir', sortDir, '--content-inspection-status', status, '-f', 'csv']);
+      expect(result.code, result.stderr).toBe(0);
+      expect(searchQueries()[0]).toBe(`has_alerts=true&${sent}&page_number=0&page_size=50`);
+    }
+  });
+
+  it('shows the choices of both vocabularies and the page size range in --help', async () => {
+    const help = (await fx.run(['sessions', 'search', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('--sort-dir asc, desc, ASC, DESC, sent as typed');
+    expect(help).toContain('--content-inspection-status PENDING, FOUND, NOT_FOUND, PII_FOUND, PII_NOT_FOUND, UNPROCESSED');
+    expect(help).toContain('--page-size Sessions per request, 1-1000 (default 50)');
+  });
+});
+
+describe('against a server that keeps page_size to 50', () => {
+  let fifty: Fixture;
+
+  beforeAll(async () => {
+    fifty = await startFixture({ sessions: 120, maxPageSize: 50 });
+  }, BUILD_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await fifty?.close();
+  });
+
+  it('writes every session with --page-size 50, and fails in one line, writing nothing, with more', async () => {
+    const ok = await fifty.run(['sessions', 'search', '--any-alerts', '--page-size', '50', '-f', 'json-lines']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe(jsonLinesOf(expectedSearch(fifty.emu, { hasAlerts: null })));
+    const over = await fifty.run(['sessions', 'search', '--any-alerts', '--page-size', '1000', '-f', 'json-lines']);
+    expect(over.code).toBe(1);
+    expect(over.stdout).toBe('');
+    expect(errorLines(over.stderr)).toEqual([
+      expect.stringMatching(/^incydr: API error \(HTTP 400\) on GET \S+page_size=1000: Invalid page_size '1000': expected an integer from 1 to 50$/),
+    ]);
+  });
+});
+
 describe('output formats', () => {
   const DEFAULT_COLUMNS = [
     'session_id', 'begin_time', 'end_time', 'context_summary', 'exfiltration_summary', 'actor_id',

@@ -22,6 +22,8 @@ export interface ApiContext {
   clientSecret: string;
   tokenTtlSec: number;
   maxNotesPerSession: number;
+  /** The largest `page_size` a search may ask for. */
+  maxPageSize: number;
   /** The emulator's current time in epoch ms. */
   now(): number;
   /** Continuation tokens of change-states: the ids still to process. */
@@ -129,7 +131,7 @@ function find(ctx: ApiContext, sessionId: string): SessionRecord {
 }
 
 function search(ctx: ApiContext, req: ApiRequest): Answer {
-  const { pageNumber, pageSize, ...query } = parseSearch(req.params);
+  const { pageNumber, pageSize, ...query } = parseSearch(req.params, ctx.maxPageSize);
   const all = ctx.store.search(query);
   const start = pageNumber * pageSize;
   const items = all.slice(start, start + pageSize).map((record) => record.session);

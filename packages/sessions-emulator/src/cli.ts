@@ -16,6 +16,8 @@ Options:
   --token-ttl SECONDS     access token lifetime (default 900)
   --client-id ID          API client id to accept (default emulator-client)
   --client-secret SECRET  API client secret to accept (default emulator-secret)
+  --max-page-size N       largest page_size a search may ask for; more is a 400 (default 1000,
+                          the vendor's documented maximum; 50 plays a server that keeps to 50)
   --rate-limit N          answer 429 beyond N requests per minute per client (default off)
   --fail-rate R           answer this share (0..1) of API requests with 503 (default 0)
   --control               enable the /_emulator/ control routes (reset, state, requests, advance, faults)
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
         'token-ttl': { type: 'string' },
         'client-id': { type: 'string' },
         'client-secret': { type: 'string' },
+        'max-page-size': { type: 'string' },
         'rate-limit': { type: 'string' },
         'fail-rate': { type: 'string' },
         control: { type: 'boolean' },
@@ -80,6 +83,7 @@ async function main(): Promise<void> {
     sessions: number('sessions', values.sessions, 0, 5_000_000) ?? 500,
     seed: number('seed', values.seed, 0, 2 ** 32 - 1) ?? 42,
     tokenTtlSec: number('token-ttl', values['token-ttl'], 0, 86_400) ?? 900,
+    maxPageSize: number('max-page-size', values['max-page-size'], 1, 1_000_000) ?? 1000,
     control: values.control === true,
     faults: {
       latencyMs: number('latency-ms', values['latency-ms'], 0, 600_000) ?? 0,

@@ -6,6 +6,7 @@ import { generateDataset } from './data/generate.js';
 import { Faults, mergeFaults, noFaults, type FaultSettings } from './faults.js';
 import { HttpError } from './http-error.js';
 import type { ApiSession, ContentInspectionStatus } from './model.js';
+import { MAX_PAGE_SIZE } from './query.js';
 import { createApiServer, type LoggedRequest, type ServerContext } from './server.js';
 import { Store } from './store.js';
 import { Tokens } from './tokens.js';
@@ -34,6 +35,12 @@ export interface EmulatorOptions {
   clientSecret?: string;
   /** Notes a session may hold before add-note answers 400. @default 100 */
   maxNotesPerSession?: number;
+  /**
+   * The largest `page_size` a search may ask for; more is a 400. The vendor's API description gives 1000 as the
+   * maximum (its text also says "Max of '50'", the Python SDK's limit): 50 plays a server that keeps to that.
+   * @default 1000
+   */
+  maxPageSize?: number;
   /** Enable the `/_emulator/` control routes. @default false */
   control?: boolean;
   /** Faults from the start (latency, rate limit, failures); see FaultSettings. */
@@ -78,6 +85,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const seed = options.seed ?? 42;
   const sessions = options.sessions ?? 500;
   if (!Number.isSafeInteger(sessions) || sessions < 0) throw new RangeError('sessions must be an integer of 0 or more');
+  const maxPageSize = options.maxPageSize ?? MAX_PAGE_SIZE;
+  if (!Number.isSafeInteger(maxPageSize) || maxPageSize < 1) throw new RangeError('maxPageSize must be an integer of 1 or more');
   const dataNow = options.now ?? Math.floor(Date.now() / 3_600_000) * 3_600_000;
   // The emulator's clock is simulated, not wall time: advance() moves it, and each change moves it by 1 ms so that
   // history entries stay ordered. The same requests and advances therefore always give the same data.
@@ -104,6 +113,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clientSecret,
     tokenTtlSec: options.tokenTtlSec ?? 900,
     maxNotesPerSession: options.maxNotesPerSession ?? 100,
+    maxPageSize,
     now: tick,
     continuations: new Map(),
     faults: new Faults(initialFaults, () => random.next()),

@@ -1,4 +1,4 @@
-/** An HTTP error the emulator answers with a JSON body `{status, error, message}`. */
+/** An HTTP error the emulator answers with the API's JSON error body `{msg}` (plus `status` and `error`). */
 export class HttpError extends Error {
   override name = 'HttpError';
   readonly status: number;

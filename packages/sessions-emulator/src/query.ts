@@ -20,7 +20,8 @@ export interface Filters {
   severities: number[];
   ruleIds: string[];
   watchlistIds: string[];
-  contentInspectionStatus: ContentInspectionStatus | undefined;
+  /** In the emulator's data vocabulary; `UNPROCESSED` matches no session (the emulator generates none). */
+  contentInspectionStatus: ContentInspectionStatus | 'UNPROCESSED' | undefined;
 }
 
 /** A search: filters, order and page. */
@@ -31,8 +32,28 @@ export interface Search extends Filters {
   pageSize: number;
 }
 
-/** The largest page the API serves. */
-export const MAX_PAGE_SIZE = 50;
+/** The largest page the API serves by default: the `maximum` of `page_size` in the vendor's API description. */
+export const MAX_PAGE_SIZE = 1000;
+
+/** The page size of a search without `page_size` (the Python CLI always sends it). */
+export const DEFAULT_PAGE_SIZE = 50;
+
+/**
+ * `sort_direction` values: the vendor's API description documents `ASC`/`DESC`, the Python SDK sends `asc`/`desc`;
+ * both are evidence of what the API takes, so both are accepted, and nothing else.
+ */
+const SORT_DIRECTIONS: Record<string, 'asc' | 'desc'> = { asc: 'asc', desc: 'desc', ASC: 'asc', DESC: 'desc' };
+
+/**
+ * `content_inspection_status` values, mapped onto the emulator's data: the Python SDK's `PENDING`, `FOUND`,
+ * `NOT_FOUND` and the vendor description's `PENDING`, `PII_FOUND`, `PII_NOT_FOUND`, `UNPROCESSED`.
+ */
+const INSPECTION_FILTERS: Record<string, ContentInspectionStatus | 'UNPROCESSED'> = {
+  ...Object.fromEntries(CONTENT_INSPECTION_STATUSES.map((status) => [status, status])),
+  PII_FOUND: 'FOUND',
+  PII_NOT_FOUND: 'NOT_FOUND',
+  UNPROCESSED: 'UNPROCESSED',
+};
 
 const FILTER_KEYS = [
   'actor_id',
@@ -56,15 +77,15 @@ export function parseFilters(params: URLSearchParams): Filters {
   return filters(params);
 }
 
-/** Parse the query of `GET /v1/sessions`. */
-export function parseSearch(params: URLSearchParams): Search {
+/** Parse the query of `GET /v1/sessions`; `page_size` may go up to `maxPageSize`. */
+export function parseSearch(params: URLSearchParams, maxPageSize = MAX_PAGE_SIZE): Search {
   checkKeys(params, SEARCH_KEYS);
   return {
     ...filters(params),
     orderBy: oneOf(params, 'order_by', ['end_time', 'score'] as const) ?? 'end_time',
-    sortDirection: oneOf(params, 'sort_direction', ['asc', 'desc'] as const) ?? 'desc',
+    sortDirection: mapped(params, 'sort_direction', SORT_DIRECTIONS) ?? 'desc',
     pageNumber: integer(params, 'page_number', 0, Number.MAX_SAFE_INTEGER) ?? 0,
-    pageSize: integer(params, 'page_size', 1, MAX_PAGE_SIZE) ?? MAX_PAGE_SIZE,
+    pageSize: integer(params, 'page_size', 1, maxPageSize) ?? Math.min(DEFAULT_PAGE_SIZE, maxPageSize),
   };
 }
 
@@ -126,7 +147,7 @@ function filters(params: URLSearchParams): Filters {
     }),
     ruleIds: params.getAll('rule_id'),
     watchlistIds: params.getAll('watchlist_id'),
-    contentInspectionStatus: oneOf(params, 'content_inspection_status', CONTENT_INSPECTION_STATUSES),
+    contentInspectionStatus: mapped(params, 'content_inspection_status', INSPECTION_FILTERS),
   };
 }
 
@@ -161,6 +182,15 @@ function boolean(params: URLSearchParams, key: string): boolean | undefined {
   if (value === undefined) return undefined;
   if (value !== 'true' && value !== 'false') throw badRequest(`Invalid ${key} '${value}': expected true or false`);
   return value === 'true';
+}
+
+function mapped<T>(params: URLSearchParams, key: string, values: Record<string, T>): T | undefined {
+  const value = single(params, key);
+  if (value === undefined) return undefined;
+  if (!Object.hasOwn(values, value)) {
+    throw badRequest(`Invalid ${key} '${value}': expected one of ${Object.keys(values).join(', ')}`);
+  }
+  return values[value];
 }
 
 function oneOf<T extends string>(params: URLSearchParams, key: string, values: readonly T[]): T | undefined {

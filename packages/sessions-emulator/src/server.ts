@@ -104,8 +104,12 @@ function errorAnswer(error: unknown): Answer {
   return { status: 500, json: errorBody(500, `Internal emulator error: ${(error as Error).message}`) };
 }
 
+/**
+ * The API's documented error body is `{"msg": "…"}` (ErrorResponse); `status` and `error` are extras. No `message`
+ * field, so that a client reading only that field fails here as it would against the API.
+ */
 function errorBody(status: number, message: string): Record<string, unknown> {
-  return { status, error: STATUS_TEXT[status] ?? 'Error', message };
+  return { msg: message, status, error: STATUS_TEXT[status] ?? 'Error' };
 }
 
 const STATUS_TEXT: Record<number, string> = {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Client } from '@x/sessions-sdk';
 import { currentState, startEmulator, type Emulator, type SessionDump } from '../src/index.js';
+import { documentedErrorFields } from './helpers/vendor.js';
 
 let emu: Emulator;
 let client: Client;
@@ -64,7 +65,7 @@ describe('authentication', () => {
     for (const bearer of ['', 'not-a-token']) {
       const { status, json } = await call('GET', '/v1/sessions', undefined, bearer);
       expect(status).toBe(401);
-      expect(json).toMatchObject({ status: 401, message: expect.any(String) });
+      expect(json).toMatchObject({ msg: expect.any(String), status: 401 });
     }
     const fresh = await fetchToken();
     expect((await call('GET', '/v1/sessions', undefined, fresh)).status).toBe(200);
@@ -94,7 +95,7 @@ describe('sessions', () => {
     expect(details).toEqual(first?.session);
     const { status, json } = await call('GET', `/v1/sessions/${encodeURIComponent('no/such id')}`);
     expect(status).toBe(404);
-    expect(json).toMatchObject({ status: 404, error: 'Not Found', message: 'Session not found: no/such id' });
+    expect(json).toEqual({ msg: 'Session not found: no/such id', status: 404, error: 'Not Found' });
   });
 
   it('serves file events for sessions with alerts and 404 for sessions without', async () => {
@@ -138,10 +139,39 @@ describe('change-state', () => {
     expect((await call('POST', '/v1/sessions/change-state', { ids: ids.slice(0, 2), newState: null })).status).toBe(400);
     expect((await call('POST', '/v1/sessions/change-state', { ids: [], newState: 'OPEN' })).status).toBe(400);
     const mixed = await call('POST', '/v1/sessions/change-state', { ids: [ids[0], 'ghost-1'], newState: 'CLOSED' });
-    expect(mixed).toMatchObject({ status: 404, json: { message: 'Sessions not found: ghost-1' } });
+    expect(mixed).toMatchObject({ status: 404, json: { msg: 'Sessions not found: ghost-1' } });
     const first = (await dump()).find((s) => s.session.sessionId === ids[0]);
     expect(first?.session.states.some((s) => s.userId === emu.clientId)).toBe(false);
     expect((await call('POST', '/v1/sessions/change-state', { ids: ids.slice(0, 100), newState: 'IN_PROGRESS' })).status).toBe(204);
+  });
+});
+
+describe('error bodies', () => {
+  // The vendor's API description documents error bodies as ErrorResponse: {"msg": "…"}.
+  it('answers every kind of error with the documented {msg} body and no message field', async () => {
+    const raw = async (method: string, path: string, init: RequestInit = {}): Promise<Response> =>
+      fetch(`${emu.url}${path}`, { method, ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } });
+    const answers: Array<[number, Response]> = [
+      [401, await fetch(`${emu.url}/v1/sessions`)],
+      [401, await fetch(`${emu.url}/v1/oauth`, { method: 'POST' })],
+      [400, await raw('GET', '/v1/sessions?sort_direction=sideways')],
+      [400, await raw('POST', '/v1/sessions/change-state', { body: '{not json', headers: { 'content-type': 'application/json' } })],
+      [404, await raw('GET', '/v1/sessions/no-such-session')],
+      [404, await raw('GET', '/v1/nothing-here')],
+      [405, await raw('DELETE', '/v1/sessions')],
+    ];
+    emu.setFaults({ failNext: 1, failStatus: 503 });
+    answers.push([503, await raw('GET', '/v1/sessions')]);
+    emu.setFaults({ throttleEvery: 1 });
+    answers.push([429, await raw('GET', '/v1/sessions')]);
+    emu.setFaults({ throttleEvery: null });
+    for (const [status, res] of answers) {
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      const body = (await res.json()) as Record<string, unknown>;
+      for (const field of documentedErrorFields()) expect(body[field], `${field} of HTTP ${status}`).toMatch(/\S/);
+      expect(body, `HTTP ${status}`).toEqual({ msg: expect.stringMatching(/\S/), status, error: expect.any(String) });
+    }
   });
 });
 
@@ -175,7 +205,7 @@ describe('add-note', () => {
     const id = target?.session.sessionId ?? '';
     await client.sessions.v1.addNote(id, '😀'.repeat(2000));
     const tooLong = await call('POST', `/v1/sessions/${encodeURIComponent(id)}/add-note`, { noteContent: '😀'.repeat(2001) });
-    expect(tooLong).toMatchObject({ status: 400, json: { message: expect.stringContaining('2001') } });
+    expect(tooLong).toMatchObject({ status: 400, json: { msg: expect.stringContaining('2001') } });
     for (let i = 1; i < 5; i += 1) await client.sessions.v1.addNote(id, `note ${i}`);
     const capped = await call('POST', `/v1/sessions/${encodeURIComponent(id)}/add-note`, { noteContent: 'one too many' });
     expect(capped.status).toBe(400);
@@ -190,7 +220,7 @@ describe('control routes', () => {
     try {
       const res = await fetch(`${plain.url}/_emulator/state`);
       expect(res.status).toBe(404);
-      expect(((await res.json()) as { message: string }).message).toMatch(/control/i);
+      expect(((await res.json()) as { msg: string }).msg).toMatch(/control/i);
     } finally {
       await plain.close();
     }

@@ -56,8 +56,27 @@ describe('incydr-emulator', () => {
     expect(await proc.exited).toBe(0);
   });
 
+  it('limits page_size to --max-page-size', async () => {
+    const proc = run(['--port', '0', '--sessions', '60', '--max-page-size', '50'], (out) => out.includes('INCYDR_API_CLIENT_SECRET='));
+    await proc.ready;
+    const url = /^INCYDR_URL=(\S+)$/m.exec(proc.out())?.[1];
+    const auth = await fetch(`${url}/v1/oauth`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('emulator-client:emulator-secret').toString('base64')}` },
+    });
+    const { access_token: token } = (await auth.json()) as { access_token: string };
+    const search = (size: number): Promise<Response> =>
+      fetch(`${url}/v1/sessions?page_size=${size}`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await search(50)).status).toBe(200);
+    const over = await search(51);
+    expect(over.status).toBe(400);
+    expect(((await over.json()) as { msg: string }).msg).toContain('from 1 to 50');
+    stop(proc.child, 'SIGTERM');
+    expect(await proc.exited).toBe(0);
+  });
+
   it('rejects bad flags with exit 2 and a one-line reason', async () => {
-    for (const args of [['--port', 'abc'], ['--fail-rate', '2'], ['--bogus'], ['--sessions', '-1']]) {
+    for (const args of [['--port', 'abc'], ['--fail-rate', '2'], ['--bogus'], ['--sessions', '-1'], ['--max-page-size', '0']]) {
       const proc = run(args);
       expect(await proc.exited).toBe(2);
       expect(proc.err()).toMatch(/^incydr-emulator: .+\nTry 'incydr-emulator --help'\.\n$/);
@@ -68,5 +87,6 @@ describe('incydr-emulator', () => {
     const proc = run(['--help']);
     expect(await proc.exited).toBe(0);
     expect(proc.out()).toContain('--rate-limit N');
+    expect(proc.out()).toMatch(/--max-page-size N .*default 1000/);
   });
 });

@@ -3,6 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@x/sessions-sdk';
 import { startEmulator, type Emulator, type SessionDump } from '../src/index.js';
+import { documentedValues } from './helpers/vendor.js';
 
 const NOW = Date.UTC(2026, 0, 15);
 const SESSIONS = 3_000;
@@ -23,7 +24,7 @@ interface Criteria {
   watchlistIds?: string[];
   contentInspectionStatus?: string;
   sortKey?: 'end_time' | 'score';
-  sortDir?: 'asc' | 'desc';
+  sortDir?: 'asc' | 'desc' | 'ASC' | 'DESC';
 }
 
 type Session = SessionDump['session'];
@@ -104,14 +105,22 @@ function selects(c: Criteria, { session: s, watchlistIds, contentInspectionStatu
     anyOf(c.severities, [scoreOf(s)?.severity]) &&
     anyOf(c.ruleIds, s.triggeredAlerts.map((a) => a.ruleId)) &&
     anyOf(c.watchlistIds, watchlistIds) &&
-    (c.contentInspectionStatus === undefined || contentInspectionStatus === c.contentInspectionStatus)
+    (c.contentInspectionStatus === undefined || contentInspectionStatus === inspectionData(c.contentInspectionStatus))
   );
+}
+
+/**
+ * A `content_inspection_status` filter value in the emulator's data vocabulary (the Python SDK's): the vendor's
+ * `PII_FOUND` and `PII_NOT_FOUND` are FOUND and NOT_FOUND; `UNPROCESSED` sessions are never generated.
+ */
+function inspectionData(value: string): string | undefined {
+  return { PII_FOUND: 'FOUND', PII_NOT_FOUND: 'NOT_FOUND', UNPROCESSED: undefined }[value] ?? value;
 }
 
 /** Matching ids in the API's order: end time (or current score) descending by default, ties by id ascending. */
 function expectedIds(c: Criteria, data: SessionDump[] = dumps): string[] {
   const key = c.sortKey === 'score' ? (s: Session) => scoreOf(s)?.score ?? 0 : (s: Session) => s.endTime;
-  const sign = c.sortDir === 'asc' ? 1 : -1;
+  const sign = c.sortDir?.toLowerCase() === 'asc' ? 1 : -1;
   return data
     .filter((d) => selects(c, d))
     .map((d) => d.session)
@@ -269,6 +278,28 @@ describe('search filters', () => {
     }
   });
 
+  it('takes the documented content_inspection_status values too, mapped onto the same sessions', async () => {
+    const documented = documentedValues('content_inspection_status');
+    expect(documented).toEqual(expect.arrayContaining(['PENDING', 'PII_FOUND', 'PII_NOT_FOUND', 'UNPROCESSED']));
+    const results = new Map<string, string[]>();
+    for (const status of documented) results.set(status, await checkSearch({ contentInspectionStatus: status, hasAlerts: null }));
+    expect(results.get('PII_FOUND')).toEqual(await checkSearch({ contentInspectionStatus: 'FOUND', hasAlerts: null }));
+    expect(results.get('PII_NOT_FOUND')).toEqual(await checkSearch({ contentInspectionStatus: 'NOT_FOUND', hasAlerts: null }));
+    expect(results.get('PII_FOUND')?.length).toBeGreaterThan(0);
+    expect(results.get('UNPROCESSED')).toEqual([]);
+    await expect(client.sessions.v1.getPage({ contentInspectionStatus: 'pii_found' })).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('takes the documented sort_direction spellings ASC and DESC as well as asc and desc', async () => {
+    const documented = documentedValues('sort_direction');
+    expect(documented).toEqual(['ASC', 'DESC']);
+    const ascending = await checkSearch({ hasAlerts: null, sortKey: 'end_time', sortDir: 'ASC' });
+    expect(ascending).toEqual(await checkSearch({ hasAlerts: null, sortKey: 'end_time', sortDir: 'asc' }));
+    const descending = await checkSearch({ hasAlerts: null, sortKey: 'score', sortDir: 'DESC' });
+    expect(descending).toEqual(await checkSearch({ hasAlerts: null, sortKey: 'score', sortDir: 'desc' }));
+    await expect(client.sessions.v1.getPage({ sortDir: 'Asc' })).rejects.toMatchObject({ status: 400 });
+  });
+
   it('orders by end time or current score, in either direction, ties by session id', async () => {
     const defaultOrder = await checkSearch({ hasAlerts: null });
     expect(await checkSearch({ hasAlerts: null, sortKey: 'end_time', sortDir: 'desc' })).toEqual(defaultOrder);
@@ -350,6 +381,15 @@ describe('change-states by criteria', () => {
       expect({ ...now?.session, states: [], lastUpdated: 0 }).toEqual({ ...old.session, states: [], lastUpdated: 0 });
     }
     expect((await client.sessions.v1.getPage(criteria)).totalCount).toBe(0);
+  });
+
+  it('selects by a documented content_inspection_status as by its Python SDK spelling', async () => {
+    const before = await fetchDump();
+    const matching = new Set(expectedIds({ contentInspectionStatus: 'FOUND', hasAlerts: null }, before));
+    expect(matching.size).toBeGreaterThan(0);
+    await client.sessions.v1.updateStateByCriteria('CLOSED_TP', { contentInspectionStatus: 'PII_FOUND', hasAlerts: null });
+    const changed = (await fetchDump()).filter((d) => d.session.states.length > (before.find((b) => b.session.sessionId === d.session.sessionId)?.session.states.length ?? 0));
+    expect(new Set(changed.map((d) => d.session.sessionId))).toEqual(matching);
   });
 
   it('takes ceil(n/500) calls for more than 500 matching sessions', async () => {

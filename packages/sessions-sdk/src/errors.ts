@@ -20,7 +20,7 @@ export interface ApiErrorDetails {
   url: string;
   /** The response body as text, truncated; may be empty. */
   body: string;
-  /** The message the server gave (from a JSON error body, or the body text), or `''`. */
+  /** The message the server gave (`msg` of the API's JSON error body, another message field, or the text), or `''`. */
   serverMessage: string;
   cause?: unknown;
 }

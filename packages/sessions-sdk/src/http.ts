@@ -322,13 +322,16 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** The message a server put in an error body: a JSON field when there is one, else the text. */
+/**
+ * The message a server put in an error body: a JSON field when there is one (`msg` first, the API's documented
+ * `ErrorResponse`), else the text.
+ */
 export function serverMessage(text: string): string {
   try {
     const body: unknown = JSON.parse(text);
     if (typeof body === 'object' && body !== null) {
       const record = body as Record<string, unknown>;
-      for (const key of ['message', 'error_description', 'error', 'detail', 'title', 'description']) {
+      for (const key of ['msg', 'message', 'error_description', 'error', 'detail', 'title', 'description']) {
         const value = record[key];
         if (typeof value === 'string' && value.trim() !== '') return truncate(value.trim(), 500);
       }

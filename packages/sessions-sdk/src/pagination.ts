@@ -78,7 +78,8 @@ type Settled<T> = { ok: true; page: NumberedPage<T> } | { ok: false; error: unkn
 
 /**
  * Yield items of pages 0, 1, 2, … lazily, in page order, deduplicated by key. Stops on an empty page, a short page,
- * once `totalCount` items arrived, or when a page repeats the previous one (a server that ignores the page number).
+ * once `totalCount` items arrived, or when a page repeats the previous one (a server that ignores the page number);
+ * fails when page 0 is short of both the page size and the total (a server with a lower page size limit).
  *
  * Once a page gives `totalCount`, later pages up to that total are requested ahead: at most `concurrency` pages
  * are running, waiting or being yielded at any time, so a slow consumer holds back the requests. Without a total,
@@ -131,6 +132,7 @@ export async function* paginateByNumber<T>(
       if (!result.ok) throw result.error;
       const page = result.page;
       if (page.items.length === 0) return;
+      if (pageNum === 0) checkFirstPage(page, pageSize);
       const keyList = page.items.map(keyOf);
       const keys = keyList.includes(undefined) ? undefined : keyList.join('\n');
       if (keys !== undefined && keys === previousKeys) return;
@@ -157,6 +159,21 @@ export async function* paginateByNumber<T>(
   } finally {
     stop.abort();
   }
+}
+
+/**
+ * A server fills page 0 up to its total. A shorter page 0 with a larger total means it serves fewer items per page
+ * than asked (its limit is below the page size): the short-page stop rule would then end the listing early and
+ * silently drop the rest, so this fails instead.
+ */
+function checkFirstPage(page: NumberedPage<unknown>, pageSize: number): void {
+  const served = page.items.length;
+  if (served >= pageSize || page.totalCount === undefined || page.totalCount <= served) return;
+  throw new IncydrError(
+    `the server answered page 0 with ${served} items where ${pageSize} were asked and its total is ` +
+      `${page.totalCount}: it serves fewer per page than asked, so paging would miss items; use a page size of ` +
+      `${served} or less`,
+  );
 }
 
 /**

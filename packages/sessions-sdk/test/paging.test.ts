@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, Client, InvalidArgumentError, type Session } from '../src/index.js';
+import { ApiError, Client, IncydrError, InvalidArgumentError, type Session } from '../src/index.js';
 import { clientOptions, startTestServer, type Recorded, type Reply, type TestServer } from './helpers/server.js';
 
 let server: TestServer;
@@ -86,7 +86,41 @@ describe('iterAll', () => {
 
   it('checks the page size before any request', async () => {
     await expect(collect(client.sessions.v1.iterAll({ pageSize: 0 }))).rejects.toThrow(/pageSize/);
+    await expect(collect(client.sessions.v1.iterAll({ pageSize: 1001 }))).rejects.toThrow(/from 1 to 1000/);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it('pages by 1000, the largest documented page size, with the same stop rules', async () => {
+    servePages(1000, 2500);
+    expect(await collect(client.sessions.v1.iterAll({ pageSize: 1000 }))).toEqual(ids(0, 2500));
+    expect(server.requests.map(pageOf).sort()).toEqual([0, 1, 2]);
+    expect(server.requests.every((r) => new URLSearchParams(r.query).get('page_size') === '1000')).toBe(true);
+  });
+
+  it('fails instead of stopping early when the server serves fewer than asked on page 0', async () => {
+    // A server whose limit is 50 (the vendor's text says "Max of '50'") serving 50 where 1000 were asked: the
+    // short-page rule alone would end the listing after 50 of 120 sessions.
+    server.on('GET /v1/sessions', (request) => {
+      const pageNum = pageOf(request);
+      const size = Math.min(50, Number(new URLSearchParams(request.query).get('page_size')));
+      const items = ids(pageNum * size, Math.max(0, Math.min(size, 120 - pageNum * size)));
+      return { json: { items: items.map((sessionId) => ({ sessionId })), totalCount: 120 } };
+    });
+    const error = await collect(client.sessions.v1.iterAll({ pageSize: 1000 })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IncydrError);
+    expect(error).not.toBeInstanceOf(InvalidArgumentError);
+    expect((error as Error).message).toBe(
+      'the server answered page 0 with 50 items where 1000 were asked and its total is 120: it serves fewer per page ' +
+        'than asked, so paging would miss items; use a page size of 50 or less',
+    );
+    expect(server.requests).toHaveLength(1);
+    expect(await collect(client.sessions.v1.iterAll({ pageSize: 50 }))).toEqual(ids(0, 120));
+  });
+
+  it('still ends at a short page 0 that holds the whole total', async () => {
+    serve([ids(0, 7)], 7);
+    expect(await collect(client.sessions.v1.iterAll({ pageSize: 1000 }))).toEqual(ids(0, 7));
+    expect(server.requests).toHaveLength(1);
   });
 });
 

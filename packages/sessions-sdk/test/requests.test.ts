@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Client, IncydrError, InvalidArgumentError } from '../src/index.js';
+import {
+  CONTENT_INSPECTION_STATUSES,
+  Client,
+  IncydrError,
+  InvalidArgumentError,
+  MAX_PAGE_SIZE,
+  SORT_DIRECTIONS,
+} from '../src/index.js';
 import { clientOptions, startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer;
@@ -70,6 +77,27 @@ describe('getPage', () => {
     );
   });
 
+  it('sends page sizes up to 1000, the maximum of the vendor\'s API description', async () => {
+    server.on('GET /v1/sessions', () => ({ json: { items: [], totalCount: 0 } }));
+    await client.sessions.v1.getPage({ pageSize: 1000 });
+    await client.sessions.v1.getPage({ pageSize: 51 });
+    expect(server.requests.map((r) => new URLSearchParams(r.query).get('page_size'))).toEqual(['1000', '51']);
+    expect(MAX_PAGE_SIZE).toBe(1000);
+  });
+
+  it('knows both vocabularies of sort_direction and content_inspection_status and sends each as given', async () => {
+    // asc/desc and FOUND/NOT_FOUND are what the Python SDK sends; ASC/DESC and PENDING, PII_FOUND, PII_NOT_FOUND,
+    // UNPROCESSED are what the vendor's API description documents.
+    expect(SORT_DIRECTIONS).toEqual(['asc', 'desc', 'ASC', 'DESC']);
+    expect(CONTENT_INSPECTION_STATUSES).toEqual(['PENDING', 'FOUND', 'NOT_FOUND', 'PII_FOUND', 'PII_NOT_FOUND', 'UNPROCESSED']);
+    server.on('GET /v1/sessions', () => ({ json: { items: [], totalCount: 0 } }));
+    for (const sortDir of SORT_DIRECTIONS) await client.sessions.v1.getPage({ sortDir });
+    for (const contentInspectionStatus of CONTENT_INSPECTION_STATUSES) await client.sessions.v1.getPage({ contentInspectionStatus });
+    const sent = server.requests.map((r) => new URLSearchParams(r.query));
+    expect(sent.slice(0, 4).map((q) => q.get('sort_direction'))).toEqual([...SORT_DIRECTIONS]);
+    expect(sent.slice(4).map((q) => q.get('content_inspection_status'))).toEqual([...CONTENT_INSPECTION_STATUSES]);
+  });
+
   it('omits has_alerts for null and every empty filter', async () => {
     server.on('GET /v1/sessions', () => ({ json: { items: [], totalCount: 0 } }));
     await client.sessions.v1.getPage({ hasAlerts: null, actorId: '', states: [], ruleIds: null, startTime: null });
@@ -77,7 +105,7 @@ describe('getPage', () => {
   });
 
   it('rejects bad arguments before sending anything', async () => {
-    await expect(client.sessions.v1.getPage({ pageSize: 51 })).rejects.toThrow(/pageSize/);
+    await expect(client.sessions.v1.getPage({ pageSize: 1001 })).rejects.toThrow('pageSize must be an integer from 1 to 1000, got 1001');
     await expect(client.sessions.v1.getPage({ pageNum: -1 })).rejects.toThrow(/pageNum/);
     await expect(client.sessions.v1.getPage({ severities: ['SEVERE'] })).rejects.toThrow(/unknown severity "SEVERE"/);
     await expect(client.sessions.v1.getPage({ startTime: 'yesterday' })).rejects.toBeInstanceOf(InvalidArgumentError);

@@ -132,6 +132,21 @@ describe('retries', () => {
     expect((error as Error).message).toContain('Session not found');
   });
 
+  it('shows the msg of the documented error body, keeping the status', async () => {
+    // The vendor's API description (Swagger of 2024-09-13) documents error bodies as ErrorResponse: {"msg": "…"}.
+    server.sequence('GET /v1/sessions/nope', [{ status: 404, json: { msg: 'Session nope not found' } }]);
+    server.sequence('POST /v1/sessions/change-state', [{ status: 400, json: { msg: 'Invalid state transition' } }]);
+    await using c = client();
+    const notFound = await c.sessions.v1.getSessionDetails('nope').catch((e: unknown) => e);
+    expect(notFound).toBeInstanceOf(NotFoundError);
+    expect(notFound).toMatchObject({ status: 404, serverMessage: 'Session nope not found', body: '{"msg":"Session nope not found"}' });
+    expect((notFound as Error).message).toBe(`GET ${server.url}/v1/sessions/nope failed with HTTP 404: Session nope not found`);
+    const bad = await c.sessions.v1.updateStateById(['a'], 'CLOSED').catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(ApiError);
+    expect(bad).toMatchObject({ status: 400, serverMessage: 'Invalid state transition' });
+    expect((bad as Error).message).not.toContain('{');
+  });
+
   it('keeps a plain-text or empty error body readable', async () => {
     server.sequence('GET /v1/sessions/s1', [{ status: 400, text: '  Bad   request:\n page_size too large ' }]);
     server.sequence('GET /v1/sessions/s2', [{ status: 403 }]);

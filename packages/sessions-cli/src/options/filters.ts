@@ -7,7 +7,8 @@ import { choice, many } from './choices.js';
 // Kept here rather than imported from the SDK so that `--help` does not load it.
 const STATES = ['OPEN', 'IN_PROGRESS', 'CLOSED', 'CLOSED_TP', 'CLOSED_TP_BENIGN', 'CLOSED_FP', 'OPEN_NEW_DATA'] as const;
 const SEVERITIES = ['NO_RISK', 'LOW', 'MODERATE', 'HIGH', 'CRITICAL'] as const;
-const INSPECTION = ['PENDING', 'FOUND', 'NOT_FOUND'] as const;
+// The Python CLI's values first, then the ones the API description documents; each is sent as chosen.
+const INSPECTION = ['PENDING', 'FOUND', 'NOT_FOUND', 'PII_FOUND', 'PII_NOT_FOUND', 'UNPROCESSED'] as const;
 
 /** The session states the CLI accepts (case-insensitive). */
 export const SESSION_STATES = STATES;
@@ -50,7 +51,11 @@ export function withFilters<T>(yargs: Argv<T>): Argv<T & FilterArgs> {
     .option('severity', { type: 'string', array: true, requiresArg: true, describe: `Current severity (repeatable): ${SEVERITIES.join(', ')}` })
     .option('rule-id', { type: 'string', array: true, requiresArg: true, describe: 'Alert rule id (repeatable)' })
     .option('watchlist-id', { type: 'string', array: true, requiresArg: true, describe: 'Watchlist id (repeatable)' })
-    .option('content-inspection-status', { type: 'string', requiresArg: true, describe: INSPECTION.join(', ') }) as unknown as Argv<T & FilterArgs>;
+    .option('content-inspection-status', {
+      type: 'string',
+      requiresArg: true,
+      describe: `${INSPECTION.join(', ')} (any case; sent in upper case)`,
+    }) as unknown as Argv<T & FilterArgs>;
 }
 
 /** Turn the filter options into SDK filters; times are checked by the SDK before any request. */

@@ -43,8 +43,18 @@ export function severityFromLabel(label: string): number | undefined {
   return index === -1 ? undefined : index;
 }
 
-/** Content inspection statuses this release knows (`content_inspection_status` filter). */
-export const CONTENT_INSPECTION_STATUSES = ['PENDING', 'FOUND', 'NOT_FOUND'] as const;
+/**
+ * Content inspection statuses this release knows (`content_inspection_status` filter), sent as given: the Python
+ * SDK's `PENDING`, `FOUND`, `NOT_FOUND` and the vendor API description's `PII_FOUND`, `PII_NOT_FOUND`, `UNPROCESSED`.
+ */
+export const CONTENT_INSPECTION_STATUSES = [
+  'PENDING',
+  'FOUND',
+  'NOT_FOUND',
+  'PII_FOUND',
+  'PII_NOT_FOUND',
+  'UNPROCESSED',
+] as const;
 
 /** A known content inspection status. */
 export type ContentInspectionStatus = (typeof CONTENT_INSPECTION_STATUSES)[number];
@@ -55,8 +65,11 @@ export const SORT_KEYS = ['end_time', 'score'] as const;
 /** A known sort key. */
 export type SortKey = (typeof SORT_KEYS)[number];
 
-/** Sort directions of a session search (`sort_direction`). */
-export const SORT_DIRECTIONS = ['asc', 'desc'] as const;
+/**
+ * Sort directions of a session search (`sort_direction`), sent as given: `asc`/`desc` as the Python SDK sends them,
+ * `ASC`/`DESC` as the vendor's API description documents them.
+ */
+export const SORT_DIRECTIONS = ['asc', 'desc', 'ASC', 'DESC'] as const;
 
 /** A known sort direction. */
 export type SortDirection = (typeof SORT_DIRECTIONS)[number];

@@ -34,7 +34,7 @@ export interface SessionFilters {
   ruleIds?: Many<string> | null | undefined;
   /** `watchlist_id`, repeated. */
   watchlistIds?: Many<string> | null | undefined;
-  /** `content_inspection_status`. */
+  /** `content_inspection_status`, sent as given: `PENDING`, `FOUND`, `NOT_FOUND`, `PII_FOUND`, `PII_NOT_FOUND`… */
   contentInspectionStatus?: OpenEnum<ContentInspectionStatus> | null | undefined;
 }
 
@@ -42,9 +42,9 @@ export interface SessionFilters {
 export interface SessionSearch extends SessionFilters {
   /** `order_by`; the server's default is end time. */
   sortKey?: OpenEnum<SortKey> | null | undefined;
-  /** `sort_direction`; the server's default is descending. */
+  /** `sort_direction`, sent as given (`asc`/`desc` or `ASC`/`DESC`); the server's default is descending. */
   sortDir?: OpenEnum<SortDirection> | null | undefined;
-  /** Sessions per page, 1–50. @default 50 */
+  /** Sessions per page, 1–1000. @default 50 */
   pageSize?: number | undefined;
 }
 
@@ -54,8 +54,11 @@ export interface SessionPageQuery extends SessionSearch {
   pageNum?: number | undefined;
 }
 
-/** The documented maximum page size. */
-export const MAX_PAGE_SIZE = 50;
+/** The largest page size: the `maximum` of `page_size` in the vendor's API description (the Python SDK keeps to 50). */
+export const MAX_PAGE_SIZE = 1000;
+
+/** The page size when none is given: what the Python SDK and CLI ask for. */
+export const DEFAULT_PAGE_SIZE = 50;
 
 /** Query string of a search, in the API's parameter order, lists as repeated keys. */
 export function searchQuery(query: SessionPageQuery, now = Date.now()): URLSearchParams {
@@ -85,9 +88,9 @@ export function filterQuery(filters: SessionFilters, now = Date.now()): URLSearc
   return params;
 }
 
-/** Check a page size: an integer from 1 to 50. */
+/** Check a page size: an integer from 1 to {@link MAX_PAGE_SIZE}, {@link DEFAULT_PAGE_SIZE} when absent. */
 export function pageSize(value: number | undefined): number {
-  const size = value ?? MAX_PAGE_SIZE;
+  const size = value ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
     throw new InvalidArgumentError(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${String(size)}`);
   }

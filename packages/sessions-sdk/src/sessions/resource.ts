@@ -48,7 +48,7 @@ export class SessionsV1 {
     this.#concurrency = defaults.concurrency;
   }
 
-  /** One page of sessions (`GET /v1/sessions`); pages are 0-based, at most 50 sessions each. */
+  /** One page of sessions (`GET /v1/sessions`); pages are 0-based, `pageSize` sessions each (50, at most 1000). */
   async getPage(query: SessionPageQuery = {}, options?: RequestOptions): Promise<SessionsPage> {
     return this.#http.json(
       { method: 'GET', path: '/v1/sessions', query: searchQuery(query), auth: 'bearer', retrySafe: true, options },

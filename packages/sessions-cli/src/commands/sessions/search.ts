@@ -4,12 +4,15 @@ import { createContext, type Context, type GlobalArgs } from '../../context.js';
 import { InterruptedError, UsageError } from '../../failures.js';
 import { choice } from '../../options/choices.js';
 import { resolveTimes, toFilters, withFilters, type FilterArgs } from '../../options/filters.js';
+import { SORT_DIRECTIONS, sortDirection } from '../../options/sort-dir.js';
 import { checkColumns, resolveFormat, withFormat, type FormatArgs } from '../../options/format.js';
 import { toSenderOptions, withSyslog, type SyslogArgs } from '../../options/syslog.js';
 import { checkName } from '../../checkpoint/paths.js';
 import { CONFIRM_EVERY } from '../../forward.js';
 
 const FORMATS = ['table', 'json-pretty', 'json-lines', 'csv'] as const;
+// The API description's maximum (the SDK's MAX_PAGE_SIZE), kept here so that `--help` does not load the SDK.
+const MAX_PAGE_SIZE = 1000;
 
 /** Arguments of `incydr sessions search`. */
 export type SearchArgs = GlobalArgs & FilterArgs & FormatArgs & SyslogArgs & {
@@ -30,8 +33,12 @@ export const describe = 'Search sessions (by default only sessions with alerts)'
 export function builder(yargs: Argv): Argv<SearchArgs> {
   const withOptions = withSyslog(withFormat(withFilters(yargs), FORMATS, true))
     .option('sort-key', { type: 'string', requiresArg: true, describe: 'end_time (server default) or score' })
-    .option('sort-dir', { type: 'string', requiresArg: true, describe: 'asc or desc (server default)' })
-    .option('page-size', { type: 'number', requiresArg: true, describe: 'Sessions per request, 1-50 (default 50)' })
+    .option('sort-dir', {
+      type: 'string',
+      requiresArg: true,
+      describe: `${SORT_DIRECTIONS.join(', ')}, sent as typed (default: the server's, descending)`,
+    })
+    .option('page-size', { type: 'number', requiresArg: true, describe: `Sessions per request, 1-${MAX_PAGE_SIZE} (default 50)` })
     .option('concurrency', {
       type: 'number',
       requiresArg: true,
@@ -71,10 +78,10 @@ export async function handler(args: ArgumentsCamelCase<SearchArgs>): Promise<voi
 export async function run(args: SearchArgs, ctx: Context): Promise<void> {
   const filters = toFilters(args);
   if (args.sortKey !== undefined) filters.sortKey = choice('sort-key', args.sortKey, ['end_time', 'score'] as const);
-  if (args.sortDir !== undefined) filters.sortDir = choice('sort-dir', args.sortDir, ['asc', 'desc'] as const);
+  if (args.sortDir !== undefined) filters.sortDir = sortDirection(args.sortDir);
   if (args.pageSize !== undefined) {
-    if (!Number.isInteger(args.pageSize) || args.pageSize < 1 || args.pageSize > 50) {
-      throw new UsageError('--page-size must be an integer from 1 to 50');
+    if (!Number.isInteger(args.pageSize) || args.pageSize < 1 || args.pageSize > MAX_PAGE_SIZE) {
+      throw new UsageError(`--page-size must be an integer from 1 to ${MAX_PAGE_SIZE}`);
     }
     filters.pageSize = args.pageSize;
   }
