@@ -1,3 +1,4 @@
+import { recordPath } from './columns.js';
 import { valueAt } from './flatten.js';
 import { displayWidth, pad, styles, truncate } from './text.js';
 import { currentStateOf, formatTime, humanText, namesOf, severityOf } from './values.js';
@@ -23,7 +24,7 @@ export const DEFAULT_SESSION_TABLE_COLUMNS: readonly string[] = Object.freeze([
 
 /** Default table columns for file events. */
 export const DEFAULT_FILE_EVENT_TABLE_COLUMNS: readonly string[] = Object.freeze([
-  '@timestamp',
+  'timestamp',
   'event.action',
   'file.name',
   'file.size_in_bytes',
@@ -79,7 +80,7 @@ export function tableCell(
   column: string,
   record: Readonly<Record<string, unknown>>,
 ): TableCell {
-  const value = valueAt(record, column);
+  const value = valueAt(record, recordPath(kind, column));
   if (kind === 'session') {
     switch (column) {
       case 'states':
@@ -138,7 +139,7 @@ const HINTS: Readonly<Record<string, ColumnHint>> = {
   scores: { natural: 8, min: 8, shrink: 0 },
   notes: COUNT,
   triggered_alerts: COUNT,
-  '@timestamp': { natural: 24, min: 24, shrink: 0 },
+  timestamp: { natural: 24, min: 24, shrink: 0 },
   'event.action': { natural: 18, min: 10, shrink: 2 },
   'event.id': { natural: 40, min: 12, shrink: 3 },
   'file.name': { natural: 32, min: 12, shrink: 1 },

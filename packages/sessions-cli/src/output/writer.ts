@@ -72,27 +72,32 @@ async function loadFormatter(options: RecordWriterOptions): Promise<Formatter> {
       };
     }
     case 'csv': {
-      const [{ createCsvFormatter, csvColumnsOf }, { availableColumns, resolveColumns }] = await Promise.all([
-        import('./csv.js'),
-        import('./columns.js'),
-      ]);
+      const [{ createCsvFormatter }, { availableColumns, columnAliases, csvColumns, recordPath, resolveColumns }] =
+        await Promise.all([import('./csv.js'), import('./columns.js')]);
       let csv: ReturnType<typeof createCsvFormatter> | undefined;
       return {
         format(record) {
           if (csv !== undefined) return csv.row(record);
+          // Without --columns the header is the Python CLI's, whatever the records hold, so it never depends on
+          // which record came first.
           const columns =
-            spec === undefined ? csvColumnsOf(record) : resolveColumns(spec, availableColumns(kind, record));
-          csv = createCsvFormatter(columns);
+            spec === undefined
+              ? csvColumns(kind)
+              : resolveColumns(spec, availableColumns(kind, record), columnAliases(kind));
+          csv = createCsvFormatter(
+            columns,
+            columns.map((column) => recordPath(kind, column)),
+          );
           return csv.header() + csv.row(record);
         },
         empty() {
-          if (spec !== undefined) resolveColumns(spec, availableColumns(kind));
+          if (spec !== undefined) resolveColumns(spec, availableColumns(kind), columnAliases(kind));
           return '';
         },
       };
     }
     case 'table': {
-      const [table, { availableColumns, resolveColumns }] = await Promise.all([
+      const [table, { availableColumns, columnAliases, resolveColumns }] = await Promise.all([
         import('./table.js'),
         import('./columns.js'),
       ]);
@@ -101,12 +106,13 @@ async function loadFormatter(options: RecordWriterOptions): Promise<Formatter> {
       return {
         format(record) {
           if (formatter !== undefined) return formatter.row(record);
-          const columns = spec === undefined ? defaults : resolveColumns(spec, availableColumns(kind, record));
+          const columns =
+            spec === undefined ? defaults : resolveColumns(spec, availableColumns(kind, record), columnAliases(kind));
           formatter = table.createTableFormatter({ kind, columns, width, color });
           return formatter.header() + formatter.row(record);
         },
         empty() {
-          if (spec !== undefined) resolveColumns(spec, availableColumns(kind));
+          if (spec !== undefined) resolveColumns(spec, availableColumns(kind), columnAliases(kind));
           return `${table.NO_RESULTS}\n`;
         },
       };
