@@ -340,14 +340,17 @@ describe('output formats', () => {
     }
   });
 
-  it('rejects --columns with the JSON formats before any request', async () => {
+  it('ignores --columns with the JSON formats, as the Python CLI documents, and says so in one line on stderr', async () => {
+    const expected = expectedSearch(fx.emu);
     for (const format of ['json-lines', 'json-pretty']) {
-      const result = await fx.run(['sessions', 'search', '-f', format, '--columns', 'session_id']);
-      expect(result.code).toBe(2);
-      expect(errorLines(result.stderr)).toHaveLength(1);
-      expect(result.stderr).toContain('--columns');
+      const result = await fx.run(['sessions', 'search', '-f', format, '--columns', 'session_id,no_such_column']);
+      expect(result.code).toBe(0);
+      const indent = format === 'json-pretty' ? 2 : undefined;
+      expect(result.stdout).toBe(expected.map((session) => `${JSON.stringify(session, null, indent)}\n`).join(''));
+      expect(lines(result.stderr)).toEqual([
+        `incydr: warning: --columns is ignored with -f ${format}: it applies to the table and csv formats`,
+      ]);
     }
-    expect(apiRequests()).toEqual([]);
   });
 
   it('reads INCYDR_USE_RICH in any case, from the environment or from ./.env', async () => {

@@ -170,6 +170,18 @@ describe('sessions show-events', () => {
     expect(Papa.parse<string[]>(csv.stdout, { skipEmptyLines: true }).data).toEqual([['file.name', 'event.action'], ...names]);
   });
 
+  it('ignores --columns with the JSON formats and says so in one line on stderr', async () => {
+    for (const format of ['json-lines', 'json-pretty']) {
+      const result = await fx.run(['sessions', 'show-events', sessionId, '-f', format, '--columns', 'file.name']);
+      expect(result.code).toBe(0);
+      const indent = format === 'json-pretty' ? 2 : undefined;
+      expect(result.stdout).toBe(events.map((event) => `${JSON.stringify(event, null, indent)}\n`).join(''));
+      expect(lines(result.stderr)).toEqual([
+        `incydr: warning: --columns is ignored with -f ${format}: it applies to the table and csv formats`,
+      ]);
+    }
+  });
+
   it('exits 1 with a message for a session without alerts', async () => {
     for (const format of ['table', 'json-lines']) {
       const result = await fx.run(['sessions', 'show-events', withoutAlerts, '-f', format]);

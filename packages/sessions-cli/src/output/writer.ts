@@ -10,7 +10,7 @@ export type RecordKind = 'session' | 'file-event';
 export interface RecordWriterOptions {
   readonly format: OutputFormat;
   readonly kind: RecordKind;
-  /** The raw `--columns` value (table and csv only; the caller rejects it for other formats). */
+  /** The raw `--columns` value (table and csv only; the caller drops it for other formats). */
   readonly columns?: string | undefined;
   /** Where records go, normally `process.stdout`. Never ended by the writer. */
   readonly out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
