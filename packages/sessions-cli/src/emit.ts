@@ -36,6 +36,7 @@ export async function openStdoutSink(options: StdoutSinkOptions, ctx: Context): 
       if (count === 0 && options.format !== 'table' && options.noteEmpty !== false) ctx.note('No results found.');
       return count;
     },
+    abort: () => writer.abort(),
   };
 }
 
@@ -54,6 +55,7 @@ export async function emitRecords(
     }
     return await sink.close();
   } catch (error) {
+    await sink.abort();
     if (error instanceof OutputClosedError) return 0;
     throw error;
   }

@@ -145,6 +145,15 @@ describe('empty results', () => {
     await expect(writer.end()).rejects.toBeInstanceOf(ColumnsError);
   });
 
+  test('abort() after a failed run writes nothing, not even the table\'s "No results found."', async () => {
+    const out = sink();
+    const writer = createRecordWriter({ ...base, format: 'table', out });
+    await writer.abort();
+    await writer.end();
+    expect(out.text()).toBe('');
+    expect(out.listenerCount('error')).toBe(0);
+  });
+
   test('the output stream is left open and its listeners removed', async () => {
     const { out } = await render([session], { format: 'table' });
     expect(out.writableEnded).toBe(false);

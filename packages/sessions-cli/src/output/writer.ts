@@ -32,6 +32,8 @@ export interface RecordWriter {
    * everything written was handed on, and returns how many records were written. A closed output is not an error.
    */
   end(): Promise<{ count: number }>;
+  /** Finishes after the run failed: writes nothing more (no `No results found.`), waits for what was written. */
+  abort(): Promise<void>;
 }
 
 /** The reader of the output went away (EPIPE, e.g. `| head`): stop writing and exit 0. */
@@ -239,6 +241,21 @@ export function createRecordWriter(options: RecordWriterOptions): RecordWriter {
     }
   };
 
+  const finish = async (complete: boolean): Promise<{ count: number }> => {
+    if (ended) return { count };
+    ended = true;
+    try {
+      if (complete && failure === undefined && count === 0) await send(await format(undefined));
+      await untilFailure(lastWrite);
+    } catch (error) {
+      if (!(error instanceof OutputClosedError) && !(reported && error === failure)) throw error;
+    } finally {
+      // After a failure, late 'error' events of the broken stream may still come: keep swallowing them.
+      if (!streamBroken) out.off('error', onError);
+    }
+    return { count };
+  };
+
   return {
     async write(record) {
       if (ended) throw new Error('write() called after end()');
@@ -252,19 +269,10 @@ export function createRecordWriter(options: RecordWriterOptions): RecordWriter {
       }
     },
 
-    async end() {
-      if (ended) return { count };
-      ended = true;
-      try {
-        if (failure === undefined && count === 0) await send(await format(undefined));
-        await untilFailure(lastWrite);
-      } catch (error) {
-        if (!(error instanceof OutputClosedError) && !(reported && error === failure)) throw error;
-      } finally {
-        // After a failure, late 'error' events of the broken stream may still come: keep swallowing them.
-        if (!streamBroken) out.off('error', onError);
-      }
-      return { count };
+    end: () => finish(true),
+
+    async abort() {
+      await finish(false).catch(() => undefined);
     },
   };
 }
