@@ -23,6 +23,7 @@ export async function openStdoutSink(options: StdoutSinkOptions, ctx: Context): 
     out: ctx.stdout,
     color: ctx.color,
     width: ctx.width,
+    note: ctx.note,
   });
   return {
     async send(record) {

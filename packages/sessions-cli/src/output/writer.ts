@@ -18,6 +18,8 @@ export interface RecordWriterOptions {
   readonly color: boolean;
   /** Terminal width for the table and the card; `Infinity` or ≤ 0 means no truncation. */
   readonly width: number;
+  /** One line for people on stderr: the table's columns left out for want of width. */
+  readonly note?: ((text: string) => void) | undefined;
 }
 
 /** Writes records one at a time with backpressure; await each `write` before the next. */
@@ -104,13 +106,27 @@ async function loadFormatter(options: RecordWriterOptions): Promise<Formatter> {
         import('./columns.js'),
       ]);
       const defaults = kind === 'session' ? table.DEFAULT_SESSION_TABLE_COLUMNS : table.DEFAULT_FILE_EVENT_TABLE_COLUMNS;
+      const priority =
+        kind === 'session' ? table.DEFAULT_SESSION_TABLE_PRIORITY : table.DEFAULT_FILE_EVENT_TABLE_PRIORITY;
       let formatter: ReturnType<typeof table.createTableFormatter> | undefined;
       return {
         format(record) {
           if (formatter !== undefined) return formatter.row(record);
-          const columns =
-            spec === undefined ? defaults : resolveColumns(spec, availableColumns(kind, record), columnAliases(kind));
-          formatter = table.createTableFormatter({ kind, columns, width, color });
+          formatter =
+            spec === undefined
+              ? table.createTableFormatter({ kind, columns: defaults, priority, width, color })
+              : table.createTableFormatter({
+                  kind,
+                  columns: resolveColumns(spec, availableColumns(kind, record), columnAliases(kind)),
+                  width,
+                  color,
+                });
+          if (formatter.dropped.length > 0) {
+            options.note?.(
+              `incydr: the table leaves out ${formatter.dropped.join(', ')} to fit ${width} columns ` +
+                '(choose with --columns, or use -f csv)',
+            );
+          }
           return formatter.header() + formatter.row(record);
         },
         empty() {
