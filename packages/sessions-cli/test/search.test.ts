@@ -340,7 +340,7 @@ describe('output formats', () => {
     }
   });
 
-  it('ignores --columns with the JSON formats, as the Python CLI documents, and says so in one line on stderr', async () => {
+  it('ignores --columns with the JSON formats, as the Python CLI documents, saying so in one line on stderr', async () => {
     const expected = expectedSearch(fx.emu);
     for (const format of ['json-lines', 'json-pretty']) {
       const result = await fx.run(['sessions', 'search', '-f', format, '--columns', 'session_id,no_such_column']);

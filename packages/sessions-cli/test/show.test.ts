@@ -150,11 +150,16 @@ describe('sessions show-events', () => {
   });
 
   it('still takes the API spellings @timestamp and source.email.from in --columns', async () => {
-    const csv = await fx.run(['sessions', 'show-events', sessionId, '-f', 'csv', '--columns', '@timestamp,source.email.from,file.name']);
+    const columns = '@timestamp,source.email.from,file.name';
+    const csv = await fx.run(['sessions', 'show-events', sessionId, '-f', 'csv', '--columns', columns]);
     expect(csv).toMatchObject({ code: 0, stderr: '' });
     expect(Papa.parse<string[]>(csv.stdout, { skipEmptyLines: true }).data).toEqual([
       ['timestamp', 'source.email.from_', 'file.name'],
-      ...events.map((event) => [event['@timestamp'], csvCell(apiValue(event, 'source.email.from')), apiValue(event, 'file.name')]),
+      ...events.map((event) => [
+        event['@timestamp'],
+        csvCell(apiValue(event, 'source.email.from')),
+        apiValue(event, 'file.name'),
+      ]),
     ]);
   });
 

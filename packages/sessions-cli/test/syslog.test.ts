@@ -195,7 +195,8 @@ describe('show-events --output', () => {
     const events = (await fileEventsOf(fx.emu, session.sessionId)).map((event) => JSON.stringify(event));
     const rx = await tcpReceiver();
     const target = `TCP:127.0.0.1:${rx.port}`;
-    const result = await fx.run(['sessions', 'show-events', session.sessionId, '--output', target, '--columns', 'file.name']);
+    const args = ['sessions', 'show-events', session.sessionId, '--output', target, '--columns', 'file.name'];
+    const result = await fx.run(args);
     expect(result).toMatchObject({ code: 0, stdout: '' });
     await rx.waitForRecords(events.length);
     expect(rx.records).toEqual(events);

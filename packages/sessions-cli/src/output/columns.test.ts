@@ -77,7 +77,11 @@ describe('Python column names', () => {
       'content_inspection_results.detected_on_alerts',
     ]);
     expect(csvColumns('file-event')).toHaveLength(118);
-    expect(csvColumns('file-event').slice(0, 3)).toEqual(['timestamp', 'destination.account_name', 'destination.account_type']);
+    expect(csvColumns('file-event').slice(0, 3)).toEqual([
+      'timestamp',
+      'destination.account_name',
+      'destination.account_type',
+    ]);
     expect(csvColumns('file-event').at(-1)).toBe('git.repository_user');
   });
 

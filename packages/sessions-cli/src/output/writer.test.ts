@@ -62,7 +62,8 @@ describe('formats', () => {
     expect(rows[0]).toBe(
       'actor_id,actor_name,type,begin_time,content_inspection_results.detected_on_alerts,context_summary,' +
         'critical_events,end_time,exfiltration_summary,first_observed,high_events,last_updated,low_events,' +
-        'moderate_events,no_risk_events,notes,risk_indicators,scores,session_id,states,tenant_id,triggered_alerts,user_id',
+        'moderate_events,no_risk_events,notes,risk_indicators,scores,session_id,states,tenant_id,triggered_alerts,' +
+        'user_id',
     );
     expect(rows[1]).toBe(`${','.repeat(18)}only-an-id${','.repeat(4)}`);
     expect(rows).toHaveLength(4);
@@ -79,7 +80,8 @@ describe('formats', () => {
   });
 
   test("csv writes file events under the Python CLI's names: timestamp, source.email.from_", async () => {
-    const withEmail = { ...event, source: { ...(event['source'] as object), email: { from: 'a@example.com', sender: 'b' } } };
+    const email = { from: 'a@example.com', sender: 'b' };
+    const withEmail = { ...event, source: { ...(event['source'] as object), email } };
     const { text } = await render([withEmail], { format: 'csv', kind: 'file-event' });
     const [names = [], cells = []] = Papa.parse<string[]>(text, { skipEmptyLines: true }).data;
     expect(names[0]).toBe('timestamp');
@@ -96,7 +98,10 @@ describe('formats', () => {
       kind: 'file-event',
       columns: '@timestamp,timestamp,source.email.from,extraField.nested',
     });
-    expect(csv.text.split('\r\n').slice(0, 2)).toEqual(['timestamp,source.email.from_,extra_field.nested', '2024-05-07T08:14:21.204Z,,7']);
+    expect(csv.text.split('\r\n').slice(0, 2)).toEqual([
+      'timestamp,source.email.from_,extra_field.nested',
+      '2024-05-07T08:14:21.204Z,,7',
+    ]);
   });
 
   test("csv and table take --columns in the order given, a glob in the Python CLI's order", async () => {

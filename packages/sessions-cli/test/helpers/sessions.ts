@@ -131,7 +131,8 @@ export interface PythonColumnLists {
 /** Read the Python CLI's CSV column lists from the fixture. */
 export async function pythonColumns(): Promise<PythonColumnLists> {
   const { readFile } = await import('node:fs/promises');
-  return JSON.parse(await readFile(new URL('../fixtures/python-columns.json', import.meta.url), 'utf8')) as PythonColumnLists;
+  const file = new URL('../fixtures/python-columns.json', import.meta.url);
+  return JSON.parse(await readFile(file, 'utf8')) as PythonColumnLists;
 }
 
 /** The value at a dot path of API keys (`source.email.from`), undefined when a step is missing or not an object. */
