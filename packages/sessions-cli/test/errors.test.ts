@@ -87,7 +87,6 @@ describe('usage errors exit 2 with one line and send nothing', () => {
     { name: 'a syslog option without --output', args: ['sessions', 'search', '--syslog-header', 'rfc5424'], mentions: ['--output'] },
     { name: 'a bad --start date', args: ['sessions', 'search', '--start', 'yesterday'], mentions: ['yesterday', ...THE_FORMS] },
     { name: 'an impossible --end date', args: ['sessions', 'search', '--end', '2024-02-30'], mentions: ['2024-02-30', ...THE_FORMS] },
-    { name: '--columns with JSON', args: ['sessions', 'show-events', 'some-id', '-f', 'json-pretty', '--columns', 'file.name'], mentions: ['--columns'] },
   ];
 
   for (const { name, args, mentions } of cases) {
