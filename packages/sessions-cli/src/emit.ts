@@ -23,6 +23,7 @@ export async function openStdoutSink(options: StdoutSinkOptions, ctx: Context): 
     out: ctx.stdout,
     color: ctx.color,
     width: ctx.width,
+    note: ctx.note,
   });
   return {
     async send(record) {
@@ -36,6 +37,7 @@ export async function openStdoutSink(options: StdoutSinkOptions, ctx: Context): 
       if (count === 0 && options.format !== 'table' && options.noteEmpty !== false) ctx.note('No results found.');
       return count;
     },
+    abort: () => writer.abort(),
   };
 }
 
@@ -54,6 +56,7 @@ export async function emitRecords(
     }
     return await sink.close();
   } catch (error) {
+    await sink.abort();
     if (error instanceof OutputClosedError) return 0;
     throw error;
   }

@@ -48,6 +48,7 @@ export async function openSyslogSink(options: SyslogSenderOptions, ctx: Context)
       }
       return sent;
     },
+    abort: () => sender.close().catch(() => undefined),
   };
 }
 
@@ -73,7 +74,7 @@ export async function forwardRecords(
   } finally {
     // After an error the sink only releases; the error is what the user sees.
     if (done) await sink.close();
-    else await sink.close().catch(() => undefined);
+    else await sink.abort();
   }
   return count;
 }

@@ -6,4 +6,9 @@ export interface RecordSink {
   confirm(): Promise<void>;
   /** Deliver what is left, then release; returns the records sent. After a failure it only releases. */
   close(): Promise<number>;
+  /**
+   * Release after the run failed: nothing more goes out (stdout gets no `No results found.`); a syslog sender still
+   * confirms what it was given, bounded in time. Never throws.
+   */
+  abort(): Promise<void>;
 }

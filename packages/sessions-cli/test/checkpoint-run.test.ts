@@ -52,6 +52,7 @@ function gatedSink() {
     },
     confirm: () => new Promise<void>((resolve, reject) => gates.push({ open: resolve, fail: reject })),
     close: () => Promise.resolve(sent.length),
+    abort: () => Promise.resolve(),
   };
   return { sink, sent, gates };
 }

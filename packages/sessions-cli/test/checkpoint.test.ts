@@ -278,6 +278,29 @@ describe('search --checkpoint to stdout', () => {
     }
   });
 
+  it('writes nothing on stdout when the search fails, not even "No results found." in the table', async () => {
+    const args = ['sessions', 'search', '--any-alerts', '--lookback', '30d'];
+    const noRetries = { INCYDR_MAX_RETRIES: '0' };
+    fx.emu.setFaults({ failRate: 1, failStatus: 500 });
+    try {
+      for (const format of ['table', 'csv', 'json-lines']) {
+        const result = await fx.run([...args, '--checkpoint', 'failing', '-f', format], { extraEnv: noRetries });
+        expect(result.code, format).toBe(1);
+        expect(result.stdout, format).toBe('');
+        expect(errorLines(result.stderr).join('\n'), format).toContain('500');
+      }
+    } finally {
+      fx.emu.setFaults({ failRate: 0 });
+    }
+    // Another name: a checkpoint belongs to one server.
+    const refused = await fx.run([...args, '--checkpoint', 'refused', '-f', 'table'], {
+      extraEnv: { ...noRetries, INCYDR_URL: `http://127.0.0.1:${await closedPort()}` },
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(errorLines(refused.stderr).join('\n')).toMatch(/refused|connect/i);
+  });
+
   it('rejects bad checkpoint options with exit 2 before any request', async () => {
     fx.emu.clearRequests();
     const cases: Array<[string[], RegExp]> = [

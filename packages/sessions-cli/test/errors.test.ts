@@ -95,7 +95,6 @@ describe('usage errors exit 2 with one line and send nothing', () => {
       args: ['sessions', 'update-by-criteria', 'OPEN', '--end', '20240230', '--yes'],
       mentions: ['--end: invalid time "20240230"', ...THE_FORMS],
     },
-    { name: '--columns with JSON', args: ['sessions', 'show-events', 'some-id', '-f', 'json-pretty', '--columns', 'file.name'], mentions: ['--columns'] },
   ];
 
   for (const { name, args, mentions } of cases) {

@@ -16,12 +16,13 @@ import {
 import {
   ANSI,
   SEVERITY_LABELS,
+  apiValue,
   csvCell,
   currentState,
   expectedSearch,
-  flattenRecord,
   iso,
   latestScore,
+  pythonColumns,
   pythonDate,
   type Criteria,
 } from './helpers/sessions.js';
@@ -315,29 +316,21 @@ describe('output formats', () => {
     expect(result.stdout).toBe(expected.map((session) => `${JSON.stringify(session, null, 2)}\n`).join(''));
   });
 
-  it('writes CSV with snake_case dot-path headers and raw values', async () => {
+  it("writes CSV with the Python CLI's header, whatever the records hold, and raw values", async () => {
     const result = await fx.run(['sessions', 'search', '-f', 'csv']);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const expected = expectedSearch(fx.emu);
     const first = expected[0];
     if (first === undefined) throw new Error('no sessions with alerts');
+    const { session: columns } = await pythonColumns();
     const parsed = Papa.parse<string[]>(result.stdout, { skipEmptyLines: true });
     expect(parsed.errors).toEqual([]);
     const [header = [], ...rows] = parsed.data;
-    expect(header).toContain('session_id');
-    expect(header).toContain('begin_time');
-    expect(header).toContain('actor_name');
-    expect(header).toEqual([...flattenRecord(first).keys()]);
-    if ('detectedOnAlerts' in (first.contentInspectionResults ?? {})) {
-      expect(header).toContain('content_inspection_results.detected_on_alerts');
-    }
+    expect(header).toEqual(columns.map(([name]) => name));
     expect(rows).toHaveLength(expected.length);
     rows.forEach((row, index) => {
-      const flat = flattenRecord(expected[index]);
-      expect(Object.fromEntries(header.map((column, i) => [column, row[i]]))).toEqual(
-        Object.fromEntries(header.map((column) => [column, csvCell(flat.get(column))])),
-      );
+      expect(row).toEqual(columns.map(([, apiPath]) => csvCell(apiValue(expected[index], apiPath))));
     });
     // RFC 4180 line ends; epoch milliseconds stay numbers.
     expect(result.stdout.split('\r\n')[0]).toBe(header.join(','));
@@ -432,14 +425,17 @@ describe('output formats', () => {
     }
   });
 
-  it('rejects --columns with the JSON formats before any request', async () => {
+  it('ignores --columns with the JSON formats, as the Python CLI documents, saying so in one line on stderr', async () => {
+    const expected = expectedSearch(fx.emu);
     for (const format of ['json-lines', 'json-pretty']) {
-      const result = await fx.run(['sessions', 'search', '-f', format, '--columns', 'session_id']);
-      expect(result.code).toBe(2);
-      expect(errorLines(result.stderr)).toHaveLength(1);
-      expect(result.stderr).toContain('--columns');
+      const result = await fx.run(['sessions', 'search', '-f', format, '--columns', 'session_id,no_such_column']);
+      expect(result.code).toBe(0);
+      const indent = format === 'json-pretty' ? 2 : undefined;
+      expect(result.stdout).toBe(expected.map((session) => `${JSON.stringify(session, null, indent)}\n`).join(''));
+      expect(lines(result.stderr)).toEqual([
+        `incydr: warning: --columns is ignored with -f ${format}: it applies to the table and csv formats`,
+      ]);
     }
-    expect(apiRequests()).toEqual([]);
   });
 
   it('reads INCYDR_USE_RICH in any case, from the environment or from ./.env', async () => {

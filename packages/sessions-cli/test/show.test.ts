@@ -2,7 +2,17 @@
 import Papa from 'papaparse';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BUILD_TIMEOUT_MS, errorLines, lines, startFixture, type Fixture } from './helpers/run.js';
-import { ANSI, csvCell, currentState, dumpOf, fileEventsOf, flattenRecord, iso, type ApiRecord } from './helpers/sessions.js';
+import {
+  ANSI,
+  apiValue,
+  csvCell,
+  currentState,
+  dumpOf,
+  fileEventsOf,
+  iso,
+  pythonColumns,
+  type ApiRecord,
+} from './helpers/sessions.js';
 
 let fx: Fixture;
 /** A session with alerts, notes and several states: the card has something in every section. */
@@ -103,7 +113,7 @@ describe('sessions show-events', () => {
     const [header = '', ...rows] = lines(result.stdout);
     // Names may be cut to the column width (with …): search.test.ts covers full width off a terminal.
     const names = header.split(/\s+/).map((name) => name.replace(/…$/, ''));
-    expect(names[0]).toBe('@timestamp');
+    expect(names[0]).toBe('timestamp');
     expect('event.action'.startsWith(names[1] ?? '?')).toBe(true);
     expect('file.name'.startsWith(names[2] ?? '?')).toBe(true);
     expect(rows).toHaveLength(events.length);
@@ -124,21 +134,33 @@ describe('sessions show-events', () => {
     expect(pretty.stdout).toBe(events.map((event) => `${JSON.stringify(event, null, 2)}\n`).join(''));
   });
 
-  it('prints CSV with dot-path headers and raw values', async () => {
+  it("prints CSV with the Python CLI's header (timestamp, …) and raw values", async () => {
     const result = await fx.run(['sessions', 'show-events', sessionId, '-f', 'csv']);
     expect(result).toMatchObject({ code: 0, stderr: '' });
+    const { fileEvent: columns } = await pythonColumns();
     const parsed = Papa.parse<string[]>(result.stdout, { skipEmptyLines: true });
     expect(parsed.errors).toEqual([]);
     const [header = [], ...rows] = parsed.data;
-    for (const column of ['@timestamp', 'event.action', 'file.name', 'file.size_in_bytes', 'file.hash.sha256']) {
-      expect(header).toContain(column);
-    }
-    expect(header).toEqual([...flattenRecord(events[0]).keys()]);
+    expect(header).toEqual(columns.map(([name]) => name));
+    expect(result.stdout.startsWith('timestamp,destination.account_name,')).toBe(true);
     expect(rows).toHaveLength(events.length);
     rows.forEach((row, index) => {
-      const flat = flattenRecord(events[index]);
-      expect(row).toEqual(header.map((column) => csvCell(flat.get(column))));
+      expect(row).toEqual(columns.map(([, apiPath]) => csvCell(apiValue(events[index], apiPath))));
     });
+  });
+
+  it('still takes the API spellings @timestamp and source.email.from in --columns', async () => {
+    const columns = '@timestamp,source.email.from,file.name';
+    const csv = await fx.run(['sessions', 'show-events', sessionId, '-f', 'csv', '--columns', columns]);
+    expect(csv).toMatchObject({ code: 0, stderr: '' });
+    expect(Papa.parse<string[]>(csv.stdout, { skipEmptyLines: true }).data).toEqual([
+      ['timestamp', 'source.email.from_', 'file.name'],
+      ...events.map((event) => [
+        event['@timestamp'],
+        csvCell(apiValue(event, 'source.email.from')),
+        apiValue(event, 'file.name'),
+      ]),
+    ]);
   });
 
   it('prints only the --columns asked for, in the table and in CSV', async () => {
@@ -151,6 +173,18 @@ describe('sessions show-events', () => {
     const csv = await fx.run(['sessions', 'show-events', sessionId, '-f', 'csv', '--columns', 'file.name,event.action']);
     expect(csv.code).toBe(0);
     expect(Papa.parse<string[]>(csv.stdout, { skipEmptyLines: true }).data).toEqual([['file.name', 'event.action'], ...names]);
+  });
+
+  it('ignores --columns with the JSON formats and says so in one line on stderr', async () => {
+    for (const format of ['json-lines', 'json-pretty']) {
+      const result = await fx.run(['sessions', 'show-events', sessionId, '-f', format, '--columns', 'file.name']);
+      expect(result.code).toBe(0);
+      const indent = format === 'json-pretty' ? 2 : undefined;
+      expect(result.stdout).toBe(events.map((event) => `${JSON.stringify(event, null, indent)}\n`).join(''));
+      expect(lines(result.stderr)).toEqual([
+        `incydr: warning: --columns is ignored with -f ${format}: it applies to the table and csv formats`,
+      ]);
+    }
   });
 
   it('exits 1 with a message for a session without alerts', async () => {

@@ -67,6 +67,21 @@ describe('search --output', () => {
     expect(lines(result.stderr)).toEqual([`Sent ${expected.length} session(s) to ${target}.`]);
   });
 
+  it('ignores --columns and says so in one line on stderr', async () => {
+    const rx = await tcpReceiver();
+    const target = `TCP:127.0.0.1:${rx.port}`;
+    const args = ['sessions', 'search', '--any-alerts', '--output', target, '--columns', 'session_id'];
+    const result = await fx.run(args);
+    expect(result).toMatchObject({ code: 0, stdout: '' });
+    const expected = allSessionsJson();
+    await rx.waitForRecords(expected.length);
+    expect(rx.records).toEqual(expected);
+    expect(lines(result.stderr)).toEqual([
+      'incydr: warning: --columns is ignored with --output: it applies to the table and csv formats',
+      `Sent ${expected.length} session(s) to ${target}.`,
+    ]);
+  });
+
   it('frames with octet counting and writes the RFC 5424 header asked for', async () => {
     const rx = await tcpReceiver({ framing: 'octet-counting' });
     const expected = expectedSearch(fx.emu).map((session) => JSON.stringify(session));
@@ -172,6 +187,23 @@ describe('show-events --output', () => {
     await rx.waitForRecords(events.length);
     expect(rx.records).toEqual(events);
     expect(lines(result.stderr)).toEqual([`Sent ${events.length} file event(s) to ${target}.`]);
+  });
+
+  it('ignores --columns and says so in one line on stderr', async () => {
+    const session = expectedSearch(fx.emu)[0];
+    if (session === undefined) throw new Error('no session with alerts');
+    const events = (await fileEventsOf(fx.emu, session.sessionId)).map((event) => JSON.stringify(event));
+    const rx = await tcpReceiver();
+    const target = `TCP:127.0.0.1:${rx.port}`;
+    const args = ['sessions', 'show-events', session.sessionId, '--output', target, '--columns', 'file.name'];
+    const result = await fx.run(args);
+    expect(result).toMatchObject({ code: 0, stdout: '' });
+    await rx.waitForRecords(events.length);
+    expect(rx.records).toEqual(events);
+    expect(lines(result.stderr)).toEqual([
+      'incydr: warning: --columns is ignored with --output: it applies to the table and csv formats',
+      `Sent ${events.length} file event(s) to ${target}.`,
+    ]);
   });
 
   it('sends file events over UDP', async () => {

@@ -192,7 +192,7 @@ async function deliver(
     // What was sent before an API error or an interrupt is still confirmed and recorded; after a sink error it
     // is not (it may not have arrived) and the next run sends it again.
     if (!sinkFailed && pending.length > 0) await confirm().catch(() => undefined);
-    await sink.close().catch(() => undefined);
+    await sink.abort();
     throw error;
   } finally {
     if (untracked > 0) ctx.note(`incydr: warning: ${untracked} session(s) without a sessionId were sent and cannot be recorded`);

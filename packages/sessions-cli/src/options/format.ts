@@ -1,5 +1,4 @@
 import type { Argv } from 'yargs';
-import { UsageError } from '../failures.js';
 import { choice } from './choices.js';
 
 /** `-f/--format` and `--columns`. */
@@ -33,9 +32,13 @@ export function resolveFormat<T extends string>(args: FormatArgs, formats: reado
   return useRich ? fallback : (formats.find((f) => f === 'json-lines') ?? fallback);
 }
 
-/** `--columns` only makes sense for table and csv. */
-export function checkColumns(args: FormatArgs, format: string): void {
-  if (args.columns !== undefined && format !== 'table' && format !== 'csv') {
-    throw new UsageError(`--columns applies to the table and csv formats, not ${format}`);
-  }
+/**
+ * The `--columns` value to use with a format (`-f json-lines`, or `--output` for syslog): kept for table and csv;
+ * ignored with the others, as the Python CLI documents, with one line on stderr saying so.
+ */
+export function columnsFor(args: FormatArgs, format: string, note: (text: string) => void): string | undefined {
+  if (args.columns === undefined || format === 'table' || format === 'csv') return args.columns;
+  const used = format === '--output' ? format : `-f ${format}`;
+  note(`incydr: warning: --columns is ignored with ${used}: it applies to the table and csv formats`);
+  return undefined;
 }

@@ -5,7 +5,10 @@ import {
   FILE_EVENT_COLUMNS,
   SESSION_COLUMNS,
   availableColumns,
+  columnAliases,
+  csvColumns,
   normalizeColumnName,
+  recordPath,
   resolveColumns,
 } from './columns.js';
 
@@ -46,11 +49,57 @@ describe('known column lists', () => {
     expect(FILE_EVENT_COLUMNS).not.toContain('file.hash');
   });
 
-  test('adds the unknown fields of a record in its order', () => {
+  test("puts the Python CLI's columns first, then the model's others, then the record's unknown fields", () => {
     const available = availableColumns('session', session);
-    expect(available).toContain('risk_indicators_alerted_on');
+    expect(available.slice(0, csvColumns('session').length)).toEqual([...csvColumns('session')]);
     expect(available).toContain('content_inspection_results.status');
+    expect(available.at(-1)).toBe('risk_indicators_alerted_on');
     expect(new Set(available).size).toBe(available.length);
+  });
+
+  test('lists a renamed file-event column once, under its Python name', () => {
+    const available = availableColumns('file-event', { '@timestamp': 'T', source: { email: { from: 'a' } } });
+    expect(available[0]).toBe('timestamp');
+    expect(available).toContain('source.email.from_');
+    expect(available).not.toContain('@timestamp');
+    expect(available).not.toContain('source.email.from');
+  });
+});
+
+describe('Python column names', () => {
+  test("are the CSV header, in the Python CLI's order", () => {
+    expect(csvColumns('session')).toHaveLength(23);
+    expect(csvColumns('session').slice(0, 5)).toEqual([
+      'actor_id',
+      'actor_name',
+      'type',
+      'begin_time',
+      'content_inspection_results.detected_on_alerts',
+    ]);
+    expect(csvColumns('file-event')).toHaveLength(118);
+    expect(csvColumns('file-event').slice(0, 3)).toEqual([
+      'timestamp',
+      'destination.account_name',
+      'destination.account_type',
+    ]);
+    expect(csvColumns('file-event').at(-1)).toBe('git.repository_user');
+  });
+
+  test('map to the record paths where the API spells them differently', () => {
+    expect(recordPath('file-event', 'timestamp')).toBe('@timestamp');
+    expect(recordPath('file-event', 'source.email.from_')).toBe('source.email.from');
+    expect(recordPath('file-event', 'file.size_in_bytes')).toBe('file.size_in_bytes');
+    expect(recordPath('session', 'session_id')).toBe('session_id');
+  });
+
+  test('resolve from the API spellings too', () => {
+    const available = availableColumns('file-event');
+    const aliases = columnAliases('file-event');
+    expect(resolveColumns('@timestamp,source.email.from,timestamp', available, aliases)).toEqual([
+      'timestamp',
+      'source.email.from_',
+    ]);
+    expect(resolveColumns('source.email', available, aliases)).toEqual(['source.email.from_', 'source.email.sender']);
   });
 });
 

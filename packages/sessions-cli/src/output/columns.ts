@@ -1,5 +1,9 @@
 import { FileEventSchema, SessionSchema } from '@x/sessions-sdk';
 import { flatten, snakeCase } from './flatten.js';
+import { PYTHON_FILE_EVENT_COLUMNS, PYTHON_SESSION_COLUMNS, type PythonColumn } from './python-columns.js';
+
+/** What the records are: sessions or file events. */
+export type ColumnKind = 'session' | 'file-event';
 
 /** A bad `--columns` value: no column given, or names that match no column. The message lists the valid names. */
 export class ColumnsError extends Error {
@@ -48,15 +52,62 @@ export const SESSION_COLUMNS: readonly string[] = Object.freeze(schemaPaths(Sess
 /** Every flattened file-event path of the SDK model, in API order (`@timestamp`, `destination.category`, …). */
 export const FILE_EVENT_COLUMNS: readonly string[] = Object.freeze(schemaPaths(FileEventSchema));
 
+/** The Python CLI's column names and where each one's value is in a record (as `flatten` spells paths). */
+interface PythonColumns {
+  readonly names: readonly string[];
+  /** Name → record path, for the few names that differ from the path (`timestamp` → `@timestamp`). */
+  readonly renamed: ReadonlyMap<string, string>;
+  /** Record path (lower case) → name: the other spelling `--columns` still accepts. */
+  readonly aliases: ReadonlyMap<string, string>;
+}
+
+function pythonColumns(columns: readonly PythonColumn[]): PythonColumns {
+  const renamed = new Map<string, string>();
+  for (const [name, apiPath] of columns) {
+    const path = apiPath.split('.').map(snakeCase).join('.');
+    if (path !== name) renamed.set(name, path);
+  }
+  return {
+    names: Object.freeze(columns.map(([name]) => name)),
+    renamed,
+    aliases: new Map([...renamed].map(([name, path]) => [path.toLowerCase(), name])),
+  };
+}
+
+const PYTHON: Readonly<Record<ColumnKind, PythonColumns>> = {
+  session: pythonColumns(PYTHON_SESSION_COLUMNS),
+  'file-event': pythonColumns(PYTHON_FILE_EVENT_COLUMNS),
+};
+
 /**
- * The columns `--columns` can name for a kind of record: the flattened paths of `record` (when there is one,
- * unknown fields included) followed by the model's paths it lacks.
+ * The CSV header of a kind of record: the Python CLI's columns in its order (`timestamp`, `destination.account_name`,
+ * …), the same whatever the records hold.
  */
-export function availableColumns(kind: 'session' | 'file-event', record?: Readonly<Record<string, unknown>>): string[] {
-  const known = kind === 'session' ? SESSION_COLUMNS : FILE_EVENT_COLUMNS;
-  if (record === undefined) return [...known];
-  // Model paths stay valid when this record lacks them (`report.id` while `report` is null here).
-  return [...new Set([...flatten(record).map(([path]) => path), ...known])];
+export function csvColumns(kind: ColumnKind): readonly string[] {
+  return PYTHON[kind].names;
+}
+
+/** Where a column's value is in a record, as `valueAt` reads it: `timestamp` → `@timestamp`, others unchanged. */
+export function recordPath(kind: ColumnKind, column: string): string {
+  return PYTHON[kind].renamed.get(column) ?? column;
+}
+
+/** The API's spelling of the renamed columns, which `--columns` accepts too (`@timestamp` → `timestamp`). */
+export function columnAliases(kind: ColumnKind): ReadonlyMap<string, string> {
+  return PYTHON[kind].aliases;
+}
+
+/**
+ * The columns `--columns` can name for a kind of record: the Python CLI's columns, then the SDK model's other
+ * paths, then the other flattened paths of `record` (unknown fields) when there is one.
+ */
+export function availableColumns(kind: ColumnKind, record?: Readonly<Record<string, unknown>>): string[] {
+  const python = PYTHON[kind];
+  const model = kind === 'session' ? SESSION_COLUMNS : FILE_EVENT_COLUMNS;
+  const fromRecord = record === undefined ? [] : flatten(record).map(([path]) => path);
+  // A renamed column's record path (`@timestamp`) is that column, not another one.
+  const taken = new Set([...python.names, ...python.renamed.values()]);
+  return [...python.names, ...new Set([...model, ...fromRecord].filter((path) => !taken.has(path)))];
 }
 
 /**
@@ -78,10 +129,15 @@ export function normalizeColumnName(name: string): string {
 /**
  * Resolves a raw `--columns` value against the available paths: a comma list of names (trimmed, empty items
  * dropped) in snake_case or camelCase, dot paths, parents of nested fields (`file.hash` → its leaves) and `*` globs
- * (`file.*`, `*_events`). Returns the paths in the order given, a glob expanding in `available` order, without
- * duplicates. Throws {@link ColumnsError} for an empty list or names that match nothing.
+ * (`file.*`, `*_events`). `aliases` maps other spellings (lower case) to a column (`@timestamp` → `timestamp`).
+ * Returns the paths in the order given, a glob expanding in `available` order, without duplicates. Throws
+ * {@link ColumnsError} for an empty list or names that match nothing.
  */
-export function resolveColumns(spec: string, available: readonly string[]): string[] {
+export function resolveColumns(
+  spec: string,
+  available: readonly string[],
+  aliases: ReadonlyMap<string, string> = new Map(),
+): string[] {
   const names = spec
     .split(',')
     .map((name) => name.trim())
@@ -93,7 +149,8 @@ export function resolveColumns(spec: string, available: readonly string[]): stri
   const resolved = new Set<string>();
   const unknown: string[] = [];
   for (const name of names) {
-    const matches = match(normalizeColumnName(name).toLowerCase(), available, lowered);
+    const normalized = normalizeColumnName(name).toLowerCase();
+    const matches = match(aliases.get(normalized)?.toLowerCase() ?? normalized, available, lowered);
     if (matches.length === 0) unknown.push(name);
     for (const path of matches) resolved.add(path);
   }

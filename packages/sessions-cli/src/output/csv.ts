@@ -37,22 +37,18 @@ export interface CsvFormatter {
 }
 
 /**
- * A CSV formatter for the given snake_case dot-path columns. A column a record lacks is an empty field; a column
- * that names a nested object in a record (because it was null in the first one) holds that object as JSON.
+ * A CSV formatter: `columns` make the header, and each field holds the value at the snake_case dot path of the
+ * same position in `paths` (the columns themselves by default). A path a record lacks is an empty field; a path
+ * that stops at a nested object holds that object as JSON.
  */
-export function createCsvFormatter(columns: readonly string[]): CsvFormatter {
+export function createCsvFormatter(columns: readonly string[], paths: readonly string[] = columns): CsvFormatter {
   return {
     columns,
     header: () => csvRow(columns),
     row(record) {
       // One pass over the record instead of one walk per column: exports are often 100+ columns wide.
       const flat = new Map(flatten(record));
-      return csvRow(columns.map((column) => (flat.has(column) ? flat.get(column) : valueAt(record, column))));
+      return csvRow(paths.map((path) => (flat.has(path) ? flat.get(path) : valueAt(record, path))));
     },
   };
-}
-
-/** The default CSV columns, as the Python tool chooses them: every flattened path of the first record. */
-export function csvColumnsOf(record: Readonly<Record<string, unknown>>): string[] {
-  return [...new Set(flatten(record).map(([path]) => path))];
 }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
+import Papa from 'papaparse';
 import { describe, expect, test } from 'vitest';
 import { ColumnsError } from './columns.js';
 import { OutputClosedError, createRecordWriter, type RecordWriterOptions } from './writer.js';
@@ -55,18 +56,58 @@ describe('formats', () => {
     expect(text).toBe(`${JSON.stringify(session, null, 2)}\n`);
   });
 
-  test('csv writes the header once, from the first record', async () => {
-    const { text } = await render([session, session], { format: 'csv' });
+  test("csv writes the Python CLI's session header once, whatever the first record holds", async () => {
+    const { text } = await render([{ sessionId: 'only-an-id' }, session], { format: 'csv' });
     const rows = text.split('\r\n');
-    expect(rows[0]?.startsWith('actor_id,actor_name,type,begin_time,')).toBe(true);
+    expect(rows[0]).toBe(
+      'actor_id,actor_name,type,begin_time,content_inspection_results.detected_on_alerts,context_summary,' +
+        'critical_events,end_time,exfiltration_summary,first_observed,high_events,last_updated,low_events,' +
+        'moderate_events,no_risk_events,notes,risk_indicators,scores,session_id,states,tenant_id,triggered_alerts,' +
+        'user_id',
+    );
+    expect(rows[1]).toBe(`${','.repeat(18)}only-an-id${','.repeat(4)}`);
     expect(rows).toHaveLength(4);
     expect(rows[3]).toBe('');
   });
 
-  test('csv and table take --columns in the order given', async () => {
+  test('csv keeps a field that first appears in a later record', async () => {
+    const { text } = await render([{ sessionId: 'a' }, { sessionId: 'b', endTime: 1715068800000 }], { format: 'csv' });
+    const [header = '', first = '', second = ''] = text.split('\r\n');
+    const endTime = header.split(',').indexOf('end_time');
+    expect(endTime).toBeGreaterThan(-1);
+    expect(first.split(',')[endTime]).toBe('');
+    expect(second.split(',')[endTime]).toBe('1715068800000');
+  });
+
+  test("csv writes file events under the Python CLI's names: timestamp, source.email.from_", async () => {
+    const email = { from: 'a@example.com', sender: 'b' };
+    const withEmail = { ...event, source: { ...(event['source'] as object), email } };
+    const { text } = await render([withEmail], { format: 'csv', kind: 'file-event' });
+    const [names = [], cells = []] = Papa.parse<string[]>(text, { skipEmptyLines: true }).data;
+    expect(names[0]).toBe('timestamp');
+    expect(names).toHaveLength(118);
+    expect(names).not.toContain('@timestamp');
+    expect(cells[0]).toBe('2024-05-07T08:14:21.204Z');
+    expect(cells[names.indexOf('source.email.from_')]).toBe('a@example.com');
+    expect(cells[names.indexOf('source.email.sender')]).toBe('b');
+  });
+
+  test('csv --columns takes the Python names, the API spellings, and fields outside the model', async () => {
+    const csv = await render([{ ...event, extraField: { nested: 7 } }], {
+      format: 'csv',
+      kind: 'file-event',
+      columns: '@timestamp,timestamp,source.email.from,extraField.nested',
+    });
+    expect(csv.text.split('\r\n').slice(0, 2)).toEqual([
+      'timestamp,source.email.from_,extra_field.nested',
+      '2024-05-07T08:14:21.204Z,,7',
+    ]);
+  });
+
+  test("csv and table take --columns in the order given, a glob in the Python CLI's order", async () => {
     const csv = await render([session], { format: 'csv', columns: 'sessionId, *_events ,risk_indicators_alerted_on' });
     expect(csv.text.split('\r\n')[0]).toBe(
-      'session_id,critical_events,high_events,moderate_events,low_events,no_risk_events,risk_indicators_alerted_on',
+      'session_id,critical_events,high_events,low_events,moderate_events,no_risk_events,risk_indicators_alerted_on',
     );
     const table = await render([session], { format: 'table', columns: 'states,session_id' });
     expect(table.text.split('\n')[1]).toMatch(/^SOME_FUTURE_STATE +1164850932612410786_1715068800000$/);
@@ -75,8 +116,8 @@ describe('formats', () => {
   test('table writes the header once and a line per record', async () => {
     const { text } = await render([event, event, event], { format: 'table', kind: 'file-event', width: 300 });
     const lines = text.split('\n');
-    expect(lines[0]?.startsWith('@timestamp')).toBe(true);
-    expect(lines.filter((line) => line.startsWith('@timestamp'))).toHaveLength(1);
+    expect(lines[0]?.startsWith('timestamp')).toBe(true);
+    expect(lines.filter((line) => line.startsWith('timestamp'))).toHaveLength(1);
     expect(lines).toHaveLength(5);
   });
 
@@ -107,6 +148,15 @@ describe('empty results', () => {
   test('an unknown column is still rejected', async () => {
     const writer = createRecordWriter({ ...base, format: 'table', columns: 'nope', out: sink() });
     await expect(writer.end()).rejects.toBeInstanceOf(ColumnsError);
+  });
+
+  test('abort() after a failed run writes nothing, not even the table\'s "No results found."', async () => {
+    const out = sink();
+    const writer = createRecordWriter({ ...base, format: 'table', out });
+    await writer.abort();
+    await writer.end();
+    expect(out.text()).toBe('');
+    expect(out.listenerCount('error')).toBe(0);
   });
 
   test('the output stream is left open and its listeners removed', async () => {

@@ -10,7 +10,7 @@ export type RecordKind = 'session' | 'file-event';
 export interface RecordWriterOptions {
   readonly format: OutputFormat;
   readonly kind: RecordKind;
-  /** The raw `--columns` value (table and csv only; the caller rejects it for other formats). */
+  /** The raw `--columns` value (table and csv only; the caller drops it for other formats). */
   readonly columns?: string | undefined;
   /** Where records go, normally `process.stdout`. Never ended by the writer. */
   readonly out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -18,6 +18,8 @@ export interface RecordWriterOptions {
   readonly color: boolean;
   /** Terminal width for the table and the card; `Infinity` or ≤ 0 means no truncation. */
   readonly width: number;
+  /** One line for people on stderr: the table's columns left out for want of width. */
+  readonly note?: ((text: string) => void) | undefined;
 }
 
 /** Writes records one at a time with backpressure; await each `write` before the next. */
@@ -32,6 +34,8 @@ export interface RecordWriter {
    * everything written was handed on, and returns how many records were written. A closed output is not an error.
    */
   end(): Promise<{ count: number }>;
+  /** Finishes after the run failed: writes nothing more (no `No results found.`), waits for what was written. */
+  abort(): Promise<void>;
 }
 
 /** The reader of the output went away (EPIPE, e.g. `| head`): stop writing and exit 0. */
@@ -72,41 +76,61 @@ async function loadFormatter(options: RecordWriterOptions): Promise<Formatter> {
       };
     }
     case 'csv': {
-      const [{ createCsvFormatter, csvColumnsOf }, { availableColumns, resolveColumns }] = await Promise.all([
-        import('./csv.js'),
-        import('./columns.js'),
-      ]);
+      const [{ createCsvFormatter }, { availableColumns, columnAliases, csvColumns, recordPath, resolveColumns }] =
+        await Promise.all([import('./csv.js'), import('./columns.js')]);
       let csv: ReturnType<typeof createCsvFormatter> | undefined;
       return {
         format(record) {
           if (csv !== undefined) return csv.row(record);
+          // Without --columns the header is the Python CLI's, whatever the records hold, so it never depends on
+          // which record came first.
           const columns =
-            spec === undefined ? csvColumnsOf(record) : resolveColumns(spec, availableColumns(kind, record));
-          csv = createCsvFormatter(columns);
+            spec === undefined
+              ? csvColumns(kind)
+              : resolveColumns(spec, availableColumns(kind, record), columnAliases(kind));
+          csv = createCsvFormatter(
+            columns,
+            columns.map((column) => recordPath(kind, column)),
+          );
           return csv.header() + csv.row(record);
         },
         empty() {
-          if (spec !== undefined) resolveColumns(spec, availableColumns(kind));
+          if (spec !== undefined) resolveColumns(spec, availableColumns(kind), columnAliases(kind));
           return '';
         },
       };
     }
     case 'table': {
-      const [table, { availableColumns, resolveColumns }] = await Promise.all([
+      const [table, { availableColumns, columnAliases, resolveColumns }] = await Promise.all([
         import('./table.js'),
         import('./columns.js'),
       ]);
       const defaults = kind === 'session' ? table.DEFAULT_SESSION_TABLE_COLUMNS : table.DEFAULT_FILE_EVENT_TABLE_COLUMNS;
+      const priority =
+        kind === 'session' ? table.DEFAULT_SESSION_TABLE_PRIORITY : table.DEFAULT_FILE_EVENT_TABLE_PRIORITY;
       let formatter: ReturnType<typeof table.createTableFormatter> | undefined;
       return {
         format(record) {
           if (formatter !== undefined) return formatter.row(record);
-          const columns = spec === undefined ? defaults : resolveColumns(spec, availableColumns(kind, record));
-          formatter = table.createTableFormatter({ kind, columns, width, color });
+          formatter =
+            spec === undefined
+              ? table.createTableFormatter({ kind, columns: defaults, priority, width, color })
+              : table.createTableFormatter({
+                  kind,
+                  columns: resolveColumns(spec, availableColumns(kind, record), columnAliases(kind)),
+                  width,
+                  color,
+                });
+          if (formatter.dropped.length > 0) {
+            options.note?.(
+              `incydr: the table leaves out ${formatter.dropped.join(', ')} to fit ${width} columns ` +
+                '(choose with --columns, or use -f csv)',
+            );
+          }
           return formatter.header() + formatter.row(record);
         },
         empty() {
-          if (spec !== undefined) resolveColumns(spec, availableColumns(kind));
+          if (spec !== undefined) resolveColumns(spec, availableColumns(kind), columnAliases(kind));
           return `${table.NO_RESULTS}\n`;
         },
       };
@@ -233,6 +257,21 @@ export function createRecordWriter(options: RecordWriterOptions): RecordWriter {
     }
   };
 
+  const finish = async (complete: boolean): Promise<{ count: number }> => {
+    if (ended) return { count };
+    ended = true;
+    try {
+      if (complete && failure === undefined && count === 0) await send(await format(undefined));
+      await untilFailure(lastWrite);
+    } catch (error) {
+      if (!(error instanceof OutputClosedError) && !(reported && error === failure)) throw error;
+    } finally {
+      // After a failure, late 'error' events of the broken stream may still come: keep swallowing them.
+      if (!streamBroken) out.off('error', onError);
+    }
+    return { count };
+  };
+
   return {
     async write(record) {
       if (ended) throw new Error('write() called after end()');
@@ -246,19 +285,10 @@ export function createRecordWriter(options: RecordWriterOptions): RecordWriter {
       }
     },
 
-    async end() {
-      if (ended) return { count };
-      ended = true;
-      try {
-        if (failure === undefined && count === 0) await send(await format(undefined));
-        await untilFailure(lastWrite);
-      } catch (error) {
-        if (!(error instanceof OutputClosedError) && !(reported && error === failure)) throw error;
-      } finally {
-        // After a failure, late 'error' events of the broken stream may still come: keep swallowing them.
-        if (!streamBroken) out.off('error', onError);
-      }
-      return { count };
+    end: () => finish(true),
+
+    async abort() {
+      await finish(false).catch(() => undefined);
     },
   };
 }

@@ -1,5 +1,5 @@
-// Independent readings of the emulator's data (api.md §5, §6): what a search should return, how CSV should
-// flatten a record. Written from the spec, not from the CLI's or the emulator's code, so they can disagree.
+// Independent readings of the emulator's data (api.md §5, §6): what a search should return, which CSV columns and
+// which values CSV should hold. Written from the spec, not from the CLI's or the emulator's code, so they can disagree.
 import type { Emulator, SessionDump } from '@x/sessions-emulator';
 
 /** A session as the API sends it (the emulator's dump), typed loosely: tests look at fields by name. */
@@ -85,24 +85,6 @@ export function dumpOf(emu: Emulator, sessionId: string): SessionDump {
   return dump;
 }
 
-/** The Python tool's snake_case spelling of a key (`sessionId` → `session_id`, `@timestamp` kept). */
-export function snake(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
-}
-
-/** A record flattened to snake_case dot paths; non-empty plain objects are descended, everything else is a value. */
-export function flattenRecord(record: unknown, prefix = '', into = new Map<string, unknown>()): Map<string, unknown> {
-  for (const [key, value] of Object.entries(record as Record<string, unknown>)) {
-    const path = prefix + snake(key);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length > 0) {
-      flattenRecord(value, `${path}.`, into);
-    } else {
-      into.set(path, value);
-    }
-  }
-  return into;
-}
-
 /** What a CSV cell should hold for a value (cli.md §3): raw scalars, empty for null/absent, JSON for the rest. */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -138,4 +120,27 @@ export async function fileEventsOf(emu: Emulator, sessionId: string): Promise<Ap
   if (!response.ok) throw new Error(`events of ${sessionId}: HTTP ${response.status}`);
   const body = (await response.json()) as { queryResult: { fileEvents: ApiRecord[] } };
   return body.queryResult.fileEvents;
+}
+
+/** The Python CLI's CSV columns (test/fixtures/python-columns.json): [column name, JSON path in the API object]. */
+export interface PythonColumnLists {
+  session: Array<[string, string]>;
+  fileEvent: Array<[string, string]>;
+}
+
+/** Read the Python CLI's CSV column lists from the fixture. */
+export async function pythonColumns(): Promise<PythonColumnLists> {
+  const { readFile } = await import('node:fs/promises');
+  const file = new URL('../fixtures/python-columns.json', import.meta.url);
+  return JSON.parse(await readFile(file, 'utf8')) as PythonColumnLists;
+}
+
+/** The value at a dot path of API keys (`source.email.from`), undefined when a step is missing or not an object. */
+export function apiValue(record: unknown, apiPath: string): unknown {
+  let value: unknown = record;
+  for (const key of apiPath.split('.')) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
 }

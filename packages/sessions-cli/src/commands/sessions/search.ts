@@ -5,7 +5,7 @@ import { InterruptedError, UsageError } from '../../failures.js';
 import { choice } from '../../options/choices.js';
 import { resolveTimes, toFilters, withFilters, type FilterArgs } from '../../options/filters.js';
 import { SORT_DIRECTIONS, sortDirection } from '../../options/sort-dir.js';
-import { checkColumns, resolveFormat, withFormat, type FormatArgs } from '../../options/format.js';
+import { columnsFor, resolveFormat, withFormat, type FormatArgs } from '../../options/format.js';
 import { toSenderOptions, withSyslog, type SyslogArgs } from '../../options/syslog.js';
 import { checkName } from '../../checkpoint/paths.js';
 import { CONFIRM_EVERY } from '../../forward.js';
@@ -87,7 +87,6 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
   }
   const syslog = toSenderOptions(args);
   const format = resolveFormat(args, FORMATS, ctx.useRich);
-  if (syslog === undefined) checkColumns(args, format);
   const confirmEvery = integerOption('confirm-every', args.confirmEvery) ?? CONFIRM_EVERY;
   const concurrency = integerOption('concurrency', args.concurrency, 16);
   const paging = concurrency === undefined ? {} : { concurrency };
@@ -101,6 +100,8 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
     parseTarget(syslog.target as string);
   }
 
+  // Said once everything is checked, so that a usage error comes alone.
+  const columns = columnsFor(args, syslog === undefined ? format : '--output', ctx.note);
   const client = await ctx.client();
   try {
     if (incremental !== undefined) {
@@ -111,7 +112,7 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
       ]);
       const openSink = syslog !== undefined
         ? () => openSyslogSink(syslog, ctx)
-        : () => openStdoutSink({ format, kind: 'session', columns: args.columns, noteEmpty: false }, ctx);
+        : () => openStdoutSink({ format, kind: 'session', columns, noteEmpty: false }, ctx);
       await runCheckpoint(client, openSink, { ...incremental, filters, lookbackMs, confirmEvery, paging }, ctx);
       return;
     }
@@ -122,7 +123,7 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
       ctx.note(`Sent ${count} session(s) to ${args.output}.`);
     } else {
       const { emitRecords } = await import('../../emit.js');
-      await emitRecords(sessions, { format, kind: 'session', columns: args.columns }, ctx);
+      await emitRecords(sessions, { format, kind: 'session', columns }, ctx);
     }
     if (ctx.signal.aborted) throw new InterruptedError('interrupted');
   } finally {

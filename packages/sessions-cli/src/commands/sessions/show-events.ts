@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { sessionIdArgument } from '../../options/choices.js';
 import { createContext, type Context, type GlobalArgs } from '../../context.js';
-import { checkColumns, resolveFormat, withFormat, type FormatArgs } from '../../options/format.js';
+import { columnsFor, resolveFormat, withFormat, type FormatArgs } from '../../options/format.js';
 import { toSenderOptions, withSyslog, type SyslogArgs } from '../../options/syslog.js';
 
 const FORMATS = ['table', 'json-pretty', 'json-lines', 'csv'] as const;
@@ -25,12 +25,13 @@ export async function handler(args: ArgumentsCamelCase<ShowEventsArgs>): Promise
 export async function run(args: ShowEventsArgs, ctx: Context): Promise<void> {
   const syslog = toSenderOptions(args);
   const format = resolveFormat(args, FORMATS, ctx.useRich);
-  if (syslog === undefined) checkColumns(args, format);
   if (syslog !== undefined) {
     const { parseTarget } = await import('@x/syslog-out');
     parseTarget(syslog.target as string);
   }
   const id = sessionIdArgument(args.sessionId);
+  // Said once everything is checked, so that a usage error comes alone.
+  const columns = columnsFor(args, syslog === undefined ? format : '--output', ctx.note);
   const client = await ctx.client();
   try {
     const page = await client.sessions.v1.getSessionEvents(id, { signal: ctx.signal });
@@ -43,7 +44,7 @@ export async function run(args: ShowEventsArgs, ctx: Context): Promise<void> {
       ctx.note(`Sent ${count} file event(s) to ${args.output}.`);
     } else {
       const { emitRecords } = await import('../../emit.js');
-      await emitRecords(events, { format, kind: 'file-event', columns: args.columns }, ctx);
+      await emitRecords(events, { format, kind: 'file-event', columns }, ctx);
     }
   } finally {
     await client.close();
