@@ -233,7 +233,7 @@ describe('search --checkpoint to stdout', () => {
     await writePythonCheckpoint('thirty', cursor, known);
     const week = ['sessions', 'search', '--checkpoint', 'thirty', '--any-alerts', '-f', 'json-lines', '--summary-json', summaryFile('thirty')];
 
-    const first = await fx.run(week);
+    const first = await fx.run(week, { timeoutMs: 60_000 });
     expect(first.code, first.stderr).toBe(0);
     expect(sorted(idsOf(first.stdout))).toEqual(sorted(since.filter((id) => !known.includes(id))));
     const summary = await summaryOf('thirty');
@@ -242,13 +242,13 @@ describe('search --checkpoint to stdout', () => {
     // Sessions older than the lookback were sent; the next run is back to the seven days and sends nothing again.
     expect(since.length - known.length).toBeGreaterThan(idsInLastDays(7).filter((id) => !known.includes(id)).length);
 
-    const second = await fx.run(week);
+    const second = await fx.run(week, { timeoutMs: 60_000 });
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toBe('');
     expect((await summaryOf('thirty')).window.backfill).toBeNull();
-  });
+  }, 120_000);
 
-  it('keeps a backfill owed until a run completes: a first run whose receiver is down loses nothing', async () => {
+  it('keeps a backfill owed until a run completes: a first run that failed loses nothing', async () => {
     const cursor = Date.now() - 30 * DAY_MS;
     const since = expectedSearch(fx.emu, { hasAlerts: null, onOrAfter: cursor }).map((s) => s.sessionId);
     const known = since.filter((_, index) => index % 4 === 0);
@@ -258,25 +258,29 @@ describe('search --checkpoint to stdout', () => {
     const base = (name: string): string[] => ['sessions', 'search', '--checkpoint', name, '--any-alerts', '--summary-json', summaryFile(name)];
     const down = ['--output', `TCP:127.0.0.1:${await closedPort()}`];
 
+    // The migrated checkpoint's first run fails at the API (400 is not retried), the --start one at the receiver.
     for (const [name, extra, expected] of [
-      ['owed', [], since.filter((id) => !known.includes(id))],
-      ['backfill', ['--start', new Date(start).toISOString()], sinceStart],
+      ['owed', ['-f', 'json-lines'], since.filter((id) => !known.includes(id))],
+      ['backfill', ['--start', new Date(start).toISOString(), ...down], sinceStart],
     ] as const) {
-      const failed = await fx.run([...base(name), ...extra, ...down]);
+      if (name === 'owed') fx.emu.setFaults({ failRate: 1, failStatus: 400 });
+      const failed = await fx.run([...base(name), ...extra], { timeoutMs: 60_000 });
+      fx.emu.setFaults({ failRate: 0 });
       expect(failed.code, failed.stderr).toBe(1);
+      expect(failed.stdout).toBe('');
       expect(failed.stderr).toContain('backfill still owed, the next run covers it again');
       expect(existsSync(storeFile(name))).toBe(true);
 
       // The rerun has no --start: the window still owed comes from the store.
-      const rerun = await fx.run([...base(name), '-f', 'json-lines']);
+      const rerun = await fx.run([...base(name), '-f', 'json-lines'], { timeoutMs: 60_000 });
       expect(rerun.code, rerun.stderr).toBe(0);
       expect(sorted(idsOf(rerun.stdout)), name).toEqual(sorted(expected));
       expect((await summaryOf(name)).window.backfill).not.toBeNull();
-      const third = await fx.run([...base(name), '-f', 'json-lines']);
+      const third = await fx.run([...base(name), '-f', 'json-lines'], { timeoutMs: 60_000 });
       expect(third.stdout, name).toBe('');
       expect((await summaryOf(name)).window.backfill).toBeNull();
     }
-  });
+  }, 120_000);
 
   it('writes nothing on stdout when the search fails, not even "No results found." in the table', async () => {
     const args = ['sessions', 'search', '--any-alerts', '--lookback', '30d'];
@@ -480,6 +484,47 @@ describe('search --checkpoint --output: delivery before progress', () => {
     expect(second.code, second.stderr).toBe(0);
     expectEveryoneOnce(rx, windowIds(await summaryOf(`interrupted-${signal}`)), 0);
   }, 90_000);
+
+  it('finishes a --start backfill whatever ends its first runs: SIGTERM, then SIGKILLs, then reruns', async () => {
+    const rx = await receiver();
+    const start = Date.now() - 25 * DAY_MS;
+    const owed = new Set(expectedSearch(fx.emu, { hasAlerts: null, onOrAfter: start }).map((s) => s.sessionId));
+    // The same command line every time, as a scheduler runs it; the lookback (7 days) is far shorter than --start.
+    const args = ['sessions', 'search', '--checkpoint', 'backfill-kills', '--any-alerts', '--start', new Date(start).toISOString()];
+    const forward = [...args, '--output', `TCP:127.0.0.1:${rx.port}`, '--confirm-every', String(BATCH), '--summary-json', summaryFile('backfill-kills')];
+    const seed = Date.now() % 100_000;
+    const next = random(seed);
+    const stopAfter = (signal: NodeJS.Signals, records: number) => (child: ChildProcess) => {
+      const timer = setInterval(() => {
+        if (child.exitCode !== null || child.signalCode !== null) return clearInterval(timer);
+        if (rx.records.length >= records) {
+          clearInterval(timer);
+          child.kill(signal);
+        }
+      }, 1);
+    };
+
+    const terminated = await fx.run(forward, { onSpawn: stopAfter('SIGTERM', 3 * BATCH), timeoutMs: 60_000 });
+    expect(terminated.code, terminated.stderr).toBe(130);
+    expect(terminated.stderr).toContain('backfill still owed');
+    let kills = 0;
+    for (let run = 0; run < 8; run += 1) {
+      const target = rx.records.length + 1 + Math.floor(next() * 3 * BATCH);
+      const killed = await fx.run(forward, { onSpawn: stopAfter('SIGKILL', target), timeoutMs: 60_000 });
+      if (killed.signal === 'SIGKILL') kills += 1;
+      else expect(killed.code, `seed ${seed}: ${killed.stderr}`).toBe(0);
+    }
+    // Reruns until one completes the backfill; the run after that is back to the lookback and sends nothing.
+    let completed = false;
+    for (let run = 0; run < 5 && !completed; run += 1) completed = (await fx.run(forward, { timeoutMs: 60_000 })).code === 0;
+    expect(completed, `seed ${seed}`).toBe(true);
+    expect(kills, `seed ${seed}`).toBeGreaterThan(0);
+    expectEveryoneOnce(rx, owed, kills * BATCH);
+    const after = rx.records.length;
+    expect((await fx.run(forward, { timeoutMs: 60_000 })).code).toBe(0);
+    expect((await summaryOf('backfill-kills')).window.backfill, `seed ${seed}`).toBeNull();
+    expect(rx.records.length).toBe(after);
+  }, 240_000);
 
   it('records sessions sent over UDP once their datagrams left (best effort)', async () => {
     const rx = await startDatagramReceiver();
