@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@x/sessions-sdk';
 import { ExitError, InterruptedError } from './failures.js';
+import { humanLine } from './output/text.js';
 import { environmentValue, settingLookup } from './settings.js';
 
 /** Options every command accepts (root level, also valid after the group and the command). */
@@ -26,7 +27,7 @@ export interface Context {
   color: boolean;
   /** Columns available for tables on stdout (Infinity off a terminal: no truncation). */
   width: number;
-  /** One line for humans on stderr. */
+  /** One line for humans on stderr (control characters removed). */
   note(text: string): void;
   /** A configured API client (settings from options, environment, the profile or `.env`). */
   client(): Promise<Client>;
@@ -60,7 +61,8 @@ export function createContext(args: GlobalArgs): Context {
     color: process.stdout.isTTY === true && env.NO_COLOR === undefined,
     // Off a terminal nothing is cut: ids in a file or a pipe must stay whole.
     width: process.stdout.isTTY === true && (process.stdout.columns ?? 0) > 0 ? process.stdout.columns : Number.POSITIVE_INFINITY,
-    note: (text) => process.stderr.write(`${text}\n`),
+    // Notes may quote server data or file contents: nothing in them may drive the terminal.
+    note: (text) => process.stderr.write(`${humanLine(text)}\n`),
     client: () => (client ??= createClient(args, env, envFile, setting)),
   };
 }
