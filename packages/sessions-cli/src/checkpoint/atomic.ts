@@ -4,14 +4,21 @@ import { basename, dirname, join } from 'node:path';
 
 /**
  * Replace `file` with `text` so that a crash at any moment leaves either the old or the new content, never a mix:
- * write a temporary file in the same folder, fsync it, rename it over `file`, fsync the folder.
+ * write a temporary file in the same folder, fsync it, rename it over `file`, fsync the folder. `mode` is reduced by
+ * the umask unless `exactMode` (which keeps the mode of a file being replaced).
  */
-export async function writeFileAtomic(file: string, text: string, mode = 0o600): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  text: string,
+  mode = 0o600,
+  options: { exactMode?: boolean } = {},
+): Promise<void> {
   const folder = dirname(file);
   const temporary = join(folder, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const handle = await open(temporary, 'wx', mode);
     try {
+      if (options.exactMode === true) await handle.chmod(mode);
       await handle.writeFile(text, 'utf8');
       await handle.sync();
     } finally {
