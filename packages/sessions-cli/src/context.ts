@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@x/sessions-sdk';
 import { ExitError, InterruptedError } from './failures.js';
+import { humanLine } from './output/text.js';
 import { environmentValue, settingLookup } from './settings.js';
 
 /** Options every command accepts (root level, also valid after the group and the command). */
@@ -26,7 +27,7 @@ export interface Context {
   color: boolean;
   /** Columns available for tables on stdout (Infinity off a terminal: no truncation). */
   width: number;
-  /** One line for humans on stderr. */
+  /** One line for humans on stderr (control characters removed). */
   note(text: string): void;
   /** A configured API client (settings from options, environment, the profile or `.env`). */
   client(): Promise<Client>;
@@ -51,6 +52,10 @@ export function createContext(args: GlobalArgs): Context {
   const envFile = profile === undefined || profile === '' ? undefined : profileFile(profile);
   const setting = settingLookup(env, envFile);
   let client: Promise<Client> | undefined;
+  // Notes may quote server data or file contents: nothing in them may drive the terminal.
+  const note = (text: string): void => {
+    process.stderr.write(`${humanLine(text)}\n`);
+  };
   return {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -60,8 +65,8 @@ export function createContext(args: GlobalArgs): Context {
     color: process.stdout.isTTY === true && env.NO_COLOR === undefined,
     // Off a terminal nothing is cut: ids in a file or a pipe must stay whole.
     width: process.stdout.isTTY === true && (process.stdout.columns ?? 0) > 0 ? process.stdout.columns : Number.POSITIVE_INFINITY,
-    note: (text) => process.stderr.write(`${text}\n`),
-    client: () => (client ??= createClient(args, env, envFile, setting)),
+    note,
+    client: () => (client ??= createClient(args, env, envFile, setting, note)),
   };
 }
 
@@ -70,11 +75,24 @@ async function createClient(
   env: NodeJS.ProcessEnv,
   envFile: string | undefined,
   setting: (name: string) => string | undefined,
+  note: (text: string) => void,
 ): Promise<Client> {
-  const { Client } = await import('@x/sessions-sdk');
+  const [{ Client }, { defaultEnvFile }, { keepRotatedRefreshToken }] = await Promise.all([
+    import('@x/sessions-sdk'),
+    import('@x/sessions-sdk/env'),
+    import('./refresh-token.js'),
+  ]);
+  // The file is chosen once, here, so that a rotated refresh token goes back to the very file it was read from.
+  const file = envFile ?? defaultEnvFile();
+  const inEnvironment = environmentValue(env, 'INCYDR_REFRESH_TOKEN') !== undefined;
+  const fromFile = inEnvironment ? undefined : setting('INCYDR_REFRESH_TOKEN');
   return new Client({
     env,
-    ...(envFile === undefined ? {} : { envFile }),
+    envFile: file,
+    onRefreshToken: keepRotatedRefreshToken(
+      file !== null && fromFile !== undefined ? { kind: 'file', file, token: fromFile } : { kind: 'environment' },
+      note,
+    ),
     // The CLI logs nowhere unless asked (api.md §7: INCYDR_LOG_STDERR defaults to false for the CLI).
     logStderr: args.logStderr ?? /^(true|1|yes|on)$/i.test(setting('INCYDR_LOG_STDERR') ?? 'false'),
     ...(args.logFile === undefined ? {} : { logFile: args.logFile }),

@@ -13,13 +13,17 @@ import {
 import { SyslogConfigError, SyslogError } from '@x/syslog-out';
 import { ExitError, InterruptedError, UsageError } from './failures.js';
 import { ColumnsError } from './output/columns.js';
+import { humanLine } from './output/text.js';
 
 /** Exit codes: success, failure, usage, interrupted. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 
-/** The message (one line, no stack) and exit code for any error; an empty message means say nothing. */
+/**
+ * The message (one line, no stack, no control characters: it may quote server data) and exit code for any error; an
+ * empty message means say nothing.
+ */
 export function describeError(error: unknown): { message: string; exitCode: number } {
-  const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();
+  const oneLine = (text: string): string => humanLine(text).trim();
   if (error instanceof UsageError || error instanceof ColumnsError) return { message: oneLine(error.message), exitCode: EXIT.usage };
   if (error instanceof InterruptedError) return { message: 'interrupted', exitCode: EXIT.interrupted };
   if (error instanceof ExitError) return { message: oneLine(error.message), exitCode: error.exitCode };

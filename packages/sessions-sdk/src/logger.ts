@@ -89,9 +89,18 @@ export class Log {
 
   #write(level: LogLevel, message: string): void {
     if (!this.enabled(level)) return;
-    const line = this.scrub(message);
+    // Scrubbed first: a secret is matched as it was sent, before its characters are escaped.
+    const line = escapeControls(this.scrub(message));
     for (const sink of this.#sinks) sink.log(level, line);
   }
+}
+
+// Server text in a line (a body at DEBUG, a message) must not drive the terminal or the reader of a log file, nor
+// split one entry over several lines: C0 and C1 controls and bidi overrides are written as \uXXXX.
+const CONTROLS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu;
+
+function escapeControls(text: string): string {
+  return text.replace(CONTROLS, (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
 }
 
 /** Headers as `name: value` text with credentials replaced. */
@@ -131,7 +140,8 @@ function fileSink(path: string): Logger {
       // Opened on the first line so that a client that never logs never creates the file; written synchronously
       // so that lines survive a crash right after them.
       try {
-        fd ??= openSync(path, 'a');
+        // 0600: a DEBUG log holds request URLs and response bodies, for the user's eyes only.
+        fd ??= openSync(path, 'a', 0o600);
         writeSync(fd, `${new Date().toISOString()} ${level} incydr: ${message}\n`);
       } catch (error) {
         // Logging must never break a request: report once, then stop writing to this file.

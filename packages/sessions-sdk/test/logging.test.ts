@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -73,6 +73,25 @@ describe('logging', () => {
     for (const secret of ['first-refresh-token-456', 'rotated-refresh-token-123', access]) {
       expect(text).not.toContain(secret);
     }
+  });
+
+  it('creates the log file readable by its owner only', async () => {
+    const logFile = join(dir, 'new.log');
+    await using client = new Client(clientOptions(server, { logLevel: 'INFO', logFile }));
+    await client.sessions.v1.getPage();
+    expect((await stat(logFile)).mode & 0o777).toBe(0o600);
+  });
+
+  it('writes control characters and bidi overrides of server text as escapes, one line per entry', async () => {
+    const sessionId = 'a\u001b]0;t\u0007\u009b2J\u202eb\nc';
+    server.on('GET /v1/sessions', () => ({ status: 200, json: { items: [{ sessionId }], totalCount: 1 } }));
+    const lines: string[] = [];
+    const logger = { log: (_level: LogLevel, message: string) => lines.push(message) };
+    await using client = new Client(clientOptions(server, { logLevel: 'DEBUG', logger }));
+    await client.sessions.v1.getPage();
+    const response = lines.find((line) => line.startsWith('response GET')) ?? '';
+    expect(response).toContain('a\\u001b]0;t\\u0007\\u009b2J\\u202eb');
+    for (const line of lines) expect(line).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u);
   });
 
   it('logs one line per response at INFO and nothing at the default level', async () => {

@@ -3,7 +3,7 @@ import type { Client, Session, SessionSearch } from '@x/sessions-sdk';
 import type { Context } from '../context.js';
 import { ExitError, InterruptedError, UsageError } from '../failures.js';
 import type { RecordSink } from '../sink.js';
-import { writeFileAtomic } from './atomic.js';
+import { removeLeftoverTemporaries, writeFileAtomic } from './atomic.js';
 import { sessionDigest } from './digest.js';
 import { acquireLock } from './lock.js';
 import { checkpointFiles, checkpointsRoot } from './paths.js';
@@ -49,6 +49,8 @@ export async function runCheckpoint(
   const label = `checkpoint "${options.name}"`;
   const lock = await acquireLock(files.lock, label);
   try {
+    // A run killed while saving leaves its temporary copy; under the lock no other write can be under way.
+    await removeLeftoverTemporaries(files.store);
     const existing = await readStore(files.store, options.name);
     const imported = existing === undefined ? await importPythonCheckpoint(files, options.name, started) : undefined;
     if (imported !== undefined) {

@@ -17,6 +17,14 @@ export function sanitize(text: string): string {
   return text.replace(LINE_BREAKS, ' ').replace(UNSAFE, '');
 }
 
+/**
+ * One line for a person on stderr (errors, warnings, notes): each line break, with the blanks around it, becomes one
+ * space, then {@link sanitize} drops what could drive the terminal.
+ */
+export function humanLine(text: string): string {
+  return sanitize(text.replace(/\s*(?:\r\n|[\r\n\u2028\u2029])\s*/gu, ' '));
+}
+
 /** Terminal cells a code point takes: 0 for combining marks, 2 for East Asian wide characters and emoji, else 1. */
 function codePointWidth(char: string, code: number): number {
   if (ZERO_WIDTH.test(char)) return 0;

@@ -65,7 +65,7 @@ export async function run(args: BulkUpdateStateArgs, ctx: Context, io: BulkIo = 
   const { readRows } = await import('../../bulk/read.js');
   const validated = readRows(bytes, format, SESSION_STATES, { state, note: args.note });
   if (!validated.ok) {
-    for (const line of formatRowErrors(validated.errors)) ctx.stderr.write(`${line}\n`);
+    for (const line of formatRowErrors(validated.errors)) ctx.note(line);
     const count = validated.errors.length;
     throw new ExitError(`${count} ${count === 1 ? 'problem' : 'problems'} in the input; nothing was sent`, 1);
   }
@@ -104,14 +104,15 @@ export async function run(args: BulkUpdateStateArgs, ctx: Context, io: BulkIo = 
 
   if (args.results !== undefined && resultsFormat !== undefined) {
     const { formatResults } = await import('../../bulk/results.js');
-    await writeFile(args.results, formatResults(result.outcomes, resultsFormat));
+    // Row outcomes name sessions and quote server messages: only the user may read them.
+    await writeFile(args.results, formatResults(result.outcomes, resultsFormat), { mode: 0o600 });
   }
   const { rowStatus } = await import('../../bulk/apply.js');
   for (const outcome of result.outcomes) {
-    if (outcome.error !== undefined) ctx.stderr.write(`line ${outcome.row.line}: ${outcome.row.sessionId}: ${rowStatus(outcome)}\n`);
+    if (outcome.error !== undefined) ctx.note(`line ${outcome.row.line}: ${outcome.row.sessionId}: ${rowStatus(outcome)}`);
   }
   const skipped = result.skipped > 0 ? `, ${result.skipped} skipped` : '';
-  ctx.stderr.write(`${result.updated} updated, ${result.notesAdded} notes added, ${result.failed} failed${skipped}\n`);
+  ctx.note(`${result.updated} updated, ${result.notesAdded} notes added, ${result.failed} failed${skipped}`);
   if (result.interrupted) throw new InterruptedError('interrupted');
   if (result.failed > 0 || result.skipped > 0) throw new ExitError('', 1);
 }

@@ -24,16 +24,18 @@ export async function handler(args: ArgumentsCamelCase<ResetArgs>): Promise<void
  */
 export async function run(args: ResetArgs, ctx: Context, root = checkpointsRoot()): Promise<void> {
   const name = checkName(String(args.name));
-  const [{ locateCheckpoint }, { acquireLock }, { emptyStore, readStore, writeStore }, { mkdir, rm, stat }] = await Promise.all([
+  const [{ locateCheckpoint }, { acquireLock }, { emptyStore, readStore, writeStore }, { mkdir, rm, stat }, atomic] = await Promise.all([
     import('../../../checkpoint/catalog.js'),
     import('../../../checkpoint/lock.js'),
     import('../../../checkpoint/store.js'),
     import('node:fs/promises'),
+    import('../../../checkpoint/atomic.js'),
   ]);
   const found = await locateCheckpoint(root, name, args.client);
   await mkdir(found.files.folder, { recursive: true, mode: 0o700 });
   const lock = await acquireLock(found.files.lock, `checkpoint "${name}"`);
   try {
+    await atomic.removeLeftoverTemporaries(found.files.store);
     // A damaged store is exactly what reset is for: its entry count is simply unknown.
     const entries = await readStore(found.files.store, name).then(
       (store) => String(store?.sessions.size ?? 0),
