@@ -210,9 +210,13 @@ describe('sessions bulk-update-state: what is refused before the first request (
     expect(stateOf(valid)).toBe(before);
   });
 
-  it('stops reading /dev/zero and an endless stdin at 100 MB: exit 2, nothing sent', async () => {
+  it('stops reading /dev/zero at 100 MB: exit 2, nothing sent', async () => {
     const zero = await runInProcess({ file: '/dev/zero' });
     expect(zero).toMatchObject({ code: 2, message: 'cannot read /dev/zero: it is larger than 100 MB, the most bulk-update-state reads: split it into smaller files' });
+    expect(fx.emu.requests()).toEqual([]);
+  });
+
+  it('stops reading an endless stdin at 100 MB and lets go of it: exit 2, nothing sent', async () => {
     let released = false;
     async function* endless() {
       try {
