@@ -2,11 +2,14 @@
 // property test that feeds malformed files to the read step in-process and a few of them to the binary.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readRows } from '../src/bulk/read.js';
+import { run as bulkUpdateState, type BulkUpdateStateArgs } from '../src/commands/sessions/bulk-update-state.js';
 import type { BulkFormat } from '../src/bulk/types.js';
 import { SESSION_STATES } from '../src/options/filters.js';
-import { BUILD_TIMEOUT_MS, lines, startFixture, type Fixture } from './helpers/run.js';
+import { exitOf, inProcess } from './helpers/in-process.js';
+import { BUILD_TIMEOUT_MS, lines, runShell, startFixture, type Fixture } from './helpers/run.js';
 import { currentState, dumpOf } from './helpers/sessions.js';
 
 let fx: Fixture;
@@ -156,6 +159,86 @@ describe('sessions bulk-update-state', () => {
     }
     expect(fx.emu.requests()).toEqual([]);
   });
+});
+
+describe('sessions bulk-update-state: what is refused before the first request (in process)', () => {
+  /** Run the command in this process against the emulator; stdin is `stdin` when FILE is `-`. */
+  async function runInProcess(args: BulkUpdateStateArgs, stdin: () => AsyncIterable<Uint8Array> = () => Readable.from([])) {
+    const io = inProcess(fx.emu);
+    const exit = await exitOf(bulkUpdateState(args, io.ctx, { stdin }));
+    return { ...exit, stdout: io.stdout(), stderr: io.stderr() };
+  }
+
+  it('refuses a row with more cells than the header (an unquoted comma in a note), on --dry-run too, sending nothing', async () => {
+    const [a, b] = [ids[900] ?? '', ids[901] ?? ''];
+    const before = [stateOf(a), stateOf(b)];
+    const path = await file('comma.csv', `session_id,state,note\n${a},CLOSED_FP,"quoted, fine"\n${b},CLOSED_FP,Approved by HR, ticket 4711\n`);
+    for (const dryRun of [true, false]) {
+      const result = await runInProcess({ file: path, dryRun });
+      expect(result).toEqual({
+        code: 1,
+        message: '1 problem in the input; nothing was sent',
+        stdout: '',
+        stderr: 'line 3: 4 cells but the header has 3: put a cell that holds a comma in double quotes ("a, b")\n',
+      });
+    }
+    expect(fx.emu.requests()).toEqual([]);
+    expect([stateOf(a), stateOf(b)]).toEqual(before);
+  });
+
+  it('refuses the ids . and .. and ids with control or bidi characters, on --dry-run too, sending nothing', async () => {
+    const valid = ids[910] ?? '';
+    const before = stateOf(valid);
+    const bad = ['.', '..', 'x\u001b]0;owned\u0007', 'x\u0000y', 'x\u009b31m', 'x\u202egnp.exe', 'x\u2066y\u2069'];
+    const text = [JSON.stringify({ session_id: valid, state: 'CLOSED' }), ...bad.map((id) => JSON.stringify({ session_id: id, state: 'CLOSED' }))].join('\n');
+    const path = await file('ids.jsonl', text);
+    for (const dryRun of [true, false]) {
+      const result = await runInProcess({ file: path, format: 'json-lines', dryRun });
+      expect(result.code).toBe(1);
+      expect(result.message).toBe('7 problems in the input; nothing was sent');
+      expect(lines(result.stderr)).toEqual([
+        'line 2: invalid session_id ".": a URL path reads it as the current directory',
+        'line 3: invalid session_id "..": a URL path reads it as the parent directory',
+        'line 4: invalid session_id "x\\u001b]0;owned\\u0007": it holds the control or invisible character U+001B',
+        'line 5: invalid session_id "x\\u0000y": it holds the control or invisible character U+0000',
+        'line 6: invalid session_id "x\\u009b31m": it holds the control or invisible character U+009B',
+        'line 7: invalid session_id "x\\u202egnp.exe": it holds the control or invisible character U+202E',
+        'line 8: invalid session_id "x\\u2066y\\u2069": it holds the control or invisible character U+2066',
+      ]);
+    }
+    expect(fx.emu.requests()).toEqual([]);
+    expect(stateOf(valid)).toBe(before);
+  });
+
+  it('stops reading /dev/zero at 100 MB: exit 2, nothing sent', async () => {
+    const zero = await runInProcess({ file: '/dev/zero' });
+    expect(zero).toMatchObject({ code: 2, message: 'cannot read /dev/zero: it is larger than 100 MB, the most bulk-update-state reads: split it into smaller files' });
+    expect(fx.emu.requests()).toEqual([]);
+  });
+
+  it('stops reading an endless stdin at 100 MB and lets go of it: exit 2, nothing sent', async () => {
+    let released = false;
+    async function* endless() {
+      try {
+        for (;;) yield Buffer.from('session_id,state\n'.repeat(4096));
+      } finally {
+        released = true;
+      }
+    }
+    const stdin = await runInProcess({ file: '-' }, endless);
+    expect(stdin).toMatchObject({ code: 2, message: expect.stringMatching(/^cannot read stdin: it is larger than 100 MB/) });
+    expect(released).toBe(true);
+    expect(fx.emu.requests()).toEqual([]);
+  });
+});
+
+describe('sessions bulk-update-state: an endless pipe (the binary)', () => {
+  it('ends `yes | incydr sessions bulk-update-state -` at the input limit with exit 2', async () => {
+    const result = await runShell('yes | incydr sessions bulk-update-state -', { env: fx.env, timeoutMs: 60_000 });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('incydr: cannot read stdin: it is larger than 100 MB, the most bulk-update-state reads: split it into smaller files\n');
+    expect(fx.emu.requests()).toEqual([]);
+  }, 90_000);
 });
 
 /** mulberry32: a small seeded generator, so that every run tries the same files. */

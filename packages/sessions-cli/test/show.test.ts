@@ -1,6 +1,9 @@
 // `incydr sessions show` and `show-events` end to end: the built binary against the emulator (cli.md §2, §3).
 import Papa from 'papaparse';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { run as show } from '../src/commands/sessions/show.js';
+import { run as showEvents } from '../src/commands/sessions/show-events.js';
+import { exitOf, inProcess } from './helpers/in-process.js';
 import { BUILD_TIMEOUT_MS, errorLines, lines, startFixture, type Fixture } from './helpers/run.js';
 import {
   ANSI,
@@ -92,7 +95,19 @@ describe('sessions show', () => {
     for (const id of ['  ', 'a\rb']) {
       const result = await fx.run(['sessions', 'show', id]);
       expect(result.code).toBe(2);
-      expect(errorLines(result.stderr)[0]).toMatch(/^incydr: invalid SESSION_ID ".*": it is empty or holds control characters$/);
+      expect(errorLines(result.stderr)[0]).toMatch(/^incydr: invalid SESSION_ID ".*": it (is empty|holds the control or invisible character U\+000D)$/);
+    }
+    expect(fx.emu.requests()).toEqual([]);
+  });
+
+  it('refuses the ids . and .., C1 controls and bidi controls before any request, as show-events does (in process)', async () => {
+    for (const id of ['.', '..', ' .. ', 'a\u009bb', 'a\u0085', 'a\u202eb', 'a\u2066b\u2069', 'a\u001b[2J']) {
+      for (const command of [show, showEvents]) {
+        const io = inProcess(fx.emu);
+        const result = await exitOf(command({ sessionId: id }, io.ctx));
+        expect(result, JSON.stringify(id)).toEqual({ code: 2, message: expect.stringMatching(/^invalid SESSION_ID ".+": (a URL path reads|it holds)/) });
+        expect(result.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u);
+      }
     }
     expect(fx.emu.requests()).toEqual([]);
   });

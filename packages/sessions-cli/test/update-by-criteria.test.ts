@@ -1,5 +1,8 @@
 // `incydr sessions update-by-criteria` end to end: the built binary against the emulator (cli.md §2; api.md E5).
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { run as updateByCriteria } from '../src/commands/sessions/update-by-criteria.js';
+import { exitOf, inProcess } from './helpers/in-process.js';
 import { BUILD_TIMEOUT_MS, SCRIPT_PATH, errorLines, runInTerminal, startFixture, type Fixture } from './helpers/run.js';
 import { SEVERITY_LABELS, currentState, expectedSearch, latestScore, pythonDate, type Criteria } from './helpers/sessions.js';
 
@@ -168,18 +171,19 @@ describe('sessions update-by-criteria', () => {
     expect(statesById()).toEqual(before);
   });
 
-  it('refuses without --yes when stdin is not a terminal (exit 2) and changes nothing', async () => {
+  it('refuses without --yes when stdin is not a terminal (exit 2), before any request (in process)', async () => {
     const before = statesById();
-    const result = await fx.run(['sessions', 'update-by-criteria', 'OPEN', '--any-alerts'], { input: 'y\n' });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/sessions match\.\n/);
-    expect(errorLines(result.stderr).join('\n')).toMatch(/--yes/);
-    expect(changeCalls()).toEqual([]);
+    const io = inProcess(fx.emu);
+    const stdin = Object.assign(Readable.from(['y\n']), { isTTY: false });
+    const result = await exitOf(updateByCriteria({ newState: 'OPEN', anyAlerts: true }, io.ctx, stdin));
+    expect(result).toEqual({ code: 2, message: 'refusing to change sessions without confirmation: stdin is not a terminal; add --yes' });
+    expect(io.stderr()).toBe('');
+    expect(fx.emu.requests()).toEqual([]);
     expect(statesById()).toEqual(before);
   });
 
-  it('reports zero matches and exits 0 without a change request, even without --yes', async () => {
-    const result = await fx.run(['sessions', 'update-by-criteria', 'OPEN', '--actor-id', 'no-such-actor']);
+  it('reports zero matches and exits 0 without a change request', async () => {
+    const result = await fx.run(['sessions', 'update-by-criteria', 'OPEN', '--actor-id', 'no-such-actor', '--yes']);
     expect(result).toMatchObject({ code: 0, stdout: '', stderr: '0 sessions match.\nNothing to change.\n' });
     expect(apiCalls().map((c) => c.call)).toEqual(['GET /v1/sessions']);
   });

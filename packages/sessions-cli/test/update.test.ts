@@ -1,5 +1,7 @@
 // `incydr sessions update` end to end: the built binary against the emulator (cli.md §2; api.md E4, E6).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { run as update } from '../src/commands/sessions/update.js';
+import { exitOf, inProcess } from './helpers/in-process.js';
 import { BUILD_TIMEOUT_MS, errorLines, startFixture, type Fixture } from './helpers/run.js';
 import { currentState, dumpOf } from './helpers/sessions.js';
 
@@ -115,6 +117,16 @@ describe('sessions update', () => {
     expect(fx.emu.requests()).toEqual([]);
     expect(dumpOf(fx.emu, id).session).toEqual(before);
     expect(currentState(dumpOf(fx.emu, id).session)).not.toBe('CLOSED');
+  });
+
+  it('refuses the ids . and .., C1 controls and bidi controls before any request (in process)', async () => {
+    for (const id of ['.', '..', 'a\u009bb', 'a\u202eb', 'a\u2067b', 'a\u0007']) {
+      const io = inProcess(fx.emu);
+      const result = await exitOf(update({ sessionId: id, state: 'OPEN', note: 'checked' }, io.ctx));
+      expect(result, JSON.stringify(id)).toEqual({ code: 2, message: expect.stringMatching(/^invalid SESSION_ID ".+": (a URL path reads|it holds)/) });
+      expect(io.stdout()).toBe('');
+    }
+    expect(fx.emu.requests()).toEqual([]);
   });
 
   it('exits 1 with the server message for an unknown session', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countLines, decodeInput } from './decode.js';
+import { countLines, decodeInput, lineCounter } from './decode.js';
 
 describe('decodeInput', () => {
   it('reads UTF-8 with and without a BOM', () => {
@@ -21,5 +21,11 @@ describe('decodeInput', () => {
   it('counts lines up to an offset', () => {
     expect(countLines('a\nb\nc', 0)).toBe(1);
     expect(countLines('a\nb\nc', 4)).toBe(3);
+  });
+
+  it('counts on from the previous offset, and refuses to go back', () => {
+    const lineOf = lineCounter('a\nb\n\nc\n');
+    expect([0, 1, 2, 2, 4, 5, 7].map((offset) => lineOf(offset))).toEqual([1, 1, 2, 2, 3, 4, 5]);
+    expect(() => lineOf(3)).toThrow(RangeError);
   });
 });

@@ -26,7 +26,22 @@ export function decodeInput(bytes: Uint8Array): Decoded {
 
 /** The 1-based line number of a character offset. */
 export function countLines(text: string, offset: number): number {
+  return lineCounter(text)(offset);
+}
+
+/**
+ * The line numbers of offsets asked in increasing order, each found by counting on from the previous one: a whole
+ * input costs one pass, not one pass per row.
+ */
+export function lineCounter(text: string): (offset: number) => number {
   let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line += 1;
-  return line;
+  let last = 0;
+  // The first line break not yet counted in `line`.
+  let next = text.indexOf('\n');
+  return (offset) => {
+    if (offset < last) throw new RangeError(`line offsets must not decrease (${offset} after ${last})`);
+    last = offset;
+    for (; next !== -1 && next < offset; next = text.indexOf('\n', next + 1)) line += 1;
+    return line;
+  };
 }

@@ -1,9 +1,13 @@
 // Text to raw rows with line numbers: CSV (RFC 4180, through papaparse) or JSON Lines. No validation of values.
 import Papa from 'papaparse';
-import { countLines } from './decode.js';
+import { visible } from '../output/quote.js';
+import { lineCounter } from './decode.js';
 import type { BulkFormat, ParsedInput, RawRow, RowError } from './types.js';
 
 type Field = 'sessionId' | 'state' | 'note';
+
+/** The deepest nesting of arrays and objects a JSON Lines row may have (a row is one flat object). */
+export const MAX_JSON_DEPTH = 100;
 
 /** Column names and JSON keys, trimmed and compared case-insensitively (`session_id` or `sessionId`). */
 const FIELDS = new Map<string, Field>([
@@ -26,6 +30,7 @@ function parseCsv(input: string): ParsedInput {
   let header: ParsedInput['header'];
   let columns: Array<Field | undefined> = [];
   let previousCursor = 0;
+  const lineOf = lineCounter(text);
   Papa.parse<string[]>(text, {
     delimiter: ',',
     quoteChar: '"',
@@ -36,7 +41,7 @@ function parseCsv(input: string): ParsedInput {
       let start = previousCursor;
       while (start < text.length && /\s/.test(text[start] ?? '')) start += 1;
       previousCursor = result.meta.cursor;
-      const line = countLines(text, start);
+      const line = lineOf(start);
       if (result.errors.length > 0) {
         const reasons = [...new Set(result.errors.map((error) => error.message))].join('; ');
         errors.push({ line, message: `broken CSV quoting: ${reasons}` });
@@ -46,6 +51,14 @@ function parseCsv(input: string): ParsedInput {
       if (header === undefined) {
         columns = cells.map((name) => FIELDS.get(name.trim().toLowerCase()));
         header = { line, sessionId: columns.includes('sessionId'), state: columns.includes('state'), note: columns.includes('note') };
+        return;
+      }
+      if (cells.length > columns.length) {
+        // An unquoted comma in a note would otherwise cut the note short without a word.
+        errors.push({
+          line,
+          message: `${cells.length} cells but the header has ${columns.length}: put a cell that holds a comma in double quotes ("a, b")`,
+        });
         return;
       }
       const row: RawRow = { line, sessionId: undefined, state: undefined, note: undefined };
@@ -66,11 +79,17 @@ function parseJsonLines(text: string): ParsedInput {
     const line = index + 1;
     const source = raw.trim();
     if (source === '') return;
+    // Checked before parsing: a line of millions of `[` takes JSON.parse minutes and gigabytes.
+    if (nestedDeeperThan(source, MAX_JSON_DEPTH)) {
+      errors.push({ line, message: `JSON nested more than ${MAX_JSON_DEPTH} levels deep` });
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(source);
     } catch (error) {
-      errors.push({ line, message: `broken JSON: ${(error as Error).message}` });
+      // The parser's message repeats a piece of the line, which may hold anything.
+      errors.push({ line, message: `broken JSON: ${visible((error as Error).message)}` });
       return;
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -86,4 +105,26 @@ function parseJsonLines(text: string): ParsedInput {
     rows.push(row);
   });
   return { rows, errors };
+}
+
+/** Whether JSON text opens more than `max` arrays or objects one inside another (text in strings aside). */
+function nestedDeeperThan(source: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < source.length; i += 1) {
+    const code = source.charCodeAt(i);
+    if (inString) {
+      // A backslash escapes the next character (a quote, most importantly).
+      if (code === 0x5c) i += 1;
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) {
+      inString = true;
+    } else if (code === 0x5b || code === 0x7b) {
+      depth += 1;
+      if (depth > max) return true;
+    } else if (code === 0x5d || code === 0x7d) {
+      depth -= 1;
+    }
+  }
+  return false;
 }

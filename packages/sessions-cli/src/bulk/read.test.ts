@@ -62,6 +62,57 @@ describe('readRows (CSV)', () => {
   it('rejects one session sent to two states', () => {
     expect(read('session_id,state\ns1,open\ns1,closed\n')).toMatchObject({ ok: false, errors: [{ line: 3 }] });
   });
+
+  it('refuses a row with more cells than the header (an unquoted comma in a note), naming its line', () => {
+    const text = 'session_id,state,note\ns1,CLOSED_FP,"Approved by HR, ticket 4711"\ns2,CLOSED_FP,Approved by HR, ticket 4711\ns3,open\n';
+    expect(read(text)).toEqual({
+      ok: false,
+      errors: [{ line: 3, message: '4 cells but the header has 3: put a cell that holds a comma in double quotes ("a, b")' }],
+    });
+    expect(read(text, 'csv', { note: 'one note for all' })).toMatchObject({ ok: false, errors: [{ line: 3 }] });
+  });
+
+  it('refuses the ids . and .., control and bidi characters, as show and update do', () => {
+    const ids = ['.', ' .. ', 'a\u001b[2Jb', 'a\u0007', 'a\u0000', 'a\u009b', 'a\u202eb', 'a\u2067b'];
+    const text = `session_id,state\nok-1,open\n${ids.map((id) => `"${id}",open`).join('\n')}\nok-2,open\n`;
+    const result = read(text);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((error) => error.line)).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(result.errors[0]?.message).toBe('invalid session_id ".": a URL path reads it as the current directory');
+    expect(result.errors[1]?.message).toBe('invalid session_id "..": a URL path reads it as the parent directory');
+    expect(result.errors[2]?.message).toBe('invalid session_id "a\\u001b[2Jb": it holds the control or invisible character U+001B');
+    expect(result.errors[6]?.message).toBe('invalid session_id "a\\u202eb": it holds the control or invisible character U+202E');
+    // No message carries the raw character to the terminal.
+    for (const error of result.errors) expect(error.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u);
+  });
+
+  it('numbers the lines of 100,000 rows right, errors near the end included, in one pass', () => {
+    // Blank lines, CRLF and a quoted note over two lines on every 1,000th row: each adds to the line numbers.
+    const rows = Array.from({ length: 100_000 }, (_, i) => (i % 1000 === 999 ? `id-${i},open,"two\r\nlines"` : `id-${i},open,n${i}`));
+    rows[99_998] = 'id-99998,opened,x';
+    rows[99_999] = 'id-99999,open,a, b';
+    const text = `session_id,state,note\r\n\r\n${rows.join('\r\n')}\r\n`;
+    const result = read(text);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    // Row i (0-based) starts on line 3 + i + the two-line notes before it (99 of them before row 99,998).
+    expect(result.errors.map((error) => error.line)).toEqual([3 + 99_998 + 99, 3 + 99_999 + 99]);
+    expect(result.errors[0]?.message).toMatch(/^unknown state "opened"/);
+    expect(result.errors[1]?.message).toMatch(/^4 cells but the header has 3/);
+  });
+
+  it('does not repeat a 10 MB id or state whole in its messages', () => {
+    const huge = 'x'.repeat(10_000_000);
+    const result = read(`session_id,state\n${huge},open\nid-1,${huge}\n`);
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        { line: 2, message: `invalid session_id "${'x'.repeat(60)}…" (10,000,000 characters): it is longer than 4096 characters` },
+        { line: 3, message: expect.stringMatching(/^unknown state "x{60}…" \(10,000,000 characters\): choose from OPEN,/) },
+      ],
+    });
+  });
 });
 
 describe('readRows (JSON Lines)', () => {
@@ -89,5 +140,30 @@ describe('readRows (JSON Lines)', () => {
         { line: 5, message: 'missing session_id' },
       ],
     });
+  });
+
+  it('names the line of JSON nested deeper than 100 levels, and of a note nested thousands deep, without overflowing', () => {
+    const deep = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    const text = [
+      `{"session_id":"s1","state":"open","extra":${deep(99)}}`,
+      `{"session_id":"s2","state":"open","note":${deep(100_000)}}`,
+      deep(1_000_000),
+      `{"session_id":"s4","state":"open","note":"[[[${'['.repeat(500)}"}`,
+      `{"session_id":{"a":${deep(50)}},"state":"open"}`,
+    ].join('\n');
+    expect(read(text, 'json-lines')).toEqual({
+      ok: false,
+      errors: [
+        { line: 2, message: 'JSON nested more than 100 levels deep' },
+        { line: 3, message: 'JSON nested more than 100 levels deep' },
+        { line: 5, message: 'session_id must be a string, got an object' },
+      ],
+    });
+  });
+
+  it('shows control characters in the parser\'s message as escapes', () => {
+    const result = read('\u202e{"session_id":"s1"}\n', 'json-lines');
+    expect(result).toMatchObject({ ok: false, errors: [{ line: 1, message: expect.stringContaining('\\u202e') }] });
+    if (!result.ok) expect(result.errors[0]?.message).not.toContain('\u202e');
   });
 });

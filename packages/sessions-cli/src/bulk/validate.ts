@@ -1,4 +1,6 @@
 // Raw rows to valid rows, or every reason why not: nothing is sent unless the whole input is valid.
+import { sessionIdProblem } from '../options/session-id.js';
+import { quote } from '../output/quote.js';
 import type { BulkRow, ParsedInput, RawRow, RowError } from './types.js';
 import { MAX_NOTE_CODE_POINTS } from './types.js';
 
@@ -34,13 +36,13 @@ export function validateInput(input: ParsedInput, states: readonly string[], ove
   const seen = new Map<string, BulkRow>();
   for (const raw of input.rows) {
     const problems: string[] = [];
-    const sessionId = text(raw, 'sessionId', problems);
+    const sessionId = checkSessionId(text(raw, 'sessionId', problems), problems);
     const state = overrides.state ?? checkState(text(raw, 'state', problems), states, problems);
     const note = overrides.note ?? checkNote(raw, problems);
     if (sessionId !== undefined) {
       const earlier = seen.get(sessionId);
       if (earlier !== undefined && state !== undefined && earlier.state !== state) {
-        problems.push(`session ${sessionId} is already set to ${earlier.state} on line ${earlier.line}`);
+        problems.push(`session ${quote(sessionId)} is already set to ${earlier.state} on line ${earlier.line}`);
       }
     }
     if (problems.length > 0 || sessionId === undefined || state === undefined) {
@@ -67,7 +69,7 @@ function text(raw: RawRow, field: 'sessionId' | 'state', problems: string[]): st
     return undefined;
   }
   if (typeof value !== 'string') {
-    problems.push(`${name} must be a string, got ${JSON.stringify(value)}`);
+    problems.push(`${name} must be a string, got ${kindOf(value)}`);
     return undefined;
   }
   const trimmed = value.trim();
@@ -75,10 +77,18 @@ function text(raw: RawRow, field: 'sessionId' | 'state', problems: string[]): st
   return trimmed === '' ? undefined : trimmed;
 }
 
+/** The id rule of `show` and `update` (options/session-id.ts), applied to a row. */
+function checkSessionId(value: string | undefined, problems: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  const problem = sessionIdProblem(value);
+  if (problem !== undefined) problems.push(`invalid session_id ${quote(value)}: ${problem}`);
+  return problem === undefined ? value : undefined;
+}
+
 function checkState(value: string | undefined, states: readonly string[], problems: string[]): string | undefined {
   if (value === undefined) return undefined;
   const found = states.find((state) => state === value.toUpperCase());
-  if (found === undefined) problems.push(`unknown state ${JSON.stringify(value)}: choose from ${states.join(', ')}`);
+  if (found === undefined) problems.push(`unknown state ${quote(value)}: choose from ${states.join(', ')}`);
   return found;
 }
 
@@ -87,12 +97,20 @@ function checkNote(raw: RawRow, problems: string[]): string | undefined {
   // An empty note cell is a row without a note: spreadsheets leave the column blank where nothing is to be said.
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
   if (typeof value !== 'string') {
-    problems.push(`note must be a string, got ${JSON.stringify(value)}`);
+    problems.push(`note must be a string, got ${kindOf(value)}`);
     return undefined;
   }
   const problem = noteProblem(value);
   if (problem !== undefined) problems.push(problem);
   return problem === undefined ? value : undefined;
+}
+
+/** A JSON value that is not text, named briefly: numbers and booleans as written, arrays and objects by kind. */
+function kindOf(value: unknown): string {
+  // Never serialised whole: a value nested thousands deep would overflow the stack, a huge one would flood stderr.
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return String(value);
 }
 
 /** Why a note cannot be sent (empty, or longer than the limit in code points), or undefined. */

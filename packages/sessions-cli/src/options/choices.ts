@@ -14,15 +14,3 @@ export function many(value: unknown): string[] {
   if (value === undefined || value === null) return [];
   return (Array.isArray(value) ? value : [value]).map(String);
 }
-
-/**
- * A SESSION_ID argument, trimmed: an id cut from CSV output (CRLF) or a spreadsheet keeps a `\r` or spaces that
- * would otherwise be sent, encoded, as part of the id. Control characters left inside are a usage error.
- */
-export function sessionIdArgument(value: unknown): string {
-  const id = String(value).trim();
-  if (id === '' || /[\u0000-\u001f\u007f]/u.test(id)) {
-    throw new UsageError(`invalid SESSION_ID ${JSON.stringify(String(value))}: it is empty or holds control characters`);
-  }
-  return id;
-}

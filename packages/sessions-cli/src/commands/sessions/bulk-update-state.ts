@@ -1,5 +1,6 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { createContext, type Context, type GlobalArgs } from '../../context.js';
+import { MAX_INPUT_BYTES } from '../../bulk/input.js';
 import { ExitError, InterruptedError, UsageError } from '../../failures.js';
 import { choice } from '../../options/choices.js';
 import { SESSION_STATES } from '../../options/filters.js';
@@ -17,7 +18,8 @@ export type BulkUpdateStateArgs = GlobalArgs & {
 
 /** Where the input comes from when FILE is `-`; tests pass their own. */
 export interface BulkIo {
-  readStdin(): Promise<Uint8Array>;
+  /** The chunks of standard input (read only up to the input limit). */
+  stdin(): AsyncIterable<Uint8Array>;
 }
 
 export const command = 'bulk-update-state <file>';
@@ -25,7 +27,7 @@ export const describe = 'Change the state of many sessions (and add notes) from 
 
 export function builder(yargs: Argv): Argv<BulkUpdateStateArgs> {
   return yargs
-    .positional('file', { type: 'string', describe: 'Input file, or - for stdin', demandOption: true })
+    .positional('file', { type: 'string', describe: `Input file, or - for stdin (at most ${MAX_INPUT_BYTES / 1_000_000} MB)`, demandOption: true })
     .option('format', { alias: 'f', type: 'string', requiresArg: true, default: 'csv', describe: 'Input format: csv, json-lines' })
     .option('state', { alias: 's', type: 'string', requiresArg: true, describe: 'State for every row (overrides the state column)' })
     .option('note', { type: 'string', requiresArg: true, describe: 'Note for every row (overrides the note column)' })
@@ -39,7 +41,7 @@ export async function handler(args: ArgumentsCamelCase<BulkUpdateStateArgs>): Pr
 }
 
 /** Validate the options and the whole input, then (unless a dry run) apply it and report every row's outcome. */
-export async function run(args: BulkUpdateStateArgs, ctx: Context, io: BulkIo = { readStdin }): Promise<void> {
+export async function run(args: BulkUpdateStateArgs, ctx: Context, io: BulkIo = { stdin: () => process.stdin }): Promise<void> {
   const { BULK_FORMATS, formatRowErrors } = await import('../../bulk/types.js');
   const { noteProblem } = await import('../../bulk/validate.js');
   const { resultsFormatOf } = await import('../../bulk/results.js');
@@ -53,14 +55,17 @@ export async function run(args: BulkUpdateStateArgs, ctx: Context, io: BulkIo = 
     throw new UsageError(`--results ${args.results}: use a .csv, .jsonl or .json-lines file`);
   }
 
-  const { readFile, writeFile } = await import('node:fs/promises');
+  const { writeFile } = await import('node:fs/promises');
+  const { createReadStream } = await import('node:fs');
+  const { readLimited } = await import('../../bulk/input.js');
   // yargs turns a positional `-` into an empty string; no file has an empty name, so both mean stdin.
   const file = args.file === '' ? '-' : String(args.file);
   let bytes: Uint8Array;
   try {
-    bytes = file === '-' ? await io.readStdin() : await readFile(file);
+    // A stream, not readFile: /dev/zero, a FIFO or an endless pipe must stop at the limit.
+    bytes = await readLimited(file === '-' ? io.stdin() : createReadStream(file, { highWaterMark: 1 << 20 }));
   } catch (error) {
-    throw new ExitError(`cannot read ${file}: ${(error as Error).message}`, 2);
+    throw new ExitError(`cannot read ${file === '-' ? 'stdin' : file}: ${(error as Error).message}`, 2);
   }
   const { readRows } = await import('../../bulk/read.js');
   const validated = readRows(bytes, format, SESSION_STATES, { state, note: args.note });
@@ -115,12 +120,6 @@ export async function run(args: BulkUpdateStateArgs, ctx: Context, io: BulkIo = 
   ctx.note(`${result.updated} updated, ${result.notesAdded} notes added, ${result.failed} failed${skipped}`);
   if (result.interrupted) throw new InterruptedError('interrupted');
   if (result.failed > 0 || result.skipped > 0) throw new ExitError('', 1);
-}
-
-async function readStdin(): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 /** A spinner on stderr only on a real terminal (a 0-column terminal makes ora spin forever) and not in CI. */

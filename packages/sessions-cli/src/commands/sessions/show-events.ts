@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import { sessionIdArgument } from '../../options/choices.js';
+import { sessionIdArgument } from '../../options/session-id.js';
 import { createContext, type Context, type GlobalArgs } from '../../context.js';
 import { columnsFor, resolveFormat, withFormat, type FormatArgs } from '../../options/format.js';
 import { toSenderOptions, withSyslog, type SyslogArgs } from '../../options/syslog.js';

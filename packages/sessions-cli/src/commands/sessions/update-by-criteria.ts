@@ -32,7 +32,7 @@ export async function handler(args: ArgumentsCamelCase<UpdateByCriteriaArgs>): P
 
 /**
  * Count the matching sessions, confirm, then change them all with change-states (following continuation tokens).
- * The state and the filters are checked before the first request.
+ * The state, the filters and whether a confirmation can be asked are checked before the first request.
  */
 export async function run(args: UpdateByCriteriaArgs, ctx: Context, stdin: ConfirmInput = process.stdin): Promise<void> {
   const state = choice('new-state', String(args.newState), SESSION_STATES);
@@ -40,6 +40,10 @@ export async function run(args: UpdateByCriteriaArgs, ctx: Context, stdin: Confi
   // Count and change must select the same window, so relative times are resolved once for both.
   resolveTimes(filters);
   const { sortKey: _sortKey, sortDir: _sortDir, pageSize: _pageSize, ...criteria } = filters;
+  // Refused before the count: a run that cannot ask makes no request at all.
+  if (args.yes !== true && args.dryRun !== true && stdin.isTTY !== true) {
+    throw new UsageError('refusing to change sessions without confirmation: stdin is not a terminal; add --yes');
+  }
 
   const client = await ctx.client();
   try {
@@ -56,9 +60,6 @@ export async function run(args: UpdateByCriteriaArgs, ctx: Context, stdin: Confi
       return;
     }
     if (args.yes !== true) {
-      if (stdin.isTTY !== true) {
-        throw new UsageError('refusing to change sessions without confirmation: stdin is not a terminal; add --yes');
-      }
       const answer = await ask(`Change the state of ${count} sessions to ${state}? [y/N] `, stdin, ctx);
       if (!/^\s*(y|yes)\s*$/i.test(answer)) throw new ExitError('Cancelled: nothing changed.');
     }

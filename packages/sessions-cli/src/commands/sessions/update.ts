@@ -1,7 +1,8 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { createContext, type Context, type GlobalArgs } from '../../context.js';
 import { UsageError } from '../../failures.js';
-import { choice, sessionIdArgument } from '../../options/choices.js';
+import { choice } from '../../options/choices.js';
+import { sessionIdArgument } from '../../options/session-id.js';
 import { SESSION_STATES } from '../../options/filters.js';
 
 /** The longest note, in Unicode code points. */
