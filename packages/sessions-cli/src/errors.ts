@@ -35,15 +35,16 @@ export function describeError(error: unknown): { message: string; exitCode: numb
   }
   if (error instanceof RateLimitedError) {
     const wait = error.retryAfterMs === undefined ? '' : `; the server asks to wait ${Math.ceil(error.retryAfterMs / 1000)} s`;
-    return { message: oneLine(`rate limited (HTTP 429) after retries${wait}`), exitCode: EXIT.failure };
+    const tries = error.retries === 0 ? ', not retried' : ` after ${retries(error.retries)}`;
+    return { message: oneLine(`rate limited (HTTP 429)${tries}${wait}`), exitCode: EXIT.failure };
   }
   if (error instanceof AuthenticationError) return { message: oneLine(error.message), exitCode: EXIT.failure };
   if (error instanceof ApiError) {
     const reason = error.serverMessage === '' ? '' : `: ${error.serverMessage}`;
-    return { message: oneLine(`API error (HTTP ${error.status}) on ${error.method} ${error.url}${reason}`), exitCode: EXIT.failure };
+    return { message: oneLine(`API error (HTTP ${error.status}) on ${error.method} ${error.url}${reason}${after(error.retries)}`), exitCode: EXIT.failure };
   }
   if (error instanceof ConnectionError || error instanceof TimeoutError) {
-    return { message: oneLine(error.message), exitCode: EXIT.failure };
+    return { message: oneLine(`${error.message}${after(error.retries)}`), exitCode: EXIT.failure };
   }
   if (error instanceof SyslogConfigError) return { message: oneLine(error.message), exitCode: EXIT.usage };
   if (error instanceof SyslogError) return { message: oneLine(`syslog output failed: ${error.message}`), exitCode: EXIT.failure };
@@ -51,6 +52,15 @@ export function describeError(error: unknown): { message: string; exitCode: numb
   if (error instanceof Error && error.name === 'AbortError') return { message: 'interrupted', exitCode: EXIT.interrupted };
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return { message: oneLine(`unexpected error: ${text} (rerun with --log-level DEBUG --log-stderr for details)`), exitCode: EXIT.failure };
+}
+
+function retries(count: number): string {
+  return `${count} ${count === 1 ? 'retry' : 'retries'}`;
+}
+
+/** ` (after N retries)` when the SDK retried, so that a message never claims retries that did not happen. */
+function after(count: number): string {
+  return count > 0 ? ` (after ${retries(count)})` : '';
 }
 
 function isOutputClosed(error: unknown): boolean {

@@ -9,6 +9,7 @@ import { run as bulkUpdateState, type BulkUpdateStateArgs } from '../src/command
 import type { BulkFormat } from '../src/bulk/types.js';
 import { SESSION_STATES } from '../src/options/filters.js';
 import { exitOf, inProcess } from './helpers/in-process.js';
+import { closedPort } from './helpers/receivers.js';
 import { BUILD_TIMEOUT_MS, lines, runShell, startFixture, type Fixture } from './helpers/run.js';
 import { currentState, dumpOf } from './helpers/sessions.js';
 
@@ -78,9 +79,9 @@ describe('sessions bulk-update-state', () => {
     const records = lines(await readFile(results, 'utf8')).map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records).toHaveLength(100);
     expect(records.filter((record) => record.status !== 'ok')).toEqual([
-      { row: 52, session_id: 'no-such-session', state: 'OPEN', note: '', status: expect.stringContaining('not found') },
+      { row: 52, session_id: 'no-such-session', state: 'OPEN', note: '', outcome: 'failed', status: expect.stringContaining('not found') },
     ]);
-    expect(records[0]).toEqual({ row: 2, session_id: batch[0], state: 'OPEN', note: '', status: 'ok' });
+    expect(records[0]).toEqual({ row: 2, session_id: batch[0], state: 'OPEN', note: '', outcome: 'ok', status: 'ok' });
   });
 
   it('writes a CSV results file and reads quoted commas and newlines, a BOM, --note and stdin', async () => {
@@ -92,7 +93,7 @@ describe('sessions bulk-update-state', () => {
     expect([stateOf(a), stateOf(b)]).toEqual(['CLOSED', 'IN_PROGRESS']);
     expect(dumpOf(fx.emu, b).session.notes.at(-1)?.content).toBe('bulk "note", checked');
     expect(await readFile(results, 'utf8')).toBe(
-      `row,session_id,state,note,status\r\n2,${a},CLOSED,"bulk ""note"", checked",ok\r\n4,${b},IN_PROGRESS,"bulk ""note"", checked",ok\r\n`,
+      `row,session_id,state,note,outcome,status\r\n2,${a},CLOSED,"bulk ""note"", checked",ok,ok\r\n4,${b},IN_PROGRESS,"bulk ""note"", checked",ok,ok\r\n`,
     );
   });
 
@@ -149,7 +150,23 @@ describe('sessions bulk-update-state', () => {
     expect(apiCalls()).toEqual(['POST /v1/sessions/change-state', 'POST /v1/sessions/change-state']);
     const statuses = lines(await readFile(results, 'utf8')).map((line) => (JSON.parse(line) as { status: string }).status);
     expect(statuses[0]).toMatch(/not found/);
-    expect(new Set(statuses.slice(1))).toEqual(new Set([expect.stringMatching(/^skipped/)]));
+    expect(new Set(statuses.slice(1))).toEqual(new Set(['not sent: an earlier row failed (--fail-fast)']));
+  });
+
+  it('stops with one line and exit 1 when the API cannot be reached, instead of retrying 1,000 rows one by one', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const rows = ids.slice(0, 1000).map((id) => `${id},closed,unsent`);
+    const results = join(fx.home, 'down.csv');
+    const result = await fx.run(['sessions', 'bulk-update-state', await file('down-in.csv', `session_id,state,note\n${rows.join('\n')}\n`), '--results', results], {
+      extraEnv: { INCYDR_URL: url, INCYDR_MAX_RETRY_DELAY_MS: '50' },
+      timeoutMs: 20_000,
+    });
+    expect(result.code).toBe(1);
+    expect(lines(result.stderr)).toEqual([
+      '0 updated, 0 notes added, 0 failed, 1000 skipped',
+      expect.stringMatching(/^incydr: stopped: POST http:\/\/127\.0\.0\.1:\d+\/v1\/oauth failed: .*ECONNREFUSED.* \(after 4 retries\); 1000 rows not sent or not applied \(listed in .*down\.csv\)$/),
+    ]);
+    expect(lines(await readFile(results, 'utf8'))).toHaveLength(1001);
   });
 
   it('rejects bad options before reading anything (exit 2)', async () => {

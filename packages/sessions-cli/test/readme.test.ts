@@ -46,7 +46,7 @@ const expectations: Array<{ match: RegExp; check: (run: Run, ctx: { emu: Emulato
       expect(run.stdout).toContain(`Successfully added note to session ${id}!`);
       expect(run.stderr).toContain('1 updated, 1 notes added, 0 failed');
       expect(lines(readFileSync(join(dir, 'results.csv'), 'utf8'))[1]).toBe(
-        `2,${id},CLOSED_FP,Approved backup to a company drive,ok`,
+        `2,${id},CLOSED_FP,Approved backup to a company drive,ok,ok`,
       );
       const changes = emu.requests().filter((r) => r.path === '/v1/sessions/change-state').map((r) => r.body);
       expect(changes).toEqual([

@@ -20,10 +20,21 @@ export interface FaultSettings {
   dropRate: number;
   /** The connections of the next N requests are dropped without an answer. */
   dropNext: number;
+  /**
+   * Share (0–1) of changes (change-state, change-states, add-note) that are applied and then lose their answer: the
+   * connection is closed instead, as by a proxy that drops the response.
+   */
+  dropAfterApplyRate: number;
+  /** The next N changes are applied, then their connections are closed without an answer. */
+  dropAfterApplyNext: number;
 }
 
 /** What to do with a request before handling it. */
-export type FaultDecision = { kind: 'none' } | { kind: 'drop' } | { kind: 'error'; error: HttpError };
+export type FaultDecision =
+  | { kind: 'none' }
+  | { kind: 'drop' }
+  | { kind: 'drop-after-apply' }
+  | { kind: 'error'; error: HttpError };
 
 /** Settings with every fault off. */
 export function noFaults(): FaultSettings {
@@ -38,6 +49,8 @@ export function noFaults(): FaultSettings {
     failStatus: 503,
     dropRate: 0,
     dropNext: 0,
+    dropAfterApplyRate: 0,
+    dropAfterApplyNext: 0,
   };
 }
 
@@ -57,7 +70,7 @@ export function mergeFaults(current: FaultSettings, update: unknown): FaultSetti
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       throw new HttpError(400, `fault '${key}' must be a number of 0 or more`);
     }
-    if ((key === 'failRate' || key === 'dropRate') && value > 1) {
+    if ((key === 'failRate' || key === 'dropRate' || key === 'dropAfterApplyRate') && value > 1) {
       throw new HttpError(400, `fault '${key}' is a share from 0 to 1`);
     }
     if (key === 'failStatus' && (value < 400 || value > 599 || !Number.isInteger(value))) {
@@ -86,8 +99,8 @@ export class Faults {
     return latencyMs + (latencyJitterMs > 0 ? Math.floor(this.#random() * latencyJitterMs) : 0);
   }
 
-  /** Decide the fate of one request of a client. */
-  decide(clientKey: string, now = Date.now()): FaultDecision {
+  /** Decide the fate of one request of a client; `change` tells a request that changes data (not a token call). */
+  decide(clientKey: string, now = Date.now(), change = false): FaultDecision {
     const s = this.settings;
     this.#count += 1;
     if (s.dropNext > 0) {
@@ -114,6 +127,11 @@ export class Faults {
     if (s.failRate > 0 && this.#random() < s.failRate) {
       return { kind: 'error', error: new HttpError(s.failStatus, 'injected failure') };
     }
+    if (change && s.dropAfterApplyNext > 0) {
+      s.dropAfterApplyNext -= 1;
+      return { kind: 'drop-after-apply' };
+    }
+    if (change && s.dropAfterApplyRate > 0 && this.#random() < s.dropAfterApplyRate) return { kind: 'drop-after-apply' };
     return { kind: 'none' };
   }
 }

@@ -12,7 +12,7 @@ export interface LoggedRequest {
   query: string;
   /** Parsed JSON body, the raw text when it is not JSON, or null. */
   body: unknown;
-  /** The status answered, or 0 when the connection was dropped. */
+  /** The status answered, or 0 when the connection was dropped (before or after the request was handled). */
   status: number;
   /** Epoch ms of arrival. */
   at: number;
@@ -68,7 +68,7 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
 
   const delay = ctx.faults.delayMs();
   if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-  const decision = ctx.faults.decide(clientKey(ctx, req));
+  const decision = ctx.faults.decide(clientKey(ctx, req), Date.now(), isChange(req.method ?? '', entry.path));
   if (decision.kind === 'drop') {
     req.socket.destroy();
     return;
@@ -85,8 +85,18 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
             body: parseBody(text),
           }),
         );
+  if (decision.kind === 'drop-after-apply') {
+    // The change is done; only its answer is lost, as behind a proxy that drops the response.
+    req.socket.destroy();
+    return;
+  }
   entry.status = answer.status;
   send(res, answer);
+}
+
+/** A request that changes data: a POST other than the token calls. */
+function isChange(method: string, path: string): boolean {
+  return method === 'POST' && path !== '/v1/oauth' && path !== '/v1/refresh';
 }
 
 function safely(run: () => Answer): Answer {

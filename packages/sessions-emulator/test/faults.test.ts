@@ -96,6 +96,34 @@ describe('faults', () => {
     await c.sessions.v1.getPage({ pageSize: 1 });
   });
 
+  it('applies a change and then drops its connection without an answer (dropAfterApplyNext)', async () => {
+    const [first, second] = emu.state().sessions.map((dump) => dump.session.sessionId);
+    const notesOf = (id: string | undefined): string[] =>
+      emu.state().sessions.find((dump) => dump.session.sessionId === id)?.session.notes.map((note) => note.content) ?? [];
+    await using c = client({ maxRetries: 0 });
+    await c.sessions.v1.getPage({ pageSize: 1 });
+    await setFaults({ dropAfterApplyNext: 1 });
+    // The search (not a change) is answered; the note is added, and its answer lost.
+    await c.sessions.v1.getPage({ pageSize: 1 });
+    await expect(c.sessions.v1.addNote(first ?? '', 'kept though unanswered')).rejects.toBeInstanceOf(ConnectionError);
+    expect(notesOf(first).at(-1)).toBe('kept though unanswered');
+    await c.sessions.v1.addNote(second ?? '', 'answered');
+    expect(notesOf(second).at(-1)).toBe('answered');
+    expect(statuses()).toEqual([200, 200, 200, 0, 204]);
+  });
+
+  it('applies a share of changes and drops their answers (dropAfterApplyRate)', async () => {
+    const ids = emu.state().sessions.slice(0, 40).map((dump) => dump.session.sessionId);
+    await setFaults({ dropAfterApplyRate: 0.5 });
+    await using c = client({ maxRetries: 0 });
+    const results = await Promise.allSettled(ids.map((id) => c.sessions.v1.addNote(id, 'half unanswered')));
+    const lost = results.filter((result) => result.status === 'rejected').length;
+    expect(lost).toBeGreaterThan(5);
+    expect(lost).toBeLessThan(35);
+    const byId = new Map(emu.state().sessions.map((dump) => [dump.session.sessionId, dump.session]));
+    for (const id of ids) expect(byId.get(id)?.notes.at(-1)?.content).toBe('half unanswered');
+  });
+
   it('expires tokens early, and the SDK re-authenticates once', async () => {
     await using c = client();
     await c.sessions.v1.getPage({ pageSize: 1 });
@@ -112,7 +140,7 @@ describe('faults', () => {
   });
 
   it('rejects unknown faults and out-of-range values', async () => {
-    for (const body of [{ latency: 5 }, { failRate: 2 }, { failStatus: 200 }, { dropNext: -1 }]) {
+    for (const body of [{ latency: 5 }, { failRate: 2 }, { failStatus: 200 }, { dropNext: -1 }, { dropAfterApplyRate: 1.5 }]) {
       const res = await fetch(`${emu.url}/_emulator/faults`, { method: 'POST', body: JSON.stringify(body) });
       expect(res.status).toBe(400);
     }

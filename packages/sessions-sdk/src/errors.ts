@@ -13,6 +13,13 @@ export class InvalidArgumentError extends IncydrError {
   override name = 'InvalidArgumentError';
 }
 
+/**
+ * Whether a failed call may have taken effect on the server. `not-applied`: the failure proves it did not (the request
+ * was never sent, or the server refused it: any 4xx, 501, 503). `unknown`: its answer was lost (a timeout, the
+ * connection lost after sending, 500, 502, 504), so it may have been applied.
+ */
+export type CallOutcome = 'not-applied' | 'unknown';
+
 /** What an HTTP error remembers of the exchange that failed. */
 export interface ApiErrorDetails {
   status: number;
@@ -33,6 +40,10 @@ export class ApiError extends IncydrError {
   readonly url: string;
   readonly body: string;
   readonly serverMessage: string;
+  /** Whether the call may have been applied (set by the client; see {@link CallOutcome}). */
+  outcome: CallOutcome;
+  /** Retries made before giving up (set by the client). */
+  retries = 0;
 
   constructor(details: ApiErrorDetails, message?: string) {
     const reason = details.serverMessage === '' ? '' : `: ${details.serverMessage}`;
@@ -44,7 +55,13 @@ export class ApiError extends IncydrError {
     this.url = details.url;
     this.body = details.body;
     this.serverMessage = details.serverMessage;
+    this.outcome = outcomeOfStatus(details.status);
   }
+}
+
+/** A 4xx, 501 or 503 answer says the request was not processed; any other status leaves it unknown. */
+function outcomeOfStatus(status: number): CallOutcome {
+  return (status >= 400 && status < 500) || status === 501 || status === 503 ? 'not-applied' : 'unknown';
 }
 
 /** Credentials were refused (401 from the token endpoint, or 401 again after a fresh token). */
@@ -68,16 +85,24 @@ export class RateLimitedError extends ApiError {
   }
 }
 
-/** The request never got an HTTP answer: refused, reset, DNS failure, TLS failure, proxy failure. */
+/**
+ * The request never got an HTTP answer: refused, reset, DNS failure, TLS failure, proxy failure. `outcome` is
+ * `not-applied` when the connection was never made (refused, DNS, TLS), `unknown` when it was lost after sending.
+ */
 export class ConnectionError extends IncydrError {
   override name = 'ConnectionError';
   readonly method: string;
   readonly url: string;
+  /** Whether the call may have been applied (see {@link CallOutcome}). */
+  outcome: CallOutcome;
+  /** Retries made before giving up (set by the client). */
+  retries = 0;
 
-  constructor(method: string, url: string, options: { cause: unknown; detail: string }) {
+  constructor(method: string, url: string, options: { cause: unknown; detail: string; outcome?: CallOutcome }) {
     super(`${method} ${url} failed: ${options.detail}`, { cause: options.cause });
     this.method = method;
     this.url = url;
+    this.outcome = options.outcome ?? 'unknown';
   }
 }
 
@@ -87,6 +112,10 @@ export class TimeoutError extends IncydrError {
   readonly method: string;
   readonly url: string;
   readonly timeoutMs: number;
+  /** Whether the call may have been applied: `unknown`, since the server may still be working on it. */
+  outcome: CallOutcome = 'unknown';
+  /** Retries made before giving up (set by the client). */
+  retries = 0;
 
   constructor(method: string, url: string, timeoutMs: number, options?: { cause?: unknown }) {
     super(`${method} ${url} timed out after ${timeoutMs} ms`, options);

@@ -52,7 +52,10 @@ export interface HttpRequest {
   query?: URLSearchParams;
   json?: unknown;
   auth: 'bearer' | 'none' | { basic: { username: string; password: string } };
-  /** Whether repeating the call is harmless (GETs, change-state); add-note must never be repeated. */
+  /**
+   * Whether repeating the call is harmless (GETs, change-state). When false (add-note), the call is retried only after
+   * a failure that proves it was not applied (429, 503, a connection never made), never after a lost answer.
+   */
   retrySafe: boolean;
   options?: RequestOptions | undefined;
   /** Told about each 429 answer, before the retry (the pager lowers its concurrency). */
@@ -69,6 +72,8 @@ const ERROR_BODY_LIMIT = 4 * 1024;
 const DEBUG_BODY_LIMIT = 8 * 1024;
 const BACKOFF_BASE_MS = 500;
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+/** The retried statuses that prove the request was not processed, so that even a call unsafe to repeat is retried. */
+const NOT_PROCESSED_STATUSES = new Set([429, 503]);
 const TRANSIENT_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
@@ -78,6 +83,15 @@ const TRANSIENT_CODES = new Set([
   'UND_ERR_SOCKET',
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_CLOSED',
+]);
+/** Failures while connecting: the request itself was never sent. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
 const packageJson = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
@@ -166,10 +180,20 @@ export class HttpClient {
   /** Send a request with auth, timeout and retries; resolves with the body of a 2xx answer, throws otherwise. */
   async send(request: HttpRequest): Promise<{ status: number; text: string; url: string }> {
     const url = this.#url(request);
-    const maxRetries = request.retrySafe ? this.#settings.maxRetries : 0;
+    const maxRetries = this.#settings.maxRetries;
     let reauthenticated = false;
+    // Once one attempt's answer was lost, the call may have been applied, however later attempts end.
+    let lost = false;
+    const giveUp = <E extends ApiError | ConnectionError | TimeoutError>(error: E, retries: number): E => {
+      error.retries = retries;
+      if (lost) error.outcome = 'unknown';
+      return error;
+    };
     for (let attempt = 0; ; attempt += 1) {
-      const token = request.auth === 'bearer' ? await this.#bearer(request.options ?? {}) : undefined;
+      const token =
+        request.auth === 'bearer'
+          ? await this.#bearer(request.options ?? {}).catch((error: unknown) => notSent(error, lost))
+          : undefined;
       // Taken after the token call (which takes its own slot), right before the attempt: the start it counts is
       // the moment the request really goes out.
       await this.#limiter?.acquire(request.options?.signal, (waitMs) => {
@@ -180,11 +204,13 @@ export class HttpClient {
       try {
         outcome = await this.#attempt(request, url, token);
       } catch (error) {
-        if (attempt < maxRetries && isTransient(error)) {
-          await this.#pause(this.#backoffMs(attempt), request, `${(error as Error).message}`);
+        if (!(error instanceof ConnectionError || error instanceof TimeoutError)) throw error;
+        if (attempt < maxRetries && isTransient(error) && (request.retrySafe || error.outcome === 'not-applied')) {
+          lost ||= error.outcome === 'unknown';
+          await this.#pause(this.#backoffMs(attempt), request, error.message);
           continue;
         }
-        throw error;
+        throw giveUp(error, attempt);
       }
       const { status, text, retryAfterMs } = outcome;
       if (status >= 200 && status < 300) return { status, text, url };
@@ -197,14 +223,16 @@ export class HttpClient {
         attempt -= 1;
         continue;
       }
-      if (RETRY_STATUSES.has(status) && attempt < maxRetries) {
+      const repeatable = request.retrySafe || NOT_PROCESSED_STATUSES.has(status);
+      if (RETRY_STATUSES.has(status) && repeatable && attempt < maxRetries) {
         const waitMs = retryAfterMs ?? this.#backoffMs(attempt);
         if (waitMs <= this.#settings.maxRetryDelayMs) {
+          lost ||= !NOT_PROCESSED_STATUSES.has(status);
           await this.#pause(waitMs, request, `HTTP ${status}`);
           continue;
         }
       }
-      throw httpError(request.method, url, status, text, retryAfterMs, request.auth !== 'bearer');
+      throw giveUp(httpError(request.method, url, status, text, retryAfterMs, request.auth !== 'bearer'), attempt);
     }
   }
 
@@ -372,7 +400,24 @@ function connectionError(method: string, url: string, error: unknown): Connectio
   const code = errorCode(error);
   const message = cause instanceof Error ? cause.message : String(cause);
   const detail = code === undefined || message.includes(code) ? message : `${code} ${message}`;
-  return new ConnectionError(method, url, { cause: error, detail });
+  const outcome = code !== undefined && (NOT_SENT_CODES.has(code) || isTlsCode(code)) ? 'not-applied' : 'unknown';
+  return new ConnectionError(method, url, { cause: error, detail, outcome });
+}
+
+/** Certificate and handshake failures: TLS fails before any request byte is sent. */
+function isTlsCode(code: string): boolean {
+  return /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_)/.test(code) || code.includes('SELF_SIGNED_CERT');
+}
+
+/**
+ * A failure to get a token: this attempt of the request that needed it was never sent, whatever the token call's own
+ * fate; `lost` tells that an earlier attempt's answer was lost.
+ */
+function notSent(error: unknown, lost: boolean): never {
+  if (error instanceof ApiError || error instanceof ConnectionError || error instanceof TimeoutError) {
+    error.outcome = lost ? 'unknown' : 'not-applied';
+  }
+  throw error;
 }
 
 function errorCode(error: unknown): string | undefined {

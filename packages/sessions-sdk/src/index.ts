@@ -13,6 +13,7 @@ export {
   RateLimitedError,
   ResponseValidationError,
   TimeoutError,
+  type CallOutcome,
 } from './errors.js';
 export { toEpochMs, toDurationMs, formatIso, TIME_FORMS, DURATION_FORMS, type TimeInput } from './time.js';
 export {

@@ -92,19 +92,72 @@ describe('retries', () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  it('never retries add-note, so a note is never added twice', async () => {
-    server.sequence('POST /v1/sessions/s1/add-note', [{ status: 503 }, { status: 204 }]);
-    await using c = client({ maxRetryDelayMs: 20 });
-    await expect(c.sessions.v1.addNote('s1', 'hello')).rejects.toMatchObject({ status: 503 });
-    server.sequence('POST /v1/sessions/s2/add-note', [{ status: 429, headers: { 'retry-after': '0' } }, { status: 204 }]);
-    await expect(c.sessions.v1.addNote('s2', 'hello')).rejects.toBeInstanceOf(RateLimitedError);
-    server.sequence('POST /v1/sessions/s3/add-note', [{ destroy: true }, { status: 204 }]);
-    await expect(c.sessions.v1.addNote('s3', 'hello')).rejects.toBeInstanceOf(ConnectionError);
-    expect(server.requests.map((r) => r.path)).toEqual([
-      '/v1/sessions/s1/add-note',
-      '/v1/sessions/s2/add-note',
-      '/v1/sessions/s3/add-note',
+  it('retries an add-note answered 429 or 503, which say it was not processed', async () => {
+    server.sequence('POST /v1/sessions/s1/add-note', [
+      { status: 429, headers: { 'retry-after': '0' } },
+      { status: 503 },
+      { status: 503, headers: { 'retry-after': '0' } },
+      { status: 204 },
     ]);
+    await using c = client({ maxRetryDelayMs: 20 });
+    await c.sessions.v1.addNote('s1', 'hello');
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it('gives up on an add-note after maxRetries answers of 503, saying it was not applied and how often it retried', async () => {
+    server.sequence('POST /v1/sessions/s1/add-note', [{ status: 503 }]);
+    await using c = client({ maxRetries: 2, maxRetryDelayMs: 20 });
+    const error = await c.sessions.v1.addNote('s1', 'hello').catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 503, outcome: 'not-applied', retries: 2 });
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('never retries an add-note whose answer was lost, and says its outcome is unknown', async () => {
+    const lost: Reply[] = [{ destroy: true }, { status: 502 }, { status: 504 }, { status: 500 }];
+    await using c = client({ maxRetryDelayMs: 20 });
+    const errors: unknown[] = [];
+    for (const [i, reply] of lost.entries()) {
+      server.sequence(`POST /v1/sessions/s${i}/add-note`, [reply, { status: 204 }]);
+      errors.push(await c.sessions.v1.addNote(`s${i}`, 'hello').catch((e: unknown) => e));
+    }
+    expect(errors[0]).toBeInstanceOf(ConnectionError);
+    expect(errors.slice(1).map((e) => (e as ApiError).status)).toEqual([502, 504, 500]);
+    for (const error of errors) expect(error).toMatchObject({ outcome: 'unknown', retries: 0 });
+    expect(server.requests.map((r) => r.path)).toEqual(lost.map((_, i) => `/v1/sessions/s${i}/add-note`));
+  });
+
+  it('retries an add-note whose connection is refused, and says it was not applied', async () => {
+    server.sequence('GET /v1/sessions/s1', [ok]);
+    await using c = client({ maxRetries: 2, maxRetryDelayMs: 20 });
+    // A first call caches the token, so that the add-note itself meets the closed port. A request on a kept-alive
+    // socket the server has closed may have been read (outcome unknown): a GET, retried, empties the pool first.
+    await c.sessions.v1.getSessionDetails('s1');
+    await server.close();
+    await expect(c.sessions.v1.getSessionDetails('s1')).rejects.toThrow(/ECONNREFUSED/);
+    const error = await c.sessions.v1.addNote('s1', 'hello').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error).toMatchObject({ outcome: 'not-applied', retries: 2 });
+    expect((error as Error).message).toMatch(/add-note failed: .*ECONNREFUSED/);
+    server = await startTestServer();
+  });
+
+  it('says a call was not applied when its token could not be fetched, and sends nothing', async () => {
+    server.on('POST /v1/oauth', () => ({ status: 504 }));
+    await using c = client({ maxRetries: 1, maxRetryDelayMs: 20 });
+    const error = await c.sessions.v1.addNote('s1', 'hello').catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 504, outcome: 'not-applied' });
+    expect(server.tokenRequests).toHaveLength(2);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('says the outcome of a change-state is unknown once any attempt lost its answer', async () => {
+    server.sequence('POST /v1/sessions/change-state', [{ status: 502 }, { status: 503 }]);
+    await using c = client({ maxRetries: 2, maxRetryDelayMs: 20 });
+    const error = await c.sessions.v1.updateStateById(['a'], 'CLOSED').catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 503, outcome: 'unknown', retries: 2 });
+    server.sequence('POST /v1/sessions/change-state', [{ status: 503 }]);
+    const refused = await c.sessions.v1.updateStateById(['a'], 'CLOSED').catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 503, outcome: 'not-applied', retries: 2 });
   });
 
   it('retries a GET after the connection is reset', async () => {
@@ -175,10 +228,12 @@ describe('timeouts', () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  it('does not retry an add-note that timed out', async () => {
+  it('does not retry an add-note that timed out, and says its outcome is unknown', async () => {
     server.sequence('POST /v1/sessions/s1/add-note', [{ hang: true }, { status: 204 }]);
     await using c = client({ timeoutMs: 200, maxRetryDelayMs: 20 });
-    await expect(c.sessions.v1.addNote('s1', 'x')).rejects.toBeInstanceOf(TimeoutError);
+    const error = await c.sessions.v1.addNote('s1', 'x').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ outcome: 'unknown', retries: 0 });
     expect(server.requests).toHaveLength(1);
   });
 

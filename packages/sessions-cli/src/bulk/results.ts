@@ -1,5 +1,5 @@
 // The per-row outcome file of `--results`: CSV or JSON Lines, chosen by the file's extension.
-import { rowStatus, type RowOutcome } from './apply.js';
+import { rowResult, rowStatus, type RowOutcome } from './apply.js';
 
 /** Formats of the results file. */
 export type ResultsFormat = 'csv' | 'json-lines';
@@ -12,7 +12,11 @@ export function resultsFormatOf(path: string): ResultsFormat | undefined {
   return undefined;
 }
 
-/** One record per row, in line order: row (line number), session_id, state, note, status. */
+/**
+ * One record per row, in line order: row (line number), session_id, state, note, outcome (`ok`, `failed`: not
+ * applied, safe to send again; `unknown`: may have been applied; `skipped`: not sent or not applied because the run
+ * stopped), status (`ok` or what happened, in words).
+ */
 export function formatResults(outcomes: readonly RowOutcome[], format: ResultsFormat): string {
   const records = [...outcomes]
     .sort((a, b) => a.row.line - b.row.line)
@@ -21,10 +25,11 @@ export function formatResults(outcomes: readonly RowOutcome[], format: ResultsFo
       session_id: outcome.row.sessionId,
       state: outcome.row.state,
       note: outcome.row.note ?? '',
+      outcome: rowResult(outcome),
       status: rowStatus(outcome),
     }));
   if (format === 'json-lines') return records.map((record) => `${JSON.stringify(record)}\n`).join('');
-  const lines = [['row', 'session_id', 'state', 'note', 'status'], ...records.map((record) => Object.values(record).map(String))];
+  const lines = [['row', 'session_id', 'state', 'note', 'outcome', 'status'], ...records.map((record) => Object.values(record).map(String))];
   return lines.map((cells) => `${cells.map(csvCell).join(',')}\r\n`).join('');
 }
 

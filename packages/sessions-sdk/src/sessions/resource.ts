@@ -159,7 +159,10 @@ export class SessionsV1 {
     });
   }
 
-  /** Add a note of at most 2000 code points to a session; never retried, so a note is never added twice. */
+  /**
+   * Add a note of at most 2000 code points to a session. Retried only when the failure proves it was not applied
+   * (429, 503, a connection never made), never after a lost answer, so a note is never added twice.
+   */
   async addNote(sessionId: string, noteContent: string, options?: RequestOptions): Promise<void> {
     const length = [...noteContent].length;
     if (length === 0) throw new InvalidArgumentError('note is empty');

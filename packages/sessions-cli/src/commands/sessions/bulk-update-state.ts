@@ -84,6 +84,8 @@ export async function run(args: BulkUpdateStateArgs, ctx: Context, io: BulkIo = 
 
   const { applyPlan } = await import('../../bulk/apply.js');
   const { describeError } = await import('../../errors.js');
+  const { failureKind } = await import('../../outcome.js');
+  const { currentState } = await import('@x/sessions-sdk');
   const progress = await startProgress(ctx);
   const client = await ctx.client();
   let result: Awaited<ReturnType<typeof applyPlan>>;
@@ -94,11 +96,16 @@ export async function run(args: BulkUpdateStateArgs, ctx: Context, io: BulkIo = 
       {
         updateStateById: (ids, target) => sessions.updateStateById(ids, target, { signal: ctx.signal }),
         addNote: (id, text) => sessions.addNote(id, text, { signal: ctx.signal }),
+        readSession: async (id) => {
+          const session = await sessions.getSessionDetails(id, { signal: ctx.signal });
+          return { state: currentState(session), notes: (session.notes ?? []).map((note) => note.content ?? '') };
+        },
       },
       {
         failFast: args.failFast === true,
         signal: ctx.signal,
         describe: (error) => describeError(error).message,
+        classify: failureKind,
         onProgress: (done, total) => progress.update(`sending requests: ${done}/${total}`),
       },
     );
@@ -112,14 +119,28 @@ export async function run(args: BulkUpdateStateArgs, ctx: Context, io: BulkIo = 
     // Row outcomes name sessions and quote server messages: only the user may read them.
     await writeFile(args.results, formatResults(result.outcomes, resultsFormat), { mode: 0o600 });
   }
-  const { rowStatus } = await import('../../bulk/apply.js');
+  const { rowResult, rowStatus } = await import('../../bulk/apply.js');
+  // Skipped rows share one reason, said once below; failed and unknown ones each get their line.
   for (const outcome of result.outcomes) {
-    if (outcome.error !== undefined) ctx.note(`line ${outcome.row.line}: ${outcome.row.sessionId}: ${rowStatus(outcome)}`);
+    const kind = rowResult(outcome);
+    if (kind === 'failed' || kind === 'unknown') ctx.note(`line ${outcome.row.line}: ${outcome.row.sessionId}: ${rowStatus(outcome)}`);
   }
-  const skipped = result.skipped > 0 ? `, ${result.skipped} skipped` : '';
-  ctx.note(`${result.updated} updated, ${result.notesAdded} notes added, ${result.failed} failed${skipped}`);
+  const counts = [`${result.failed} failed`];
+  if (result.unknown > 0) counts.push(`${result.unknown} unknown`);
+  if (result.skipped > 0) counts.push(`${result.skipped} skipped`);
+  ctx.note(`${result.updated} updated, ${result.notesAdded} notes added, ${counts.join(', ')}`);
   if (result.interrupted) throw new InterruptedError('interrupted');
-  if (result.failed > 0 || result.skipped > 0) throw new ExitError('', 1);
+  const listed = args.results === undefined ? '' : ` (listed in ${args.results})`;
+  const problems: string[] = [];
+  if (result.stopped !== undefined) problems.push(`stopped: ${result.stopped}; ${plural(result.skipped, 'row')} not sent or not applied${listed}`);
+  if (result.unknown > 0) {
+    problems.push(`${plural(result.unknown, 'row')} with an unknown outcome: look at those sessions before sending them again`);
+  }
+  if (problems.length > 0 || result.failed > 0 || result.skipped > 0) throw new ExitError(problems.join('; '), 1);
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /** A spinner on stderr only on a real terminal (a 0-column terminal makes ora spin forever) and not in CI. */

@@ -1,6 +1,7 @@
+import type { Client, Session } from '@x/sessions-sdk';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { createContext, type Context, type GlobalArgs } from '../../context.js';
-import { UsageError } from '../../failures.js';
+import { ExitError, UsageError } from '../../failures.js';
 import { choice } from '../../options/choices.js';
 import { sessionIdArgument } from '../../options/session-id.js';
 import { SESSION_STATES } from '../../options/filters.js';
@@ -25,7 +26,11 @@ export async function handler(args: ArgumentsCamelCase<UpdateArgs>): Promise<voi
   await run(args, createContext(args));
 }
 
-/** Validate both changes first, so that nothing is half-applied, then apply the state and the note. */
+/**
+ * Validate both changes first, so that nothing is half-applied, then apply the state and the note. A change whose
+ * answer was lost is read back from the session: found applied, it counts as done; otherwise the error says whether
+ * it was not applied or its outcome is unknown.
+ */
 export async function run(args: UpdateArgs, ctx: Context): Promise<void> {
   if (args.state === undefined && args.note === undefined) throw new UsageError('give --state, --note or both');
   const state = args.state === undefined ? undefined : choice('state', args.state, SESSION_STATES);
@@ -36,16 +41,73 @@ export async function run(args: UpdateArgs, ctx: Context): Promise<void> {
   }
   const id = sessionIdArgument(args.sessionId);
   const client = await ctx.client();
+  const note = args.note;
   try {
     if (state !== undefined) {
-      await client.sessions.v1.updateStateById([id], state, { signal: ctx.signal });
+      const { currentState } = await import('@x/sessions-sdk');
+      await change(ctx, client, id, () => client.sessions.v1.updateStateById([id], state, { signal: ctx.signal }), {
+        applied: (session) => currentState(session) === state,
+        found: `session ${id} read back is ${state}`,
+        absent: (session) => `session ${id} read back is ${currentState(session) ?? 'without a state'}`,
+        notApplied: 'state not changed',
+        unknown: 'outcome of the state change unknown',
+        after: note === undefined ? '' : '; the note was not sent',
+      });
       ctx.stdout.write(`Successfully updated session ${id} to ${state}!\n`);
     }
-    if (args.note !== undefined) {
-      await client.sessions.v1.addNote(id, args.note, { signal: ctx.signal });
+    if (note !== undefined) {
+      await change(ctx, client, id, () => client.sessions.v1.addNote(id, note, { signal: ctx.signal }), {
+        applied: (session) => (session.notes ?? []).some((item) => item.content === note),
+        found: `session ${id} read back has the note`,
+        absent: () => `session ${id} read back has no such note`,
+        notApplied: 'note not added',
+        unknown: 'outcome of the note unknown',
+        after: '',
+      });
       ctx.stdout.write(`Successfully added note to session ${id}!\n`);
     }
   } finally {
     await client.close();
+  }
+}
+
+/** How {@link change} words what it learns by reading the session back. */
+interface ReadBackWords {
+  applied: (session: Session) => boolean;
+  found: string;
+  absent: (session: Session) => string;
+  notApplied: string;
+  unknown: string;
+  /** Added to a failure's message: what was not attempted because of it. */
+  after: string;
+}
+
+/** Send a change; when its answer was lost, read the session back and return only if that shows it applied. */
+async function change(ctx: Context, client: Client, id: string, send: () => Promise<unknown>, words: ReadBackWords): Promise<void> {
+  try {
+    await send();
+    return;
+  } catch (error) {
+    const { failureKind } = await import('../../outcome.js');
+    const kind = failureKind(error);
+    if (ctx.signal.aborted || kind === 'row' || kind === 'api') throw error;
+    const { describeError } = await import('../../errors.js');
+    const reason = describeError(error).message;
+    let session: Session;
+    try {
+      session = await client.sessions.v1.getSessionDetails(id, { signal: ctx.signal });
+    } catch (readError) {
+      if (ctx.signal.aborted) throw readError;
+      throw new ExitError(`${words.unknown}: ${reason}; reading session ${id} back failed: ${describeError(readError).message}${words.after}`, 1);
+    }
+    if (words.applied(session)) {
+      ctx.note(`incydr: the answer was lost (${reason}); ${words.found}`);
+      return;
+    }
+    if (kind === 'lost') throw new ExitError(`${words.notApplied}: ${reason}; ${words.absent(session)}${words.after}`, 1);
+    throw new ExitError(
+      `${words.unknown}: ${reason}; ${words.absent(session)} yet, but the server may still apply it: look at the session before running this again${words.after}`,
+      1,
+    );
   }
 }
