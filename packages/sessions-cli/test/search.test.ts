@@ -13,6 +13,7 @@ import {
   startFixture,
   type Fixture,
 } from './helpers/run.js';
+import { exitOf, inProcess, type InProcess } from './helpers/in-process.js';
 import {
   ANSI,
   SEVERITY_LABELS,
@@ -423,6 +424,27 @@ describe('output formats', () => {
       expect(message).toContain('no_such_column');
       for (const name of ['session_id', 'actor_name', 'begin_time', 'states']) expect(message).toContain(name);
     }
+  });
+
+  it('refuses a misspelt column before any request, and looks for a name unlike any known one in the records', async () => {
+    const { run: search } = await import('../src/commands/sessions/search.js');
+    const { run: showEvents } = await import('../src/commands/sessions/show-events.js');
+    fx.emu.clearRequests();
+    for (const [format, io, run] of [
+      ['csv', inProcess(fx.emu), (ctx: InProcess['ctx']) => search({ format: 'csv', columns: 'session_id,actor_nmae' }, ctx)],
+      ['table', inProcess(fx.emu), (ctx: InProcess['ctx']) => search({ format: 'table', columns: 'sesion_id' }, ctx)],
+      ['events', inProcess(fx.emu), (ctx: InProcess['ctx']) => showEvents({ sessionId: 'x', format: 'csv', columns: 'file.nmae' }, ctx)],
+    ] as const) {
+      const result = await exitOf(run(io.ctx));
+      expect(result.code, format).toBe(2);
+      expect(result.message, format).toMatch(/did you mean/);
+      expect(io.stdout(), format).toBe('');
+    }
+    expect(fx.emu.requests()).toEqual([]);
+    // A field this release does not know may be in the records: it is looked for there.
+    const io = inProcess(fx.emu);
+    expect((await exitOf(search({ format: 'csv', columns: 'brand_new_field' }, io.ctx))).code).toBe(2);
+    expect(fx.emu.requests().length).toBeGreaterThan(0);
   });
 
   it('ignores --columns with the JSON formats, as the Python CLI documents, saying so in one line on stderr', async () => {

@@ -10,10 +10,13 @@ export class ColumnsError extends Error {
   override name = 'ColumnsError';
   /** The names as the user typed them that matched nothing. */
   readonly unknown: readonly string[];
+  /** Those of them that are close to a valid column (a typo, offered a suggestion). */
+  readonly typos: readonly string[];
 
-  constructor(message: string, unknown: readonly string[] = []) {
+  constructor(message: string, unknown: readonly string[] = [], typos: readonly string[] = []) {
     super(message);
     this.unknown = unknown;
+    this.typos = typos;
   }
 }
 
@@ -111,6 +114,19 @@ export function availableColumns(kind: ColumnKind, record?: Readonly<Record<stri
 }
 
 /**
+ * Checks `--columns` before any request: an empty list, or a name that is no known column but close to one (a
+ * typo), throws {@link ColumnsError} now. A name unlike every known column waits for the first record, which may
+ * hold fields this release does not know (the API adds fields).
+ */
+export function checkColumnsEarly(spec: string, kind: ColumnKind): void {
+  try {
+    resolveColumns(spec, availableColumns(kind), columnAliases(kind));
+  } catch (error) {
+    if (!(error instanceof ColumnsError) || error.unknown.length === 0 || error.typos.length > 0) throw error;
+  }
+}
+
+/**
  * Normalises a column name to a snake_case dot path: each segment in snake_case (`fileEvents.sizeInBytes` →
  * `file_events.size_in_bytes`); a capital right after `*` starts a word (`*Events` → `*_events`).
  */
@@ -176,8 +192,10 @@ function escapeRegExp(text: string): string {
 const MAX_LISTED = 40;
 
 function unknownColumnsError(unknown: readonly string[], available: readonly string[]): ColumnsError {
+  const typos: string[] = [];
   const described = unknown.map((name) => {
     const suggestions = suggest(normalizeColumnName(name).toLowerCase(), available);
+    if (suggestions.length > 0) typos.push(name);
     return suggestions.length > 0 ? `"${name}" (did you mean ${suggestions.join(' or ')}?)` : `"${name}"`;
   });
   const noun = unknown.length === 1 ? 'column' : 'columns';
@@ -185,6 +203,7 @@ function unknownColumnsError(unknown: readonly string[], available: readonly str
     `unknown ${noun} ${described.join(', ')}; valid columns: ${listNames(available)} (snake_case or camelCase, ` +
       'dot paths, * as a glob)',
     unknown,
+    typos,
   );
 }
 

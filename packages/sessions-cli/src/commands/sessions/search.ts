@@ -102,6 +102,7 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
 
   // Said once everything is checked, so that a usage error comes alone.
   const columns = columnsFor(args, syslog === undefined ? format : '--output', ctx.note);
+  if (columns !== undefined) (await import('../../output/columns.js')).checkColumnsEarly(columns, 'session');
   const client = await ctx.client();
   try {
     if (incremental !== undefined) {

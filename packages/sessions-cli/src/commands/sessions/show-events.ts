@@ -32,6 +32,7 @@ export async function run(args: ShowEventsArgs, ctx: Context): Promise<void> {
   const id = sessionIdArgument(args.sessionId);
   // Said once everything is checked, so that a usage error comes alone.
   const columns = columnsFor(args, syslog === undefined ? format : '--output', ctx.note);
+  if (columns !== undefined) (await import('../../output/columns.js')).checkColumnsEarly(columns, 'file-event');
   const client = await ctx.client();
   try {
     const page = await client.sessions.v1.getSessionEvents(id, { signal: ctx.signal });
