@@ -264,7 +264,8 @@ describe('packed SDK', () => {
           'node',
           file,
         ],
-        { cwd: consumerDir, timeoutMs: 60_000 },
+        // tsc reads ky's, undici's and Node's declarations: minutes on a loaded 2-core machine.
+        { cwd: consumerDir, timeoutMs: 240_000 },
       );
 
     it('type-checks a consumer of the public API', async () => {
@@ -295,7 +296,7 @@ describe('packed SDK', () => {
       const result = await compile('consumer.ts');
       expect(result.stdout + result.stderr).toBe('');
       expect(result.code).toBe(0);
-    }, 70_000);
+    }, 250_000);
 
     it('rejects a wrong use of the API', async () => {
       writeFileSync(
@@ -312,6 +313,6 @@ describe('packed SDK', () => {
       expect(result.code).not.toBe(0);
       expect(result.stdout).toMatch(/^wrong\.ts\(4,\d+\): error TS2322: .*'string'.*'number'/m);
       expect(result.stdout.match(/error TS/g)).toHaveLength(1);
-    }, 70_000);
+    }, 250_000);
   });
 });
