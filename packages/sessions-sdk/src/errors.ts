@@ -68,28 +68,40 @@ export class RateLimitedError extends ApiError {
   }
 }
 
-/** The request never got an HTTP answer: refused, reset, DNS failure, TLS failure, proxy failure. */
+/**
+ * The request never got an HTTP answer: refused, reset, DNS failure, TLS failure, proxy failure. Behind a proxy the
+ * message names it (`cannot reach the proxy http://proxy:3128 (HTTPS_PROXY)`), and `proxy` holds its URL.
+ */
 export class ConnectionError extends IncydrError {
   override name = 'ConnectionError';
   readonly method: string;
   readonly url: string;
+  /** The proxy the request went through, without credentials; undefined when it went direct. */
+  readonly proxy: string | undefined;
 
-  constructor(method: string, url: string, options: { cause: unknown; detail: string }) {
+  constructor(method: string, url: string, options: { cause: unknown; detail: string; proxy?: string | undefined }) {
     super(`${method} ${url} failed: ${options.detail}`, { cause: options.cause });
     this.method = method;
     this.url = url;
+    this.proxy = options.proxy;
   }
 }
 
-/** No complete answer arrived within the per-request timeout. */
+/** No complete answer arrived within the per-request timeout; `through` names the proxy on the way, if any. */
 export class TimeoutError extends IncydrError {
   override name = 'TimeoutError';
   readonly method: string;
   readonly url: string;
   readonly timeoutMs: number;
 
-  constructor(method: string, url: string, timeoutMs: number, options?: { cause?: unknown }) {
-    super(`${method} ${url} timed out after ${timeoutMs} ms`, options);
+  constructor(
+    method: string,
+    url: string,
+    timeoutMs: number,
+    options?: { cause?: unknown; through?: string | undefined },
+  ) {
+    const through = options?.through === undefined ? '' : ` (through ${options.through})`;
+    super(`${method} ${url} timed out after ${timeoutMs} ms${through}`, { cause: options?.cause });
     this.method = method;
     this.url = url;
     this.timeoutMs = timeoutMs;
