@@ -38,6 +38,7 @@ export async function openStdoutSink(options: StdoutSinkOptions, ctx: Context): 
       return count;
     },
     abort: () => writer.abort(),
+    resent: 0,
   };
 }
 

@@ -53,6 +53,7 @@ function gatedSink() {
     confirm: () => new Promise<void>((resolve, reject) => gates.push({ open: resolve, fail: reject })),
     close: () => Promise.resolve(sent.length),
     abort: () => Promise.resolve(),
+    resent: 0,
   };
   return { sink, sent, gates };
 }

@@ -118,9 +118,9 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
     }
     const sessions = client.sessions.v1.iterAll(filters, { signal: ctx.signal, ...paging });
     if (syslog !== undefined) {
-      const { forwardRecords } = await import('../../forward.js');
-      const count = await forwardRecords(sessions, syslog, ctx, confirmEvery);
-      ctx.note(`Sent ${count} session(s) to ${args.output}.`);
+      const { forwardRecords, forwardedLine } = await import('../../forward.js');
+      const result = await forwardRecords(sessions, syslog, ctx, confirmEvery);
+      ctx.note(forwardedLine(result, 'session(s)', syslog.target as string));
     } else {
       const { emitRecords } = await import('../../emit.js');
       await emitRecords(sessions, { format, kind: 'session', columns }, ctx);

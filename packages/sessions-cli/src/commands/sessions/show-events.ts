@@ -39,9 +39,9 @@ export async function run(args: ShowEventsArgs, ctx: Context): Promise<void> {
       yield* page.fileEvents as Array<Record<string, unknown>>;
     })();
     if (syslog !== undefined) {
-      const { forwardRecords } = await import('../../forward.js');
-      const count = await forwardRecords(events, syslog, ctx);
-      ctx.note(`Sent ${count} file event(s) to ${args.output}.`);
+      const { forwardRecords, forwardedLine } = await import('../../forward.js');
+      const result = await forwardRecords(events, syslog, ctx);
+      ctx.note(forwardedLine(result, 'file event(s)', syslog.target as string));
     } else {
       const { emitRecords } = await import('../../emit.js');
       await emitRecords(events, { format, kind: 'file-event', columns }, ctx);
