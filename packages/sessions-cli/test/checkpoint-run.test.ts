@@ -116,7 +116,9 @@ describe('runCheckpoint', () => {
     gates[1]?.fail(new Error('receiver went away'));
     expect(((await outcome) as Error).message).toBe('receiver went away');
     expect((await storedIds('refused')).sort()).toEqual(sent.slice(0, 25).sort());
-    expect(notes.at(-1)).toMatch(/checkpoint "refused" \(failed\): .* delivered 25;/);
+    expect(notes.at(-1)).toMatch(
+      /checkpoint "refused" \(failed\): .* delivered 25, 25 unconfirmed \(the next run sends them again\);/,
+    );
     await client.close();
   });
 });

@@ -284,7 +284,8 @@ describe('search --checkpoint to stdout', () => {
       expect(third.stdout, name).toBe('');
       expect((await summaryOf(name)).window.backfill).toBeNull();
     }
-  });
+    // Two runs that retry a refused receiver for seconds each, and four more: more than the default on a busy machine.
+  }, 60_000);
 
   it('writes nothing on stdout when the search fails, not even "No results found." in the table', async () => {
     const args = ['sessions', 'search', '--any-alerts', '--lookback', '30d'];

@@ -38,11 +38,13 @@ export function proxyFor(url: string | URL, settings: ProxySettings): ProxyRoute
 
 /** A proxy URL fit for a message: scheme, host and port, never a user name or password. */
 export function withoutCredentials(proxyUrl: string): string {
+  // Without a scheme, `user:password@host` would parse as a URL of scheme `user:`.
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(proxyUrl)) return proxyUrl.replace(/^[^@/]*@/, '');
   try {
     const parsed = new URL(proxyUrl);
     return `${parsed.protocol}//${parsed.host}`;
   } catch {
-    return proxyUrl.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/]*@/i, '$1');
+    return proxyUrl.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1');
   }
 }
 

@@ -35,7 +35,7 @@ export interface RunSummary {
    * a reset, a timeout): the receiver may hold them twice. Absent in stores written before it was counted.
    */
   resent: number;
-  /** Records sent but not confirmed when the run stopped: not recorded, so the next run sends them again. */
+  /** Records handed over but not confirmed when the run stopped: not recorded; the next run sends them again. */
   unconfirmed: number;
   entriesBefore: number;
   entriesAfter: number;

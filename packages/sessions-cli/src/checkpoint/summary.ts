@@ -7,7 +7,7 @@ export function formatSummary(summary: RunSummary): string {
   const resent =
     summary.resent > 0 ? `, ${summary.resent} sent again after a lost connection (possible duplicates)` : '';
   const unconfirmed =
-    summary.unconfirmed > 0 ? `, ${summary.unconfirmed} sent but unconfirmed (the next run sends them again)` : '';
+    summary.unconfirmed > 0 ? `, ${summary.unconfirmed} unconfirmed (the next run sends them again)` : '';
   const status = summary.status === 'ok' ? '' : ` (${summary.status})`;
   return (
     `incydr: checkpoint "${summary.checkpoint}"${status}: fetched ${summary.fetched}, new ${summary.new}, ` +
