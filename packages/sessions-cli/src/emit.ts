@@ -8,6 +8,8 @@ export interface StdoutSinkOptions {
   columns: string | undefined;
   /** Say `No results found.` on stderr when nothing was written (not for the table, which says it itself). @default true */
   noteEmpty?: boolean;
+  /** csv: neutralise cells a spreadsheet would run as formulas (`--escape-formulas`). @default false */
+  escapeFormulas?: boolean;
 }
 
 /**
@@ -24,6 +26,7 @@ export async function openStdoutSink(options: StdoutSinkOptions, ctx: Context): 
     color: ctx.color,
     width: ctx.width,
     note: ctx.note,
+    escapeFormulas: options.escapeFormulas === true,
   });
   return {
     async send(record) {
@@ -38,6 +41,7 @@ export async function openStdoutSink(options: StdoutSinkOptions, ctx: Context): 
       return count;
     },
     abort: () => writer.abort(),
+    resent: 0,
   };
 }
 

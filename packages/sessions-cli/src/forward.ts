@@ -1,24 +1,57 @@
-import type { SyslogSenderOptions } from '@x/syslog-out';
+import type { SyslogError, SyslogSenderOptions } from '@x/syslog-out';
 import type { Context } from './context.js';
 import type { RecordSink } from './sink.js';
+import { cliHints } from './syslog-hints.js';
 
 /** Records between delivery confirmations unless the user says otherwise (`--confirm-every`). */
 export const CONFIRM_EVERY = 5_000;
 
 /**
+ * How long an interrupted run waits for the receiver to confirm what was sent before it stops without that
+ * confirmation: long enough for a working receiver, short enough that a stalled one cannot hold the stop.
+ */
+export const INTERRUPT_GRACE_MS = 5_000;
+
+/**
  * Records to a syslog receiver through @x/syslog-out: a record is delivered once `confirm()` returned (TCP/TLS:
- * the receiver closed its side after reading everything; UDP: the datagrams left). Warnings and retries go to
- * stderr.
+ * the receiver closed its side after reading everything; UDP: the datagrams left). Warnings, retries and records
+ * sent again go to stderr. An interrupt (`ctx.signal`) leaves the receiver {@link INTERRUPT_GRACE_MS} to confirm,
+ * then aborts the sender.
  */
 export async function openSyslogSink(options: SyslogSenderOptions, ctx: Context): Promise<RecordSink> {
   const { createSyslogSender } = await import('@x/syslog-out');
   if (options.rejectUnauthorized === false) {
     ctx.note('incydr: warning: --ignore-cert-validation: the receiver certificate and host name are not checked');
   }
-  const sender = createSyslogSender(options);
+  const stop = new AbortController();
+  let grace: NodeJS.Timeout | undefined;
+  const onInterrupt = (): void => {
+    grace = setTimeout(() => {
+      ctx.note(
+        `incydr: the syslog receiver did not confirm within ${INTERRUPT_GRACE_MS / 1000} s of the interrupt: ` +
+          'stopping; what it has not confirmed is sent again by the next run',
+      );
+      stop.abort(ctx.signal.reason);
+    }, INTERRUPT_GRACE_MS);
+    grace.unref();
+  };
+  if (ctx.signal.aborted) onInterrupt();
+  else ctx.signal.addEventListener('abort', onInterrupt, { once: true });
+  const release = (): void => {
+    ctx.signal.removeEventListener('abort', onInterrupt);
+    clearTimeout(grace);
+  };
+
+  const sender = createSyslogSender({ ...options, signal: stop.signal });
   sender.on('warning', (text: string) => ctx.note(`incydr: warning: ${text}`));
   sender.on('retry', (event: { attempt: number; delayMs: number; error: Error }) =>
-    ctx.note(`incydr: syslog retry ${event.attempt} in ${event.delayMs} ms: ${event.error.message}`),
+    ctx.note(`incydr: syslog retry ${event.attempt} in ${event.delayMs} ms: ${cliHints(event.error.message)}`),
+  );
+  sender.on('resend', (event: { records: number; error: SyslogError }) =>
+    ctx.note(
+      `incydr: syslog: sending ${event.records} unconfirmed record(s) again on a new connection ` +
+        `(${event.error.detail}); the receiver may keep both copies`,
+    ),
   );
   let sent = 0;
   let failed = false;
@@ -40,25 +73,38 @@ export async function openSyslogSink(options: SyslogSenderOptions, ctx: Context)
         return true;
       }),
     confirm: () => guard(() => sender.confirm()),
+    get resent() {
+      return sender.stats.resent;
+    },
     async close() {
       try {
         if (!failed) await sender.confirm();
       } finally {
+        release();
         await sender.close().catch(() => undefined);
       }
       return sent;
     },
-    abort: () => sender.close().catch(() => undefined),
+    async abort() {
+      await sender.close().catch(() => undefined);
+      release();
+    },
   };
 }
 
-/** Send records to syslog, confirming every `confirmEvery` records and at the end; returns how many were sent. */
+/** What {@link forwardRecords} sent: records, and how many went out again (their connection was lost unconfirmed). */
+export interface ForwardResult {
+  sent: number;
+  resent: number;
+}
+
+/** Send records to syslog, confirming every `confirmEvery` records and at the end. */
 export async function forwardRecords(
   records: AsyncIterable<object>,
   options: SyslogSenderOptions,
   ctx: Context,
   confirmEvery = CONFIRM_EVERY,
-): Promise<number> {
+): Promise<ForwardResult> {
   const sink = await openSyslogSink(options, ctx);
   let count = 0;
   let done = false;
@@ -76,5 +122,15 @@ export async function forwardRecords(
     if (done) await sink.close();
     else await sink.abort();
   }
-  return count;
+  return { sent: count, resent: sink.resent };
+}
+
+/** The line after a forward: how many records went to `output`, and how many of them were sent twice. */
+export function forwardedLine(result: ForwardResult, what: string, output: string): string {
+  const again =
+    result.resent === 0
+      ? ''
+      : ` (${result.resent} sent again after a connection was lost before confirming them: ` +
+        'the receiver may hold duplicates)';
+  return `Sent ${result.sent} ${what} to ${output}.${again}`;
 }

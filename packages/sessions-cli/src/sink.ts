@@ -11,4 +11,6 @@ export interface RecordSink {
    * confirms what it was given, bounded in time. Never throws.
    */
   abort(): Promise<void>;
+  /** Records sent again within this run (a syslog connection lost before confirming them): possible duplicates. */
+  readonly resent: number;
 }

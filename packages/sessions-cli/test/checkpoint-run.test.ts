@@ -53,6 +53,7 @@ function gatedSink() {
     confirm: () => new Promise<void>((resolve, reject) => gates.push({ open: resolve, fail: reject })),
     close: () => Promise.resolve(sent.length),
     abort: () => Promise.resolve(),
+    resent: 0,
   };
   return { sink, sent, gates };
 }
@@ -115,7 +116,9 @@ describe('runCheckpoint', () => {
     gates[1]?.fail(new Error('receiver went away'));
     expect(((await outcome) as Error).message).toBe('receiver went away');
     expect((await storedIds('refused')).sort()).toEqual(sent.slice(0, 25).sort());
-    expect(notes.at(-1)).toMatch(/checkpoint "refused" \(failed\): .* delivered 25;/);
+    expect(notes.at(-1)).toMatch(
+      /checkpoint "refused" \(failed\): .* delivered 25, 25 unconfirmed \(the next run sends them again\);/,
+    );
     await client.close();
   });
 });

@@ -6,7 +6,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SessionDump } from '@x/sessions-emulator';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { closedPort, startDatagramReceiver, startLiveReceiver, type LiveReceiver } from './helpers/receivers.js';
+import {
+  closedPort,
+  startDatagramReceiver,
+  startLiveReceiver,
+  type LiveReceiver,
+  type LiveReceiverOptions,
+} from './helpers/receivers.js';
 import { BUILD_TIMEOUT_MS, errorLines, lines, startFixture, waitFor, type Fixture, type RunResult } from './helpers/run.js';
 import { expectedSearch } from './helpers/sessions.js';
 
@@ -38,6 +44,8 @@ interface Summary {
   changed: number;
   unchanged: number;
   delivered: number;
+  resent: number;
+  unconfirmed: number;
   entriesBefore: number;
   entriesAfter: number;
   window: { onOrAfter: string; before: string | null; backfill: string | null };
@@ -101,8 +109,8 @@ function idsInLastDays(days: number): string[] {
   return expectedSearch(fx.emu, { hasAlerts: null, onOrAfter: Date.now() - days * DAY_MS }).map((s) => s.sessionId);
 }
 
-async function receiver(): Promise<LiveReceiver> {
-  const rx = await startLiveReceiver();
+async function receiver(options: LiveReceiverOptions = {}): Promise<LiveReceiver> {
+  const rx = await startLiveReceiver(options);
   closers.push(() => rx.close());
   return rx;
 }
@@ -525,6 +533,73 @@ describe('search --checkpoint --output: delivery before progress', () => {
     expect((await summaryOf('backfill-kills')).window.backfill, `seed ${seed}`).toBeNull();
     expect(rx.records.length).toBe(after);
   }, 240_000);
+
+  it('SIGTERM while the receiver has stopped reading exits 130 within seconds; the store holds exactly the confirmed sessions', async () => {
+    const rx = await receiver();
+    fx.emu.setFaults({ latencyMs: 30 });
+    const STALL_TIMEOUT_MS = 60_000;
+    let signalledAt = 0;
+    const options = ['--output', `TCP:127.0.0.1:${rx.port}`, '--confirm-every', '20', '--stall-timeout', '60s'];
+    const first = await search('stalled', options, {
+      timeoutMs: 2 * STALL_TIMEOUT_MS,
+      onSpawn: (child) => {
+        void (async () => {
+          // Three batches confirmed, then the receiver stops reading (it keeps the connection: a stall, not a crash).
+          await waitFor(() => rx.confirmed.length >= 60, '60 confirmed records', 60_000);
+          rx.pauseReading();
+          // The run is now held in a write or a confirmation that the receiver will never answer.
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+          signalledAt = Date.now();
+          child.kill('SIGTERM');
+        })();
+      },
+    });
+    const stoppedMs = Date.now() - signalledAt;
+    expect(first.code, first.stderr).toBe(130);
+    // Well before the stall timeout would have ended the attempt (and long before its five retries).
+    expect(stoppedMs).toBeLessThan(STALL_TIMEOUT_MS / 2);
+    expect(first.stderr).toMatch(/did not confirm within 5 s of the interrupt/);
+    const interrupted = await summaryOf('stalled');
+    expect(interrupted.status).toBe('interrupted');
+    const confirmed = rx.confirmed.map((record) => (JSON.parse(record) as { sessionId: string }).sessionId);
+    expect(interrupted.delivered).toBe(confirmed.length);
+    expect(interrupted.unconfirmed).toBeGreaterThan(0);
+    const store = JSON.parse(await readFile(storeFile('stalled'), 'utf8')) as { sessions: Record<string, unknown> };
+    expect(sorted(Object.keys(store.sessions))).toEqual(sorted(confirmed));
+
+    // The next run, to a receiver that reads, sends exactly what was not confirmed.
+    fx.emu.setFaults({ latencyMs: 0 });
+    const rx2 = await receiver();
+    const second = await search('stalled', ['--output', `TCP:127.0.0.1:${rx2.port}`, '--confirm-every', '20']);
+    expect(second.code, second.stderr).toBe(0);
+    const window = windowIds(await summaryOf('stalled'));
+    const rest = rx2.records.map((record) => (JSON.parse(record) as { sessionId: string }).sessionId);
+    expect(sorted(rest)).toEqual(sorted([...window].filter((id) => !confirmed.includes(id))));
+  }, 180_000);
+
+  it('says on stderr and in the summary how many sessions it sent again after the receiver closed an idle connection', async () => {
+    // Pages slower than the receiver's idle timeout: between two pages it closes the connection of the unconfirmed
+    // batch, and the sender sends that batch again on a new one.
+    const rx = await receiver({ closeIdleAfterMs: 150 });
+    fx.emu.setFaults({ latencyMs: 400 });
+    const result = await search('idle', ['--output', `TCP:127.0.0.1:${rx.port}`, '--page-size', '300']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(rx.idleCloses).toBeGreaterThan(0);
+    const summary = await summaryOf('idle');
+    const ids = rx.records.map((record) => (JSON.parse(record) as { sessionId: string }).sessionId);
+    const duplicates = ids.length - new Set(ids).size;
+    expect(duplicates).toBeGreaterThan(0);
+    // Every copy the receiver got twice was announced; a write that hit the closed connection was sent again
+    // without arriving twice.
+    expect(summary.resent).toBeGreaterThanOrEqual(duplicates);
+    const announced = /syslog: sending (\d+) unconfirmed record\(s\) again on a new connection \((.*)\)/g;
+    const notes = [...result.stderr.matchAll(announced)];
+    expect(notes.length).toBeGreaterThan(0);
+    for (const note of notes) expect(note[2]).toMatch(/closed the connection|ECONNRESET|EPIPE/);
+    expect(notes.reduce((sum, note) => sum + Number(note[1]), 0)).toBeGreaterThanOrEqual(summary.resent);
+    expect(result.stderr).toContain(`${summary.resent} sent again after a lost connection (possible duplicates)`);
+    expect(sorted(new Set(ids))).toEqual(sorted(windowIds(summary)));
+  }, 90_000);
 
   it('records sessions sent over UDP once their datagrams left (best effort)', async () => {
     const rx = await startDatagramReceiver();

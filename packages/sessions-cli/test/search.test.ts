@@ -414,6 +414,59 @@ describe('output formats', () => {
     ]);
   });
 
+  it('--escape-formulas prefixes text cells a spreadsheet would run as formulas with a quote; without it they stay exact', async () => {
+    const expected = expectedSearch(fx.emu);
+    const dumps = fx.emu.state().sessions;
+    const sessions = expected
+      .slice(0, 6)
+      .map((session) => dumps.find((dump) => dump.session.sessionId === session.sessionId));
+    // Values an attacker could put in front of an analyst (OWASP's list: = + - @ TAB CR), and a harmless one.
+    const hostile = ['=HYPERLINK("http://evil.example","open")', "+cmd|' /C calc'!A0", '-2+3', '@SUM(1)', '\tx', '\r=1'];
+    const originals = sessions.map((dump) => dump?.session.actorName);
+    try {
+      sessions.forEach((dump, index) => {
+        if (dump === undefined) throw new Error('session not in the emulator');
+        dump.session.actorName = hostile[index] as string;
+      });
+      const args = ['sessions', 'search', '--columns', 'session_id,actor_name,high_events', '-f', 'csv'];
+      const plain = await fx.run(args);
+      const safe = await fx.run([...args, '--escape-formulas']);
+      expect(safe.code, safe.stderr).toBe(0);
+      const cells = (stdout: string): Map<string, string[]> => {
+        const rows = Papa.parse<string[]>(stdout, { skipEmptyLines: true }).data.slice(1);
+        return new Map(rows.map((row) => [row[0] as string, row]));
+      };
+      const plainRows = cells(plain.stdout);
+      const safeRows = cells(safe.stdout);
+      expect(safeRows.size).toBe(expected.length);
+      sessions.forEach((dump, index) => {
+        const id = dump?.session.sessionId as string;
+        expect(plainRows.get(id)?.[1]).toBe(hostile[index]);
+        expect(safeRows.get(id)?.[1]).toBe(`'${hostile[index] as string}`);
+      });
+      // Other cells are exact: ids, names without a formula start, and numbers.
+      for (const session of expected.slice(6)) {
+        const exact = [session.sessionId, session.actorName, String(session.highEvents)];
+        expect(safeRows.get(session.sessionId)).toEqual(exact);
+      }
+    } finally {
+      sessions.forEach((dump, index) => {
+        if (dump !== undefined) dump.session.actorName = originals[index] as string;
+      });
+    }
+  });
+
+  it('rejects --escape-formulas with a format other than csv or with --output, before any request', async () => {
+    for (const extra of [['-f', 'json-lines'], ['-f', 'table'], ['--output', 'TCP:127.0.0.1:9']]) {
+      const result = await fx.run(['sessions', 'search', ...extra, '--escape-formulas']);
+      expect(result.code, extra.join(' ')).toBe(2);
+      expect(errorLines(result.stderr)[0]).toMatch(
+        /^incydr: --escape-formulas applies to -f csv, not (-f (json-lines|table)|--output)$/,
+      );
+    }
+    expect(apiRequests()).toEqual([]);
+  });
+
   it('rejects an unknown column with exit 2 and lists the valid names', async () => {
     for (const format of ['table', 'csv']) {
       const result = await fx.run(['sessions', 'search', '-f', format, '--columns', 'session_id,no_such_column']);

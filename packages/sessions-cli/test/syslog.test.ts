@@ -5,6 +5,7 @@ import { createTestPki, loadRsyslogHelpers, type RsyslogReceiver, type TestPki }
 import {
   closedPort,
   startDatagramReceiver,
+  startLiveReceiver,
   startStreamReceiver,
   type DatagramReceiver,
   type StreamReceiver,
@@ -167,11 +168,46 @@ describe('search --output', () => {
     const rx = await tcpReceiver({ closeOnFirstBytes: true });
     const result = await fx.run(['sessions', 'search', '--output', `TCP:127.0.0.1:${rx.port}`], { timeoutMs: 45_000 });
     expect(result.code).toBe(1);
-    const failures = errorLines(result.stderr).filter((line) => !/syslog retry/.test(line));
+    const failures = errorLines(result.stderr).filter((line) => !/syslog retry|syslog: sending/.test(line));
     expect(failures).toHaveLength(1);
-    expect(failures[0]).toMatch(/^incydr: .*closed the connection/);
+    // Closed, or reset when records it had not read yet were left in its socket.
+    expect(failures[0]).toMatch(/^incydr: .*(closed|reset) the connection right after the first bytes/);
     expect(failures[0]).toContain('--framing octet-counting');
   }, 60_000);
+
+  it('gives up on a receiver that stopped reading after --stall-timeout and its retries, naming the option', async () => {
+    const rx = await startLiveReceiver();
+    closers.push(() => rx.close());
+    rx.pauseReading();
+    const started = Date.now();
+    const result = await fx.run(
+      ['sessions', 'search', '--any-alerts', '--output', `TCP:127.0.0.1:${rx.port}`, '--stall-timeout', '1s'],
+      { timeoutMs: 90_000 },
+    );
+    expect(result.code).toBe(1);
+    const failures = errorLines(result.stderr).filter((line) => !/syslog retry|syslog: sending/.test(line));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(
+      /^incydr: syslog output failed: giving up after 5 retries: .*1000 ms.*raise --stall-timeout$/,
+    );
+    // Hints speak the CLI's language, never the library's option names.
+    expect(result.stderr).not.toMatch(/TimeoutMs/);
+    // Six attempts of one second each, and the backoff between them (at most 0.2 + 0.4 + 0.8 + 1.6 + 3.2 s).
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(rx.confirmed).toEqual([]);
+  }, 120_000);
+
+  it('rejects a --stall-timeout that is not a duration of 1s to 1d, before any request', async () => {
+    for (const value of ['0s', '500ms', 'soon', '2d']) {
+      const result = await fx.run(['sessions', 'search', '--output', 'TCP:127.0.0.1:9', '--stall-timeout', value]);
+      expect(result.code, value).toBe(2);
+      expect(errorLines(result.stderr)[0], value).toMatch(/^incydr: --stall-timeout/);
+    }
+    const stray = await fx.run(['sessions', 'search', '--stall-timeout', '30s']);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain('--stall-timeout needs --output');
+    expect(fx.emu.requests()).toEqual([]);
+  });
 });
 
 describe('show-events --output', () => {

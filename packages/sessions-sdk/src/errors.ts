@@ -88,6 +88,8 @@ export class RateLimitedError extends ApiError {
 /**
  * The request never got an HTTP answer: refused, reset, DNS failure, TLS failure, proxy failure. `outcome` is
  * `not-applied` when the connection was never made (refused, DNS, TLS), `unknown` when it was lost after sending.
+ * Behind a proxy the message names it (`cannot reach the proxy http://proxy:3128 (HTTPS_PROXY)`), and `proxy` holds
+ * its URL.
  */
 export class ConnectionError extends IncydrError {
   override name = 'ConnectionError';
@@ -97,16 +99,23 @@ export class ConnectionError extends IncydrError {
   outcome: CallOutcome;
   /** Retries made before giving up (set by the client). */
   retries = 0;
+  /** The proxy the request went through, without credentials; undefined when it went direct. */
+  readonly proxy: string | undefined;
 
-  constructor(method: string, url: string, options: { cause: unknown; detail: string; outcome?: CallOutcome }) {
+  constructor(
+    method: string,
+    url: string,
+    options: { cause: unknown; detail: string; outcome?: CallOutcome; proxy?: string | undefined },
+  ) {
     super(`${method} ${url} failed: ${options.detail}`, { cause: options.cause });
     this.method = method;
     this.url = url;
     this.outcome = options.outcome ?? 'unknown';
+    this.proxy = options.proxy;
   }
 }
 
-/** No complete answer arrived within the per-request timeout. */
+/** No complete answer arrived within the per-request timeout; `through` names the proxy on the way, if any. */
 export class TimeoutError extends IncydrError {
   override name = 'TimeoutError';
   readonly method: string;
@@ -117,8 +126,14 @@ export class TimeoutError extends IncydrError {
   /** Retries made before giving up (set by the client). */
   retries = 0;
 
-  constructor(method: string, url: string, timeoutMs: number, options?: { cause?: unknown }) {
-    super(`${method} ${url} timed out after ${timeoutMs} ms`, options);
+  constructor(
+    method: string,
+    url: string,
+    timeoutMs: number,
+    options?: { cause?: unknown; through?: string | undefined },
+  ) {
+    const through = options?.through === undefined ? '' : ` (through ${options.through})`;
+    super(`${method} ${url} timed out after ${timeoutMs} ms${through}`, { cause: options?.cause });
     this.method = method;
     this.url = url;
     this.timeoutMs = timeoutMs;

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import ky, { type KyInstance } from 'ky';
-import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
+import { Agent, ProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import * as v from 'valibot';
 import {
   ApiError,
@@ -15,6 +15,7 @@ import {
 } from './errors.js';
 import { redactBody, redactHeaders, type Log } from './logger.js';
 import { sleep } from './abort.js';
+import { proxyFor, type ProxyRoute } from './proxy.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
 import type { ResolvedSettings } from './settings.js';
 import { describeIssues } from './validation.js';
@@ -71,6 +72,8 @@ const HISTORY_BODY_LIMIT = 64 * 1024;
 const ERROR_BODY_LIMIT = 4 * 1024;
 const DEBUG_BODY_LIMIT = 8 * 1024;
 const BACKOFF_BASE_MS = 500;
+/** How long `close()` lets pooled connections finish before it drops them. */
+const CLOSE_GRACE_MS = 1_000;
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 /** The retried statuses that prove the request was not processed, so that even a call unsafe to repeat is retried. */
 const NOT_PROCESSED_STATUSES = new Set([429, 503]);
@@ -106,7 +109,9 @@ export function userAgent(prefix: string): string {
 export class HttpClient {
   readonly #settings: ResolvedSettings;
   readonly #log: Log;
-  readonly #dispatcher: EnvHttpProxyAgent;
+  /** Direct, through HTTP_PROXY, through HTTPS_PROXY: one connection pool each. */
+  readonly #direct: Agent;
+  readonly #proxies = new Map<string, ProxyAgent>();
   readonly #ky: KyInstance;
   readonly #history: ResponseRecord[] = [];
   readonly #limiter: RequestLimiter | undefined;
@@ -119,13 +124,16 @@ export class HttpClient {
     this.#limiter =
       limiter ??
       (settings.maxRequestsPerMinute === undefined ? undefined : new SlidingWindowLimiter(settings.maxRequestsPerMinute));
-    // Explicit '' stops undici from falling back to process.env when the caller gave its own environment.
-    this.#dispatcher = new EnvHttpProxyAgent({
-      httpProxy: settings.proxy.httpProxy ?? '',
-      httpsProxy: settings.proxy.httpsProxy ?? '',
-      noProxy: settings.proxy.noProxy ?? '',
-    });
-    const dispatcher = this.#dispatcher;
+    // The route is chosen here (proxy.ts), not by undici's EnvHttpProxyAgent, so that an error can name the proxy
+    // the request went through. Proxy agents are made now: a malformed proxy URL fails when the client is made.
+    this.#direct = new Agent();
+    for (const proxyUrl of [settings.proxy.httpProxy, settings.proxy.httpsProxy]) {
+      if (proxyUrl !== undefined && !this.#proxies.has(proxyUrl)) this.#proxies.set(proxyUrl, new ProxyAgent(proxyUrl));
+    }
+    const dispatcherFor = (url: string): Dispatcher => {
+      const route = proxyFor(url, settings.proxy);
+      return (route === undefined ? undefined : this.#proxies.get(route.url)) ?? this.#direct;
+    };
     this.#ky = ky.create({
       retry: 0,
       timeout: false,
@@ -140,7 +148,7 @@ export class HttpClient {
           headers: [...request.headers],
           ...(request.body === null ? {} : { body: await request.arrayBuffer() }),
           signal: request.signal,
-          dispatcher,
+          dispatcher: dispatcherFor(request.url),
         });
         return response as unknown as Response;
       },
@@ -236,9 +244,23 @@ export class HttpClient {
     }
   }
 
-  /** Release pooled connections. */
+  /** Release pooled connections: gracefully, then (after {@link CLOSE_GRACE_MS}) by force. */
   async close(): Promise<void> {
-    await this.#dispatcher.close();
+    const dispatchers: Dispatcher[] = [this.#direct, ...this.#proxies.values()];
+    const closing = Promise.all(dispatchers.map((dispatcher) => dispatcher.close())).then(() => 'closed' as const);
+    closing.catch(() => undefined);
+    // A graceful close waits for every connection, also a proxy tunnel whose CONNECT was never answered: forever.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), CLOSE_GRACE_MS);
+    });
+    try {
+      if ((await Promise.race([closing, late])) === 'late') {
+        await Promise.all(dispatchers.map((dispatcher) => dispatcher.destroy()));
+      }
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   #url(request: HttpRequest): string {
@@ -282,8 +304,12 @@ export class HttpClient {
       return { status: response.status, text, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) };
     } catch (error) {
       if (callerSignal?.aborted) throw callerSignal.reason;
-      if (timer.signal.aborted) throw new TimeoutError(request.method, url, timeoutMs, { cause: error });
-      throw connectionError(request.method, url, error);
+      const route = proxyFor(url, this.#settings.proxy);
+      if (timer.signal.aborted) {
+        const through = route === undefined ? undefined : via(route);
+        throw new TimeoutError(request.method, url, timeoutMs, { cause: error, through });
+      }
+      throw connectionError(request.method, url, error, route);
     } finally {
       clearTimeout(timeout);
     }
@@ -395,13 +421,26 @@ function httpError(
   return new ApiError(details);
 }
 
-function connectionError(method: string, url: string, error: unknown): ConnectionError {
+function connectionError(method: string, url: string, error: unknown, route: ProxyRoute | undefined): ConnectionError {
   const cause = (error as { cause?: unknown }).cause ?? error;
   const code = errorCode(error);
   const message = cause instanceof Error ? cause.message : String(cause);
   const detail = code === undefined || message.includes(code) ? message : `${code} ${message}`;
   const outcome = code !== undefined && (NOT_SENT_CODES.has(code) || isTlsCode(code)) ? 'not-applied' : 'unknown';
-  return new ConnectionError(method, url, { cause: error, detail, outcome });
+  if (route === undefined) return new ConnectionError(method, url, { cause: error, detail, outcome });
+  // Through a proxy every connection goes to the proxy: a failure to connect is the proxy's, not the API's.
+  const proxy = via(route);
+  const refusal = proxyStatus(error);
+  const proxied =
+    code !== undefined && PROXY_CONNECT_CODES.has(code)
+      ? `cannot reach ${proxy}: ${detail}`
+      : refusal !== undefined
+        ? `${proxy} answered the tunnel request with HTTP ${refusal}` +
+          (refusal === 407 ? ' (proxy authentication required: give the user and password in the proxy URL)' : '')
+        : `${detail} (through ${proxy})`;
+  // A tunnel the proxy refused never reached the API.
+  const proxiedOutcome = refusal !== undefined ? 'not-applied' : outcome;
+  return new ConnectionError(method, url, { cause: error, detail: proxied, proxy: route.shown, outcome: proxiedOutcome });
 }
 
 /** Certificate and handshake failures: TLS fails before any request byte is sent. */
@@ -418,6 +457,32 @@ function notSent(error: unknown, lost: boolean): never {
     error.outcome = lost ? 'unknown' : 'not-applied';
   }
   throw error;
+}
+
+/** The status a proxy refused a CONNECT with, from undici's `Proxy response (502) !== 200` deep in the causes. */
+function proxyStatus(error: unknown): number | undefined {
+  for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 5; depth += 1) {
+    const match = current instanceof Error ? /^Proxy response \((\d{3})\)/.exec(current.message) : null;
+    if (match !== null) return Number(match[1]);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Socket errors that mean the proxy itself could not be reached. */
+const PROXY_CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** How messages name a proxy: its URL without credentials and the setting it comes from. */
+function via(route: ProxyRoute): string {
+  return `the proxy ${route.shown} (${route.setting})`;
 }
 
 function errorCode(error: unknown): string | undefined {

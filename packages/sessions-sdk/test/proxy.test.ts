@@ -4,11 +4,16 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Client, ConnectionError } from '../src/index.js';
+import { Client, ConnectionError, TimeoutError } from '../src/index.js';
 import { clientOptions, startTestServer, type TestServer } from './helpers/server.js';
 
-/** A loopback HTTP proxy that tunnels CONNECT requests and remembers their targets. */
-async function startProxy(): Promise<{ url: string; targets: string[]; close: () => Promise<void> }> {
+/**
+ * A loopback HTTP proxy that tunnels CONNECT requests and remembers their targets; `answer` makes it refuse each
+ * tunnel with that status instead, `hang` never answer.
+ */
+async function startProxy(
+  behaviour: { answer?: number; hang?: boolean } = {},
+): Promise<{ url: string; targets: string[]; close: () => Promise<void> }> {
   const targets: string[] = [];
   const sockets = new Set<Socket>();
   const proxy: Server = createServer((_req, res) => {
@@ -20,6 +25,12 @@ async function startProxy(): Promise<{ url: string; targets: string[]; close: ()
   });
   proxy.on('connect', (req, client: Socket, head: Buffer) => {
     targets.push(req.url ?? '');
+    client.on('error', () => undefined);
+    if (behaviour.hang === true) return;
+    if (behaviour.answer !== undefined) {
+      client.end(`HTTP/1.1 ${behaviour.answer} Refused\r\n\r\n`);
+      return;
+    }
     const [host = '', port = ''] = (req.url ?? '').split(':');
     const upstream = connect(Number(port), host, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
@@ -95,5 +106,62 @@ describe('proxy', () => {
     await expect(client.sessions.v1.getSessionDetails('s1')).rejects.toBeInstanceOf(ConnectionError);
     expect(server.requests).toHaveLength(0);
     expect(server.tokenRequests).toHaveLength(0);
+  });
+
+  it('names the proxy it cannot reach, without its credentials, and not a proxy for hosts NO_PROXY sends direct', async () => {
+    const down = new URL(proxy.url);
+    await proxy.close();
+    proxy = await startProxy();
+    const proxyUrl = `http://incydr:pr0xy-s3cret@${down.host}`;
+    await using client = new Client(clientOptions(server, { env: { HTTP_PROXY: proxyUrl }, maxRetries: 0 }));
+    const error = await client.sessions.v1.getSessionDetails('s1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    const message = (error as ConnectionError).message;
+    expect(message).toContain(`failed: cannot reach the proxy http://${down.host} (HTTP_PROXY): `);
+    expect(message).toMatch(/ECONNREFUSED/);
+    expect(message).not.toMatch(/pr0xy-s3cret|incydr:/);
+    expect((error as ConnectionError).proxy).toBe(`http://${down.host}`);
+
+    // The API itself down, reached directly: the message names no proxy.
+    const apiDown = `http://127.0.0.1:${down.port}`;
+    await using direct = new Client({
+      ...clientOptions(server, { env: { HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' }, maxRetries: 0 }),
+      url: apiDown,
+    });
+    const directError = await direct.sessions.v1.getSessionDetails('s1').catch((e: unknown) => e);
+    expect(directError).toBeInstanceOf(ConnectionError);
+    expect((directError as ConnectionError).message).not.toMatch(/proxy/);
+    expect((directError as ConnectionError).proxy).toBeUndefined();
+  });
+
+  it('names the proxy and its answer when it refuses the tunnel', async () => {
+    const refusing = await startProxy({ answer: 502 });
+    try {
+      await using client = new Client(clientOptions(server, { env: { HTTP_PROXY: refusing.url }, maxRetries: 0 }));
+      const error = await client.sessions.v1.getSessionDetails('s1').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect((error as Error).message).toContain(
+        `the proxy ${refusing.url} (HTTP_PROXY) answered the tunnel request with HTTP 502`,
+      );
+      expect(server.tokenRequests).toHaveLength(0);
+    } finally {
+      await refusing.close();
+    }
+  });
+
+  it('names the proxy in a timeout when the proxy never answers', async () => {
+    const hanging = await startProxy({ hang: true });
+    try {
+      await using client = new Client(
+        clientOptions(server, { env: { HTTP_PROXY: hanging.url }, maxRetries: 0, timeoutMs: 300 }),
+      );
+      const error = await client.sessions.v1.getSessionDetails('s1').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TimeoutError);
+      expect((error as Error).message).toMatch(
+        new RegExp(`timed out after 300 ms \\(through the proxy ${hanging.url} \\(HTTP_PROXY\\)\\)$`),
+      );
+    } finally {
+      await hanging.close();
+    }
   });
 });

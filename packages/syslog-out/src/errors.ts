@@ -31,12 +31,12 @@ export class SyslogConnectionError extends SyslogError {
   override name = 'SyslogConnectionError';
 }
 
-/** A TLS problem: certificate not trusted, wrong host name, expired, or not TLS at all (never retried). */
+/** A TLS problem: a certificate not trusted, for another host or expired; a port answering without TLS (not retried). */
 export class SyslogTlsError extends SyslogError {
   override name = 'SyslogTlsError';
 }
 
-/** A connect, handshake, write or confirm step took longer than its timeout. */
+/** A connect, handshake, write or confirm step took longer than its timeout (retried like a lost connection). */
 export class SyslogTimeoutError extends SyslogError {
   override name = 'SyslogTimeoutError';
 }
@@ -47,6 +47,20 @@ export class SyslogDeliveryError extends SyslogError {
   readonly unconfirmed: number;
 
   constructor(message: string, unconfirmed: number, options: { hint?: string | undefined; cause?: unknown } = {}) {
+    super(message, { ...options, retryable: false });
+    this.unconfirmed = unconfirmed;
+  }
+}
+
+/**
+ * The `signal` given to the sender aborted: pending and later calls reject with this error, the connection is
+ * dropped, and the `unconfirmed` records sent since the last confirmation were not confirmed.
+ */
+export class SyslogAbortError extends SyslogError {
+  override name = 'SyslogAbortError';
+  readonly unconfirmed: number;
+
+  constructor(message: string, unconfirmed: number, options: { cause?: unknown } = {}) {
     super(message, { ...options, retryable: false });
     this.unconfirmed = unconfirmed;
   }

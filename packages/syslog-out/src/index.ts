@@ -11,6 +11,7 @@ export {
 } from './format.js';
 export {
   SyslogError,
+  SyslogAbortError,
   SyslogConfigError,
   SyslogConnectionError,
   SyslogDeliveryError,

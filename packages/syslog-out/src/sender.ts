@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import {
+  SyslogAbortError,
   SyslogConfigError,
   SyslogConnectionError,
   SyslogDeliveryError,
@@ -11,7 +12,7 @@ import {
   SyslogTimeoutError,
 } from './errors.js';
 import { createFormatter, framingOverhead, SEVERITIES, code, type Formatter, type Framing, type HeaderOptions } from './format.js';
-import { StreamConnection, classify, type ConnectionOptions } from './stream-connection.js';
+import { DROPS_HINT, StreamConnection, classify, type ConnectionOptions } from './stream-connection.js';
 import { parseTarget, type Protocol, type Target } from './target.js';
 import { UdpChannel } from './udp-channel.js';
 
@@ -43,9 +44,12 @@ export interface SyslogSenderOptions extends HeaderOptions {
   connectTimeoutMs?: number;
   /** @default 10000 */
   handshakeTimeoutMs?: number;
-  /** How long writing may make no progress before the connection counts as failed. @default 30000 */
+  /**
+   * How long writing may make no progress (the receiver stopped reading) before the connection counts as failed
+   * and is retried. @default 30000
+   */
   writeStallTimeoutMs?: number;
-  /** How long `confirm()` waits for the receiver to close after end of stream. @default 10000 */
+  /** How long `confirm()` waits for the receiver to close after end of stream before it is retried. @default 10000 */
   confirmTimeoutMs?: number;
   /** Reconnect attempts after a retryable failure before giving up. @default 5 */
   maxRetries?: number;
@@ -62,6 +66,11 @@ export interface SyslogSenderOptions extends HeaderOptions {
   autoConfirmBytes?: number;
   /** Longest `close()` may take, confirming included. @default 30000 */
   closeTimeoutMs?: number;
+  /**
+   * Stops the sender when aborted: the connection is dropped at once, pending and later calls reject with
+   * `SyslogAbortError`, and nothing unconfirmed counts as delivered.
+   */
+  signal?: AbortSignal;
 }
 
 /** Counters of a sender. */
@@ -74,11 +83,19 @@ export interface SyslogStats {
   confirmedBatches: number;
   /** Reconnects after retryable failures. */
   retries: number;
+  /**
+   * Records written again on a new connection because the one that had them was lost before confirming them (an
+   * idle close, a reset, a timeout): the receiver may hold them twice.
+   */
+  resent: number;
   /** Records skipped because they were over `maxMessageBytes` with `oversize: 'skip'`. */
   skippedOversize: number;
 }
 
-/** A syslog sender; events: 'retry' `{attempt, delayMs, error}`, 'warning' (text), 'confirm' `{records}`. */
+/**
+ * A syslog sender; events: 'retry' `{attempt, delayMs, error}`, 'resend' `{records, error}` (records sent again on
+ * a new connection, and why the last one was lost), 'warning' (text), 'confirm' `{records}`.
+ */
 export interface SyslogSender extends EventEmitter, AsyncDisposable {
   /** Accept one record (objects become compact JSON); resolves once accepted, with backpressure respected. */
   send(message: string | object, options?: { severity?: number | string }): Promise<void>;
@@ -178,7 +195,7 @@ function pem(value: string | Buffer | undefined, what: string): Buffer | undefin
 type Resolved = SyslogSenderOptions & { oversize: 'error' | 'skip'; maxBytes: number };
 
 class Sender extends EventEmitter implements SyslogSender {
-  readonly stats: SyslogStats = { sent: 0, bytes: 0, confirmedBatches: 0, retries: 0, skippedOversize: 0 };
+  readonly stats: SyslogStats = { sent: 0, bytes: 0, confirmedBatches: 0, retries: 0, resent: 0, skippedOversize: 0 };
   readonly #target: Target;
   readonly #formatter: Formatter;
   readonly #options: Resolved;
@@ -195,6 +212,18 @@ class Sender extends EventEmitter implements SyslogSender {
   #batch: Buffer[] = [];
   #written = 0;
   #batchRecords = 0;
+  /** Records in each sealed chunk of the batch, and in all of them. */
+  #chunkRecords: number[] = [];
+  #sealedRecords = 0;
+  /** Chunks of the batch some connection already got: writing one of them again is a resend. */
+  #handedOver = 0;
+  /** Why the last connection that had some of the batch was lost. */
+  #lost: SyslogError | undefined;
+  /** Set once `signal` aborted. */
+  #aborted: SyslogAbortError | undefined;
+  readonly #onAbort = (): void => this.#abort();
+  /** Wakes a retry backoff when the sender is aborted. */
+  #wakeBackoff: (() => void) | undefined;
   #chunk: Buffer;
   #offset = 0;
   /**
@@ -212,6 +241,8 @@ class Sender extends EventEmitter implements SyslogSender {
   /** Consecutive connections the receiver dropped right after the first bytes, and whether one ever did not. */
   #earlyCloses = 0;
   #proven = false;
+  /** The receiver dropped a connection on which nothing was sent: early closes say nothing about our records. */
+  #dropsConnections = false;
   #flushTimer: NodeJS.Timeout | undefined;
   #batchBytes = 0;
 
@@ -241,7 +272,10 @@ class Sender extends EventEmitter implements SyslogSender {
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
       writeStallTimeoutMs: options.writeStallTimeoutMs ?? 30_000,
+      signal: options.signal,
     };
+    if (options.signal?.aborted === true) this.#abort();
+    else options.signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
   send(message: string | object, options?: { severity?: number | string }): Promise<void> {
@@ -323,6 +357,7 @@ class Sender extends EventEmitter implements SyslogSender {
     } finally {
       clearTimeout(timer);
       clearTimeout(this.#flushTimer);
+      this.#options.signal?.removeEventListener('abort', this.#onAbort);
       this.#closed = true;
       this.#spare = [];
       this.#conn?.destroy();
@@ -339,6 +374,22 @@ class Sender extends EventEmitter implements SyslogSender {
   #usable(): void {
     if (this.#failed !== undefined) throw this.#failed;
     if (this.#closed) throw new SyslogConfigError('the sender is closed');
+  }
+
+  /** Stop now: fail what is under way (a connection, a backoff) and every later call with one SyslogAbortError. */
+  #abort(): void {
+    if (this.#aborted !== undefined || this.#closed) return;
+    const unconfirmed = this.#batchRecords;
+    this.#aborted = new SyslogAbortError(
+      `aborted with ${unconfirmed} record(s) sent since the last confirmation left unconfirmed`,
+      unconfirmed,
+      { cause: this.#options.signal?.reason },
+    );
+    this.#failed ??= this.#aborted;
+    clearTimeout(this.#flushTimer);
+    this.#conn?.destroy(this.#aborted);
+    this.#dropOpening();
+    this.#wakeBackoff?.();
   }
 
   #count(bytes: number): void {
@@ -429,6 +480,8 @@ class Sender extends EventEmitter implements SyslogSender {
   async #seal(next: number): Promise<void> {
     if (this.#offset > 0) {
       this.#batch.push(this.#chunk.subarray(0, this.#offset));
+      this.#chunkRecords.push(this.#batchRecords - this.#sealedRecords);
+      this.#sealedRecords = this.#batchRecords;
       this.#batchBytes += this.#offset;
       // A flush of a few records must not pin a whole chunk each: start the next at the unused part.
       const rest = this.#chunk.length - this.#offset;
@@ -462,6 +515,8 @@ class Sender extends EventEmitter implements SyslogSender {
     for (;;) {
       try {
         if (this.#conn === undefined || !this.#conn.usable) {
+          // A connection the receiver closed between writes (an idle timeout) is lost with what it had.
+          if (this.#conn !== undefined && this.#written > 0) this.#lost = this.#conn.lost;
           this.#conn?.destroy();
           this.#conn = undefined;
           if (this.#written === 0 && this.#batch.length === 0) return;
@@ -473,10 +528,16 @@ class Sender extends EventEmitter implements SyslogSender {
           if (opened !== undefined && !opened.usable) opened.destroy();
           this.#conn = opened?.usable === true ? opened : await StreamConnection.open(this.#connection);
           this.#written = 0;
+          // Aborted while a connection opened ahead was ready: it was not ours to drop yet.
+          if (this.#aborted !== undefined) throw this.#aborted;
+          if (this.#handedOver > 0) this.#announceResend();
         }
         while (this.#written < this.#batch.length) {
-          const chunk = this.#batch[this.#written] as Buffer;
+          const index = this.#written;
+          const chunk = this.#batch[index] as Buffer;
           this.#written += 1;
+          if (index < this.#handedOver) this.stats.resent += this.#chunkRecords[index] ?? 0;
+          else this.#handedOver = index + 1;
           const writing = this.#conn.write(chunk);
           // Writing goes on while the new receiver is on probation; a close within it counts as an early close. The
           // watch starts with the first write, not once it completed: a receiver that does not read is no early close.
@@ -517,7 +578,12 @@ class Sender extends EventEmitter implements SyslogSender {
         this.#batchBytes = 0;
         this.#written = 0;
         this.#batchRecords = 0;
+        this.#chunkRecords = [];
+        this.#sealedRecords = 0;
+        this.#handedOver = 0;
+        this.#lost = undefined;
         this.#earlyCloses = 0;
+        this.#dropsConnections = false;
         this.stats.confirmedBatches += 1;
         this.emit('confirm', { records });
         return;
@@ -560,30 +626,49 @@ class Sender extends EventEmitter implements SyslogSender {
 
   /** Drop the failed connection, classify the error, and wait before the next attempt; throws when it is over. */
   async #recover(error: unknown, failures: number): Promise<number> {
+    if (this.#aborted !== undefined) throw this.#aborted;
     const conn = this.#conn;
     this.#conn = undefined;
     conn?.destroy();
     this.#written = 0;
     const target = `${this.#target.host}:${this.#target.port}`;
-    const early = error instanceof EarlyCloseError;
-    const classified = classify(early ? error.cause : error, 'sending to', target);
-    // A receiver that drops every connection right after its first bytes is not down: it rejects what we send.
+    const early = error instanceof EarlyCloseError && !this.#dropsConnections;
+    let classified = classify(error instanceof EarlyCloseError ? error.cause : error, 'sending to', target);
     this.#earlyCloses = early && classified.retryable ? this.#earlyCloses + 1 : 0;
     if (this.#earlyCloses >= 2) {
-      throw new SyslogConnectionError(`${target} closed the connection right after the first bytes, twice`, {
-        hint:
+      const how = isReset(classified) ? 'reset' : 'closed';
+      const verdict = await this.#idleVerdict();
+      if (this.#aborted !== undefined) throw this.#aborted;
+      // A receiver that drops connections right after the first bytes, yet keeps one on which nothing was sent, is
+      // not down: it rejects what we send.
+      if (verdict === 'kept') {
+        const format =
           this.#target.protocol === 'tls'
             ? 'does it expect --framing octet-counting or --syslog-header rfc5424?'
-            : 'is it a TLS port (use TLS-TCP), or does it expect --framing octet-counting or --syslog-header rfc5424?',
-        cause: error,
-      });
+            : 'is it a TLS port (use TLS-TCP), or does it expect --framing octet-counting or --syslog-header rfc5424?';
+        // A reset may also be a receiver that fails on what it reads: only its log can tell.
+        const hint = how === 'reset' ? `${format} (or it fails on what it reads: its log says which)` : format;
+        throw new SyslogConnectionError(`${target} ${how} the connection right after the first bytes, twice`, {
+          hint,
+          cause: error,
+        });
+      }
+      this.#earlyCloses = 0;
+      if (verdict === 'dropped') {
+        this.#dropsConnections = true;
+        classified = new SyslogConnectionError(
+          `${target} ${how} the connection right after the first bytes, and also one on which nothing was sent`,
+          { retryable: true, hint: DROPS_HINT, cause: classified },
+        );
+      }
     }
+    if (conn?.firstWriteAt !== undefined) this.#lost = classified;
     if (!classified.retryable) throw classified;
     const attempt = failures + 1;
     const maxRetries = this.#options.maxRetries ?? 5;
     if (attempt > maxRetries) {
       throw new SyslogDeliveryError(`giving up after ${maxRetries} retries: ${classified.detail}`, this.#batchRecords, {
-        hint: classified.hint,
+        hint: classified.hint ?? (this.#dropsConnections ? DROPS_HINT : undefined),
         cause: classified,
       });
     }
@@ -592,7 +677,57 @@ class Sender extends EventEmitter implements SyslogSender {
     const delayMs = Math.round(Math.min(cap, base * 2 ** failures) * (0.5 + Math.random() * 0.5));
     this.stats.retries += 1;
     this.emit('retry', { attempt, delayMs, error: classified });
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    await new Promise<void>((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.#wakeBackoff = undefined;
+        resolve();
+      };
+      const timer = setTimeout(wake, delayMs);
+      this.#wakeBackoff = wake;
+    });
+    if (this.#aborted !== undefined) throw this.#aborted;
     return attempt;
   }
+
+  /** Tell the caller that records a lost connection had are about to be written again, and why. */
+  #announceResend(): void {
+    let records = 0;
+    for (let index = 0; index < this.#handedOver; index += 1) records += this.#chunkRecords[index] ?? 0;
+    if (records === 0) return;
+    const target = `${this.#target.host}:${this.#target.port}`;
+    const error = this.#lost ?? new SyslogConnectionError(`${target} closed the connection`, { retryable: true });
+    this.emit('resend', { records, error });
+  }
+
+  /**
+   * Whether the receiver keeps a new connection on which nothing is sent open for the probe time ('kept'), drops
+   * it ('dropped'), or could not be asked ('unknown': the connect itself failed).
+   */
+  async #idleVerdict(): Promise<'kept' | 'dropped' | 'unknown'> {
+    let conn: StreamConnection;
+    try {
+      conn = await StreamConnection.open(this.#connection);
+    } catch {
+      return 'unknown';
+    }
+    try {
+      await conn.probe(this.#probeMs(conn));
+      return 'kept';
+    } catch {
+      return 'dropped';
+    } finally {
+      conn.destroy();
+    }
+  }
+}
+
+/** Whether the receiver reset the connection (rather than closing it). */
+function isReset(error: unknown): boolean {
+  for (let current = error, depth = 0; current !== undefined && current !== null && depth < 5; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (code === 'ECONNRESET' || code === 'EPIPE') return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }

@@ -25,6 +25,8 @@ export interface ConnectionOptions {
   connectTimeoutMs: number;
   handshakeTimeoutMs: number;
   writeStallTimeoutMs: number;
+  /** Aborts a connect or handshake under way. */
+  signal: AbortSignal | undefined;
 }
 
 const RETRYABLE_CODES = new Set([
@@ -53,7 +55,16 @@ const CERTIFICATE_CODES = new Set([
 const CERTIFICATE_HINT = 'check the receiver certificate, pass its CA with --certs, or --ignore-cert-validation to skip checks';
 const NOT_TLS_HINT = 'is the port a TLS port? (use TCP for a plain port)';
 const NOT_TLS_PLAIN_HINT = 'is it a TLS port? (use TLS-TCP:HOST:PORT)';
-
+const HUNG_TLS_HINT =
+  'the receiver accepted the connection but never completed the TLS handshake: it may be hung or overloaded, ' +
+  'or the port may be a plain one (TCP:HOST:PORT)';
+const STALL_HINT = 'the receiver stopped reading; if it is only slow, raise writeStallTimeoutMs';
+const CONFIRM_HINT =
+  'the receiver neither read the rest nor closed its side; if it is only slow, raise confirmTimeoutMs';
+/** Why a receiver drops connections whatever is sent on them. */
+export const DROPS_HINT =
+  'the receiver drops connections whatever is sent: it may be restarting, at its connection limit, or behind an ' +
+  'access rule or a load balancer without a working backend; its log says which';
 /** Turn a socket error into a classified SyslogError. */
 export function classify(error: unknown, where: string, target: string): SyslogError {
   if (error instanceof SyslogError) return error;
@@ -76,7 +87,13 @@ export function classify(error: unknown, where: string, target: string): SyslogE
     return new SyslogTlsError(`TLS handshake with ${target} failed (${message})`, { hint: NOT_TLS_HINT, cause: error });
   }
   const retryable = typeof code === 'string' && RETRYABLE_CODES.has(code);
-  const hint = code === 'ECONNREFUSED' ? `is the receiver running and listening on ${target}?` : undefined;
+  // A reset while connecting comes before anything was sent: not about what we send.
+  const hint =
+    code === 'ECONNREFUSED'
+      ? `is the receiver running and listening on ${target}?`
+      : code === 'ECONNRESET' && where === 'connecting to'
+        ? DROPS_HINT
+        : undefined;
   return new SyslogConnectionError(`${where} ${target} failed: ${message}`, { retryable, hint, cause: error });
 }
 
@@ -136,7 +153,7 @@ export class StreamConnection {
     const started = performance.now();
     const raw = netConnect({ host: options.host, port: options.port });
     if (ahead) raw.unref();
-    await settle(raw, 'connect', ahead, options.connectTimeoutMs, () =>
+    await settle(raw, 'connect', ahead, options.connectTimeoutMs, options.signal, () =>
       new SyslogTimeoutError(`connecting to ${target} timed out after ${options.connectTimeoutMs} ms`, { retryable: true }),
     ).catch((error: unknown) => {
       raw.destroy();
@@ -163,9 +180,11 @@ export class StreamConnection {
     secure.on('session', (ticket: Buffer) => {
       session.value = ticket;
     });
-    await settle(secure, 'secureConnect', ahead, options.handshakeTimeoutMs, () =>
-      new SyslogTlsError(`TLS handshake with ${target} timed out after ${options.handshakeTimeoutMs} ms`, {
-        hint: NOT_TLS_HINT,
+    // A TCP connection whose handshake never completes is as likely a hung TLS receiver as a plain port: retried.
+    await settle(secure, 'secureConnect', ahead, options.handshakeTimeoutMs, options.signal, () =>
+      new SyslogTimeoutError(`TLS handshake with ${target} timed out after ${options.handshakeTimeoutMs} ms`, {
+        retryable: true,
+        hint: HUNG_TLS_HINT,
       }),
     ).catch((error: unknown) => {
       secure.destroy();
@@ -184,7 +203,17 @@ export class StreamConnection {
 
   /** Whether new bytes may go on this connection (the peer has not closed it, nothing failed). */
   get usable(): boolean {
-    return this.#failure === undefined && !this.#peerEnded && !this.#closed && !this.#socket.destroyed && this.#socket.errored === null;
+    return this.lost === undefined;
+  }
+
+  /** Why this connection can take no more bytes; undefined while it can. */
+  get lost(): SyslogError | undefined {
+    if (this.#failure !== undefined) return this.#failure;
+    // A failed write (EPIPE, ECONNRESET) marks the socket errored at once but reports it only on a later tick.
+    if (this.#peerEnded || this.#closed || this.#socket.destroyed || this.#socket.errored !== null) {
+      return new SyslogConnectionError(`${this.#target} closed the connection`, { retryable: true });
+    }
+    return undefined;
   }
 
   /** Hand bytes to the socket; resolves at once, or when it drained, failing on errors or a stalled peer. */
@@ -203,7 +232,10 @@ export class StreamConnection {
       // A slow reader is fine as long as it keeps reading; only a reader that stopped is an error.
       if (Date.now() - lastProgress >= this.#stallMs) {
         throw this.#fail(
-          new SyslogTimeoutError(`writing to ${this.#target} stalled: no progress for ${this.#stallMs} ms`, { retryable: true }),
+          new SyslogTimeoutError(`writing to ${this.#target} stalled: no progress for ${this.#stallMs} ms`, {
+            retryable: true,
+            hint: STALL_HINT,
+          }),
         );
       }
     }
@@ -256,7 +288,7 @@ export class StreamConnection {
         this.destroy();
         throw new SyslogTimeoutError(
           `${this.#target} did not close the connection within ${timeoutMs} ms after end of stream, so delivery is unconfirmed`,
-          { retryable: true },
+          { retryable: true, hint: CONFIRM_HINT },
         );
       }
       await this.#wait(left);
@@ -279,18 +311,18 @@ export class StreamConnection {
     this.#raw.ref();
   }
 
-  /** Drop the connection now. */
-  destroy(): void {
-    this.#socket.destroy();
+  /**
+   * Drop the connection now; a write or `end()` under way fails with `reason`: a close we caused must never pass
+   * for the receiver's confirmation.
+   */
+  destroy(reason?: SyslogError): void {
+    this.#fail(reason ?? new SyslogConnectionError(`the connection to ${this.#target} was dropped by the sender`));
   }
 
   #check(): void {
-    if (this.#failure !== undefined) throw this.#failure;
-    // A failed write (EPIPE, ECONNRESET) marks the socket errored at once but reports it only on a later tick: a
-    // producer that never yields to the event loop would otherwise keep handing chunks to a dead socket.
-    if (this.#peerEnded || this.#closed || this.#socket.destroyed || this.#socket.errored !== null) {
-      throw new SyslogConnectionError(`${this.#target} closed the connection`, { retryable: true });
-    }
+    // A producer that never yields to the event loop would otherwise keep handing chunks to a dead socket.
+    const lost = this.lost;
+    if (lost !== undefined) throw lost;
   }
 
   #fail(error: SyslogError): SyslogError {
@@ -327,12 +359,16 @@ function afterTwoPollPhases(then: () => void): void {
   setImmediate(() => setImmediate(() => setImmediate(then)));
 }
 
-/** Resolve on `event`, reject on 'error', 'close' or the timeout (then destroy); `unref`: the timer holds no process. */
+/**
+ * Resolve on `event`, reject on 'error', 'close', an abort or the timeout (then destroy); `unref`: the timer holds no
+ * process.
+ */
 async function settle(
   socket: Socket,
   event: string,
   unref: boolean,
   timeoutMs: number,
+  signal: AbortSignal | undefined,
   onTimeout: () => SyslogError,
 ): Promise<void> {
   await new Promise<void>((resolve, reject) => {
@@ -341,6 +377,13 @@ async function settle(
       socket.off(event, onEvent);
       socket.off('error', onError);
       socket.off('close', onClose);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = (): void => {
+      cleanup();
+      socket.on('error', () => undefined);
+      socket.destroy();
+      reject(new SyslogConnectionError('the connection attempt was aborted', { cause: signal?.reason }));
     };
     const onEvent = (): void => {
       cleanup();
@@ -366,5 +409,7 @@ async function settle(
     socket.once(event, onEvent);
     socket.once('error', onError);
     socket.once('close', onClose);
+    if (signal?.aborted === true) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createSyslogSender,
+  SyslogAbortError,
   SyslogConfigError,
   SyslogConnectionError,
   SyslogDeliveryError,
@@ -121,7 +122,8 @@ describe('delivery', () => {
     await sendSeq(s, 0, N);
     expect(analyse(rx.records, N)).toEqual({ missing: [], duplicates: 0, unexpected: 0 });
     // 1,024 bytes and a line feed per record.
-    expect(s.stats).toEqual({ sent: N, bytes: N * 1_025, confirmedBatches: N / BATCH, retries: 0, skippedOversize: 0 });
+    const stats = { sent: N, bytes: N * 1_025, confirmedBatches: N / BATCH, retries: 0, resent: 0, skippedOversize: 0 };
+    expect(s.stats).toEqual(stats);
     expect(confirmed).toEqual([BATCH, BATCH, BATCH, BATCH]);
     expect(rx.counts.cleanCloses).toBe(N / BATCH);
     // Nothing new since the last checkpoint: confirm has nothing to do.
@@ -298,6 +300,8 @@ describe('slow, stalled and idle receivers', () => {
     expect(accepted).toBeLessThan(200_000);
     expect(causes(result.error).some((e) => e instanceof SyslogTimeoutError)).toBe(true);
     expect(result.error).toBeInstanceOf(SyslogDeliveryError);
+    // The hint names the option to raise for a receiver that is only slow.
+    expect((result.error as SyslogError).hint).toMatch(/stopped reading.*writeStallTimeoutMs/);
     expect(s.retryEvents).toHaveLength(1);
     expect(result.ms).toBeLessThan(10_000);
     const closing = await outcome(s.close());
@@ -333,6 +337,40 @@ describe('slow, stalled and idle receivers', () => {
     expect(result.missing).toEqual([]);
     expect(result.duplicates).toBeLessThanOrEqual(100);
     expect(rx.counts.connections).toBe(2);
+  });
+
+  it('says how many records it sends again after an idle close, and why', async () => {
+    const rx = await receiver({ mode: { closeIdleAfterMs: 200 } });
+    const s = sender(tcp(rx));
+    const resends: Array<{ records: number; error: SyslogError }> = [];
+    s.on('resend', (event: { records: number; error: SyslogError }) => resends.push(event));
+    for (let seq = 0; seq < 100; seq += 1) await s.send(seqRecord(seq));
+    await s.flush();
+    await waitFor(() => rx.counts.idleCloses === 1 && rx.openConnections() === 0, 'the idle close', 5_000);
+    for (let seq = 100; seq < 200; seq += 1) await s.send(seqRecord(seq));
+    await s.confirm();
+    const result = analyse(rx.records, 200);
+    expect(result.missing).toEqual([]);
+    // The 100 records of the closed connection were unconfirmed: all of them went out again, and were counted.
+    expect(result.duplicates).toBe(100);
+    expect(s.stats.resent).toBe(100);
+    expect(resends).toHaveLength(1);
+    expect(resends[0]?.records).toBe(100);
+    expect(resends[0]?.error.message).toMatch(/closed the connection/);
+  });
+
+  it('counts the records it sends again after a receiver crash, never fewer than arrived twice', async () => {
+    const rx = await receiver({ mode: { crashAfter: [3_000], restartAfterMs: 50 } });
+    const s = sender(tcp(rx));
+    const resends: Array<{ records: number }> = [];
+    s.on('resend', (event: { records: number }) => resends.push(event));
+    await sendSeq(s, 0, N);
+    const result = analyse(rx.records, N);
+    expect(result.missing).toEqual([]);
+    expect(s.stats.resent).toBeGreaterThan(0);
+    // Records the crashed receiver had not read yet were lost there: sent again, but not duplicates.
+    expect(result.duplicates).toBeLessThanOrEqual(s.stats.resent);
+    expect(resends.reduce((sum, event) => sum + event.records, 0)).toBeGreaterThanOrEqual(s.stats.resent);
   });
 
   it.each([
@@ -465,17 +503,43 @@ describe('TLS', () => {
     expect(result.ms).toBeLessThan(5_000);
   });
 
-  it('reports TLS to a plain port as fatal with a hint about TLS', async () => {
+  it('gives up on a TLS handshake that never completes after its retries, naming a hung receiver or a plain port', async () => {
     const rx = await receiver();
-    const s = sender({ ...tls(rx, { ca: pki.ca.cert }), handshakeTimeoutMs: 300 });
+    const s = sender({ ...tls(rx, { ca: pki.ca.cert }), handshakeTimeoutMs: 300, maxRetries: 1 });
     await s.send(seqRecord(0));
     const result = await outcome(s.confirm());
-    expect(result.error).toBeInstanceOf(SyslogTlsError);
-    expect((result.error as SyslogTlsError).retryable).toBe(false);
-    expect((result.error as SyslogTlsError).hint).toMatch(/TLS/);
-    expect(s.retryEvents).toHaveLength(0);
-    expect(result.ms).toBeLessThan(3_000);
+    expect(result.error).toBeInstanceOf(SyslogDeliveryError);
+    expect(causes(result.error).some((e) => e instanceof SyslogTimeoutError)).toBe(true);
+    expect((result.error as SyslogError).message).toMatch(/TLS handshake with .* timed out after 300 ms/);
+    const hint = /never completed the TLS handshake: it may be hung.*\(TCP:HOST:PORT\)/;
+    expect((result.error as SyslogError).hint).toMatch(hint);
+    expect(s.retryEvents).toHaveLength(1);
+    expect(result.ms).toBeLessThan(5_000);
   });
+
+  it('retries a TLS receiver that hangs in the handshake, and delivers once it answers', async () => {
+    // A listener that accepts and never answers (a hung TLS receiver), then a working TLS receiver on that port.
+    const hung = await startTcpReceiver({ mode: 'stall' });
+    const port = hung.port;
+    const s = sender({
+      target: { protocol: 'tls', host: hung.host, port },
+      ca: pki.ca.cert,
+      handshakeTimeoutMs: 300,
+      maxRetries: 50,
+      retryMaxDelayMs: 50,
+    });
+    const done = outcome(sendSeq(s, 0, 1_000));
+    await waitFor(() => s.retryEvents.length >= 1, 'a retry after the handshake timeout', 10_000);
+    const first = (s.retryEvents[0] as { error: SyslogError }).error;
+    expect(first).toBeInstanceOf(SyslogTimeoutError);
+    expect(first.retryable).toBe(true);
+    expect(first.message).toMatch(/TLS handshake with .* timed out/);
+    await hung.close();
+    const rx = await receiver({ tls: serverPair(pki.server), port });
+    const result = await done;
+    expect(result.error).toBeUndefined();
+    expect(analyse(rx.records, 1_000)).toEqual({ missing: [], duplicates: 0, unexpected: 0 });
+  }, 30_000);
 
   it.each([
     ['one record', 1],
@@ -506,6 +570,103 @@ describe('framing mismatch', () => {
     expect(s.retryEvents.length).toBeLessThanOrEqual(2);
     expect(rx.counts.firstByteCloses).toBeLessThanOrEqual(3);
     expect(result.ms).toBeLessThan(5_000);
+  });
+});
+
+describe('receivers that drop connections whatever is sent', () => {
+  it('retries a receiver that resets every connection for a while, and delivers once it accepts again', async () => {
+    // Resets on the first bytes, and an idle connection after 50 ms: not the records, the connections are refused.
+    const rx = await receiver({ mode: { resetConnections: 6, idleMs: 50 } });
+    const s = sender(tcp(rx));
+    const result = await outcome(sendSeq(s, 0, 1_000));
+    expect(result.error).toBeUndefined();
+    expect(analyse(rx.records, 1_000).missing).toEqual([]);
+    expect(rx.counts.connections).toBeGreaterThan(6);
+    const retried = s.retryEvents.map((event) => (event as { error: SyslogError }).error);
+    expect(retried.some((error) => /drops connections whatever is sent/.test(error.message))).toBe(true);
+  });
+
+  it('gives up on a receiver that resets every connection with a hint about refused connections, not formats', async () => {
+    const rx = await receiver({ mode: { resetConnections: Number.POSITIVE_INFINITY, idleMs: 50 } });
+    const s = sender({ ...tcp(rx), maxRetries: 4 });
+    const result = await outcome(sendSeq(s, 0, 10));
+    expect(result.error).toBeInstanceOf(SyslogDeliveryError);
+    const hint = (result.error as SyslogError).hint ?? '';
+    expect(hint).toMatch(/drops connections whatever is sent: it may be restarting, at its connection limit/);
+    expect(hint).not.toMatch(/octet-counting|TLS/);
+    expect(s.retryEvents).toHaveLength(4);
+    expect(result.ms).toBeLessThan(10_000);
+  });
+});
+
+describe('abort', () => {
+  it('ends a confirm stalled on a receiver that stopped reading at once, leaving the batch unconfirmed', async () => {
+    const rx = await receiver({ mode: 'stall' });
+    const controller = new AbortController();
+    const s = sender({ ...tcp(rx), signal: controller.signal, writeStallTimeoutMs: 60_000, confirmTimeoutMs: 60_000 });
+    let accepted = 0;
+    const run = outcome(
+      (async () => {
+        for (let seq = 0; seq < 200_000; seq += 1) {
+          await s.send(seqRecord(seq));
+          accepted = seq + 1;
+        }
+        await s.confirm();
+      })(),
+    );
+    // Stalled: the socket buffers are full and nothing more is accepted.
+    await waitForSteady(() => accepted, 'accepted records', 300, 20_000);
+    const aborted = Date.now();
+    controller.abort(new Error('stop'));
+    const result = await within(run, 10_000, 'the aborted run');
+    expect(Date.now() - aborted).toBeLessThan(5_000);
+    expect(result.error).toBeInstanceOf(SyslogAbortError);
+    expect((result.error as SyslogAbortError).unconfirmed).toBe(accepted);
+    expect((result.error as SyslogAbortError).cause).toEqual(new Error('stop'));
+    expect(s.stats.confirmedBatches).toBe(0);
+    await expect(s.send(seqRecord(0))).rejects.toBeInstanceOf(SyslogAbortError);
+    const closing = await outcome(s.close());
+    expect(closing.ms).toBeLessThan(1_000);
+  }, 40_000);
+
+  it.each([
+    ['a retry backoff', 'backoff'],
+    ['a connect that hangs', 'connect'],
+  ])('ends %s at once', async (_name, where) => {
+    const controller = new AbortController();
+    let target: { host: string; port: number };
+    if (where === 'connect') {
+      const hole = await startBlackHole();
+      cleanups.push(() => hole.close());
+      target = hole;
+    } else {
+      const probe = await startTcpReceiver();
+      target = { host: probe.host, port: probe.port };
+      await probe.close();
+    }
+    const s = sender({
+      ...tcp(target),
+      signal: controller.signal,
+      connectTimeoutMs: 60_000,
+      retryBaseDelayMs: 60_000,
+      retryMaxDelayMs: 60_000,
+    });
+    await s.send(seqRecord(0));
+    const confirming = outcome(s.confirm());
+    if (where === 'backoff') await waitFor(() => s.retryEvents.length === 1, 'the first retry', 5_000);
+    const aborted = Date.now();
+    controller.abort();
+    const result = await within(confirming, 10_000, 'the aborted confirm');
+    expect(Date.now() - aborted).toBeLessThan(5_000);
+    expect(result.error).toBeInstanceOf(SyslogAbortError);
+    expect((result.error as SyslogAbortError).unconfirmed).toBe(1);
+  }, 30_000);
+
+  it('rejects every call of a sender whose signal was aborted before it started', async () => {
+    const rx = await receiver();
+    const s = sender({ ...tcp(rx), signal: AbortSignal.abort() });
+    await expect(s.send(seqRecord(0))).rejects.toBeInstanceOf(SyslogAbortError);
+    expect(rx.counts.connections).toBe(0);
   });
 });
 

@@ -84,6 +84,8 @@ export async function runCheckpoint(
       unchanged: 0,
       delivered: 0,
       skipped: 0,
+      resent: 0,
+      unconfirmed: 0,
       entriesBefore: store.sessions.size,
       entriesAfter: store.sessions.size,
       window: {
@@ -197,6 +199,8 @@ async function deliver(
     await sink.abort();
     throw error;
   } finally {
+    summary.resent = sink.resent;
+    summary.unconfirmed = pending.length;
     if (untracked > 0) ctx.note(`incydr: warning: ${untracked} session(s) without a sessionId were sent and cannot be recorded`);
   }
 }
@@ -226,5 +230,7 @@ async function finish(
 }
 
 function isInterrupt(error: unknown): boolean {
-  return error instanceof InterruptedError || (error instanceof Error && error.name === 'AbortError');
+  // SyslogAbortError: the syslog sender stopped for the interrupt (see forward.ts), not for a failure of its own.
+  if (error instanceof InterruptedError) return true;
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'SyslogAbortError');
 }

@@ -30,6 +30,13 @@ export interface RunSummary {
   delivered: number;
   /** Records the syslog sender skipped as oversize (`--oversize skip`): not delivered, not recorded. */
   skipped: number;
+  /**
+   * Records sent again within the run because a syslog connection was lost before confirming them (an idle close,
+   * a reset, a timeout): the receiver may hold them twice. Absent in stores written before it was counted.
+   */
+  resent: number;
+  /** Records handed over but not confirmed when the run stopped: not recorded; the next run sends them again. */
+  unconfirmed: number;
   entriesBefore: number;
   entriesAfter: number;
   /** `backfill` names why the window reaches back further than the lookback (see {@link Backfill}). */

@@ -1,13 +1,18 @@
 import type { Argv } from 'yargs';
+import { UsageError } from '../failures.js';
 import { choice } from './choices.js';
 
-/** `-f/--format` and `--columns`. */
+/** `-f/--format`, `--columns` and `--escape-formulas`. */
 export interface FormatArgs {
   format?: string;
   columns?: string;
+  escapeFormulas?: boolean;
 }
 
-/** Add `-f/--format` with these choices (the default depends on INCYDR_USE_RICH, so it is resolved in `run`). */
+/**
+ * Add `-f/--format` with these choices (the default depends on INCYDR_USE_RICH, so it is resolved in `run`), and
+ * `--escape-formulas` where csv is one of them.
+ */
 export function withFormat<T>(yargs: Argv<T>, formats: readonly string[], columns: boolean): Argv<T & FormatArgs> {
   let built = yargs.option('format', {
     alias: 'f',
@@ -15,6 +20,14 @@ export function withFormat<T>(yargs: Argv<T>, formats: readonly string[], column
     requiresArg: true,
     describe: `Output format: ${formats.join(', ')} (default ${formats[0]}${formats.includes('json-lines') ? '; json-lines when INCYDR_USE_RICH=false' : ''})`,
   });
+  if (formats.includes('csv')) {
+    built = built.option('escape-formulas', {
+      type: 'boolean',
+      describe:
+        "csv: prefix text cells starting with =, +, -, @, TAB or CR with ' so spreadsheets do not run them as " +
+        'formulas (off: the data stays exact)',
+    });
+  }
   if (columns) {
     built = built.option('columns', {
       type: 'string',
@@ -41,4 +54,10 @@ export function columnsFor(args: FormatArgs, format: string, note: (text: string
   const used = format === '--output' ? format : `-f ${format}`;
   note(`incydr: warning: --columns is ignored with ${used}: it applies to the table and csv formats`);
   return undefined;
+}
+
+/** Whether to neutralise formula cells; `--escape-formulas` with another format or with `--output` is a usage error. */
+export function escapeFormulasFor(args: FormatArgs, format: string): boolean {
+  if (args.escapeFormulas !== true || format === 'csv') return args.escapeFormulas === true;
+  throw new UsageError(`--escape-formulas applies to -f csv, not ${format === '--output' ? format : `-f ${format}`}`);
 }

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import type { SyslogSenderOptions } from '@x/syslog-out';
+import { toDurationMs } from '@x/sessions-sdk/time';
 import { UsageError } from '../failures.js';
 import { choice } from './choices.js';
 
@@ -17,7 +18,11 @@ export interface SyslogArgs {
   clientKey?: string;
   maxMessageBytes?: number;
   oversize?: string;
+  stallTimeout?: string;
 }
+
+/** The longest `--stall-timeout`: a day (timers hold at most about 24 days anyway). */
+const MAX_STALL_MS = 86_400_000;
 
 /** Add `--output` and the syslog options. */
 export function withSyslog<T>(yargs: Argv<T>): Argv<T & SyslogArgs> {
@@ -39,7 +44,20 @@ export function withSyslog<T>(yargs: Argv<T>): Argv<T & SyslogArgs> {
     .option('client-cert', { type: 'string', requiresArg: true, group, describe: 'Client certificate (PEM) for mutual TLS' })
     .option('client-key', { type: 'string', requiresArg: true, group, describe: 'Client key (PEM) for mutual TLS' })
     .option('max-message-bytes', { type: 'number', requiresArg: true, group, describe: 'Largest record in bytes (UDP default 65507)' })
-    .option('oversize', { type: 'string', requiresArg: true, group, describe: 'error (default) or skip records over the limit' }) as unknown as Argv<T & SyslogArgs>;
+    .option('oversize', {
+      type: 'string',
+      requiresArg: true,
+      group,
+      describe: 'error (default) or skip records over the limit',
+    })
+    .option('stall-timeout', {
+      type: 'string',
+      requiresArg: true,
+      group,
+      describe:
+        'How long the receiver may stop reading, or not close after a confirmation, before the connection is ' +
+        'retried (5 retries, each resending the unconfirmed batch): 45s, 2m (default 30s, and 10s for the close)',
+    }) as unknown as Argv<T & SyslogArgs>;
 }
 
 const SYSLOG_ONLY = [
@@ -54,6 +72,7 @@ const SYSLOG_ONLY = [
   ['clientKey', 'client-key'],
   ['maxMessageBytes', 'max-message-bytes'],
   ['oversize', 'oversize'],
+  ['stallTimeout', 'stall-timeout'],
 ] as const;
 
 /**
@@ -96,5 +115,23 @@ export function toSenderOptions(args: SyslogArgs & { format?: string | undefined
     }
     options.maxMessageBytes = args.maxMessageBytes;
   }
+  if (args.stallTimeout !== undefined) {
+    const ms = stallTimeoutMs(args.stallTimeout);
+    options.writeStallTimeoutMs = ms;
+    options.confirmTimeoutMs = ms;
+  }
   return options;
+}
+
+function stallTimeoutMs(text: string): number {
+  let ms: number;
+  try {
+    ms = toDurationMs(text);
+  } catch (error) {
+    throw new UsageError(`--stall-timeout: ${(error as Error).message}`, { cause: error });
+  }
+  if (ms < 1_000 || ms > MAX_STALL_MS) {
+    throw new UsageError(`--stall-timeout must be from 1s to 1d, not ${JSON.stringify(text)}`);
+  }
+  return ms;
 }

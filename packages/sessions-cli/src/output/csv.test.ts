@@ -42,6 +42,32 @@ describe('csvField', () => {
     expect(csvField({ a: null })).toBe('"{""a"":null}"');
   });
 
+  test.each([
+    ['=SUM(A1:A9)', "'=SUM(A1:A9)"],
+    ['+1', "'+1"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(1)', "'@SUM(1)"],
+    ['\tx', "'\tx"],
+    ['\r=1', `"'\r=1"`],
+    ['=1,2', `"'=1,2"`],
+    ['=say "hi"', `"'=say ""hi"""`],
+  ])('with escapeFormulas writes %j as %j', (value, expected) => {
+    expect(csvField(value, { escapeFormulas: true })).toBe(expected);
+    // Off by default: the data stays exact.
+    expect(csvField(value)).toBe(csvField(value, { escapeFormulas: false }));
+    expect(csvField(value)).not.toMatch(/^"?'/);
+  });
+
+  test('with escapeFormulas changes only text that starts like a formula: numbers, other text and JSON stay', () => {
+    const options = { escapeFormulas: true };
+    expect(csvField('-1.5', options)).toBe("'-1.5");
+    expect(csvField(-1.5, options)).toBe('-1.5');
+    expect(csvField('a=1', options)).toBe('a=1');
+    expect(csvField(' =1', options)).toBe(' =1');
+    expect(csvField(['=1'], options)).toBe('"[""=1""]"');
+    expect(csvField(null, options)).toBe('');
+  });
+
   test('ends rows with CRLF', () => {
     expect(csvRow(['a', 1, null])).toBe(`a,1,${CSV_EOL}`);
   });
@@ -72,6 +98,16 @@ describe('createCsvFormatter', () => {
     expect(first?.['report.id']).toBe('');
     expect(JSON.parse(first?.['source.private_ip'] ?? '')).toEqual(['10.20.4.117', '127.0.0.1']);
     expect(second?.['file.name']).toBe('report "Q1", final\r\nv2 — ünïcödé.xlsx');
+  });
+
+  test('neutralises formula cells of every row with escapeFormulas, and they parse back with the quote', () => {
+    const csv = createCsvFormatter(['name', 'size'], ['name', 'size'], { escapeFormulas: true });
+    const text = csv.header() + csv.row({ name: '=HYPERLINK("http://evil.example","x")', size: -3 });
+    const parsed = Papa.parse<string[]>(text, { newline: '\r\n', skipEmptyLines: true });
+    expect(parsed.data).toEqual([
+      ['name', 'size'],
+      [`'=HYPERLINK("http://evil.example","x")`, '-3'],
+    ]);
   });
 
   test('leaves a missing column empty and writes an object under a column that was null in the first record', () => {

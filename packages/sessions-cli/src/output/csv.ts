@@ -5,12 +5,25 @@ export const CSV_EOL = '\r\n';
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
+/** How spreadsheets tell a formula: a cell starting with one of these (OWASP's CSV injection list). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** Options of the CSV writers. */
+export interface CsvOptions {
+  /**
+   * Prefix text cells that start with `=`, `+`, `-`, `@`, TAB or CR with `'`, so that a spreadsheet shows them
+   * as text instead of running them as formulas (`--escape-formulas`). Numbers are left as they are. @default false
+   */
+  escapeFormulas?: boolean;
+}
+
 /**
  * One CSV field for a value: strings as they are, numbers and booleans as JSON spells them, null/undefined as
  * an empty field, arrays and objects as compact JSON; quoted (quotes doubled) when it holds `"`, `,`, CR or LF.
  */
-export function csvField(value: unknown): string {
-  const text = fieldText(value);
+export function csvField(value: unknown, options: CsvOptions = {}): string {
+  let text = fieldText(value);
+  if (options.escapeFormulas === true && typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
@@ -22,8 +35,8 @@ function fieldText(value: unknown): string {
 }
 
 /** One CSV line (CRLF-terminated) of the given values. */
-export function csvRow(values: readonly unknown[]): string {
-  return values.map(csvField).join(',') + CSV_EOL;
+export function csvRow(values: readonly unknown[], options: CsvOptions = {}): string {
+  return values.map((value) => csvField(value, options)).join(',') + CSV_EOL;
 }
 
 /** Streams records as CSV: a header line, then one line per record with the values at the header's paths. */
@@ -41,14 +54,21 @@ export interface CsvFormatter {
  * same position in `paths` (the columns themselves by default). A path a record lacks is an empty field; a path
  * that stops at a nested object holds that object as JSON.
  */
-export function createCsvFormatter(columns: readonly string[], paths: readonly string[] = columns): CsvFormatter {
+export function createCsvFormatter(
+  columns: readonly string[],
+  paths: readonly string[] = columns,
+  options: CsvOptions = {},
+): CsvFormatter {
   return {
     columns,
-    header: () => csvRow(columns),
+    header: () => csvRow(columns, options),
     row(record) {
       // One pass over the record instead of one walk per column: exports are often 100+ columns wide.
       const flat = new Map(flatten(record));
-      return csvRow(paths.map((path) => (flat.has(path) ? flat.get(path) : valueAt(record, path))));
+      return csvRow(
+        paths.map((path) => (flat.has(path) ? flat.get(path) : valueAt(record, path))),
+        options,
+      );
     },
   };
 }

@@ -20,6 +20,8 @@ export interface RecordWriterOptions {
   readonly width: number;
   /** One line for people on stderr: the table's columns left out for want of width. */
   readonly note?: ((text: string) => void) | undefined;
+  /** csv only: neutralise cells a spreadsheet would run as formulas (`--escape-formulas`, see ./csv.js). */
+  readonly escapeFormulas?: boolean | undefined;
 }
 
 /** Writes records one at a time with backpressure; await each `write` before the next. */
@@ -91,6 +93,7 @@ async function loadFormatter(options: RecordWriterOptions): Promise<Formatter> {
           csv = createCsvFormatter(
             columns,
             columns.map((column) => recordPath(kind, column)),
+            { escapeFormulas: options.escapeFormulas === true },
           );
           return csv.header() + csv.row(record);
         },

@@ -145,6 +145,12 @@ export interface LiveReceiver {
   readonly port: number;
   /** Every complete record received so far, in arrival order (a record cut by a dropped connection is not). */
   readonly records: string[];
+  /** The records of connections it closed after the sender's end of stream: what a sender saw confirmed. */
+  readonly confirmed: string[];
+  /** Connections it closed because they stayed idle (`closeIdleAfterMs`). */
+  readonly idleCloses: number;
+  /** Stop reading every connection, new ones too (a stalled receiver: it accepts, and never reads or closes). */
+  pauseReading(): void;
   /** Drop every connection at once and stop listening (a receiver crash). */
   crash(): Promise<void>;
   /** Listen again on the same port. */
@@ -152,25 +158,47 @@ export interface LiveReceiver {
   close(): Promise<void>;
 }
 
+/** Options of {@link startLiveReceiver}. */
+export interface LiveReceiverOptions {
+  /** Close a connection on which nothing arrived for this long (an idle timeout, as rsyslog and syslog-ng have). */
+  closeIdleAfterMs?: number;
+}
+
 /** Start a {@link LiveReceiver} on 127.0.0.1; it closes its side after a sender's end of stream (the confirm). */
-export async function startLiveReceiver(): Promise<LiveReceiver> {
+export async function startLiveReceiver(options: LiveReceiverOptions = {}): Promise<LiveReceiver> {
   const records: string[] = [];
+  const confirmed: string[] = [];
   const sockets = new Set<Socket>();
+  let paused = false;
+  let idleCloses = 0;
   const server = createServer({ allowHalfOpen: true }, (socket) => {
     sockets.add(socket);
+    if (paused) socket.pause();
+    const own: string[] = [];
     let rest = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
       let bytes = rest.length === 0 ? chunk : Buffer.concat([rest, chunk]);
       let start = 0;
       for (let end = bytes.indexOf(0x0a, start); end !== -1; end = bytes.indexOf(0x0a, start)) {
-        records.push(bytes.toString('utf8', start, end));
+        const record = bytes.toString('utf8', start, end);
+        records.push(record);
+        own.push(record);
         start = end + 1;
       }
       bytes = bytes.subarray(start);
       rest = Buffer.from(bytes);
     });
+    if (options.closeIdleAfterMs !== undefined) {
+      socket.setTimeout(options.closeIdleAfterMs, () => {
+        idleCloses += 1;
+        socket.destroy();
+      });
+    }
     socket.on('error', () => undefined);
-    socket.on('end', () => socket.end());
+    socket.on('end', () => {
+      confirmed.push(...own);
+      socket.end();
+    });
     socket.on('close', () => sockets.delete(socket));
   });
   const listen = (port: number): Promise<void> =>
@@ -189,5 +217,19 @@ export async function startLiveReceiver(): Promise<LiveReceiver> {
       if (!server.listening) return resolve();
       server.close(() => resolve());
     });
-  return { port, records, crash: stop, restart: () => listen(port), close: stop };
+  return {
+    port,
+    records,
+    confirmed,
+    get idleCloses() {
+      return idleCloses;
+    },
+    pauseReading() {
+      paused = true;
+      for (const socket of sockets) socket.pause();
+    },
+    crash: stop,
+    restart: () => listen(port),
+    close: stop,
+  };
 }

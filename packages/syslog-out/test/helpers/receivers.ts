@@ -26,6 +26,11 @@ export type ReceiverMode =
   /** Resets the listed connections (1 for the first) after the client's end of stream instead of closing cleanly. */
   | { resetAtEnd: number[] }
   /**
+   * Resets each of the first `resetConnections` connections (Infinity: every one) as soon as bytes arrive, or after
+   * `idleMs` without any: a receiver that drops connections whatever is sent (a connection limit, an access rule).
+   */
+  | { resetConnections: number; idleMs: number }
+  /**
    * Closes connection `closeMidStream` (1 for the first) as soon as it has read whole records, before the client's
    * end of stream, with nothing unread (a FIN, not a reset); then calls `then` in the same turn of the event loop.
    */
@@ -179,6 +184,7 @@ export async function startTcpReceiver(options: TcpReceiverOptions = {}): Promis
 
   const resetAtEnd = typeof mode === 'object' && 'resetAtEnd' in mode ? mode.resetAtEnd : [];
   const closeMidStream = typeof mode === 'object' && 'closeMidStream' in mode ? mode : undefined;
+  const resetting = typeof mode === 'object' && 'resetConnections' in mode ? mode : undefined;
   const onConnection = (socket: Socket): void => {
     counts.connections += 1;
     const connection = counts.connections;
@@ -206,9 +212,25 @@ export async function startTcpReceiver(options: TcpReceiverOptions = {}): Promis
       });
     }
     if (mode === 'slow') slowBudget.set(socket, SLOW_BYTES_PER_TICK);
+    const resetsThis = resetting !== undefined && connection <= resetting.resetConnections;
+    if (resetsThis) {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        reset(socket);
+      }, resetting.idleMs);
+      timers.add(timer);
+      socket.on('close', () => {
+        clearTimeout(timer);
+        timers.delete(timer);
+      });
+    }
 
     socket.on('data', (chunk: Buffer) => {
       counts.bytes += chunk.length;
+      if (resetsThis) {
+        reset(socket);
+        return;
+      }
       if (mode === 'closeOnFirstBytes') {
         counts.firstByteCloses += 1;
         socket.destroy();

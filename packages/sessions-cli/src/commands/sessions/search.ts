@@ -5,7 +5,7 @@ import { InterruptedError, UsageError } from '../../failures.js';
 import { choice } from '../../options/choices.js';
 import { resolveTimes, toFilters, withFilters, type FilterArgs } from '../../options/filters.js';
 import { SORT_DIRECTIONS, sortDirection } from '../../options/sort-dir.js';
-import { columnsFor, resolveFormat, withFormat, type FormatArgs } from '../../options/format.js';
+import { columnsFor, escapeFormulasFor, resolveFormat, withFormat, type FormatArgs } from '../../options/format.js';
 import { toSenderOptions, withSyslog, type SyslogArgs } from '../../options/syslog.js';
 import { checkName } from '../../checkpoint/paths.js';
 import { CONFIRM_EVERY } from '../../forward.js';
@@ -87,6 +87,7 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
   }
   const syslog = toSenderOptions(args);
   const format = resolveFormat(args, FORMATS, ctx.useRich);
+  const escapeFormulas = escapeFormulasFor(args, syslog === undefined ? format : '--output');
   const confirmEvery = integerOption('confirm-every', args.confirmEvery) ?? CONFIRM_EVERY;
   const concurrency = integerOption('concurrency', args.concurrency, 16);
   const paging = concurrency === undefined ? {} : { concurrency };
@@ -113,18 +114,18 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
       ]);
       const openSink = syslog !== undefined
         ? () => openSyslogSink(syslog, ctx)
-        : () => openStdoutSink({ format, kind: 'session', columns, noteEmpty: false }, ctx);
+        : () => openStdoutSink({ format, kind: 'session', columns, noteEmpty: false, escapeFormulas }, ctx);
       await runCheckpoint(client, openSink, { ...incremental, filters, lookbackMs, confirmEvery, paging }, ctx);
       return;
     }
     const sessions = client.sessions.v1.iterAll(filters, { signal: ctx.signal, ...paging });
     if (syslog !== undefined) {
-      const { forwardRecords } = await import('../../forward.js');
-      const count = await forwardRecords(sessions, syslog, ctx, confirmEvery);
-      ctx.note(`Sent ${count} session(s) to ${args.output}.`);
+      const { forwardRecords, forwardedLine } = await import('../../forward.js');
+      const result = await forwardRecords(sessions, syslog, ctx, confirmEvery);
+      ctx.note(forwardedLine(result, 'session(s)', syslog.target as string));
     } else {
       const { emitRecords } = await import('../../emit.js');
-      await emitRecords(sessions, { format, kind: 'session', columns }, ctx);
+      await emitRecords(sessions, { format, kind: 'session', columns, escapeFormulas }, ctx);
     }
     if (ctx.signal.aborted) throw new InterruptedError('interrupted');
   } finally {

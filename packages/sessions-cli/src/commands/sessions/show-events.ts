@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { sessionIdArgument } from '../../options/session-id.js';
 import { createContext, type Context, type GlobalArgs } from '../../context.js';
-import { columnsFor, resolveFormat, withFormat, type FormatArgs } from '../../options/format.js';
+import { columnsFor, escapeFormulasFor, resolveFormat, withFormat, type FormatArgs } from '../../options/format.js';
 import { toSenderOptions, withSyslog, type SyslogArgs } from '../../options/syslog.js';
 
 const FORMATS = ['table', 'json-pretty', 'json-lines', 'csv'] as const;
@@ -25,6 +25,7 @@ export async function handler(args: ArgumentsCamelCase<ShowEventsArgs>): Promise
 export async function run(args: ShowEventsArgs, ctx: Context): Promise<void> {
   const syslog = toSenderOptions(args);
   const format = resolveFormat(args, FORMATS, ctx.useRich);
+  const escapeFormulas = escapeFormulasFor(args, syslog === undefined ? format : '--output');
   if (syslog !== undefined) {
     const { parseTarget } = await import('@x/syslog-out');
     parseTarget(syslog.target as string);
@@ -40,12 +41,12 @@ export async function run(args: ShowEventsArgs, ctx: Context): Promise<void> {
       yield* page.fileEvents as Array<Record<string, unknown>>;
     })();
     if (syslog !== undefined) {
-      const { forwardRecords } = await import('../../forward.js');
-      const count = await forwardRecords(events, syslog, ctx);
-      ctx.note(`Sent ${count} file event(s) to ${args.output}.`);
+      const { forwardRecords, forwardedLine } = await import('../../forward.js');
+      const result = await forwardRecords(events, syslog, ctx);
+      ctx.note(forwardedLine(result, 'file event(s)', syslog.target as string));
     } else {
       const { emitRecords } = await import('../../emit.js');
-      await emitRecords(events, { format, kind: 'file-event', columns }, ctx);
+      await emitRecords(events, { format, kind: 'file-event', columns, escapeFormulas }, ctx);
     }
   } finally {
     await client.close();
