@@ -38,7 +38,7 @@ export async function startEmulator({ sessions, latencyMs = 0, control = false }
     child.stdout.on('data', (chunk) => {
       if (settled) return;
       text += chunk.toString('utf8');
-      const found = Object.fromEntries([...text.matchAll(/^(INCYDR_[A-Z_]+)=(.*)$/gm)].map((m) => [m[1], m[2].trim()]));
+      const found = Object.fromEntries([...text.matchAll(/^export (INCYDR_[A-Z_]+)=(.*)$/gm)].map((m) => [m[1], m[2].trim()]));
       if (found.INCYDR_URL && found.INCYDR_API_CLIENT_ID && found.INCYDR_API_CLIENT_SECRET) {
         settled = true;
         clearTimeout(timer);

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { startEmulator, type EmulatorOptions } from './emulator.js';
@@ -21,6 +22,7 @@ Options:
   --rate-limit N          answer 429 beyond N requests per minute per client (default off)
   --fail-rate R           answer this share (0..1) of API requests with 503 (default 0)
   --control               enable the /_emulator/ control routes (reset, state, requests, advance, faults)
+  --write-env-file PATH   also write the INCYDR_* settings to PATH (mode 0600), e.g. ./.env, which incydr reads
   -h, --help              show this help
   -v, --version           show the version`;
 
@@ -37,6 +39,17 @@ function number(name: string, text: string | undefined, min: number, max: number
     usageError(`--${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got '${text}'`);
   }
   return value;
+}
+
+/** A value as one bash/zsh word: bare when it holds only safe characters, else single-quoted. */
+function shellWord(value: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/** A value for a `.env` line that `util.parseEnv` (and the incydr command) reads back unchanged. */
+function dotenvValue(value: string): string {
+  if (/^[A-Za-z0-9_./:@%+=,-]*$/.test(value)) return value;
+  return value.includes("'") ? `"${value}"` : `'${value}'`;
 }
 
 async function main(): Promise<void> {
@@ -56,6 +69,7 @@ async function main(): Promise<void> {
         'rate-limit': { type: 'string' },
         'fail-rate': { type: 'string' },
         control: { type: 'boolean' },
+        'write-env-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -91,6 +105,13 @@ async function main(): Promise<void> {
       failRate: failRate ?? 0,
     },
   };
+  for (const name of ['client-id', 'client-secret'] as const) {
+    const value = values[name];
+    // Printed and written as one line of settings, read back by a shell or a .env parser.
+    if (value !== undefined && (/[\r\n]/.test(value) || (value.includes("'") && value.includes('"')))) {
+      usageError(`--${name} must not hold a line break, or both kinds of quotes`);
+    }
+  }
   if (values['client-id'] !== undefined) options.clientId = values['client-id'];
   if (values['client-secret'] !== undefined) options.clientSecret = values['client-secret'];
 
@@ -105,12 +126,27 @@ async function main(): Promise<void> {
   }
   const lines = [`Incydr Sessions API emulator listening on ${emulator.url} (${options.sessions} sessions, seed ${options.seed})`];
   if (options.control === true) lines.push(`Control routes enabled under ${emulator.url}/_emulator/`);
+  const settings: Array<[string, string]> = [
+    ['INCYDR_URL', emulator.url],
+    ['INCYDR_API_CLIENT_ID', emulator.clientId],
+    ['INCYDR_API_CLIENT_SECRET', emulator.clientSecret],
+  ];
   lines.push(
-    'Use it with:',
-    `INCYDR_URL=${emulator.url}`,
-    `INCYDR_API_CLIENT_ID=${emulator.clientId}`,
-    `INCYDR_API_CLIENT_SECRET=${emulator.clientSecret}`,
+    'Use it from bash or zsh by pasting these lines (fish: set -gx NAME VALUE; PowerShell: $env:NAME = "VALUE"):',
+    ...settings.map(([name, value]) => `export ${name}=${shellWord(value)}`),
   );
+  // Not --env-file: Node 20 takes that flag as its own wherever it appears on the command line.
+  const envFile = values['write-env-file'];
+  if (envFile !== undefined) {
+    try {
+      await writeFile(envFile, settings.map(([name, value]) => `${name}=${dotenvValue(value)}\n`).join(''), { mode: 0o600 });
+    } catch (error) {
+      process.stderr.write(`incydr-emulator: cannot write --write-env-file ${envFile}: ${(error as Error).message}\n`);
+      await emulator.close();
+      process.exit(1);
+    }
+    lines.push(`or run incydr where it reads ${envFile} (wrote the same settings there; ./.env, or a profile file with --profile)`);
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
   const stop = (signal: string): void => {
     process.stderr.write(`incydr-emulator: ${signal}, stopping\n`);

@@ -1,5 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -29,10 +33,10 @@ describe('incydr-emulator', () => {
   it('prints the URL and the environment lines, serves, and stops cleanly on SIGTERM', async () => {
     const proc = run(['--port', '0', '--sessions', '50', '--seed', '9'], (out) => out.includes('INCYDR_API_CLIENT_SECRET='));
     await proc.ready;
-    const url = /^INCYDR_URL=(http:\/\/127\.0\.0\.1:\d+)$/m.exec(proc.out())?.[1];
+    const url = /^export INCYDR_URL=(http:\/\/127\.0\.0\.1:\d+)$/m.exec(proc.out())?.[1];
     expect(url).toBeDefined();
-    expect(proc.out()).toMatch(/^INCYDR_API_CLIENT_ID=emulator-client$/m);
-    expect(proc.out()).toMatch(/^INCYDR_API_CLIENT_SECRET=emulator-secret$/m);
+    expect(proc.out()).toMatch(/^export INCYDR_API_CLIENT_ID=emulator-client$/m);
+    expect(proc.out()).toMatch(/^export INCYDR_API_CLIENT_SECRET=emulator-secret$/m);
     const token = await fetch(`${url}/v1/oauth`, {
       method: 'POST',
       headers: { authorization: `Basic ${Buffer.from('emulator-client:emulator-secret').toString('base64')}` },
@@ -43,15 +47,44 @@ describe('incydr-emulator', () => {
     expect(await proc.exited).toBe(0);
   });
 
+  it('prints lines that, pasted into bash, give a later command the settings, and writes them to --write-env-file', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'emulator-env-'));
+    try {
+      const envFile = join(folder, '.env');
+      const secret = "it's a secret #1";
+      const proc = run(['--port', '0', '--sessions', '5', '--client-secret', secret, '--write-env-file', envFile], (out) =>
+        out.includes('INCYDR_API_CLIENT_SECRET='),
+      );
+      await proc.ready;
+      const pasted = proc.out().split('\n').filter((line) => line.startsWith('export '));
+      expect(pasted).toHaveLength(3);
+      const url = /^export INCYDR_URL=(\S+)$/m.exec(proc.out())?.[1];
+      const script = [...pasted, `node -e 'for (const k of ["INCYDR_URL","INCYDR_API_CLIENT_ID","INCYDR_API_CLIENT_SECRET"]) console.log(process.env[k])'`];
+      const shell = spawnSync('bash', ['-c', script.join('\n')], { encoding: 'utf8', timeout: 60_000 });
+      expect(shell.stderr).toBe('');
+      expect(shell.stdout.split('\n')).toEqual([url, 'emulator-client', secret, '']);
+      expect(statSync(envFile).mode & 0o777).toBe(0o600);
+      expect(parseEnv(readFileSync(envFile, 'utf8'))).toEqual({
+        INCYDR_URL: url,
+        INCYDR_API_CLIENT_ID: 'emulator-client',
+        INCYDR_API_CLIENT_SECRET: secret,
+      });
+      stop(proc.child, 'SIGTERM');
+      expect(await proc.exited).toBe(0);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('stops on SIGINT too, with its control routes when asked for them', async () => {
     const proc = run(['--port', '0', '--sessions', '5', '--control', '--client-id', 'me', '--client-secret', 's3'], (out) =>
       out.includes('INCYDR_API_CLIENT_SECRET='),
     );
     await proc.ready;
-    const url = /^INCYDR_URL=(\S+)$/m.exec(proc.out())?.[1];
+    const url = /^export INCYDR_URL=(\S+)$/m.exec(proc.out())?.[1];
     const state = (await (await fetch(`${url}/_emulator/state`)).json()) as { sessions: unknown[] };
     expect(state.sessions).toHaveLength(5);
-    expect(proc.out()).toMatch(/^INCYDR_API_CLIENT_ID=me$/m);
+    expect(proc.out()).toMatch(/^export INCYDR_API_CLIENT_ID=me$/m);
     stop(proc.child, 'SIGINT');
     expect(await proc.exited).toBe(0);
   });
@@ -59,7 +92,7 @@ describe('incydr-emulator', () => {
   it('limits page_size to --max-page-size', async () => {
     const proc = run(['--port', '0', '--sessions', '60', '--max-page-size', '50'], (out) => out.includes('INCYDR_API_CLIENT_SECRET='));
     await proc.ready;
-    const url = /^INCYDR_URL=(\S+)$/m.exec(proc.out())?.[1];
+    const url = /^export INCYDR_URL=(\S+)$/m.exec(proc.out())?.[1];
     const auth = await fetch(`${url}/v1/oauth`, {
       method: 'POST',
       headers: { authorization: `Basic ${Buffer.from('emulator-client:emulator-secret').toString('base64')}` },

@@ -137,14 +137,14 @@ async function startEmulatorCommand(file: string, args: readonly string[], cwd: 
     'the emulator to print its settings',
     () => {
       if (exited.value) throw new Error(`the emulator exited before listening\n${context()}`);
-      return /^INCYDR_API_CLIENT_SECRET=.+\n/m.test(emulator.stdout()) ? true : undefined;
+      return /^export INCYDR_API_CLIENT_SECRET=.+\n/m.test(emulator.stdout()) ? true : undefined;
     },
     30_000,
     context,
   );
   const url = /listening on (http:\/\/127\.0\.0\.1:\d+) /.exec(emulator.stdout())?.[1] ?? '';
   const settings = Object.fromEntries(
-    [...emulator.stdout().matchAll(/^(INCYDR_[A-Z_]+)=(.*)$/gm)].map((match) => [match[1] ?? '', match[2] ?? '']),
+    [...emulator.stdout().matchAll(/^export (INCYDR_[A-Z_]+)=(.*)$/gm)].map((match) => [match[1] ?? '', match[2] ?? '']),
   );
   return { process: emulator, url, env: settings };
 }
