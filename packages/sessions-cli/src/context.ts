@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@x/sessions-sdk';
@@ -82,6 +83,7 @@ async function createClient(
     import('@x/sessions-sdk/env'),
     import('./refresh-token.js'),
   ]);
+  if (envFile !== undefined && !existsSync(envFile)) throw missingProfile(envFile);
   // The file is chosen once, here, so that a rotated refresh token goes back to the very file it was read from.
   const file = envFile ?? defaultEnvFile();
   const inEnvironment = environmentValue(env, 'INCYDR_REFRESH_TOKEN') !== undefined;
@@ -99,6 +101,19 @@ async function createClient(
     ...(args.logLevel === undefined ? {} : { logLevel: args.logLevel }),
     ...(args.maxRequestsPerMinute === undefined ? {} : { maxRequestsPerMinute: args.maxRequestsPerMinute }),
   });
+}
+
+/** A usage error for a profile file that does not exist, naming the profiles that do. */
+function missingProfile(file: string): ExitError {
+  const folder = join(file, '..');
+  let names: string[] = [];
+  try {
+    names = readdirSync(folder).filter((entry) => entry.endsWith('.env')).map((entry) => entry.slice(0, -'.env'.length));
+  } catch {
+    // No profiles folder yet: there are none.
+  }
+  const known = names.length === 0 ? `there are none yet in ${folder}` : `profiles: ${names.sort().join(', ')}`;
+  return new ExitError(`no profile file ${file} (${known}); create it with INCYDR_URL=… lines, or drop --profile`, 2);
 }
 
 function profileFile(name: string): string {

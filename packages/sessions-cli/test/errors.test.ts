@@ -41,6 +41,25 @@ async function runFailing(
 
 const THE_FORMS = [TIME_FORMS.join('; ')];
 
+describe('profiles', () => {
+  it('names the profiles that exist when --profile names none, exit 2, before any request', async () => {
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const folder = join(fx.home, '.config', 'incydr', 'profiles');
+    const none = await runFailing(['--profile', 'nope', 'sessions', 'search']);
+    expect(none.code).toBe(2);
+    expect(none.message).toContain('there are none yet');
+    await mkdir(folder, { recursive: true });
+    for (const name of ['tenant-b', 'tenant-a']) await writeFile(join(folder, `${name}.env`), `INCYDR_URL=${fx.emu.url}\n`);
+    const result = await runFailing(['--profile', 'nope', 'sessions', 'search']);
+    expect(result.code).toBe(2);
+    expect(result.message).toContain('nope.env');
+    expect(result.message).toContain('profiles: tenant-a, tenant-b');
+    expect(result.message).not.toContain('ENOENT');
+    expect(fx.emu.requests()).toEqual([]);
+  });
+});
+
 describe('usage errors exit 2 with one line and send nothing', () => {
   const cases: Array<{ name: string; args: string[]; mentions: string[] }> = [
     { name: 'an unknown option', args: ['sessions', 'search', '--bogus'], mentions: ['bogus'] },
