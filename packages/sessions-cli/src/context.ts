@@ -38,11 +38,13 @@ export interface Context {
 export function createContext(args: GlobalArgs): Context {
   const controller = new AbortController();
   let interrupted = false;
-  const interrupt = (): void => {
+  const interrupt = (signal: NodeJS.Signals): void => {
     // The first Ctrl-C stops after the current record; a second one does not wait.
     if (interrupted) process.exit(130);
     interrupted = true;
-    process.stderr.write('\nincydr: interrupted, stopping after the current record (Ctrl-C again to quit now)\n');
+    // Only a person at a terminal presses Ctrl-C; a scheduler that sent SIGTERM is told what it sent.
+    const how = signal === 'SIGINT' ? 'interrupted, stopping after the current record (Ctrl-C again to quit now)' : `${signal}, stopping after the current record`;
+    process.stderr.write(`\nincydr: ${how}\n`);
     controller.abort(new InterruptedError('interrupted'));
   };
   process.on('SIGINT', interrupt);

@@ -483,6 +483,9 @@ describe('search --checkpoint --output: delivery before progress', () => {
       },
     });
     expect(first.code, first.stderr).toBe(130);
+    // Only a person at a terminal can press Ctrl-C again; a scheduler's SIGTERM is named as such.
+    if (signal === 'SIGTERM') expect(first.stderr).toMatch(/incydr: SIGTERM, stopping after the current record\n/);
+    else expect(first.stderr).toContain('(Ctrl-C again to quit now)');
     const interrupted = await summaryOf(`interrupted-${signal}`);
     expect(interrupted.status).toBe('interrupted');
     expect(interrupted.delivered).toBe(rx.records.length);

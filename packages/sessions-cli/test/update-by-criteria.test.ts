@@ -103,7 +103,9 @@ describe('sessions update-by-criteria', () => {
       '--yes',
     ]);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(`${expected.length} sessions match.\nChanged ${expected.length} sessions to CLOSED_TP in 1 requests.\n`);
+    // The combined filters select exactly one session: one session, one request, in the singular.
+    expect(expected).toHaveLength(1);
+    expect(result.stderr).toBe('1 session matches.\nChanged 1 session to CLOSED_TP in 1 request.\n');
     expect(result.code).toBe(0);
 
     const filterQuery = new URLSearchParams([
@@ -199,7 +201,7 @@ describe('sessions update-by-criteria', () => {
     expect(changeCalls()).toEqual([]);
 
     const accepted = await runInTerminal(['sessions', 'update-by-criteria', 'OPEN', '--state', 'CLOSED_TP'], { env, input: 'yes\n' });
-    expect(accepted.stdout).toContain(`Changed ${expected.size} sessions to OPEN in 1 requests.`);
+    expect(accepted.stdout).toContain(`Changed ${expected.size} sessions to OPEN in 1 request.`);
     expect(accepted.code).toBe(0);
     expect(changeCalls()).toHaveLength(1);
     const after = statesById();

@@ -1,5 +1,5 @@
-import { describe, expect, test } from 'vitest';
-import { displayWidth, pad, sanitize, styles, truncate, wrap } from './text.js';
+import { describe, expect, it, test } from 'vitest';
+import { counted, displayWidth, pad, sanitize, styles, truncate, wrap } from './text.js';
 
 describe('text helpers', () => {
   test('measures wide characters as two cells and combining marks as none', () => {
@@ -35,5 +35,13 @@ describe('text helpers', () => {
   test('styles only with colour', () => {
     expect(styles(false).bold('x')).toBe('x');
     expect(styles(true).bold('x')).toBe('\u001b[1mx\u001b[22m');
+  });
+});
+
+describe('counted', () => {
+  it('writes the noun in the singular for one and in the plural otherwise', () => {
+    expect([0, 1, 2].map((count) => counted(count, 'note'))).toEqual(['0 notes', '1 note', '2 notes']);
+    expect(counted(1, 'entry', 'entries')).toBe('1 entry');
+    expect(counted(3, 'entry', 'entries')).toBe('3 entries');
   });
 });

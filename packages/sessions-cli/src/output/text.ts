@@ -45,6 +45,11 @@ function codePointWidth(char: string, code: number): number {
 // SGR sequences that styles() adds take no cells.
 const SGR = /\u001b\[[0-9;]*m/gu;
 
+/** A count with its noun, singular for 1: `1 note`, `2 notes` (`plural` for nouns that do not take an s). */
+export function counted(count: number, noun: string, plural = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : plural}`;
+}
+
 /** The number of terminal cells `text` takes; ANSI colour sequences count as zero. */
 export function displayWidth(text: string): number {
   let width = 0;

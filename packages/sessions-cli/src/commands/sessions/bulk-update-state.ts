@@ -1,5 +1,6 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { createContext, type Context, type GlobalArgs } from '../../context.js';
+import { counted } from '../../output/text.js';
 import { MAX_INPUT_BYTES } from '../../bulk/input.js';
 import { ExitError, InterruptedError, UsageError } from '../../failures.js';
 import { choice } from '../../options/choices.js';
@@ -128,7 +129,7 @@ export async function run(args: BulkUpdateStateArgs, ctx: Context, io: BulkIo = 
   const counts = [`${result.failed} failed`];
   if (result.unknown > 0) counts.push(`${result.unknown} unknown`);
   if (result.skipped > 0) counts.push(`${result.skipped} skipped`);
-  ctx.note(`${result.updated} updated, ${result.notesAdded} notes added, ${counts.join(', ')}`);
+  ctx.note(`${result.updated} updated, ${counted(result.notesAdded, 'note')} added, ${counts.join(', ')}`);
   if (result.interrupted) throw new InterruptedError('interrupted');
   const listed = args.results === undefined ? '' : ` (listed in ${args.results})`;
   const problems: string[] = [];

@@ -1,5 +1,6 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { createContext, type Context, type GlobalArgs } from '../../context.js';
+import { counted } from '../../output/text.js';
 import { ExitError, InterruptedError, UsageError } from '../../failures.js';
 import { choice } from '../../options/choices.js';
 import { SESSION_STATES, resolveTimes, toFilters, withFilters, type FilterArgs } from '../../options/filters.js';
@@ -50,7 +51,7 @@ export async function run(args: UpdateByCriteriaArgs, ctx: Context, stdin: Confi
     const page = await client.sessions.v1.getPage({ ...criteria, pageSize: 1 }, { signal: ctx.signal });
     const count = page.totalCount;
     if (typeof count !== 'number') throw new ExitError('the server did not say how many sessions match (no totalCount)');
-    ctx.note(`${count} sessions match.`);
+    ctx.note(`${counted(count, 'session')} ${count === 1 ? 'matches' : 'match'}.`);
     if (count === 0) {
       ctx.note('Nothing to change.');
       return;
@@ -64,7 +65,7 @@ export async function run(args: UpdateByCriteriaArgs, ctx: Context, stdin: Confi
       if (!/^\s*(y|yes)\s*$/i.test(answer)) throw new ExitError('Cancelled: nothing changed.');
     }
     const calls = await client.sessions.v1.updateStateByCriteria(state, criteria, { signal: ctx.signal });
-    ctx.note(`Changed ${count} sessions to ${state} in ${calls} requests.`);
+    ctx.note(`Changed ${counted(count, 'session')} to ${state} in ${counted(calls, 'request')}.`);
   } catch (error) {
     if (ctx.signal.aborted) throw new InterruptedError('interrupted', { cause: error });
     throw error;
