@@ -357,6 +357,22 @@ describe('checkpoint locking', () => {
     expect(existsSync(lock)).toBe(false);
   });
 
+  it('refuses to reset a checkpoint whose first run holds it, naming the process, and shows that run', async () => {
+    fx.emu.setFaults({ latencyMs: 150 });
+    const run = search('first-busy', [], { timeoutMs: 60_000 });
+    await waitFor(() => existsSync(storeFile('first-busy').replace(/\.json$/, '.lock')), 'the lock', 10_000);
+    expect(existsSync(storeFile('first-busy'))).toBe(false);
+    const reset = await fx.run(['sessions', 'checkpoint', 'reset', 'first-busy']);
+    expect(reset.code).toBe(1);
+    expect(errorLines(reset.stderr)[0]).toMatch(/checkpoint "first-busy" is in use by process/);
+    const show = await fx.run(['sessions', 'checkpoint', 'show', 'first-busy']);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toMatch(/^Lock: +(?!free)/m);
+    fx.emu.setFaults({ latencyMs: 0 });
+    expect((await run).code).toBe(0);
+    expect(existsSync(storeFile('first-busy'))).toBe(true);
+  });
+
   it('refuses to reset a checkpoint while a run holds it', async () => {
     expect((await search('busy')).code).toBe(0);
     fx.emu.setFaults({ latencyMs: 150 });

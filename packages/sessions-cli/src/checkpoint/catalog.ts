@@ -31,7 +31,9 @@ export async function findCheckpoints(root: string): Promise<FoundCheckpoint[]> 
 
 /** The one checkpoint called `name` (in `client`'s folder when given); a usage error when none or several match. */
 export async function locateCheckpoint(root: string, name: string, client: string | undefined): Promise<FoundCheckpoint> {
-  const matches = (await findCheckpoints(root)).filter((c) => c.name === name && (client === undefined || c.client === client));
+  let matches = (await findCheckpoints(root)).filter((c) => c.name === name && (client === undefined || c.client === client));
+  // A first run has no store until its first batch is confirmed, but it holds the lock from the start.
+  if (matches.length === 0) matches = await lockedFirstRuns(root, name, client);
   const where = client === undefined ? '' : ` for client ${client}`;
   if (matches.length === 0) throw new UsageError(`no checkpoint named "${name}"${where} (see \`incydr sessions checkpoint list\`)`);
   if (matches.length > 1) {
@@ -40,6 +42,17 @@ export async function locateCheckpoint(root: string, name: string, client: strin
     );
   }
   return matches[0] as FoundCheckpoint;
+}
+
+/** Checkpoints called `name` that have only a lock file: their first run is under way (or died before saving). */
+async function lockedFirstRuns(root: string, name: string, client: string | undefined): Promise<FoundCheckpoint[]> {
+  const found: FoundCheckpoint[] = [];
+  for (const folder of client === undefined ? await listFolder(root) : [client]) {
+    if ((await listFolder(join(root, folder, 'sessions'))).includes(`${name}.lock`)) {
+      found.push({ name, client: folder, files: checkpointFiles(root, folder, name), kind: 'store' });
+    }
+  }
+  return found;
 }
 
 async function listFolder(folder: string): Promise<string[]> {

@@ -47,6 +47,8 @@ export async function checkpointInfo(found: FoundCheckpoint): Promise<Checkpoint
   }
   try {
     const store = await readStore(found.files.store, found.name);
+    // Only a lock: a first run that has not saved yet (the lock line names it).
+    if (store === undefined && info.lock !== null) return info;
     if (store === undefined) return { ...info, kind: 'damaged', problem: 'the file disappeared' };
     info.entries = store.sessions.size;
     info.query = store.query === null ? null : describeQuery(store.query);
