@@ -173,6 +173,26 @@ describe('sessions update-by-criteria', () => {
     expect(statesById()).toEqual(before);
   });
 
+  it('refuses to change every session of the tenant without a filter unless --all says so (in process)', async () => {
+    const before = statesById();
+    const io = inProcess(fx.emu);
+    const refused = await exitOf(updateByCriteria({ newState: 'OPEN', yes: true }, io.ctx));
+    expect(refused.code).toBe(2);
+    expect(refused.message).toMatch(/no filter given: this would change every session .* or --all/);
+    expect(fx.emu.requests()).toEqual([]);
+    expect(statesById()).toEqual(before);
+    // Counting is harmless; --all is the explicit word.
+    expect((await exitOf(updateByCriteria({ newState: 'OPEN', dryRun: true }, inProcess(fx.emu).ctx))).code).toBe(0);
+    const all = inProcess(fx.emu);
+    try {
+      expect((await exitOf(updateByCriteria({ newState: 'OPEN', yes: true, all: true }, all.ctx))).code).toBe(0);
+      expect(all.stderr()).toMatch(/^Changed \d+ sessions to OPEN/m);
+    } finally {
+      // The other tests need the generated states back.
+      fx.emu.reset();
+    }
+  });
+
   it('refuses without --yes when stdin is not a terminal (exit 2), before any request (in process)', async () => {
     const before = statesById();
     const io = inProcess(fx.emu);

@@ -1,3 +1,4 @@
+import type { SessionSearch } from '@x/sessions-sdk';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { createContext, type Context, type GlobalArgs } from '../../context.js';
 import { counted } from '../../output/text.js';
@@ -10,6 +11,7 @@ export type UpdateByCriteriaArgs = GlobalArgs & FilterArgs & {
   newState: string;
   yes?: boolean;
   dryRun?: boolean;
+  all?: boolean;
 };
 
 /** The input a confirmation is read from; tests may give their own (the process's stdin otherwise). */
@@ -23,6 +25,7 @@ export function builder(yargs: Argv): Argv<UpdateByCriteriaArgs> {
     .positional('new-state', { type: 'string', describe: `New state: ${SESSION_STATES.join(', ')}`, demandOption: true })
     .option('yes', { alias: 'y', type: 'boolean', describe: 'Do not ask for confirmation (needed without a terminal)' })
     .option('dry-run', { type: 'boolean', describe: 'Only report how many sessions match; change nothing' })
+    .option('all', { type: 'boolean', describe: 'Needed to change every session without any filter (all with alerts, or all with --any-alerts)' })
     .example('$0 sessions update-by-criteria CLOSED_FP --start 30d --state OPEN --severity NO_RISK --dry-run', 'how many would change')
     .example('$0 sessions update-by-criteria IN_PROGRESS --rule-id rule-a --yes', 'no question asked') as unknown as Argv<UpdateByCriteriaArgs>;
 }
@@ -44,6 +47,13 @@ export async function run(args: UpdateByCriteriaArgs, ctx: Context, stdin: Confi
   // Refused before the count: a run that cannot ask makes no request at all.
   if (args.yes !== true && args.dryRun !== true && stdin.isTTY !== true) {
     throw new UsageError('refusing to change sessions without confirmation: stdin is not a terminal; add --yes');
+  }
+  // Without a filter the change reaches every session of the tenant: a second, explicit word is asked for.
+  if (!narrowed(criteria) && args.all !== true && args.dryRun !== true) {
+    throw new UsageError(
+      'no filter given: this would change every session with alerts in the tenant; add filters (--start, --state, ' +
+        '--severity, --actor-id, …), --dry-run to count them, or --all if every session is meant',
+    );
   }
 
   const client = await ctx.client();
@@ -72,6 +82,13 @@ export async function run(args: UpdateByCriteriaArgs, ctx: Context, stdin: Confi
   } finally {
     await client.close();
   }
+}
+
+/** Whether the criteria select less than every session (`has_alerts` alone does not count). */
+function narrowed(criteria: Omit<SessionSearch, 'sortKey' | 'sortDir' | 'pageSize'>): boolean {
+  const lists = [criteria.riskIndicators, criteria.states, criteria.severities, criteria.ruleIds, criteria.watchlistIds];
+  const scalars = [criteria.actorId, criteria.startTime, criteria.endTime, criteria.type, criteria.contentInspectionStatus];
+  return lists.some((list) => Array.isArray(list) && list.length > 0) || scalars.some((value) => value !== undefined && value !== null && value !== '');
 }
 
 /** Ask on stderr and read one line; the end of the input is an empty answer, Ctrl-C an interruption. */
