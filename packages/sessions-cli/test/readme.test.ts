@@ -44,7 +44,7 @@ const expectations: Array<{ match: RegExp; check: (run: Run, ctx: { emu: Emulato
       const id = /Successfully updated session (\S+) to IN_PROGRESS!/.exec(run.stdout)?.[1];
       expect(id).toBeDefined();
       expect(run.stdout).toContain(`Successfully added note to session ${id}!`);
-      expect(run.stderr).toContain('1 updated, 1 notes added, 0 failed');
+      expect(run.stderr).toContain('1 updated, 1 note added, 0 failed');
       expect(lines(readFileSync(join(dir, 'results.csv'), 'utf8'))[1]).toBe(
         `2,${id},CLOSED_FP,Approved backup to a company drive,ok,ok`,
       );
