@@ -278,6 +278,8 @@ describe('search --checkpoint to stdout', () => {
       expect(failed.stdout).toBe('');
       expect(failed.stderr).toContain('backfill still owed, the next run covers it again');
       expect(existsSync(storeFile(name))).toBe(true);
+      const shown = await fx.run(['sessions', 'checkpoint', 'show', name]);
+      expect(shown.stdout, name).toMatch(/^Backfill owed: +from \d{4}-\d\d-\d\dT.*until a run completes$/m);
 
       // The rerun has no --start: the window still owed comes from the store.
       const rerun = await fx.run([...base(name), '-f', 'json-lines'], { timeoutMs: 60_000 });
