@@ -3,6 +3,7 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { waitFor } from './wait.js';
+import { patient } from '@x/vitest-config/patience';
 
 /** The only address the test receivers use. */
 export const LOOPBACK = '127.0.0.1';
@@ -286,7 +287,7 @@ export async function startTcpReceiver(options: TcpReceiverOptions = {}): Promis
             requestCert: options.tls.requestCert ?? false,
             rejectUnauthorized: options.tls.requestCert ?? false,
             // A client that drops a handshake (e.g. after refusing our certificate) leaves a half-open socket.
-            handshakeTimeout: 5_000,
+            handshakeTimeout: patient(5_000),
             SNICallback: (name, done) => {
               sniNames.push(name);
               done(null, undefined);
