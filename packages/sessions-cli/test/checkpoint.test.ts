@@ -337,8 +337,12 @@ describe('search --checkpoint to stdout', () => {
 });
 
 describe('checkpoint locking', () => {
+  // The emulator holds every answer until a test lowers the latency again: the first run is still running when the
+  // second one starts, however slow the machine (a short latency raced the second run's start-up).
+  const HOLD = { latencyMs: 600_000 };
+
   it('fails fast while another run holds the name, and takes over a lock left by a dead process', async () => {
-    fx.emu.setFaults({ latencyMs: 150 });
+    fx.emu.setFaults(HOLD);
     let firstChild: ChildProcess | undefined;
     const first = search('locked', [], { onSpawn: (child) => (firstChild = child), timeoutMs: 60_000 });
     const lock = storeFile('locked').replace(/\.json$/, '.lock');
@@ -348,7 +352,7 @@ describe('checkpoint locking', () => {
     expect(errorLines(second.stderr)[0]).toMatch(new RegExp(`checkpoint "locked" is in use by process ${firstChild?.pid} on `));
     expect(second.stdout).toBe('');
     fx.emu.setFaults({ latencyMs: 0 });
-    expect((await first).code).toBe(0);
+    expect((await first).code, 'the first run, once released').toBe(0);
     expect(existsSync(lock)).toBe(false);
 
     // A run killed outright leaves its lock behind: the next run sees the process is gone and goes ahead.
@@ -361,7 +365,7 @@ describe('checkpoint locking', () => {
   });
 
   it('refuses to reset a checkpoint whose first run holds it, naming the process, and shows that run', async () => {
-    fx.emu.setFaults({ latencyMs: 150 });
+    fx.emu.setFaults(HOLD);
     const run = search('first-busy', [], { timeoutMs: 60_000 });
     await waitFor(() => existsSync(storeFile('first-busy').replace(/\.json$/, '.lock')), 'the lock', 10_000);
     expect(existsSync(storeFile('first-busy'))).toBe(false);
@@ -378,7 +382,7 @@ describe('checkpoint locking', () => {
 
   it('refuses to reset a checkpoint while a run holds it', async () => {
     expect((await search('busy')).code).toBe(0);
-    fx.emu.setFaults({ latencyMs: 150 });
+    fx.emu.setFaults(HOLD);
     const run = search('busy', [], { timeoutMs: 60_000 });
     await waitFor(() => existsSync(storeFile('busy').replace(/\.json$/, '.lock')), 'the lock', 10_000);
     const reset = await fx.run(['sessions', 'checkpoint', 'reset', 'busy']);
