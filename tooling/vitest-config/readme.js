@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
+import { patient } from './patience.js';
 
 /** The ```lang blocks of a markdown file; `onlyFor` keeps those whose first import is that package. */
 export function codeBlocks(file, lang, onlyFor) {
@@ -52,9 +53,9 @@ export function exampleFolder(prefix, packages) {
 }
 
 /** Run `command args…` in `dir` with exactly `env`, bounded in time; never rejects for a non-zero exit. */
-export function runIn(dir, command, args, env, timeoutMs = 20_000) {
+export function runIn(dir, command, args, env, timeoutMs = 30_000) {
   return new Promise((resolve) => {
-    execFile(command, args, { cwd: dir, env, timeout: timeoutMs }, (error, stdout, stderr) => {
+    execFile(command, args, { cwd: dir, env, timeout: patient(timeoutMs) }, (error, stdout, stderr) => {
       resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr });
     });
   });

@@ -12,6 +12,7 @@ import { testRun, type TestClientOptions } from './helpers/in-process.js';
 import { closedPort } from './helpers/receivers.js';
 import { EMULATOR_NOW, lines } from './helpers/run.js';
 import { currentState } from './helpers/sessions.js';
+import { patient } from '@x/vitest-config/patience';
 
 let emu: Emulator;
 let dir: string;
@@ -110,7 +111,7 @@ describe('notes under throttling (item 3)', () => {
     expect(statuses.filter((status) => status === 503).length).toBeGreaterThan(10);
     for (const [i, row] of rows.entries()) expect(copies(row.id, `throttled note ${i}`)).toBe(1);
     expect(new Set(result.results.map((record) => record.status))).toEqual(new Set(['ok']));
-  }, 60_000);
+  }, patient(60_000));
 });
 
 describe('lost answers (item 4)', () => {
@@ -135,7 +136,7 @@ describe('lost answers (item 4)', () => {
     expect(again.error).toBeUndefined();
     for (const [i, row] of rows.entries()) expect(copies(row.id, `lost answer ${i}`)).toBe(1);
     for (const row of rows) expect(currentState(sessionOf(row.id))).toBe('CLOSED_TP');
-  }, 60_000);
+  }, patient(60_000));
 
   it('calls a note unknown when the server may still add it (504) and says to look before resending', async () => {
     const rows = ids.slice(300, 340).map((id, i) => ({ id, state: 'OPEN', note: `gateway ${i}` }));
@@ -148,7 +149,7 @@ describe('lost answers (item 4)', () => {
     }
     expect(result.stderr.at(-1)).toBe(`40 updated, ${40 - unknown.length} notes added, 0 failed, ${unknown.length} unknown`);
     expect(result.error?.message).toBe(`${unknown.length} rows with an unknown outcome: look at those sessions before sending them again`);
-  }, 60_000);
+  }, patient(60_000));
 });
 
 describe('an API no row can succeed against (item 11)', () => {
@@ -166,7 +167,7 @@ describe('an API no row can succeed against (item 11)', () => {
     expect(new Set(result.results.map((record) => record.outcome))).toEqual(new Set(['skipped']));
     expect(result.results.filter((record) => record.status.startsWith('not applied: '))).toHaveLength(100);
     expect(result.results.filter((record) => record.status.startsWith('not sent: '))).toHaveLength(900);
-  }, 30_000);
+  }, patient(30_000));
 
   it('stops at the first refusal of the credentials, with one token request', async () => {
     const rows = ids.slice(0, 300).map((id) => ({ id, state: 'CLOSED' }));

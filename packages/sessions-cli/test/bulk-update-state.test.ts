@@ -12,6 +12,7 @@ import { exitOf, inProcess } from './helpers/in-process.js';
 import { closedPort } from './helpers/receivers.js';
 import { BUILD_TIMEOUT_MS, lines, runShell, startFixture, type Fixture } from './helpers/run.js';
 import { currentState, dumpOf } from './helpers/sessions.js';
+import { patient } from '@x/vitest-config/patience';
 
 let fx: Fixture;
 let ids: string[];
@@ -66,7 +67,7 @@ describe('sessions bulk-update-state', () => {
     const byId = new Map(fx.emu.state().sessions.map((dump) => [dump.session.sessionId, dump.session]));
     for (const [id, state] of rows) expect(currentState(byId.get(id) as never)).toBe(state);
     expect(byId.get(rows[7]?.[0] ?? '')?.notes.at(-1)?.content).toBe('note 7');
-  }, 90_000);
+  }, patient(90_000));
 
   it('blames one unknown id in a batch on its row and applies the other 99', async () => {
     const batch = ids.slice(100, 199);
@@ -255,7 +256,7 @@ describe('sessions bulk-update-state: an endless pipe (the binary)', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('incydr: cannot read stdin: it is larger than 100 MB, the most bulk-update-state reads: split it into smaller files\n');
     expect(fx.emu.requests()).toEqual([]);
-  }, 90_000);
+  }, patient(90_000));
 });
 
 /** mulberry32: a small seeded generator, so that every run tries the same files. */

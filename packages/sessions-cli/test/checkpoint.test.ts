@@ -15,6 +15,7 @@ import {
 } from './helpers/receivers.js';
 import { BUILD_TIMEOUT_MS, errorLines, lines, startFixture, waitFor, type Fixture, type RunResult } from './helpers/run.js';
 import { expectedSearch } from './helpers/sessions.js';
+import { patient } from '@x/vitest-config/patience';
 
 let fx: Fixture;
 const closers: Array<() => Promise<void>> = [];
@@ -254,7 +255,7 @@ describe('search --checkpoint to stdout', () => {
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toBe('');
     expect((await summaryOf('thirty')).window.backfill).toBeNull();
-  }, 120_000);
+  }, patient(120_000));
 
   it('keeps a backfill owed until a run completes: a first run that failed loses nothing', async () => {
     const cursor = Date.now() - 30 * DAY_MS;
@@ -290,7 +291,7 @@ describe('search --checkpoint to stdout', () => {
       expect(third.stdout, name).toBe('');
       expect((await summaryOf(name)).window.backfill).toBeNull();
     }
-  }, 120_000);
+  }, patient(120_000));
 
   it('writes nothing on stdout when the search fails, not even "No results found." in the table', async () => {
     const args = ['sessions', 'search', '--any-alerts', '--lookback', '30d'];
@@ -336,8 +337,12 @@ describe('search --checkpoint to stdout', () => {
 });
 
 describe('checkpoint locking', () => {
+  // The emulator holds every answer until a test lowers the latency again: the first run is still running when the
+  // second one starts, however slow the machine (a short latency raced the second run's start-up).
+  const HOLD = { latencyMs: 600_000 };
+
   it('fails fast while another run holds the name, and takes over a lock left by a dead process', async () => {
-    fx.emu.setFaults({ latencyMs: 150 });
+    fx.emu.setFaults(HOLD);
     let firstChild: ChildProcess | undefined;
     const first = search('locked', [], { onSpawn: (child) => (firstChild = child), timeoutMs: 60_000 });
     const lock = storeFile('locked').replace(/\.json$/, '.lock');
@@ -347,7 +352,7 @@ describe('checkpoint locking', () => {
     expect(errorLines(second.stderr)[0]).toMatch(new RegExp(`checkpoint "locked" is in use by process ${firstChild?.pid} on `));
     expect(second.stdout).toBe('');
     fx.emu.setFaults({ latencyMs: 0 });
-    expect((await first).code).toBe(0);
+    expect((await first).code, 'the first run, once released').toBe(0);
     expect(existsSync(lock)).toBe(false);
 
     // A run killed outright leaves its lock behind: the next run sees the process is gone and goes ahead.
@@ -360,7 +365,7 @@ describe('checkpoint locking', () => {
   });
 
   it('refuses to reset a checkpoint whose first run holds it, naming the process, and shows that run', async () => {
-    fx.emu.setFaults({ latencyMs: 150 });
+    fx.emu.setFaults(HOLD);
     const run = search('first-busy', [], { timeoutMs: 60_000 });
     await waitFor(() => existsSync(storeFile('first-busy').replace(/\.json$/, '.lock')), 'the lock', 10_000);
     expect(existsSync(storeFile('first-busy'))).toBe(false);
@@ -377,7 +382,7 @@ describe('checkpoint locking', () => {
 
   it('refuses to reset a checkpoint while a run holds it', async () => {
     expect((await search('busy')).code).toBe(0);
-    fx.emu.setFaults({ latencyMs: 150 });
+    fx.emu.setFaults(HOLD);
     const run = search('busy', [], { timeoutMs: 60_000 });
     await waitFor(() => existsSync(storeFile('busy').replace(/\.json$/, '.lock')), 'the lock', 10_000);
     const reset = await fx.run(['sessions', 'checkpoint', 'reset', 'busy']);
@@ -450,14 +455,14 @@ describe('search --checkpoint --output: delivery before progress', () => {
           clearInterval(timer);
           if (child.kill('SIGKILL')) kills += 1;
         }
-      }, 1);
+      }, patient(1));
     };
     const results = await forwardUntilDone('killed', rx, killAt);
     expect(results.length, `seed ${seed}`).toBeGreaterThanOrEqual(21);
     expect(results.slice(0, -1).every((r) => r.signal === 'SIGKILL' || r.code === 0)).toBe(true);
     expectEveryoneOnce(rx, windowIds(await summaryOf('killed')), kills * BATCH);
     expect(kills, `seed ${seed}`).toBe(20);
-  }, 240_000);
+  }, patient(240_000));
 
   it('survives syslog receiver crashes mid-run: no session missing, at most one batch duplicated per crash', async () => {
     const rx = await receiver();
@@ -484,7 +489,7 @@ describe('search --checkpoint --output: delivery before progress', () => {
     const failedRuns = results.filter((r) => r.code !== 0).length;
     for (const failed of results.filter((r) => r.code !== 0)) expect(errorLines(failed.stderr).at(-1)).toMatch(/^syslog output failed/);
     expectEveryoneOnce(rx, windowIds(await summaryOf('crashed')), (crashes + failedRuns) * BATCH);
-  }, 120_000);
+  }, patient(120_000));
 
   it.each(['SIGINT', 'SIGTERM'] as const)('%s confirms what was sent, saves it and exits 130; the next run sends only the rest', async (signal) => {
     const rx = await receiver();
@@ -497,7 +502,7 @@ describe('search --checkpoint --output: delivery before progress', () => {
             clearInterval(timer);
             child.kill(signal);
           }
-        }, 2);
+        }, patient(2));
       },
     });
     expect(first.code, first.stderr).toBe(130);
@@ -512,7 +517,7 @@ describe('search --checkpoint --output: delivery before progress', () => {
     const second = await search(`interrupted-${signal}`, ['--output', `TCP:127.0.0.1:${rx.port}`]);
     expect(second.code, second.stderr).toBe(0);
     expectEveryoneOnce(rx, windowIds(await summaryOf(`interrupted-${signal}`)), 0);
-  }, 90_000);
+  }, patient(90_000));
 
   it('finishes a --start backfill whatever ends its first runs: SIGTERM, then SIGKILLs, then reruns', async () => {
     const rx = await receiver();
@@ -530,7 +535,7 @@ describe('search --checkpoint --output: delivery before progress', () => {
           clearInterval(timer);
           child.kill(signal);
         }
-      }, 1);
+      }, patient(1));
     };
 
     const terminated = await fx.run(forward, { onSpawn: stopAfter('SIGTERM', 3 * BATCH), timeoutMs: 60_000 });
@@ -553,7 +558,7 @@ describe('search --checkpoint --output: delivery before progress', () => {
     expect((await fx.run(forward, { timeoutMs: 60_000 })).code).toBe(0);
     expect((await summaryOf('backfill-kills')).window.backfill, `seed ${seed}`).toBeNull();
     expect(rx.records.length).toBe(after);
-  }, 240_000);
+  }, patient(240_000));
 
   it('SIGTERM while the receiver has stopped reading exits 130 within seconds; the store holds exactly the confirmed sessions', async () => {
     const rx = await receiver();
@@ -596,7 +601,7 @@ describe('search --checkpoint --output: delivery before progress', () => {
     const window = windowIds(await summaryOf('stalled'));
     const rest = rx2.records.map((record) => (JSON.parse(record) as { sessionId: string }).sessionId);
     expect(sorted(rest)).toEqual(sorted([...window].filter((id) => !confirmed.includes(id))));
-  }, 180_000);
+  }, patient(180_000));
 
   it('says on stderr and in the summary how many sessions it sent again after the receiver closed an idle connection', async () => {
     // Pages slower than the receiver's idle timeout: between two pages it closes the connection of the unconfirmed
@@ -620,7 +625,7 @@ describe('search --checkpoint --output: delivery before progress', () => {
     expect(notes.reduce((sum, note) => sum + Number(note[1]), 0)).toBeGreaterThanOrEqual(summary.resent);
     expect(result.stderr).toContain(`${summary.resent} sent again after a lost connection (possible duplicates)`);
     expect(sorted(new Set(ids))).toEqual(sorted(windowIds(summary)));
-  }, 90_000);
+  }, patient(90_000));
 
   it('records sessions sent over UDP once their datagrams left (best effort)', async () => {
     const rx = await startDatagramReceiver();

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_TIMEOUT_MS, PACKAGE_DIR, ensureBuilt, runShell } from './helpers/run.js';
+import { patient } from '@x/vitest-config/patience';
 
 beforeAll(async () => {
   await ensureBuilt();
@@ -31,5 +32,5 @@ describe('the demo', () => {
     expect(out).toContain('5 updated, 5 notes added, 0 failed');
     expect(third).toEqual([second[0], 0, 5, (second[0] ?? 0) - 5, 5]);
     expect(out).toContain('Done: the emulator, the receiver and the scratch folder are gone.');
-  }, 90_000);
+  }, patient(90_000));
 });

@@ -4,6 +4,7 @@ import { TIME_FORMS } from '@x/sessions-sdk/time';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closedPort } from './helpers/receivers.js';
 import { BUILD_TIMEOUT_MS, errorLines, startFixture, type Fixture, type RunOptions, type RunResult } from './helpers/run.js';
+import { patient } from '@x/vitest-config/patience';
 
 let fx: Fixture;
 
@@ -206,5 +207,5 @@ describe('API and configuration failures exit 1 with one line', () => {
     });
     expect(result.code).toBe(1);
     expect(result.message).toContain(`127.0.0.1:${port}`);
-  }, 70_000);
+  }, patient(70_000));
 });

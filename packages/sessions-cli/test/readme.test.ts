@@ -18,6 +18,7 @@ import {
   type ExampleRun as Run,
 } from '@x/vitest-config/readme';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { patient } from '@x/vitest-config/patience';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(packageDir, 'dist', 'bin.js');
@@ -111,7 +112,7 @@ describe('README shell examples', () => {
     const run = await runIn(join(dir, 'work'), 'bash', ['-e', '-o', 'pipefail', '-c', block], env, 30_000);
     expect(run.code, run.stderr).toBe(0);
     expectation?.check(run, { emu, receiver, dir: join(dir, 'work') });
-  }, 60_000);
+  }, patient(60_000));
 });
 
 describe('README times', () => {

@@ -12,6 +12,7 @@ import {
 } from './helpers/receivers.js';
 import { BUILD_TIMEOUT_MS, errorLines, lines, startFixture, type Fixture } from './helpers/run.js';
 import { expectedSearch, fileEventsOf } from './helpers/sessions.js';
+import { patient } from '@x/vitest-config/patience';
 
 const rsyslog = await loadRsyslogHelpers();
 if (rsyslog.rsyslogMissing !== undefined) console.warn(`rsyslog interop tests skipped: ${rsyslog.rsyslogMissing}`);
@@ -148,7 +149,7 @@ describe('search --output', () => {
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatch(/certificate/i);
     expect(rx.records).toEqual([]);
-  }, 40_000);
+  }, patient(40_000));
 
   it('exits 1 with a one-line reason when the receiver is down', async () => {
     const port = await closedPort();
@@ -162,7 +163,7 @@ describe('search --output', () => {
     expect(failures[0]).toMatch(/^incydr: /);
     expect(failures[0]).toMatch(/refused|ECONNREFUSED/i);
     expect(failures[0]).toContain(String(port));
-  }, 60_000);
+  }, patient(60_000));
 
   it('hints at the framing when the receiver drops what it is sent', async () => {
     const rx = await tcpReceiver({ closeOnFirstBytes: true });
@@ -173,7 +174,7 @@ describe('search --output', () => {
     // Closed, or reset when records it had not read yet were left in its socket.
     expect(failures[0]).toMatch(/^incydr: .*(closed|reset) the connection right after the first bytes/);
     expect(failures[0]).toContain('--framing octet-counting');
-  }, 60_000);
+  }, patient(60_000));
 
   it('gives up on a receiver that stopped reading after --stall-timeout and its retries, naming the option', async () => {
     const rx = await startLiveReceiver();
@@ -193,9 +194,9 @@ describe('search --output', () => {
     // Hints speak the CLI's language, never the library's option names.
     expect(result.stderr).not.toMatch(/TimeoutMs/);
     // Six attempts of one second each, and the backoff between them (at most 0.2 + 0.4 + 0.8 + 1.6 + 3.2 s).
-    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(Date.now() - started).toBeLessThan(patient(60_000));
     expect(rx.confirmed).toEqual([]);
-  }, 120_000);
+  }, patient(120_000));
 
   it('rejects a --stall-timeout that is not a duration of 1s to 1d, before any request', async () => {
     for (const value of ['0s', '500ms', 'soon', '2d']) {
@@ -264,7 +265,7 @@ describe.skipIf(rsyslog.rsyslogMissing !== undefined)(
         tls: { caFile: pki.ca.certPath, certFile: pki.server.certPath, keyFile: pki.server.keyPath },
       });
       closers.push(() => rx.stop());
-    }, 30_000);
+    }, patient(30_000));
 
     it('writes every session as the API JSON over TCP with LF framing', async () => {
       const expected = allSessionsJson();

@@ -83,20 +83,49 @@ export function mergeFaults(current: FaultSettings, update: unknown): FaultSetti
 
 /** Applies fault settings to each request; randomness comes from the emulator's seeded source. */
 export class Faults {
-  settings: FaultSettings;
+  #settings: FaultSettings;
   readonly #random: () => number;
   readonly #windows = new Map<string, number[]>();
+  readonly #waiting = new Set<() => void>();
   #count = 0;
 
   constructor(settings: FaultSettings, random: () => number) {
-    this.settings = settings;
+    this.#settings = settings;
     this.#random = random;
   }
 
-  /** The delay for this request, in milliseconds. */
-  delayMs(): number {
-    const { latencyMs, latencyJitterMs } = this.settings;
-    return latencyMs + (latencyJitterMs > 0 ? Math.floor(this.#random() * latencyJitterMs) : 0);
+  /** The settings in force. */
+  get settings(): FaultSettings {
+    return this.#settings;
+  }
+
+  /** New settings; requests waiting out their latency wait by the new figure from when they arrived. */
+  set settings(settings: FaultSettings) {
+    this.#settings = settings;
+    for (const wake of this.#waiting) wake();
+  }
+
+  /**
+   * Wait out one request's latency. Lowering the latency releases the requests already waiting longer than the new
+   * figure, so that a test can hold requests with a long latency and let them go when it is ready.
+   */
+  async delay(): Promise<void> {
+    const arrived = Date.now();
+    const { latencyJitterMs } = this.#settings;
+    const jitter = latencyJitterMs > 0 ? Math.floor(this.#random() * latencyJitterMs) : 0;
+    for (;;) {
+      const remaining = arrived + this.#settings.latencyMs + jitter - Date.now();
+      if (remaining <= 0) return;
+      await new Promise<void>((resolve) => {
+        const wake = (): void => {
+          clearTimeout(timer);
+          this.#waiting.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, remaining);
+        this.#waiting.add(wake);
+      });
+    }
   }
 
   /** Decide the fate of one request of a client; `change` tells a request that changes data (not a token call). */

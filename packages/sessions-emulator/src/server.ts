@@ -37,8 +37,10 @@ export function createApiServer(ctx: ServerContext): Server {
       else res.destroy();
     });
   });
-  // A client's keep-alive pool must not hold the emulator open on close (closeAllConnections handles that too).
-  server.keepAliveTimeout = 5_000;
+  // An idle connection stays open 65 s, as behind a typical API gateway. With Node's 5 s, a client in the same process
+  // that was busy for 5 s (a loaded machine) could send its next request on a connection whose close was already due:
+  // the server closed it under the request. close() drops idle connections (closeAllConnections).
+  server.keepAliveTimeout = 65_000;
   return server;
 }
 
@@ -66,8 +68,7 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
   ctx.requestLog.push(entry);
   if (ctx.requestLog.length > ctx.requestLogLimit) ctx.requestLog.splice(0, ctx.requestLog.length - ctx.requestLogLimit);
 
-  const delay = ctx.faults.delayMs();
-  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+  await ctx.faults.delay();
   const decision = ctx.faults.decide(clientKey(ctx, req), Date.now(), isChange(req.method ?? '', entry.path));
   if (decision.kind === 'drop') {
     req.socket.destroy();

@@ -3,6 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client, type SessionSearch } from '@x/sessions-sdk';
 import { startEmulator, type Emulator, type SessionDump } from '../src/index.js';
+import { patient } from '@x/vitest-config/patience';
 
 const NOW = Date.UTC(2026, 0, 15);
 const HOUR_MS = 3_600_000;
@@ -100,7 +101,7 @@ describe('advancing time', () => {
   beforeAll(async () => {
     emu = await start(5_000, 21);
     client = clientOf(emu);
-  }, 60_000);
+  }, patient(60_000));
 
   afterEach(async () => {
     await reset(emu);
@@ -196,7 +197,7 @@ describe('advancing time', () => {
       gained.push(...fromDumps);
     }
     expect(gained.length).toBeGreaterThan(0);
-  }, 60_000);
+  }, patient(60_000));
 
   it('reports every kind of change over a few hours of 5,000 sessions', async () => {
     const seen = Object.fromEntries(KINDS.map((kind) => [kind, new Set<string>()])) as Record<(typeof KINDS)[number], Set<string>>;
@@ -208,7 +209,7 @@ describe('advancing time', () => {
       for (const kind of KINDS) for (const id of report[kind]) seen[kind].add(id);
     }
     for (const kind of KINDS) expect(seen[kind].size, kind).toBeGreaterThan(0);
-  }, 60_000);
+  }, patient(60_000));
 
   it('restores the original data exactly on reset', async () => {
     const original = await dumpOf(emu);
@@ -243,7 +244,7 @@ describe('determinism', () => {
 
   beforeAll(async () => {
     [first, twin, other] = await Promise.all([start(1_500, 5), start(1_500, 5), start(1_500, 6)]);
-  }, 60_000);
+  }, patient(60_000));
 
   it('generates identical data for the same seed, size and now', async () => {
     const [a, b] = await Promise.all([dumpOf(first), dumpOf(twin)]);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { patient } from '@x/vitest-config/patience';
 
 const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
@@ -60,7 +61,7 @@ describe('incydr-emulator', () => {
       expect(pasted).toHaveLength(3);
       const url = /^export INCYDR_URL=(\S+)$/m.exec(proc.out())?.[1];
       const script = [...pasted, `node -e 'for (const k of ["INCYDR_URL","INCYDR_API_CLIENT_ID","INCYDR_API_CLIENT_SECRET"]) console.log(process.env[k])'`];
-      const shell = spawnSync('bash', ['-c', script.join('\n')], { encoding: 'utf8', timeout: 60_000 });
+      const shell = spawnSync('bash', ['-c', script.join('\n')], { encoding: 'utf8', timeout: patient(60_000) });
       expect(shell.stderr).toBe('');
       expect(shell.stdout.split('\n')).toEqual([url, 'emulator-client', secret, '']);
       expect(statSync(envFile).mode & 0o777).toBe(0o600);

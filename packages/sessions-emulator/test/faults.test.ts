@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Client, ConnectionError, RateLimitedError } from '@x/sessions-sdk';
 import { startEmulator, type Emulator } from '../src/index.js';
+import { patient } from '@x/vitest-config/patience';
 
 let emu: Emulator;
 
@@ -48,6 +49,19 @@ describe('faults', () => {
     await c.sessions.v1.getPage({ pageSize: 1 });
     // Two requests: the token call and the search.
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
+  it('releases answers held by a long latency as soon as the latency is lowered', async () => {
+    await setFaults({ latencyMs: 600_000 });
+    // No retry: a request that timed out and went again after the release would hide a hold that never ended.
+    await using c = client({ maxRetries: 0 });
+    let answered = false;
+    const page = c.sessions.v1.getPage({ pageSize: 1 }).finally(() => (answered = true));
+    await vi.waitFor(() => expect(emu.requests().length).toBeGreaterThan(0), { timeout: patient(10_000), interval: 5 });
+    expect(answered).toBe(false);
+    await setFaults({ latencyMs: 0 });
+    // Held for ten minutes otherwise: the test's own time limit is far shorter.
+    expect((await page).items).toHaveLength(1);
   });
 
   it('answers every Nth request with 429 and Retry-After, which the SDK waits out', async () => {

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@x/sessions-sdk';
 import { startEmulator, type Emulator, type SessionDump } from '../src/index.js';
 import { documentedValues } from './helpers/vendor.js';
+import { patient } from '@x/vitest-config/patience';
 
 const NOW = Date.UTC(2026, 0, 15);
 const SESSIONS = 3_000;
@@ -44,7 +45,7 @@ beforeAll(async () => {
     logStderr: false,
   });
   dumps = await fetchDump();
-}, 60_000);
+}, patient(60_000));
 
 afterAll(async () => {
   await client?.close();

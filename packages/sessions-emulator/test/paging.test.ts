@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@x/sessions-sdk';
 import { startEmulator, type Emulator, type SessionDump } from '../src/index.js';
 import { documentedParameter } from './helpers/vendor.js';
+import { patient } from '@x/vitest-config/patience';
 
 const NOW = Date.UTC(2026, 0, 15);
 
@@ -37,7 +38,7 @@ let large: Running;
 beforeAll(async () => {
   small = await start(120, 3);
   large = await start(1_000, 4);
-}, 60_000);
+}, patient(60_000));
 
 afterAll(async () => {
   for (const { emu, client } of running) {
@@ -117,7 +118,7 @@ describe.each([
       headers: { authorization: `Basic ${Buffer.from(`${emu.clientId}:${emu.clientSecret}`).toString('base64')}` },
     });
     token = ((await res.json()) as { access_token: string }).access_token;
-  }, 60_000);
+  }, patient(60_000));
 
   afterAll(async () => {
     await emu?.close();

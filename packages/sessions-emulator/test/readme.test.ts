@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { codeBlocks, exampleFolder, expectPaired, type ExampleFolder, type ExampleRun as Run } from '@x/vitest-config/readme';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { patient } from '@x/vitest-config/patience';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
@@ -65,5 +66,5 @@ describe('README examples', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expectation?.check(run);
-  }, 30_000);
+  }, patient(30_000));
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_ID, CLIENT_SECRET, startTestServer } from './helpers/server.js';
+import { patient } from '@x/vitest-config/patience';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const tsc = join(packageDir, 'node_modules', '.bin', 'tsc');
@@ -27,7 +28,7 @@ function run(
     execFile(
       file,
       args,
-      { cwd: options.cwd, env: options.env ?? process.env, timeout: options.timeoutMs, maxBuffer: 16 << 20 },
+      { cwd: options.cwd, env: options.env ?? process.env, timeout: patient(options.timeoutMs), maxBuffer: 16 << 20 },
       (error, stdout, stderr) => {
         if (error !== null && typeof error.code !== 'number') {
           reject(new Error(`${file} ${args.join(' ')}: ${error.message}\n${stderr}`, { cause: error }));
@@ -102,7 +103,7 @@ beforeAll(async () => {
     cwd: consumerDir,
     timeoutMs: 150_000,
   });
-}, 180_000);
+}, patient(180_000));
 
 afterAll(() => {
   if (workDir !== '') rmSync(workDir, { recursive: true, force: true });
@@ -215,7 +216,7 @@ describe('packed SDK', () => {
     } finally {
       await server.close();
     }
-  }, 60_000);
+  }, patient(60_000));
 
   it('makes the example exit 1 with the error message on stderr', async () => {
     const server = await startTestServer();
@@ -243,7 +244,7 @@ describe('packed SDK', () => {
     } finally {
       await server.close();
     }
-  }, 70_000);
+  }, patient(70_000));
 
   describe('TypeScript consumer', () => {
     const compile = (file: string): Promise<Run> =>
@@ -296,7 +297,7 @@ describe('packed SDK', () => {
       const result = await compile('consumer.ts');
       expect(result.stdout + result.stderr).toBe('');
       expect(result.code).toBe(0);
-    }, 250_000);
+    }, patient(250_000));
 
     it('rejects a wrong use of the API', async () => {
       writeFileSync(
@@ -313,6 +314,6 @@ describe('packed SDK', () => {
       expect(result.code).not.toBe(0);
       expect(result.stdout).toMatch(/^wrong\.ts\(4,\d+\): error TS2322: .*'string'.*'number'/m);
       expect(result.stdout.match(/error TS/g)).toHaveLength(1);
-    }, 250_000);
+    }, patient(250_000));
   });
 });

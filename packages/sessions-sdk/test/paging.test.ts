@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, Client, IncydrError, InvalidArgumentError, type Session } from '../src/index.js';
 import { clientOptions, startTestServer, type Recorded, type Reply, type TestServer } from './helpers/server.js';
+import { patient } from '@x/vitest-config/patience';
 
 let server: TestServer;
 let client: Client;
@@ -135,7 +136,7 @@ function servePages(size: number, totalCount: number, reply: (pageNum: number) =
 }
 
 const pageRequests = (): Recorded[] => server.requests.filter((r) => r.path === '/v1/sessions');
-const waitFor = (check: () => void): Promise<void> => vi.waitFor(check, { timeout: 5_000, interval: 5 });
+const waitFor = (check: () => void): Promise<void> => vi.waitFor(check, { timeout: patient(10_000), interval: 5 });
 
 describe('iterAll with concurrency', () => {
   it('yields sessions in page order, each once, when pages answer out of order', async () => {

@@ -4,6 +4,7 @@ import { HttpClient, type RequestLimiter } from '../src/http.js';
 import { Log } from '../src/logger.js';
 import { resolveSettings } from '../src/settings.js';
 import { clientOptions, startTestServer, type TestServer } from './helpers/server.js';
+import { patient } from '@x/vitest-config/patience';
 
 let server: TestServer;
 
@@ -32,7 +33,7 @@ describe('maxRequestsPerMinute', () => {
     const cancel = new AbortController();
     const second = client.sessions.v1.getSessionDetails('b', { signal: cancel.signal });
     const waiting = /^waiting \d+ms before GET \/v1\/sessions\/b: maxRequestsPerMinute reached$/;
-    await vi.waitFor(() => expect(lines.some((line) => waiting.test(line))).toBe(true), { timeout: 5_000, interval: 5 });
+    await vi.waitFor(() => expect(lines.some((line) => waiting.test(line))).toBe(true), { timeout: patient(10_000), interval: 5 });
     cancel.abort(new Error('gave up waiting'));
     await expect(second).rejects.toThrow('gave up waiting');
     expect(server.tokenRequests).toHaveLength(1);

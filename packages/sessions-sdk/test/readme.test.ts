@@ -8,6 +8,7 @@ import { codeBlocks, exampleFolder, expectPaired, listAfter, type ExampleFolder,
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TIME_FORMS } from '../src/time.js';
 import { CLIENT_ID, CLIENT_SECRET, startTestServer, type TestServer } from './helpers/server.js';
+import { patient } from '@x/vitest-config/patience';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGE = '@x/sessions-sdk';
@@ -144,7 +145,7 @@ describe('README examples', () => {
         await server.close();
       }
     },
-    30_000,
+    patient(30_000),
   );
 });
 

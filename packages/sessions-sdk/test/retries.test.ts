@@ -9,6 +9,7 @@ import {
   type ClientOptions,
 } from '../src/index.js';
 import { clientOptions, startTestServer, type Reply, type TestServer } from './helpers/server.js';
+import { patient } from '@x/vitest-config/patience';
 
 let server: TestServer;
 
@@ -223,7 +224,8 @@ describe('timeouts', () => {
 
   it('retries a GET that timed out', async () => {
     server.sequence('GET /v1/sessions/s1', [{ hang: true }, ok]);
-    await using c = client({ timeoutMs: 200, maxRetryDelayMs: 20 });
+    // The retry's answer must come within the same limit: scaled, so that a loaded machine answers in time.
+    await using c = client({ timeoutMs: patient(200), maxRetryDelayMs: 20 });
     expect((await c.sessions.v1.getSessionDetails('s1')).sessionId).toBe('s1');
     expect(server.requests).toHaveLength(2);
   });

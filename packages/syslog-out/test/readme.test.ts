@@ -16,6 +16,7 @@ import {
   type ExampleRun as Run,
 } from '@x/vitest-config/readme';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { patient } from '@x/vitest-config/patience';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGE = '@x/syslog-out';
@@ -104,6 +105,6 @@ describe('README examples', () => {
         await receiver.close();
       }
     },
-    30_000,
+    patient(30_000),
   );
 });

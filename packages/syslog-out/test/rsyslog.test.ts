@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSyslogSender, SyslogTlsError, type SyslogSender, type SyslogSenderOptions } from '../src/index.js';
 import { createTestPki, type TestPki } from './helpers/certs.js';
 import { rsyslogMissing, startRsyslog, type RsyslogReceiver } from './helpers/rsyslog.js';
+import { patient } from '@x/vitest-config/patience';
 
 if (rsyslogMissing !== undefined) console.warn(`rsyslog interop tests skipped: ${rsyslogMissing}`);
 
@@ -51,7 +52,7 @@ describe.skipIf(rsyslogMissing !== undefined)(
     }
 
     function sender(options: SyslogSenderOptions): SyslogSender {
-      const created = createSyslogSender({ host: '127.0.0.1', connectTimeoutMs: 5_000, confirmTimeoutMs: 5_000, ...options });
+      const created = createSyslogSender({ host: '127.0.0.1', connectTimeoutMs: patient(5_000), confirmTimeoutMs: patient(5_000), ...options });
       senders.push(created);
       return created;
     }
@@ -224,6 +225,6 @@ describe.skipIf(rsyslogMissing !== undefined)(
       expect(lines).toHaveLength(20_000);
       expect(tally(lines, 20_000)).toEqual({ missing: [], duplicates: [] });
       await out.close();
-    }, 30_000);
+    }, patient(30_000));
   },
 );

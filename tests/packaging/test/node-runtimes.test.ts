@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodeRuntime } from './helpers/node-runtimes.js';
+import { patient } from '@x/vitest-config/patience';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'packaging-node-cache-'));
 
@@ -25,5 +26,5 @@ describe('nodeRuntime', () => {
     await expect(
       nodeRuntime(22, cacheDir, ['--registry', registry, '--fetch-retries', '0', '--prefer-online', '--cache', join(cacheDir, 'npm-cache')]),
     ).rejects.toThrow(/^cannot download Node 22 from the npm registry \(npm install node@22\); the packaging tests need it/);
-  }, 60_000);
+  }, patient(60_000));
 });

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeRuntime, type NodeRuntime } from './helpers/node-runtimes.js';
 import { cleanEnv, ok, run, start, stopAll, waitFor, type Background } from './helpers/process.js';
 import { startSyslogReceiver } from './helpers/syslog-receiver.js';
+import { patient } from '@x/vitest-config/patience';
 
 const testDir = fileURLToPath(new URL('.', import.meta.url));
 const packageDir = join(testDir, '..');
@@ -248,14 +249,14 @@ beforeAll(async () => {
     install('emulator', ['@x/sessions-emulator']),
     install('cli', ['@x/sessions-cli', '@x/sessions-sdk', '@x/syslog-out', '@x/sessions-emulator']),
   ]);
-}, 240_000);
+}, patient(240_000));
 
 afterAll(async () => {
   await stopAll();
   // Let the downloads settle before the folder goes (a failed one was reported by its tests).
   await Promise.allSettled(runtimes.values());
   if (workDir !== '') rmSync(workDir, { recursive: true, force: true });
-}, 60_000);
+}, patient(60_000));
 
 describe.each(NAMES)('packed %s', (name) => {
   it('leaves no workspace:, catalog: or file: specifier, and depends on the packed versions of its siblings', () => {
@@ -367,7 +368,7 @@ describe('installed alone', () => {
     } finally {
       await emulator.process.stop('SIGKILL');
     }
-  }, 60_000);
+  }, patient(60_000));
 });
 
 describe('the CLI installed with the SDK, syslog-out and emulator tarballs', () => {
@@ -411,7 +412,7 @@ describe('the CLI installed with the SDK, syslog-out and emulator tarballs', () 
     } finally {
       await emulator.process.stop('SIGTERM');
     }
-  }, 90_000);
+  }, patient(90_000));
 
   describe('TypeScript consumer (strict, module nodenext)', () => {
     const compile = (files: readonly string[]): Promise<Awaited<ReturnType<typeof run>>> =>
@@ -491,7 +492,7 @@ describe('the CLI installed with the SDK, syslog-out and emulator tarballs', () 
         'wrong.ts 6 TS2322',
         'wrong.ts 7 TS2322',
       ]);
-    }, 100_000);
+    }, patient(100_000));
   });
 });
 
@@ -518,7 +519,7 @@ describe.each([{ major: thisNode.major }, { major: 22 }, { major: 24 }])('instal
       { PATH: path, HOME: home },
     );
     env = { PATH: path, HOME: home, ...emulator.env };
-  }, 240_000);
+  }, patient(240_000));
 
   afterAll(async () => {
     await emulator?.process.stop('SIGTERM');
@@ -531,7 +532,7 @@ describe.each([{ major: thisNode.major }, { major: 22 }, { major: 24 }])('instal
     expect(emulator?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const cli = await ok(join(consumers.cli, 'node_modules', '.bin', 'incydr'), ['--version'], { cwd: consumers.cli, env, timeoutMs: 30_000 });
     expect(cli.stdout).toBe(`${pack('@x/sessions-cli').manifest.version}\n`);
-  }, 60_000);
+  }, patient(60_000));
 
   it('searches the emulator with the CLI', async () => {
     const result = await ok(join(consumers.cli, 'node_modules', '.bin', 'incydr'), ['sessions', 'search', '--any-alerts', '-f', 'json-lines'], {
@@ -542,7 +543,7 @@ describe.each([{ major: thisNode.major }, { major: 22 }, { major: 24 }])('instal
     const sessions = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { sessionId: string });
     sessionIds = new Set(sessions.map((session) => session.sessionId));
     expect(sessionIds.size).toBe(300);
-  }, 90_000);
+  }, patient(90_000));
 
   it('runs the SDK example against the emulator', async () => {
     copyFileSync(join(consumers.sdk, 'node_modules', '@x', 'sessions-sdk', 'examples', 'search.mjs'), join(consumers.sdk, 'search.mjs'));
@@ -557,7 +558,7 @@ describe.each([{ major: thisNode.major }, { major: 22 }, { major: 24 }])('instal
       expect(line).toMatch(/^\S+ {2}\S+ {2}OPEN {2}(NO_RISK|LOW|MODERATE|HIGH|CRITICAL)$/);
       expect(sessionIds, line).toContain(line.split(' ')[0]);
     }
-  }, 90_000);
+  }, patient(90_000));
 
   it('sends records with syslog-out to a loopback TCP receiver and confirms them', async () => {
     copyFileSync(join(testDir, 'fixtures', 'send-syslog.mjs'), join(consumers.syslog, 'send-syslog.mjs'));
@@ -582,5 +583,5 @@ describe.each([{ major: thisNode.major }, { major: 22 }, { major: 24 }])('instal
     } finally {
       await receiver.close();
     }
-  }, 60_000);
+  }, patient(60_000));
 });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Emulator, EmulatorOptions } from '@x/sessions-emulator';
+import { patient } from '@x/vitest-config/patience';
 
 /** The sessions-cli package directory. */
 export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -17,8 +18,8 @@ export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..'
 /** The built binary (`bin.incydr` of package.json). */
 export const BIN = join(PACKAGE_DIR, 'dist', 'bin.js');
 
-/** How long one run of the binary may take unless a test says otherwise. */
-export const DEFAULT_RUN_TIMEOUT_MS = 15_000;
+/** How long one run of the binary may take on a quiet machine unless a test says otherwise (scaled by `patient`). */
+export const DEFAULT_RUN_TIMEOUT_MS = 30_000;
 
 /** What a run of the binary gave. */
 export interface RunResult {
@@ -37,7 +38,7 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   /** Text written to the child's stdin (stdin is closed either way). */
   input?: string;
-  /** Kill the child (SIGKILL) and fail after this long. @default DEFAULT_RUN_TIMEOUT_MS */
+  /** Kill the child (SIGKILL) and fail after this long on a quiet machine (scaled to this one). @default DEFAULT_RUN_TIMEOUT_MS */
   timeoutMs?: number;
   /** Working directory. @default env.HOME, else tmpdir() */
   cwd?: string;
@@ -76,7 +77,7 @@ function baseEnv(home = tmpdir()): Record<string, string> {
 function runChild(file: string, args: readonly string[], options: RunOptions, what: string): Promise<RunResult> {
   const env = options.env ?? baseEnv();
   const cwd = options.cwd ?? env['HOME'] ?? tmpdir();
-  const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
+  const timeoutMs = patient(options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS);
   return new Promise<RunResult>((resolvePromise, reject) => {
     const child = spawn(file, args, { env: definedOnly(env), cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     options.onSpawn?.(child);
@@ -237,8 +238,9 @@ export function errorLines(stderr: string): string[] {
   return lines(stderr).filter((line) => line !== "Try 'incydr --help' for usage.");
 }
 
-/** Poll `condition` every few milliseconds until it holds; fail with `what` after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+/** Poll `condition` every few milliseconds until it holds; fail with `what` after `quietMs` (scaled to this machine). */
+export async function waitFor(condition: () => boolean, what: string, quietMs = 10_000): Promise<void> {
+  const timeoutMs = patient(quietMs);
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

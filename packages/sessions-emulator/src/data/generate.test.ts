@@ -10,6 +10,7 @@ import {
   type ApiSession,
   type SessionRecord,
 } from '../model.js';
+import { patient } from '@x/vitest-config/patience';
 
 const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
 const SEED = 42;
@@ -276,7 +277,7 @@ describe('generateDataset', () => {
     }
   });
 
-  it('generates 100,000 sessions with unique ids', { timeout: 30_000 }, () => {
+  it('generates 100,000 sessions with unique ids', { timeout: patient(30_000) }, () => {
     const large = generateDataset({ seed: 9, sessions: 100_000, now: NOW });
     expect(large.records).toHaveLength(100_000);
     expect(large.actors).toHaveLength(12_500);

@@ -3,6 +3,7 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { waitFor } from './wait.js';
+import { patient } from '@x/vitest-config/patience';
 
 /** The only address the test receivers use. */
 export const LOOPBACK = '127.0.0.1';
@@ -21,8 +22,6 @@ export type ReceiverMode =
   | 'closeOnFirstBytes'
   /** Drops every connection abruptly once `records` (cumulative counts) have arrived; optionally listens again. */
   | { crashAfter: number[]; restartAfterMs?: number; reset?: boolean }
-  /** Drops connections that stayed idle for `closeIdleAfterMs`. */
-  | { closeIdleAfterMs: number }
   /** Resets the listed connections (1 for the first) after the client's end of stream instead of closing cleanly. */
   | { resetAtEnd: number[] }
   /**
@@ -97,6 +96,11 @@ export interface TcpReceiver {
   resumeReading(): void;
   /** Reset (RST) every open connection now. */
   resetAll(): void;
+  /**
+   * Close every open connection now, as a receiver's idle timeout does (counted in `idleCloses`): on command rather
+   * than by a timer, so that a slow machine cannot make it close mid-stream.
+   */
+  closeIdle(): void;
   /** Connections currently open. */
   openConnections(): number;
   /** Whether the server currently accepts connections (false while "crashed"). */
@@ -158,7 +162,6 @@ export async function startTcpReceiver(options: TcpReceiverOptions = {}): Promis
   const framing = options.framing ?? 'lf';
   const mode = options.mode ?? 'normal';
   const crash = typeof mode === 'object' && 'crashAfter' in mode ? mode : undefined;
-  const idleMs = typeof mode === 'object' && 'closeIdleAfterMs' in mode ? mode.closeIdleAfterMs : undefined;
   const records: string[] = [];
   const peers: PeerInfo[] = [];
   const counts = {
@@ -205,12 +208,6 @@ export async function startTcpReceiver(options: TcpReceiverOptions = {}): Promis
       slowBudget.delete(socket);
     });
     if (mode === 'stall' || paused) socket.pause();
-    if (idleMs !== undefined) {
-      socket.setTimeout(idleMs, () => {
-        counts.idleCloses += 1;
-        socket.destroy();
-      });
-    }
     if (mode === 'slow') slowBudget.set(socket, SLOW_BYTES_PER_TICK);
     const resetsThis = resetting !== undefined && connection <= resetting.resetConnections;
     if (resetsThis) {
@@ -286,7 +283,7 @@ export async function startTcpReceiver(options: TcpReceiverOptions = {}): Promis
             requestCert: options.tls.requestCert ?? false,
             rejectUnauthorized: options.tls.requestCert ?? false,
             // A client that drops a handshake (e.g. after refusing our certificate) leaves a half-open socket.
-            handshakeTimeout: 5_000,
+            handshakeTimeout: patient(5_000),
             SNICallback: (name, done) => {
               sniNames.push(name);
               done(null, undefined);
@@ -380,6 +377,12 @@ export async function startTcpReceiver(options: TcpReceiverOptions = {}): Promis
     },
     resetAll() {
       for (const socket of sockets) reset(socket);
+    },
+    closeIdle() {
+      for (const socket of sockets) {
+        counts.idleCloses += 1;
+        socket.destroy();
+      }
     },
     openConnections: () => sockets.size,
     listening: () => isListening,

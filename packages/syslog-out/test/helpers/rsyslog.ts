@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
+import { patient } from '@x/vitest-config/patience';
 
 const run = promisify(execFile);
 
@@ -89,8 +90,9 @@ async function freeUdpPort(): Promise<number> {
   });
 }
 
-/** Poll `check` every `intervalMs` until it returns a value or `timeoutMs` passes. */
-async function poll<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, intervalMs = 20): Promise<T> {
+/** Poll `check` every `intervalMs` until it returns a value or `quietMs` (scaled to this machine) passes. */
+async function poll<T>(what: string, quietMs: number, check: () => Promise<T | undefined>, intervalMs = 20): Promise<T> {
+  const timeoutMs = patient(quietMs);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -171,7 +173,7 @@ export async function startRsyslog(options: { tls: RsyslogTlsFiles; startTimeout
     const confFile = join(dir, 'rx.conf');
     await writeFile(confFile, config(dir, udpPort, options.tls));
     try {
-      await run(rsyslogd, ['-N1', '-f', confFile], { timeout: 10_000 });
+      await run(rsyslogd, ['-N1', '-f', confFile], { timeout: patient(10_000) });
     } catch (error) {
       const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
       throw new Error(`rsyslogd -N1 rejects the test config:\n${stdout}${stderr}`, { cause: error });
@@ -220,7 +222,7 @@ export async function startRsyslog(options: { tls: RsyslogTlsFiles; startTimeout
             timer = setTimeout(() => {
               proc.kill('SIGKILL');
               resolve();
-            }, 5_000);
+            }, patient(5_000));
           });
           await Promise.race([exitedPromise, killed]);
           clearTimeout(timer);
@@ -243,7 +245,7 @@ export async function startRsyslog(options: { tls: RsyslogTlsFiles; startTimeout
           return lines.length >= n ? lines : undefined;
         });
       } catch (error) {
-        throw new Error(`rsyslog wrote ${last} of ${n} records within ${timeoutMs} ms${exited === undefined ? '' : `; ${exited}:\n${output}`}`, { cause: error });
+        throw new Error(`rsyslog wrote ${last} of ${n} records within ${patient(timeoutMs)} ms${exited === undefined ? '' : `; ${exited}:\n${output}`}`, { cause: error });
       }
     };
 

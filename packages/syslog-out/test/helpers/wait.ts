@@ -1,5 +1,7 @@
-/** Poll `condition` every few milliseconds until it holds; fail with `what` after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+import { patient } from '@x/vitest-config/patience';
+/** Poll `condition` every few milliseconds until it holds; fail with `what` after `quietMs` (scaled to this machine). */
+export async function waitFor(condition: () => boolean, what: string, quietMs = 10_000): Promise<void> {
+  const timeoutMs = patient(quietMs);
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -7,8 +9,13 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
   }
 }
 
-/** Poll until `value()` has not changed for `quietMs`; fail after `timeoutMs`. Returns the settled value. */
-export async function waitForSteady(value: () => number, what: string, quietMs: number, timeoutMs: number): Promise<number> {
+/**
+ * Poll until `value()` has not changed for `steadyMs`; fail after `quietTimeoutMs`. Both are scaled to this machine: on
+ * a loaded one a producer can pause longer without having stopped. Returns the settled value.
+ */
+export async function waitForSteady(value: () => number, what: string, steadyMs: number, quietTimeoutMs: number): Promise<number> {
+  const quietMs = patient(steadyMs);
+  const timeoutMs = patient(quietTimeoutMs);
   const deadline = Date.now() + timeoutMs;
   let last = value();
   let since = Date.now();
@@ -44,8 +51,9 @@ export async function outcome<T>(promise: PromiseLike<T>): Promise<Outcome<T>> {
   }
 }
 
-/** Reject with a clear message when `promise` takes longer than `ms` (the promise itself keeps running). */
-export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+/** Reject with a clear message when `promise` takes longer than `quietMs` scaled to this machine (it keeps running). */
+export async function within<T>(promise: Promise<T>, quietMs: number, what: string): Promise<T> {
+  const ms = patient(quietMs);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);

@@ -2,6 +2,7 @@
 // stopped by signal and waited for.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { delimiter } from 'node:path';
+import { patient } from '@x/vitest-config/patience';
 
 /** Exit code and output of a finished command. */
 export interface Run {
@@ -14,6 +15,7 @@ export interface Run {
 export interface RunOptions {
   cwd: string;
   env?: NodeJS.ProcessEnv;
+  /** On a quiet machine; scaled to this one. */
   timeoutMs: number;
 }
 
@@ -26,13 +28,13 @@ export function run(file: string, args: readonly string[], options: RunOptions):
       {
         cwd: options.cwd,
         env: options.env ?? process.env,
-        timeout: options.timeoutMs,
+        timeout: patient(options.timeoutMs),
         killSignal: 'SIGKILL',
         maxBuffer: 32 << 20,
       },
       (error, stdout, stderr) => {
         if (error !== null && typeof error.code !== 'number') {
-          const reason = error.killed ? `timed out after ${options.timeoutMs} ms` : error.message;
+          const reason = error.killed ? `timed out after ${patient(options.timeoutMs)} ms` : error.message;
           reject(new Error(`${file} ${args.join(' ')}: ${reason}\n${stdout}\n${stderr}`, { cause: error }));
           return;
         }
@@ -121,7 +123,7 @@ export function start(file: string, args: readonly string[], options: { cwd: str
         timer = setTimeout(() => {
           signalGroup('SIGKILL');
           resolve();
-        }, timeoutMs);
+        }, patient(timeoutMs));
       });
       await Promise.race([exited, killed]);
       clearTimeout(timer);
@@ -139,13 +141,14 @@ export async function stopAll(): Promise<void> {
   await Promise.all([...running].map((background) => background.stop('SIGKILL', 5_000)));
 }
 
-/** Poll `check` until it returns a value, or throw `what` with the context after `timeoutMs`. */
+/** Poll `check` until it returns a value, or throw `what` with the context after `quietMs` scaled to this machine. */
 export async function waitFor<T>(
   what: string,
   check: () => T | undefined,
-  timeoutMs: number,
+  quietMs: number,
   context: () => string = () => '',
 ): Promise<T> {
+  const timeoutMs = patient(quietMs);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();
