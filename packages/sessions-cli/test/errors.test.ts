@@ -198,6 +198,14 @@ describe('API and configuration failures exit 1 with one line', () => {
     expect(result.message).toContain('INCYDR_URL');
   });
 
+  it('says an https:// INCYDR_URL whose server speaks plain HTTP does not speak TLS, naming the http:// URL', async () => {
+    const host = new URL(fx.emu.url).host;
+    const result = await runFailing(['sessions', 'search'], { extraEnv: { INCYDR_URL: `https://${host}` } });
+    expect(result.code).toBe(1);
+    expect(result.message).toBe(`incydr: the server at https://${host} does not speak TLS; use http://${host}`);
+    expect(fx.emu.requests()).toEqual([]);
+  });
+
   it('reports an API that refuses connections in one line', async () => {
     const port = await closedPort();
     const result = await runFailing(['sessions', 'show', 'some-id'], {

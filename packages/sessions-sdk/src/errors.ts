@@ -86,6 +86,12 @@ export class RateLimitedError extends ApiError {
 }
 
 /**
+ * Why a connection failed, when the SDK can tell: `not-tls`, an `https://` URL whose server speaks plain HTTP;
+ * `tls-only`, an `http://` URL whose server speaks only TLS.
+ */
+export type ConnectionReason = 'not-tls' | 'tls-only';
+
+/**
  * The request never got an HTTP answer: refused, reset, DNS failure, TLS failure, proxy failure. `outcome` is
  * `not-applied` when the connection was never made (refused, DNS, TLS), `unknown` when it was lost after sending.
  * Behind a proxy the message names it (`cannot reach the proxy http://proxy:3128 (HTTPS_PROXY)`), and `proxy` holds
@@ -95,6 +101,10 @@ export class ConnectionError extends IncydrError {
   override name = 'ConnectionError';
   readonly method: string;
   readonly url: string;
+  /** What went wrong, without the method and URL (`the server at https://h:1 does not speak TLS; use http://h:1`). */
+  readonly detail: string;
+  /** Set when the scheme of the URL does not match what the server speaks (see {@link ConnectionReason}). */
+  readonly reason: ConnectionReason | undefined;
   /** Whether the call may have been applied (see {@link CallOutcome}). */
   outcome: CallOutcome;
   /** Retries made before giving up (set by the client). */
@@ -105,11 +115,19 @@ export class ConnectionError extends IncydrError {
   constructor(
     method: string,
     url: string,
-    options: { cause: unknown; detail: string; outcome?: CallOutcome; proxy?: string | undefined },
+    options: {
+      cause: unknown;
+      detail: string;
+      outcome?: CallOutcome;
+      proxy?: string | undefined;
+      reason?: ConnectionReason | undefined;
+    },
   ) {
     super(`${method} ${url} failed: ${options.detail}`, { cause: options.cause });
     this.method = method;
     this.url = url;
+    this.detail = options.detail;
+    this.reason = options.reason;
     this.outcome = options.outcome ?? 'unknown';
     this.proxy = options.proxy;
   }
