@@ -6,6 +6,13 @@ export class IncydrError extends Error {
 /** Settings are missing or malformed (URL, credentials, numbers in the environment); raised before any request. */
 export class ConfigurationError extends IncydrError {
   override name = 'ConfigurationError';
+  /** The settings that are missing, all at once (`INCYDR_URL`, `INCYDR_API_CLIENT_ID`, …); empty for a malformed one. */
+  readonly missing: readonly string[];
+
+  constructor(message: string, options?: { cause?: unknown; missing?: readonly string[] }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.missing = options?.missing ?? [];
+  }
 }
 
 /** An argument a caller passed cannot be sent (bad timestamp, note too long, unsafe session id); nothing was sent. */
