@@ -226,7 +226,7 @@ describe('search --checkpoint to stdout', () => {
     await writeFile(join(folder, 'migrated_sessions'), JSON.stringify(known));
     const result = await search('migrated');
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain(`imported ${known.length} delivered session id(s) from the Python checkpoint`);
+    expect(result.stderr).toContain(`imported ${known.length} delivered session ids from the Python checkpoint`);
     const window = windowIds(await summaryOf('migrated'));
     expect(sorted(idsOf(result.stdout))).toEqual(sorted([...window].filter((id) => !known.includes(id))));
     // The Python files stay as they were; the next run neither imports them again nor resends anything.
@@ -652,7 +652,7 @@ describe('search --checkpoint --output: delivery before progress', () => {
     // Every copy the receiver got twice was announced; a write that hit the closed connection was sent again
     // without arriving twice.
     expect(summary.resent).toBeGreaterThanOrEqual(duplicates);
-    const announced = /syslog: sending (\d+) unconfirmed record\(s\) again on a new connection \((.*)\)/g;
+    const announced = /syslog: sending (\d+) unconfirmed records? again on a new connection \((.*)\)/g;
     const notes = [...result.stderr.matchAll(announced)];
     expect(notes.length).toBeGreaterThan(0);
     for (const note of notes) expect(note[2]).toMatch(/closed the connection|ECONNRESET|EPIPE/);

@@ -55,7 +55,7 @@ export async function runCheckpoint(
     const existing = await readStore(files.store, options.name);
     const imported = existing === undefined ? await importPythonCheckpoint(files, options.name, started) : undefined;
     if (imported !== undefined) {
-      ctx.note(`incydr: imported ${imported.sessions.size} delivered session id(s) from the Python checkpoint ${imported.importedFrom}`);
+      ctx.note(`incydr: imported ${counted(imported.sessions.size, 'delivered session id')} from the Python checkpoint ${imported.importedFrom}`);
     }
     const query = checkpointQuery(options.filters, client.url, clientKey);
     const store = existing ?? imported ?? emptyStore(options.name, query, started);
@@ -203,7 +203,7 @@ async function deliver(
   } finally {
     summary.resent = sink.resent;
     summary.unconfirmed = pending.length;
-    if (untracked > 0) ctx.note(`incydr: warning: ${untracked} session(s) without a sessionId were sent and cannot be recorded`);
+    if (untracked > 0) ctx.note(`incydr: warning: ${counted(untracked, 'session')} without a sessionId ${untracked === 1 ? 'was' : 'were'} sent and cannot be recorded`);
   }
 }
 
