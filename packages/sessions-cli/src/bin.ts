@@ -3,9 +3,11 @@ import { cachedHelp } from './help/cache.js';
 import { helpWidth } from './help/width.js';
 import { tuneMemory } from './memory.js';
 
-// A reader that went away (`incydr … | head`) is not an error: stop quietly with success.
+// A reader that went away (`incydr … | head`) is not an error of the process: the writer that met it ends the command
+// (quietly with success; a checkpointed run first saves and says what it did not record), and later writes meet it
+// again. Exiting here would end a checkpointed run before it saves or releases its lock.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
+  if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
   throw error;
 });
 

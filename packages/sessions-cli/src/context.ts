@@ -92,7 +92,8 @@ async function createClient(
   const fromFile = inEnvironment ? undefined : setting('INCYDR_REFRESH_TOKEN');
   return new Client({
     env,
-    envFile: file,
+    // With no file found the SDK itself looks again, so that a message about missing settings says where it looked.
+    ...(file === null ? {} : { envFile: file }),
     onRefreshToken: keepRotatedRefreshToken(
       file !== null && fromFile !== undefined ? { kind: 'file', file, token: fromFile } : { kind: 'environment' },
       note,

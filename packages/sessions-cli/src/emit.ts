@@ -14,7 +14,7 @@ export interface StdoutSinkOptions {
 
 /**
  * Records to stdout in a format, with backpressure: a record is delivered once its write completed. A closed pipe
- * (`| head`) ends the run quietly (OutputClosedError, exit 0).
+ * (`| head`) makes `send` throw OutputClosedError: {@link emitRecords} ends quietly, a checkpointed run fails.
  */
 export async function openStdoutSink(options: StdoutSinkOptions, ctx: Context): Promise<RecordSink> {
   const { createRecordWriter } = await import('./output/writer.js');

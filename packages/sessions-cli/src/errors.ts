@@ -44,6 +44,8 @@ export function describeError(error: unknown): { message: string; exitCode: numb
     const reason = error.serverMessage === '' ? '' : `: ${error.serverMessage}`;
     return { message: oneLine(`API error (HTTP ${error.status}) on ${error.method} ${error.url}${reason}${after(error.retries)}`), exitCode: EXIT.failure };
   }
+  // The wrong scheme for the server (https:// to plain HTTP or the reverse): the SDK's words name the URL to use.
+  if (error instanceof ConnectionError && error.reason !== undefined) return { message: oneLine(error.detail), exitCode: EXIT.failure };
   if (error instanceof ConnectionError || error instanceof TimeoutError) {
     return { message: oneLine(`${error.message}${after(error.retries)}`), exitCode: EXIT.failure };
   }

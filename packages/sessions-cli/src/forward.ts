@@ -1,6 +1,7 @@
 import type { SyslogError, SyslogSenderOptions } from '@x/syslog-out';
 import type { Context } from './context.js';
 import type { RecordSink } from './sink.js';
+import { counted } from './output/text.js';
 import { cliHints } from './syslog-hints.js';
 
 /** Records between delivery confirmations unless the user says otherwise (`--confirm-every`). */
@@ -49,7 +50,7 @@ export async function openSyslogSink(options: SyslogSenderOptions, ctx: Context)
   );
   sender.on('resend', (event: { records: number; error: SyslogError }) =>
     ctx.note(
-      `incydr: syslog: sending ${event.records} unconfirmed record(s) again on a new connection ` +
+      `incydr: syslog: sending ${counted(event.records, 'unconfirmed record')} again on a new connection ` +
         `(${event.error.detail}); the receiver may keep both copies`,
     ),
   );
@@ -125,12 +126,12 @@ export async function forwardRecords(
   return { sent: count, resent: sink.resent };
 }
 
-/** The line after a forward: how many records went to `output`, and how many of them were sent twice. */
+/** The line after a forward: how many records (`what`, a singular noun) went to `output`, and how many were sent twice. */
 export function forwardedLine(result: ForwardResult, what: string, output: string): string {
   const again =
     result.resent === 0
       ? ''
       : ` (${result.resent} sent again after a connection was lost before confirming them: ` +
         'the receiver may hold duplicates)';
-  return `Sent ${result.sent} ${what} to ${output}.${again}`;
+  return `Sent ${counted(result.sent, what)} to ${output}.${again}`;
 }

@@ -13,7 +13,7 @@ import {
   type LiveReceiver,
   type LiveReceiverOptions,
 } from './helpers/receivers.js';
-import { BUILD_TIMEOUT_MS, errorLines, lines, startFixture, waitFor, type Fixture, type RunResult } from './helpers/run.js';
+import { BUILD_TIMEOUT_MS, errorLines, lines, runShell, startFixture, waitFor, type Fixture, type RunResult } from './helpers/run.js';
 import { expectedSearch } from './helpers/sessions.js';
 import { patient } from '@x/vitest-config/patience';
 
@@ -227,7 +227,7 @@ describe('search --checkpoint to stdout', () => {
     await writeFile(join(folder, 'migrated_sessions'), JSON.stringify(known));
     const result = await search('migrated');
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain(`imported ${known.length} delivered session id(s) from the Python checkpoint`);
+    expect(result.stderr).toContain(`imported ${known.length} delivered session ids from the Python checkpoint`);
     const window = windowIds(await summaryOf('migrated'));
     expect(sorted(idsOf(result.stdout))).toEqual(sorted([...window].filter((id) => !known.includes(id))));
     // The Python files stay as they were; the next run neither imports them again nor resends anything.
@@ -292,6 +292,45 @@ describe('search --checkpoint to stdout', () => {
       expect((await summaryOf(name)).window.backfill).toBeNull();
     }
   }, patient(120_000));
+
+  it('fails a run whose reader goes away (`| head -n 1`), saying the checkpoint did not advance; the next run sends all', async () => {
+    const command =
+      'set -o pipefail; incydr sessions search --checkpoint headed --any-alerts --lookback 30d -f json-lines ' +
+      `--summary-json '${summaryFile('headed')}' | head -n 1`;
+    const cut = await runShell(command, { env: fx.env });
+    expect(cut.code, cut.stderr).toBe(1);
+    expect(lines(cut.stdout)).toHaveLength(1);
+    const [summaryLine = '', message = '', ...more] = errorLines(cut.stderr);
+    expect(more, cut.stderr).toEqual([]);
+    expect(summaryLine).toMatch(/^incydr: checkpoint "headed" \(failed\): .*delivered 0, \d+ unconfirmed/);
+    expect(message).toMatch(
+      /^incydr: stdout was closed by its reader after (1 record|\d+ records); checkpoint "headed" not advanced \(nothing recorded\): the next run sends (it|them) again$/,
+    );
+    expect(await summaryOf('headed')).toMatchObject({ status: 'failed', delivered: 0, entriesBefore: 0, entriesAfter: 0 });
+    const store = JSON.parse(await readFile(storeFile('headed'), 'utf8')) as { sessions: Record<string, unknown> };
+    expect(Object.keys(store.sessions)).toEqual([]);
+    expect(existsSync(storeFile('headed').replace(/\.json$/, '.lock'))).toBe(false);
+
+    const next = await search('headed');
+    expect(next.code, next.stderr).toBe(0);
+    expect(sorted(idsOf(next.stdout))).toEqual(sorted(windowIds(await summaryOf('headed'))));
+  });
+
+  it('keeps the batches confirmed before the reader went away, and says so', async () => {
+    const command =
+      'set -o pipefail; incydr sessions search --checkpoint half --any-alerts --lookback 30d -f json-lines --confirm-every 10 ' +
+      `--summary-json '${summaryFile('half')}' | head -n 200`;
+    const cut = await runShell(command, { env: fx.env });
+    expect(cut.code, cut.stderr).toBe(1);
+    const summary = await summaryOf('half');
+    expect(summary.delivered).toBeGreaterThanOrEqual(190);
+    expect(errorLines(cut.stderr).at(-1)).toBe(
+      `incydr: stdout was closed by its reader after ${summary.delivered + summary.unconfirmed} records; checkpoint "half" ` +
+        `recorded only the first ${summary.delivered} (confirmed before): the next run sends the rest again`,
+    );
+    const store = JSON.parse(await readFile(storeFile('half'), 'utf8')) as { sessions: Record<string, unknown> };
+    expect(Object.keys(store.sessions)).toHaveLength(summary.delivered);
+  });
 
   it('writes nothing on stdout when the search fails, not even "No results found." in the table', async () => {
     const args = ['sessions', 'search', '--any-alerts', '--lookback', '30d'];
@@ -618,7 +657,7 @@ describe('search --checkpoint --output: delivery before progress', () => {
     // Every copy the receiver got twice was announced; a write that hit the closed connection was sent again
     // without arriving twice.
     expect(summary.resent).toBeGreaterThanOrEqual(duplicates);
-    const announced = /syslog: sending (\d+) unconfirmed record\(s\) again on a new connection \((.*)\)/g;
+    const announced = /syslog: sending (\d+) unconfirmed records? again on a new connection \((.*)\)/g;
     const notes = [...result.stderr.matchAll(announced)];
     expect(notes.length).toBeGreaterThan(0);
     for (const note of notes) expect(note[2]).toMatch(/closed the connection|ECONNRESET|EPIPE/);

@@ -193,10 +193,46 @@ describe('API and configuration failures exit 1 with one line', () => {
     expect(fx.emu.requests()).toEqual([]);
   });
 
+  it('names every missing setting at once and where it looked for a .env file', async () => {
+    const result = await runFailing(['sessions', 'search'], {
+      extraEnv: { INCYDR_URL: undefined, INCYDR_API_CLIENT_ID: undefined, INCYDR_API_CLIENT_SECRET: undefined },
+    });
+    expect(result.code).toBe(1);
+    const { join } = await import('node:path');
+    expect(result.message).toMatch(/^incydr: missing settings INCYDR_URL .*, INCYDR_API_CLIENT_ID and INCYDR_API_CLIENT_SECRET /);
+    expect(result.message).toContain(`in a .env file (none found at ${join(fx.home, '.env')} or ${join(fx.home, '.config', 'incydr', '.env')})`);
+  });
+
+  it('names the .env file it read when that file lacks the credentials', async () => {
+    const { writeFile, rm } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const file = join(fx.home, '.env');
+    await writeFile(file, `INCYDR_URL=${fx.emu.url}\n`);
+    try {
+      const result = await runFailing(['sessions', 'search'], {
+        extraEnv: { INCYDR_URL: undefined, INCYDR_API_CLIENT_ID: undefined, INCYDR_API_CLIENT_SECRET: undefined },
+      });
+      expect(result.code).toBe(1);
+      expect(result.message).toMatch(/^incydr: missing settings INCYDR_API_CLIENT_ID and INCYDR_API_CLIENT_SECRET /);
+      expect(result.message).toContain(`set them in the environment or in ${file} (read: it does not set them)`);
+    } finally {
+      await rm(file, { force: true });
+    }
+    expect(fx.emu.requests()).toEqual([]);
+  });
+
   it('names INCYDR_URL when it is missing', async () => {
     const result = await runFailing(['sessions', 'search'], { extraEnv: { INCYDR_URL: undefined } });
     expect(result.code).toBe(1);
     expect(result.message).toContain('INCYDR_URL');
+  });
+
+  it('says an https:// INCYDR_URL whose server speaks plain HTTP does not speak TLS, naming the http:// URL', async () => {
+    const host = new URL(fx.emu.url).host;
+    const result = await runFailing(['sessions', 'search'], { extraEnv: { INCYDR_URL: `https://${host}` } });
+    expect(result.code).toBe(1);
+    expect(result.message).toBe(`incydr: the server at https://${host} does not speak TLS; use http://${host}`);
+    expect(fx.emu.requests()).toEqual([]);
   });
 
   it('reports an API that refuses connections in one line', async () => {

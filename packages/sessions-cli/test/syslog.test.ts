@@ -66,7 +66,7 @@ describe('search --output', () => {
     await rx.waitForRecords(expected.length);
     expect(rx.records).toEqual(expected);
     expect(rx.raw().toString('utf8')).toBe(expected.map((json) => `${json}\n`).join(''));
-    expect(lines(result.stderr)).toEqual([`Sent ${expected.length} session(s) to ${target}.`]);
+    expect(lines(result.stderr)).toEqual([`Sent ${expected.length} sessions to ${target}.`]);
   });
 
   it('ignores --columns and says so in one line on stderr', async () => {
@@ -80,7 +80,7 @@ describe('search --output', () => {
     expect(rx.records).toEqual(expected);
     expect(lines(result.stderr)).toEqual([
       'incydr: warning: --columns is ignored with --output: it applies to the table and csv formats',
-      `Sent ${expected.length} session(s) to ${target}.`,
+      `Sent ${expected.length} sessions to ${target}.`,
     ]);
   });
 
@@ -223,7 +223,7 @@ describe('show-events --output', () => {
     expect(result).toMatchObject({ code: 0, stdout: '' });
     await rx.waitForRecords(events.length);
     expect(rx.records).toEqual(events);
-    expect(lines(result.stderr)).toEqual([`Sent ${events.length} file event(s) to ${target}.`]);
+    expect(lines(result.stderr)).toEqual([`Sent ${events.length} file events to ${target}.`]);
   });
 
   it('ignores --columns and says so in one line on stderr', async () => {
@@ -239,7 +239,7 @@ describe('show-events --output', () => {
     expect(rx.records).toEqual(events);
     expect(lines(result.stderr)).toEqual([
       'incydr: warning: --columns is ignored with --output: it applies to the table and csv formats',
-      `Sent ${events.length} file event(s) to ${target}.`,
+      `Sent ${events.length} file events to ${target}.`,
     ]);
   });
 

@@ -11,12 +11,14 @@ export interface SettingsSource {
   envFile?: string | null;
 }
 
-/** The `.env` file read when the caller names none: the working directory's, else the user's config folder. */
+/** Where a `.env` file is looked for when the caller names none, in order: the working directory, the user's config folder. */
+export function envFileCandidates(cwd = process.cwd(), home = homedir()): [string, string] {
+  return [join(cwd, '.env'), join(home, '.config', 'incydr', '.env')];
+}
+
+/** The `.env` file read when the caller names none: the first of {@link envFileCandidates} that exists, else null. */
 export function defaultEnvFile(cwd = process.cwd(), home = homedir()): string | null {
-  const local = join(cwd, '.env');
-  if (existsSync(local)) return local;
-  const user = join(home, '.config', 'incydr', '.env');
-  return existsSync(user) ? user : null;
+  return envFileCandidates(cwd, home).find((file) => existsSync(file)) ?? null;
 }
 
 /**

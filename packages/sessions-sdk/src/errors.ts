@@ -6,6 +6,13 @@ export class IncydrError extends Error {
 /** Settings are missing or malformed (URL, credentials, numbers in the environment); raised before any request. */
 export class ConfigurationError extends IncydrError {
   override name = 'ConfigurationError';
+  /** The settings that are missing, all at once (`INCYDR_URL`, `INCYDR_API_CLIENT_ID`, …); empty for a malformed one. */
+  readonly missing: readonly string[];
+
+  constructor(message: string, options?: { cause?: unknown; missing?: readonly string[] }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.missing = options?.missing ?? [];
+  }
 }
 
 /** An argument a caller passed cannot be sent (bad timestamp, note too long, unsafe session id); nothing was sent. */
@@ -86,6 +93,12 @@ export class RateLimitedError extends ApiError {
 }
 
 /**
+ * Why a connection failed, when the SDK can tell: `not-tls`, an `https://` URL whose server speaks plain HTTP;
+ * `tls-only`, an `http://` URL whose server speaks only TLS.
+ */
+export type ConnectionReason = 'not-tls' | 'tls-only';
+
+/**
  * The request never got an HTTP answer: refused, reset, DNS failure, TLS failure, proxy failure. `outcome` is
  * `not-applied` when the connection was never made (refused, DNS, TLS), `unknown` when it was lost after sending.
  * Behind a proxy the message names it (`cannot reach the proxy http://proxy:3128 (HTTPS_PROXY)`), and `proxy` holds
@@ -95,6 +108,10 @@ export class ConnectionError extends IncydrError {
   override name = 'ConnectionError';
   readonly method: string;
   readonly url: string;
+  /** What went wrong, without the method and URL (`the server at https://h:1 does not speak TLS; use http://h:1`). */
+  readonly detail: string;
+  /** Set when the scheme of the URL does not match what the server speaks (see {@link ConnectionReason}). */
+  readonly reason: ConnectionReason | undefined;
   /** Whether the call may have been applied (see {@link CallOutcome}). */
   outcome: CallOutcome;
   /** Retries made before giving up (set by the client). */
@@ -105,11 +122,19 @@ export class ConnectionError extends IncydrError {
   constructor(
     method: string,
     url: string,
-    options: { cause: unknown; detail: string; outcome?: CallOutcome; proxy?: string | undefined },
+    options: {
+      cause: unknown;
+      detail: string;
+      outcome?: CallOutcome;
+      proxy?: string | undefined;
+      reason?: ConnectionReason | undefined;
+    },
   ) {
     super(`${method} ${url} failed: ${options.detail}`, { cause: options.cause });
     this.method = method;
     this.url = url;
+    this.detail = options.detail;
+    this.reason = options.reason;
     this.outcome = options.outcome ?? 'unknown';
     this.proxy = options.proxy;
   }

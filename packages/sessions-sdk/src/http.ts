@@ -17,6 +17,7 @@ import { redactBody, redactHeaders, type Log } from './logger.js';
 import { sleep } from './abort.js';
 import { proxyFor, type ProxyRoute } from './proxy.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
+import { isNotTlsCode, otherScheme, speaksTls } from './scheme-mismatch.js';
 import type { ResolvedSettings } from './settings.js';
 import { describeIssues } from './validation.js';
 
@@ -72,6 +73,8 @@ const HISTORY_BODY_LIMIT = 64 * 1024;
 const ERROR_BODY_LIMIT = 4 * 1024;
 const DEBUG_BODY_LIMIT = 8 * 1024;
 const BACKOFF_BASE_MS = 500;
+/** How long the handshake that tells a TLS-only server from a closed connection may take. */
+const TLS_PROBE_TIMEOUT_MS = 5_000;
 /** How long `close()` lets pooled connections finish before it drops them. */
 const CLOSE_GRACE_MS = 1_000;
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
@@ -309,7 +312,8 @@ export class HttpClient {
         const through = route === undefined ? undefined : via(route);
         throw new TimeoutError(request.method, url, timeoutMs, { cause: error, through });
       }
-      throw connectionError(request.method, url, error, route);
+      const failure = connectionError(request.method, url, error, route);
+      throw route === undefined && (await closedByTlsServer(failure, timeoutMs)) ? tlsOnly(failure) : failure;
     } finally {
       clearTimeout(timeout);
     }
@@ -427,6 +431,11 @@ function connectionError(method: string, url: string, error: unknown, route: Pro
   const message = cause instanceof Error ? cause.message : String(cause);
   const detail = code === undefined || message.includes(code) ? message : `${code} ${message}`;
   const outcome = code !== undefined && (NOT_SENT_CODES.has(code) || isTlsCode(code)) ? 'not-applied' : 'unknown';
+  if (route === undefined && url.startsWith('https:') && isNotTlsCode(code)) {
+    const { origin, other } = otherScheme(url);
+    const plain = `the server at ${origin} does not speak TLS; use ${other}`;
+    return new ConnectionError(method, url, { cause: error, detail: plain, outcome: 'not-applied', reason: 'not-tls' });
+  }
   if (route === undefined) return new ConnectionError(method, url, { cause: error, detail, outcome });
   // Through a proxy every connection goes to the proxy: a failure to connect is the proxy's, not the API's.
   const proxy = via(route);
@@ -441,6 +450,23 @@ function connectionError(method: string, url: string, error: unknown, route: Pro
   // A tunnel the proxy refused never reached the API.
   const proxiedOutcome = refusal !== undefined ? 'not-applied' : outcome;
   return new ConnectionError(method, url, { cause: error, detail: proxied, proxy: route.shown, outcome: proxiedOutcome });
+}
+
+/** Codes of a connection the server closed without answering, as a TLS-only server does to plain HTTP. */
+const CLOSED_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET']);
+
+/** Whether a plain `http://` connection failed because its server speaks only TLS (asked with one handshake). */
+async function closedByTlsServer(error: ConnectionError, timeoutMs: number): Promise<boolean> {
+  const code = errorCode(error.cause);
+  if (!error.url.startsWith('http:') || code === undefined || !CLOSED_CODES.has(code)) return false;
+  return speaksTls(error.url, Math.min(timeoutMs, TLS_PROBE_TIMEOUT_MS));
+}
+
+/** The error for an `http://` URL whose server speaks only TLS: the request was never read, so not applied. */
+function tlsOnly(error: ConnectionError): ConnectionError {
+  const { origin, other } = otherScheme(error.url);
+  const detail = `the server at ${origin} speaks TLS; use ${other}`;
+  return new ConnectionError(error.method, error.url, { cause: error.cause, detail, outcome: 'not-applied', reason: 'tls-only' });
 }
 
 /** Certificate and handshake failures: TLS fails before any request byte is sent. */
@@ -497,6 +523,8 @@ function errorCode(error: unknown): string | undefined {
 function isTransient(error: unknown): boolean {
   if (error instanceof TimeoutError) return true;
   if (!(error instanceof ConnectionError)) return false;
+  // The wrong scheme fails the same way every time.
+  if (error.reason !== undefined) return false;
   const code = errorCode(error.cause);
   return code !== undefined && TRANSIENT_CODES.has(code);
 }

@@ -14,6 +14,7 @@ export {
   ResponseValidationError,
   TimeoutError,
   type CallOutcome,
+  type ConnectionReason,
 } from './errors.js';
 export { toEpochMs, toDurationMs, formatIso, TIME_FORMS, DURATION_FORMS, type TimeInput } from './time.js';
 export {

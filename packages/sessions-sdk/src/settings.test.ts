@@ -18,6 +18,15 @@ afterEach(() => {
 
 const creds = { INCYDR_API_CLIENT_ID: 'id', INCYDR_API_CLIENT_SECRET: 'secret' };
 
+function captured(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
 function envFile(content: string): string {
   const path = join(dir, '.env');
   writeFileSync(path, content);
@@ -71,7 +80,8 @@ describe('resolveSettings', () => {
       expect(() => resolveSettings({ url, env: creds, envFile: null })).toThrow(ConfigurationError);
     }
     expect(() => resolveSettings({ url: 'api.us.code42.com', env: creds, envFile: null })).toThrow(/https:\/\//);
-    expect(() => resolveSettings({ env: creds, envFile: null })).toThrow(/INCYDR_URL is not set/);
+    expect(() => resolveSettings({ url: 'api.us.code42.com', env: {}, envFile: null })).toThrow(/https:\/\//);
+    expect(() => resolveSettings({ env: creds, envFile: null })).toThrow(/^missing setting INCYDR_URL \(the API URL/);
   });
 
   it('lists every missing credential in one message', () => {
@@ -79,7 +89,46 @@ describe('resolveSettings', () => {
       /INCYDR_API_CLIENT_ID and INCYDR_API_CLIENT_SECRET/,
     );
     expect(() => resolveSettings({ url: 'https://a.example', env: { INCYDR_API_CLIENT_ID: 'x' }, envFile: null })).toThrow(
-      /set INCYDR_API_CLIENT_SECRET \(/,
+      /^missing setting INCYDR_API_CLIENT_SECRET \(or INCYDR_REFRESH_TOKEN with INCYDR_REFRESH_URL/,
+    );
+  });
+
+  it('names every missing setting at once, URL and credentials, with the .env file it read', () => {
+    const file = envFile('INCYDR_LOG_LEVEL=INFO\n');
+    const error = captured(() => resolveSettings({ env: {}, envFile: file }));
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).missing).toEqual(['INCYDR_URL', 'INCYDR_API_CLIENT_ID', 'INCYDR_API_CLIENT_SECRET']);
+    expect((error as Error).message).toBe(
+      'missing settings INCYDR_URL (the API URL, e.g. https://api.us.code42.com), INCYDR_API_CLIENT_ID and ' +
+        'INCYDR_API_CLIENT_SECRET (or INCYDR_REFRESH_TOKEN with INCYDR_REFRESH_URL instead of the client id and secret): ' +
+        `set them in the environment or in ${file} (read: it does not set them)`,
+    );
+  });
+
+  it('says where it looked for a .env file when it found none', () => {
+    // Both places the default lookup tries are inside the temporary folder: the working directory and HOME.
+    const cwd = process.cwd();
+    const home = process.env['HOME'];
+    process.chdir(dir);
+    process.env['HOME'] = join(dir, 'home');
+    try {
+      const error = captured(() => resolveSettings({ env: {} }));
+      expect((error as ConfigurationError).missing).toEqual(['INCYDR_URL', 'INCYDR_API_CLIENT_ID', 'INCYDR_API_CLIENT_SECRET']);
+      expect((error as Error).message).toMatch(
+        `: set them in the environment or in a .env file (none found at ${join(dir, '.env')} or ${join(dir, 'home', '.config', 'incydr', '.env')})`,
+      );
+    } finally {
+      process.chdir(cwd);
+      if (home === undefined) delete process.env['HOME'];
+      else process.env['HOME'] = home;
+    }
+  });
+
+  it('names the partner of a refresh token given alone', () => {
+    const error = captured(() => resolveSettings({ url: 'https://a.example', env: { INCYDR_REFRESH_TOKEN: 'r' }, envFile: null }));
+    expect((error as ConfigurationError).missing).toEqual(['INCYDR_REFRESH_URL']);
+    expect((error as Error).message).toBe(
+      'missing setting INCYDR_REFRESH_URL: set it in the environment or the client options (no .env file is read)',
     );
   });
 

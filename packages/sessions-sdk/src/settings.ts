@@ -1,4 +1,4 @@
-import { settingsLookup } from './env.js';
+import { defaultEnvFile, envFileCandidates, settingsLookup } from './env.js';
 import { ConfigurationError } from './errors.js';
 import { parseLogLevel, type LogLevel, type Logger } from './logger.js';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './pagination.js';
@@ -75,30 +75,32 @@ export interface ResolvedSettings {
 
 /** Merge options > environment > `.env` into the shape the client runs on; throws ConfigurationError. */
 export function resolveSettings(options: ClientOptions = {}): ResolvedSettings {
-  const lookup = settingsLookup(options);
+  // The file is settled here, not on the first lookup, so that a message about missing settings can name it.
+  const envFile = options.envFile === undefined ? defaultEnvFile() : options.envFile;
+  const lookup = settingsLookup({ ...options, envFile });
   const text = (option: string | undefined, name: string): string | undefined =>
     nonEmpty(option) ?? nonEmpty(lookup(name));
 
-  const url = validateUrl(text(options.url, 'INCYDR_URL'));
+  const urlText = text(options.url, 'INCYDR_URL');
   const refreshToken = text(options.refreshToken, 'INCYDR_REFRESH_TOKEN');
   const refreshUrl = text(options.refreshUrl, 'INCYDR_REFRESH_URL');
   const apiClientId = text(options.apiClientId, 'INCYDR_API_CLIENT_ID');
   const apiClientSecret = text(options.apiClientSecret, 'INCYDR_API_CLIENT_SECRET');
+  // A malformed URL is reported before anything is missing, as it was given (its message quotes it).
+  const url = urlText === undefined ? undefined : validateUrl(urlText);
+  const credentials = missingCredentials({ apiClientId, apiClientSecret, refreshToken, refreshUrl });
+  // Every missing setting in one message: fixing them one run at a time takes as many runs as there are.
+  if (url === undefined || credentials.length > 0) {
+    const missing = [...(url === undefined ? ['INCYDR_URL'] : []), ...credentials];
+    throw new ConfigurationError(missingMessage(missing, options.envFile === undefined, envFile), { missing });
+  }
 
   let auth: ResolvedSettings['auth'];
   if (refreshToken !== undefined && refreshUrl !== undefined) {
     auth = { kind: 'refresh-token', refreshToken, refreshUrl: validateUrl(refreshUrl, 'INCYDR_REFRESH_URL') };
-  } else if (apiClientId !== undefined && apiClientSecret !== undefined) {
-    auth = { kind: 'client-credentials', apiClientId, apiClientSecret };
   } else {
-    const missing = [
-      apiClientId === undefined ? 'INCYDR_API_CLIENT_ID' : undefined,
-      apiClientSecret === undefined ? 'INCYDR_API_CLIENT_SECRET' : undefined,
-    ].filter((name) => name !== undefined);
-    throw new ConfigurationError(
-      `missing credentials: set ${missing.join(' and ')} (or INCYDR_REFRESH_TOKEN with INCYDR_REFRESH_URL) ` +
-        'in the environment or a .env file',
-    );
+    // missingCredentials found both.
+    auth = { kind: 'client-credentials', apiClientId: apiClientId as string, apiClientSecret: apiClientSecret as string };
   }
 
   const logStderrText = options.logStderr ?? nonEmpty(lookup('INCYDR_LOG_STDERR'));
@@ -123,15 +125,44 @@ export function resolveSettings(options: ClientOptions = {}): ResolvedSettings {
   };
 }
 
+/** The credential settings still needed: none when either pair is complete, else the partner of a half-given pair. */
+function missingCredentials(given: Record<'apiClientId' | 'apiClientSecret' | 'refreshToken' | 'refreshUrl', string | undefined>): string[] {
+  const { apiClientId, apiClientSecret, refreshToken, refreshUrl } = given;
+  if ((refreshToken !== undefined && refreshUrl !== undefined) || (apiClientId !== undefined && apiClientSecret !== undefined)) return [];
+  if (apiClientId === undefined && apiClientSecret === undefined && (refreshToken !== undefined || refreshUrl !== undefined)) {
+    return [refreshToken === undefined ? 'INCYDR_REFRESH_TOKEN' : 'INCYDR_REFRESH_URL'];
+  }
+  return [
+    ...(apiClientId === undefined ? ['INCYDR_API_CLIENT_ID'] : []),
+    ...(apiClientSecret === undefined ? ['INCYDR_API_CLIENT_SECRET'] : []),
+  ];
+}
+
+/**
+ * One line naming every missing setting and where settings were looked for: the `.env` file read, or the places
+ * where none was found.
+ */
+function missingMessage(missing: readonly string[], defaultFile: boolean, envFile: string | null): string {
+  const described = missing.map((name) => (name === 'INCYDR_URL' ? 'INCYDR_URL (the API URL, e.g. https://api.us.code42.com)' : name));
+  const names = described.length === 1 ? described.join('') : `${described.slice(0, -1).join(', ')} and ${described.at(-1)}`;
+  const them = missing.length === 1 ? 'it' : 'them';
+  const clientPair = missing.includes('INCYDR_API_CLIENT_ID') || missing.includes('INCYDR_API_CLIENT_SECRET');
+  const instead = clientPair ? ' (or INCYDR_REFRESH_TOKEN with INCYDR_REFRESH_URL instead of the client id and secret)' : '';
+  const where =
+    envFile !== null
+      ? `in the environment or in ${envFile} (read: it does not set ${them})`
+      : defaultFile
+        ? `in the environment or in a .env file (none found at ${envFileCandidates().join(' or ')})`
+        : 'in the environment or the client options (no .env file is read)';
+  return `missing setting${missing.length === 1 ? '' : 's'} ${names}${instead}: set ${them} ${where}`;
+}
+
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed === undefined || trimmed === '' ? undefined : trimmed;
 }
 
-function validateUrl(value: string | undefined, name = 'INCYDR_URL'): string {
-  if (value === undefined) {
-    throw new ConfigurationError(`${name} is not set: give the API URL, e.g. https://api.us.code42.com`);
-  }
+function validateUrl(value: string, name = 'INCYDR_URL'): string {
   let parsed: URL;
   try {
     parsed = new URL(value);

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Client, Session, SessionSearch } from '@x/sessions-sdk';
 import type { Context } from '../context.js';
 import { ExitError, InterruptedError, UsageError } from '../failures.js';
+import { counted } from '../output/text.js';
 import type { RecordSink } from '../sink.js';
 import { removeLeftoverTemporaries, writeFileAtomic } from './atomic.js';
 import { sessionDigest } from './digest.js';
@@ -54,7 +55,7 @@ export async function runCheckpoint(
     const existing = await readStore(files.store, options.name);
     const imported = existing === undefined ? await importPythonCheckpoint(files, options.name, started) : undefined;
     if (imported !== undefined) {
-      ctx.note(`incydr: imported ${imported.sessions.size} delivered session id(s) from the Python checkpoint ${imported.importedFrom}`);
+      ctx.note(`incydr: imported ${counted(imported.sessions.size, 'delivered session id')} from the Python checkpoint ${imported.importedFrom}`);
     }
     const query = checkpointQuery(options.filters, client.url, clientKey);
     const store = existing ?? imported ?? emptyStore(options.name, query, started);
@@ -105,13 +106,14 @@ export async function runCheckpoint(
     try {
       await deliver(client, openSink, store, { ...options, onOrAfter, before }, summary, save, ctx);
     } catch (error) {
+      const closed = isOutputClosed(error);
       summary.status = isInterrupt(error) ? 'interrupted' : 'failed';
-      summary.error = summary.status === 'failed' ? (error as Error).message : null;
+      summary.error = summary.status === 'failed' ? (closed ? 'stdout was closed by its reader' : (error as Error).message) : null;
       // The run's own error is what the user must see; a failure to save on top of it is only noted.
       await finish(store, summary, started, save, options, ctx).catch((saveError: unknown) =>
         ctx.note(`incydr: could not save ${label}: ${(saveError as Error).message}`),
       );
-      throw error;
+      throw closed ? notRecorded(summary, label) : error;
     }
     if (ctx.signal.aborted) summary.status = 'interrupted';
     else store.backfill = null;
@@ -201,7 +203,7 @@ async function deliver(
   } finally {
     summary.resent = sink.resent;
     summary.unconfirmed = pending.length;
-    if (untracked > 0) ctx.note(`incydr: warning: ${untracked} session(s) without a sessionId were sent and cannot be recorded`);
+    if (untracked > 0) ctx.note(`incydr: warning: ${counted(untracked, 'session')} without a sessionId ${untracked === 1 ? 'was' : 'were'} sent and cannot be recorded`);
   }
 }
 
@@ -227,6 +229,25 @@ async function finish(
   await save();
   ctx.note(formatSummary(summary));
   if (options.summaryJson !== undefined) await writeFileAtomic(options.summaryJson, `${JSON.stringify(summary, null, 2)}\n`, 0o644);
+}
+
+/** The writer's OutputClosedError (by name: the writer module loads only for stdout). */
+function isOutputClosed(error: unknown): boolean {
+  return error instanceof Error && error.name === 'OutputClosedError';
+}
+
+/**
+ * A checkpointed run whose stdout reader went away (`| head`) did not deliver what it was asked to: unlike a plain
+ * search, it fails (exit 1) and says what the checkpoint holds, since the records written since the last confirmed
+ * batch are not recorded and the next run sends them again.
+ */
+function notRecorded(summary: RunSummary, label: string): ExitError {
+  const written = summary.delivered + summary.unconfirmed;
+  const recorded =
+    summary.delivered === 0
+      ? `${label} not advanced (nothing recorded): the next run sends ${written === 1 ? 'it' : 'them'} again`
+      : `${label} recorded only the first ${summary.delivered} (confirmed before): the next run sends the rest again`;
+  return new ExitError(`stdout was closed by its reader after ${counted(written, 'record')}; ${recorded}`);
 }
 
 function isInterrupt(error: unknown): boolean {

@@ -44,6 +44,8 @@ describe('renderSessionCard', () => {
       '  - 2024-05-08T09:20:12.877Z  SOME_FUTURE_STATE  (state IN_PROGRESS)  by 1029384756102938475',
     );
     expect(after('Risk indicators (2)', 2)[0]).toContain('Personal cloud storage upload  22 events  weight 9');
+    const one = lines(renderSessionCard({ ...session, riskIndicators: [{ name: 'USB upload', eventCount: 1 }] }, { width: 300 }));
+    expect(one[one.indexOf('Risk indicators (1)') + 1]).toBe('  - USB upload  1 event');
     expect(after('Triggered alerts (1)', 1)[0]).toContain('Departing employee: cloud upload  rule a1b2c3d4');
     expect(after('Risk indicators alerted on (1)', 1)[0]).toBe(
       '  - id: c1d2e3f4-0000-4000-8000-000000000007  name: Personal cloud storage upload',

@@ -1,5 +1,5 @@
 import { isPlainObject, snakeCase } from './flatten.js';
-import { displayWidth, pad, styles, wrap, type Styles } from './text.js';
+import { counted, displayWidth, pad, styles, wrap, type Styles } from './text.js';
 import { SESSION_TIME_KEYS, currentStateOf, formatTime, humanText, severityOf } from './values.js';
 
 /** Options of {@link renderSessionCard}. */
@@ -68,7 +68,7 @@ const LAYOUTS: Readonly<Record<string, EntryLayout>> = {
   riskIndicators: {
     parts: [
       { key: 'name', render: (value) => humanText(value) },
-      { key: 'eventCount', render: (value) => `${humanText(value)} events` },
+      { key: 'eventCount', render: (value) => (typeof value === 'number' ? counted(value, 'event') : `${humanText(value)} events`) },
       { key: 'weight', render: labelled('weight') },
       { key: 'id', render: labelled('id') },
     ],

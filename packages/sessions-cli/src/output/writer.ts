@@ -40,7 +40,7 @@ export interface RecordWriter {
   abort(): Promise<void>;
 }
 
-/** The reader of the output went away (EPIPE, e.g. `| head`): stop writing and exit 0. */
+/** The reader of the output went away (EPIPE, e.g. `| head`): stop writing (exit 0, but 1 for a checkpointed run). */
 export class OutputClosedError extends Error {
   override name = 'OutputClosedError';
 

@@ -122,7 +122,7 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
     if (syslog !== undefined) {
       const { forwardRecords, forwardedLine } = await import('../../forward.js');
       const result = await forwardRecords(sessions, syslog, ctx, confirmEvery);
-      ctx.note(forwardedLine(result, 'session(s)', syslog.target as string));
+      ctx.note(forwardedLine(result, 'session', syslog.target as string));
     } else {
       const { emitRecords } = await import('../../emit.js');
       await emitRecords(sessions, { format, kind: 'session', columns, escapeFormulas }, ctx);

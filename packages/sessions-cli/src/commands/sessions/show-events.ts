@@ -43,7 +43,7 @@ export async function run(args: ShowEventsArgs, ctx: Context): Promise<void> {
     if (syslog !== undefined) {
       const { forwardRecords, forwardedLine } = await import('../../forward.js');
       const result = await forwardRecords(events, syslog, ctx);
-      ctx.note(forwardedLine(result, 'file event(s)', syslog.target as string));
+      ctx.note(forwardedLine(result, 'file event', syslog.target as string));
     } else {
       const { emitRecords } = await import('../../emit.js');
       await emitRecords(events, { format, kind: 'file-event', columns, escapeFormulas }, ctx);

@@ -71,7 +71,7 @@ export async function run(args: UpdateByCriteriaArgs, ctx: Context, stdin: Confi
       return;
     }
     if (args.yes !== true) {
-      const answer = await ask(`Change the state of ${count} sessions to ${state}? [y/N] `, stdin, ctx);
+      const answer = await ask(`Change the state of ${counted(count, 'session')} to ${state}? [y/N] `, stdin, ctx);
       if (!/^\s*(y|yes)\s*$/i.test(answer)) throw new ExitError('Cancelled: nothing changed.');
     }
     const calls = await client.sessions.v1.updateStateByCriteria(state, criteria, { signal: ctx.signal });

@@ -1,6 +1,7 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { checkName, checkpointsRoot } from '../../../checkpoint/paths.js';
 import { createContext, type Context, type GlobalArgs } from '../../../context.js';
+import { counted } from '../../../output/text.js';
 
 /** Arguments of `incydr sessions checkpoint reset`. */
 export type ResetArgs = GlobalArgs & { name: string; client?: string };
@@ -38,8 +39,8 @@ export async function run(args: ResetArgs, ctx: Context, root = checkpointsRoot(
     await atomic.removeLeftoverTemporaries(found.files.store);
     // A damaged store is exactly what reset is for: its entry count is simply unknown.
     const entries = await readStore(found.files.store, name).then(
-      (store) => String(store?.sessions.size ?? 0),
-      () => 'unknown',
+      (store) => counted(store?.sessions.size ?? 0, 'entry', 'entries'),
+      () => 'unknown entries',
     );
     const python = await stat(found.files.python.cursor).then(() => true, () => false) ||
       (await stat(found.files.python.sessions).then(() => true, () => false));
@@ -50,7 +51,7 @@ export async function run(args: ResetArgs, ctx: Context, root = checkpointsRoot(
     } else {
       await rm(found.files.store, { force: true });
     }
-    ctx.note(`Checkpoint "${name}" (client ${found.client}) reset: ${entries} entries forgotten; its next run starts over.`);
+    ctx.note(`Checkpoint "${name}" (client ${found.client}) reset: ${entries} forgotten; its next run starts over.`);
   } finally {
     await lock.release();
   }
