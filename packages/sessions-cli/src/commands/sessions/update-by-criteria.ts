@@ -20,6 +20,9 @@ export type ConfirmInput = NodeJS.ReadableStream & { isTTY?: boolean };
 export const command = 'update-by-criteria <new-state>';
 export const describe = 'Change the state of every session that matches the search filters';
 
+/** What follows `incydr sessions update-by-criteria` in its usage line. */
+export const synopsis = 'NEW_STATE [filters] [--yes | --dry-run]';
+
 export function builder(yargs: Argv): Argv<UpdateByCriteriaArgs> {
   return withFilters(yargs)
     .positional('new-state', { type: 'string', describe: `New state: ${SESSION_STATES.join(', ')}`, demandOption: true })

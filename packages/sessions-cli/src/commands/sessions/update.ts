@@ -15,6 +15,9 @@ export type UpdateArgs = GlobalArgs & { sessionId: string; state?: string; note?
 export const command = 'update <session-id>';
 export const describe = 'Change the state of a session and/or add a note';
 
+/** What follows `incydr sessions update` in its usage line. */
+export const synopsis = 'SESSION_ID [--state STATE] [--note TEXT]';
+
 export function builder(yargs: Argv): Argv<UpdateArgs> {
   return yargs
     .positional('session-id', { type: 'string', describe: 'The session id', demandOption: true })
