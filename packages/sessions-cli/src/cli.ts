@@ -16,7 +16,6 @@ export function buildCli(argv: string[], options: { width?: number } = {}) {
     .scriptName('incydr')
     .usage('$0 COMMAND [options]\n\nSearch, triage and forward Incydr sessions.')
     .command(laidOut(commands) as never)
-    .completion('completion', 'Print a shell completion script (bash/zsh): incydr completion >> ~/.bashrc')
     .demandCommand(1, 'Name a command (see --help).')
     .strict()
     .version(version)
