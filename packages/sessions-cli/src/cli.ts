@@ -23,7 +23,7 @@ export function buildCli(argv: string[], options: { width?: number } = {}) {
     .group([...GLOBAL_OPTIONS], GLOBAL_GROUP)
     .wrap(options.width ?? helpWidth())
     .epilogue('Settings: INCYDR_URL, INCYDR_API_CLIENT_ID, INCYDR_API_CLIENT_SECRET (environment, ./.env or ~/.config/incydr/.env).')
-    // yargs takes `--f` for `-f` and `--no-x` for any option without complaint: every option is checked here first.
+    // yargs takes `--f` for `-f` without complaint: every option is checked here, before yargs' own checks.
     .middleware((parsed) => {
       if (parsed['help'] === true) return;
       const facts = factsOf(cli);
