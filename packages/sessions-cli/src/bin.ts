@@ -25,7 +25,7 @@ try {
   }
 } catch (error) {
   const { describeError } = await import('./errors.js');
-  const { message, exitCode } = describeError(error);
-  if (message !== '') process.stderr.write(`incydr: ${message}\n`);
+  const { message, exitCode, details = [] } = describeError(error);
+  if (message !== '') process.stderr.write(`incydr: ${message}\n${details.map((line) => `${line}\n`).join('')}`);
   process.exitCode = exitCode;
 }

@@ -21,10 +21,13 @@ export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 
 /**
  * The message (one line, no stack, no control characters: it may quote server data) and exit code for any error; an
- * empty message means say nothing.
+ * empty message means say nothing. A usage error of the command line adds `details`: its usage line and help.
  */
-export function describeError(error: unknown): { message: string; exitCode: number } {
+export function describeError(error: unknown): { message: string; exitCode: number; details?: string[] } {
   const oneLine = (text: string): string => humanLine(text).trim();
+  if (error instanceof UsageError && error.details.length > 0) {
+    return { message: oneLine(error.message), exitCode: EXIT.usage, details: error.details.map(oneLine) };
+  }
   if (error instanceof UsageError || error instanceof ColumnsError) return { message: oneLine(error.message), exitCode: EXIT.usage };
   if (error instanceof InterruptedError) return { message: 'interrupted', exitCode: EXIT.interrupted };
   if (error instanceof ExitError) return { message: oneLine(error.message), exitCode: error.exitCode };

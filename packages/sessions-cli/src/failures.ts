@@ -4,6 +4,13 @@
 /** A command line that cannot work (bad option, conflicting options, bad value): exit 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
+  /** Lines printed after the message: the command's usage line and where its help is (none for most errors). */
+  readonly details: readonly string[];
+
+  constructor(message: string, options: ErrorOptions & { details?: readonly string[] } = {}) {
+    super(message, options);
+    this.details = options.details ?? [];
+  }
 }
 
 /** The work was interrupted (Ctrl-C): exit 130. */

@@ -52,6 +52,40 @@ describe('stored help texts', () => {
     }
   });
 
+  it('never run a description into its type tag: no word is glued to a [ on any line, at many widths', async () => {
+    for (const width of [...CACHED_WIDTHS, 64, 72, 90, 110, 132]) {
+      for (const path of commandPaths()) {
+        for (const line of (await renderHelp(path, width)).split('\n')) {
+          expect(line, `incydr ${path} --help at ${width} columns`).not.toMatch(/[^\s(]\[/);
+        }
+      }
+    }
+  });
+
+  it("list a command's own options first and the global ones after, once, under their own heading", async () => {
+    const global = ['--log-stderr', '--log-file', '--log-level', '--profile', '--max-requests-per-minute', '--version', '--help'];
+    for (const path of commandPaths().filter((path) => path.split(' ').length > 1)) {
+      const lines = (await renderHelp(path, 100)).split('\n');
+      const heading = lines.indexOf('Global options:');
+      expect(heading, path).toBeGreaterThan(0);
+      const own = lines.indexOf('Options:');
+      if (own !== -1) expect(own, path).toBeLessThan(heading);
+      for (const option of global) {
+        const at = lines.flatMap((line, index) => (new RegExp(`^\\s+(-\\w, )?${option}\\s`).test(line) ? [index] : []));
+        expect(at, `${path}: ${option}`).toHaveLength(1);
+        expect(at[0], `${path}: ${option}`).toBeGreaterThan(heading);
+      }
+    }
+  });
+
+  it('start with the usage line a usage error shows (positionals upper case)', async () => {
+    expect((await renderHelp('sessions update-by-criteria', 100)).split('\n')[0]).toBe(
+      'incydr sessions update-by-criteria NEW_STATE [filters] [--yes | --dry-run]',
+    );
+    expect((await renderHelp('sessions show', 100)).split('\n')[0]).toBe('incydr sessions show SESSION_ID [options]');
+    expect((await renderHelp('sessions', 100)).split('\n')[0]).toBe('incydr sessions COMMAND');
+  });
+
   it('make the committed CLI reference (docs/reference.md), which must be regenerated when a command changes', async () => {
     const committed = readFileSync(join(PACKAGE_DIR, 'docs', 'reference.md'), 'utf8');
     expect(committed, 'docs/reference.md is stale: run `pnpm --filter @x/sessions-cli run reference`').toBe(await renderReference());

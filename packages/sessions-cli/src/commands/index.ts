@@ -1,4 +1,5 @@
+import * as completion from './completion.js';
 import * as sessions from './sessions.js';
 
 /** The top-level commands of `incydr`. */
-export const commands = [sessions];
+export const commands = [sessions, completion];

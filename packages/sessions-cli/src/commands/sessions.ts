@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { laidOut } from '../help/layout.js';
 import { commands } from './sessions/index.js';
 
 /** The group's commands (the help builder walks them). */
@@ -9,7 +10,7 @@ export const describe = 'Search, show and triage sessions';
 
 export function builder(yargs: Argv): Argv {
   // Each command module has the shape yargs expects (command, describe, builder, handler).
-  return yargs.command(commands as never).demandCommand(1, 'Name a sessions command (see --help).');
+  return yargs.command(laidOut(commands) as never).demandCommand(1, 'Name a sessions command (see --help).');
 }
 
 export function handler(): void {

@@ -3,6 +3,7 @@ import type { SessionSearch } from '@x/sessions-sdk';
 import { TIME_FORMS, toEpochMs } from '@x/sessions-sdk/time';
 import { UsageError } from '../failures.js';
 import { choice, many } from './choices.js';
+import { completes } from './values.js';
 
 // Kept here rather than imported from the SDK so that `--help` does not load it.
 const STATES = ['OPEN', 'IN_PROGRESS', 'CLOSED', 'CLOSED_TP', 'CLOSED_TP_BENIGN', 'CLOSED_FP', 'OPEN_NEW_DATA'] as const;
@@ -31,6 +32,9 @@ export interface FilterArgs {
 
 /** Add the search filters. */
 export function withFilters<T>(yargs: Argv<T>): Argv<T & FilterArgs> {
+  completes(yargs, 'state', { values: STATES });
+  completes(yargs, 'severity', { values: SEVERITIES });
+  completes(yargs, 'content-inspection-status', { values: INSPECTION });
   return yargs
     .option('actor-id', { type: 'string', requiresArg: true, describe: 'Only sessions of this actor' })
     .option('start', {

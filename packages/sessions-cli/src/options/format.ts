@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { UsageError } from '../failures.js';
 import { choice } from './choices.js';
+import { completes } from './values.js';
 
 /** `-f/--format`, `--columns` and `--escape-formulas`. */
 export interface FormatArgs {
@@ -14,6 +15,7 @@ export interface FormatArgs {
  * `--escape-formulas` where csv is one of them.
  */
 export function withFormat<T>(yargs: Argv<T>, formats: readonly string[], columns: boolean): Argv<T & FormatArgs> {
+  completes(yargs, 'format', { values: formats });
   let built = yargs.option('format', {
     alias: 'f',
     type: 'string',

@@ -1,8 +1,11 @@
 import type { Argv } from 'yargs';
 import { UsageError } from '../failures.js';
+import { completes } from './values.js';
 
 /** Log options, accepted at every level (root, group, command) because they are global. */
 export function withLogging<T>(yargs: Argv<T>): Argv<T> {
+  completes(yargs, 'log-level', { values: ['ERROR', 'WARNING', 'INFO', 'DEBUG'] });
+  completes(yargs, 'log-file', 'file');
   return yargs
     .option('log-stderr', { type: 'boolean', describe: 'Write log lines to stderr', global: true })
     .option('log-file', { type: 'string', describe: 'Append log lines to this file', global: true, requiresArg: true })

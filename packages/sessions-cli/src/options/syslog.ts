@@ -3,6 +3,7 @@ import type { SyslogSenderOptions } from '@x/syslog-out';
 import { toDurationMs } from '@x/sessions-sdk/time';
 import { UsageError } from '../failures.js';
 import { choice } from './choices.js';
+import { completes } from './values.js';
 
 /** Syslog output options (`--output` and friends). */
 export interface SyslogArgs {
@@ -27,6 +28,12 @@ const MAX_STALL_MS = 86_400_000;
 /** Add `--output` and the syslog options. */
 export function withSyslog<T>(yargs: Argv<T>): Argv<T & SyslogArgs> {
   const group = 'Syslog output:';
+  // The protocol prefixes of PROTOCOL:HOST:PORT (the host follows without a space).
+  completes(yargs, 'output', { values: ['TCP:', 'UDP:', 'TLS-TCP:'], nospace: true });
+  completes(yargs, 'framing', { values: ['lf', 'octet-counting'] });
+  completes(yargs, 'syslog-header', { values: ['none', 'rfc3164', 'rfc5424'] });
+  completes(yargs, 'oversize', { values: ['error', 'skip'] });
+  for (const key of ['certs', 'client-cert', 'client-key']) completes(yargs, key, 'file');
   return yargs
     .option('output', {
       type: 'string',

@@ -235,7 +235,8 @@ export function lines(text: string): string[] {
 
 /** The stderr lines that report the error: everything but the usage hint that follows a usage error. */
 export function errorLines(stderr: string): string[] {
-  return lines(stderr).filter((line) => line !== "Try 'incydr --help' for usage.");
+  // A usage error of the command line is followed by the command's usage line and where its help is.
+  return lines(stderr).filter((line) => line !== "Try 'incydr --help' for usage." && !/^(usage: incydr|see incydr .*--help$)/.test(line));
 }
 
 /** Poll `condition` every few milliseconds until it holds; fail with `what` after `quietMs` (scaled to this machine). */

@@ -5,6 +5,7 @@ import { MAX_INPUT_BYTES } from '../../bulk/input.js';
 import { ExitError, InterruptedError, UsageError } from '../../failures.js';
 import { choice } from '../../options/choices.js';
 import { SESSION_STATES } from '../../options/filters.js';
+import { completes } from '../../options/values.js';
 
 /** Arguments of `incydr sessions bulk-update-state`. */
 export type BulkUpdateStateArgs = GlobalArgs & {
@@ -27,6 +28,10 @@ export const command = 'bulk-update-state <file>';
 export const describe = 'Change the state of many sessions (and add notes) from a CSV or JSON Lines file, or - for stdin';
 
 export function builder(yargs: Argv): Argv<BulkUpdateStateArgs> {
+  completes(yargs, 'file', 'file');
+  completes(yargs, 'format', { values: ['csv', 'json-lines'] });
+  completes(yargs, 'state', { values: SESSION_STATES });
+  completes(yargs, 'results', 'file');
   return yargs
     .positional('file', { type: 'string', describe: `Input file, or - for stdin (at most ${MAX_INPUT_BYTES / 1_000_000} MB)`, demandOption: true })
     .option('format', { alias: 'f', type: 'string', requiresArg: true, default: 'csv', describe: 'Input format: csv, json-lines' })

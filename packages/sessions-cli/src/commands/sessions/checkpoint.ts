@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { laidOut } from '../../help/layout.js';
 import { commands } from './checkpoint/index.js';
 
 /** The group's commands (the help builder walks them). */
@@ -8,7 +9,7 @@ export const command = 'checkpoint';
 export const describe = 'List, show and reset the checkpoints of `search --checkpoint`';
 
 export function builder(yargs: Argv): Argv {
-  return yargs.command(commands as never).demandCommand(1, 'Name a checkpoint command (see --help).');
+  return yargs.command(laidOut(commands) as never).demandCommand(1, 'Name a checkpoint command (see --help).');
 }
 
 export function handler(): void {

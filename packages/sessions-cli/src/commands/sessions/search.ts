@@ -5,6 +5,7 @@ import { InterruptedError, UsageError } from '../../failures.js';
 import { choice } from '../../options/choices.js';
 import { resolveTimes, toFilters, withFilters, type FilterArgs } from '../../options/filters.js';
 import { SORT_DIRECTIONS, sortDirection } from '../../options/sort-dir.js';
+import { completes } from '../../options/values.js';
 import { columnsFor, escapeFormulasFor, resolveFormat, withFormat, type FormatArgs } from '../../options/format.js';
 import { toSenderOptions, withSyslog, type SyslogArgs } from '../../options/syslog.js';
 import { checkName } from '../../checkpoint/paths.js';
@@ -31,6 +32,10 @@ export const command = 'search';
 export const describe = 'Search sessions (by default only sessions with alerts)';
 
 export function builder(yargs: Argv): Argv<SearchArgs> {
+  completes(yargs, 'sort-key', { values: ['end_time', 'score'] });
+  completes(yargs, 'sort-dir', { values: SORT_DIRECTIONS });
+  completes(yargs, 'emit', { values: ['changed', 'new'] });
+  completes(yargs, 'summary-json', 'file');
   const withOptions = withSyslog(withFormat(withFilters(yargs), FORMATS, true))
     .option('sort-key', { type: 'string', requiresArg: true, describe: 'end_time (server default) or score' })
     .option('sort-dir', {

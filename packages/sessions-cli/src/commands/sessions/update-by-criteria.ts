@@ -5,6 +5,7 @@ import { counted } from '../../output/text.js';
 import { ExitError, InterruptedError, UsageError } from '../../failures.js';
 import { choice } from '../../options/choices.js';
 import { SESSION_STATES, resolveTimes, toFilters, withFilters, type FilterArgs } from '../../options/filters.js';
+import { completes } from '../../options/values.js';
 
 /** Arguments of `incydr sessions update-by-criteria`. */
 export type UpdateByCriteriaArgs = GlobalArgs & FilterArgs & {
@@ -20,8 +21,11 @@ export type ConfirmInput = NodeJS.ReadableStream & { isTTY?: boolean };
 export const command = 'update-by-criteria <new-state>';
 export const describe = 'Change the state of every session that matches the search filters';
 
+/** What follows `incydr sessions update-by-criteria` in its usage line. */
+export const synopsis = 'NEW_STATE [filters] [--yes | --dry-run]';
+
 export function builder(yargs: Argv): Argv<UpdateByCriteriaArgs> {
-  return withFilters(yargs)
+  return withFilters(completes(yargs, 'new-state', { values: SESSION_STATES }))
     .positional('new-state', { type: 'string', describe: `New state: ${SESSION_STATES.join(', ')}`, demandOption: true })
     .option('yes', { alias: 'y', type: 'boolean', describe: 'Do not ask for confirmation (needed without a terminal)' })
     .option('dry-run', { type: 'boolean', describe: 'Only report how many sessions match; change nothing' })

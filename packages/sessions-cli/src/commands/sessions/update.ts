@@ -5,6 +5,7 @@ import { ExitError, UsageError } from '../../failures.js';
 import { choice } from '../../options/choices.js';
 import { sessionIdArgument } from '../../options/session-id.js';
 import { SESSION_STATES } from '../../options/filters.js';
+import { completes } from '../../options/values.js';
 
 /** The longest note, in Unicode code points. */
 const MAX_NOTE = 2000;
@@ -15,8 +16,11 @@ export type UpdateArgs = GlobalArgs & { sessionId: string; state?: string; note?
 export const command = 'update <session-id>';
 export const describe = 'Change the state of a session and/or add a note';
 
+/** What follows `incydr sessions update` in its usage line. */
+export const synopsis = 'SESSION_ID [--state STATE] [--note TEXT]';
+
 export function builder(yargs: Argv): Argv<UpdateArgs> {
-  return yargs
+  return completes(yargs, 'state', { values: SESSION_STATES })
     .positional('session-id', { type: 'string', describe: 'The session id', demandOption: true })
     .option('state', { alias: 's', type: 'string', requiresArg: true, describe: `New state: ${SESSION_STATES.join(', ')}` })
     .option('note', { type: 'string', requiresArg: true, describe: `Note to add (at most ${MAX_NOTE} characters)` }) as unknown as Argv<UpdateArgs>;
