@@ -123,6 +123,8 @@ export interface SyslogSender extends EventEmitter, AsyncDisposable {
   /** Confirm what is unconfirmed (bounded in time), then release the connection. */
   close(): Promise<void>;
   readonly stats: Readonly<SyslogStats>;
+  /** When a batch counts as delivered: the `delivery` option, and always 'written' over UDP (no confirmation). */
+  readonly delivery: Delivery;
 }
 
 /**
@@ -220,6 +222,7 @@ type Resolved = SyslogSenderOptions & { oversize: 'error' | 'skip'; maxBytes: nu
 
 class Sender extends EventEmitter implements SyslogSender {
   readonly stats: SyslogStats = { sent: 0, bytes: 0, confirmedBatches: 0, retries: 0, resent: 0, skippedOversize: 0 };
+  readonly delivery: Delivery;
   readonly #target: Target;
   readonly #formatter: Formatter;
   readonly #options: Resolved;
@@ -275,6 +278,7 @@ class Sender extends EventEmitter implements SyslogSender {
     this.#target = target;
     this.#formatter = formatter;
     this.#options = options;
+    this.delivery = target.protocol === 'udp' ? 'written' : options.delivery;
     // Fewer, larger writes cost less per byte, TLS ones most (each waits a turn of the event loop to drain).
     this.#chunkBytes = options.chunkBytes ?? 256 * 1024;
     this.#chunk = Buffer.allocUnsafe(this.#chunkBytes);

@@ -95,12 +95,13 @@ describe("delivery: 'written'", () => {
     expect(rx.counts.connections).toBe(2);
   });
 
-  it('refuses an unknown delivery, and confirmed delivery over UDP, which has no confirmation', () => {
+  it('refuses an unknown delivery, and confirmed delivery over UDP, which has no confirmation; says what applies', () => {
     expect(() => createSyslogSender({ target: 'TCP:127.0.0.1:601', delivery: 'acked' as 'written' })).toThrow(
       new SyslogConfigError('invalid delivery "acked": use confirmed or written'),
     );
     expect(() => createSyslogSender({ target: 'UDP:127.0.0.1:514', delivery: 'confirmed' })).toThrow(SyslogConfigError);
-    expect(() => createSyslogSender({ target: 'UDP:127.0.0.1:514', delivery: 'written' })).not.toThrow();
+    expect(createSyslogSender({ target: 'UDP:127.0.0.1:514' }).delivery).toBe('written');
+    expect(createSyslogSender({ target: 'TCP:127.0.0.1:601' }).delivery).toBe('confirmed');
   });
 });
 
