@@ -566,6 +566,7 @@ class Sender extends EventEmitter implements SyslogSender {
           if (this.#aborted !== undefined) throw this.#aborted;
           if (this.#handedOver > 0) this.#announceResend();
         }
+        this.#conn.ref();
         while (this.#written < this.#batch.length) {
           const index = this.#written;
           const chunk = this.#batch[index] as Buffer;
@@ -606,6 +607,8 @@ class Sender extends EventEmitter implements SyslogSender {
         if (!this.#proven) await this.#probe(conn);
         if (this.#options.delivery === 'written') {
           await conn.accepted();
+          // Kept open for the next batch, which refs it again: a caller that never closes must not hang the process.
+          conn.unref();
         } else {
           await conn.end(this.#options.confirmTimeoutMs ?? 10_000);
           this.#conn = undefined;

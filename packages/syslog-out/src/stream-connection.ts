@@ -344,9 +344,14 @@ export class StreamConnection {
     });
   }
 
-  /** Let the connection keep the process alive (after `open(options, true)`). */
+  /** Let the connection keep the process alive (after `open(options, true)` or `unref()`). */
   ref(): void {
     this.#raw.ref();
+  }
+
+  /** Let the process exit while this connection waits, idle, for the next batch (delivery 'written'). */
+  unref(): void {
+    this.#raw.unref();
   }
 
   /**
