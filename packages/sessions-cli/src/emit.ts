@@ -42,6 +42,7 @@ export async function openStdoutSink(options: StdoutSinkOptions, ctx: Context): 
     },
     abort: () => writer.abort(),
     resent: 0,
+    delivery: 'written',
   };
 }
 

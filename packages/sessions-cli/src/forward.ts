@@ -15,7 +15,8 @@ export const INTERRUPT_GRACE_MS = 5_000;
 
 /**
  * Records to a syslog receiver through @x/syslog-out: a record is delivered once `confirm()` returned (TCP/TLS:
- * the receiver closed its side after reading everything; UDP: the datagrams left). Warnings, retries and records
+ * the receiver closed its side after reading everything, or with `--delivery written` the kernel took it; UDP: the
+ * datagrams left). Warnings, retries and records
  * sent again go to stderr. An interrupt (`ctx.signal`) leaves the receiver {@link INTERRUPT_GRACE_MS} to confirm,
  * then aborts the sender.
  */
@@ -77,6 +78,7 @@ export async function openSyslogSink(options: SyslogSenderOptions, ctx: Context)
     get resent() {
       return sender.stats.resent;
     },
+    delivery: sender.delivery,
     async close() {
       try {
         if (!failed) await sender.confirm();

@@ -13,4 +13,9 @@ export interface RecordSink {
   abort(): Promise<void>;
   /** Records sent again within this run (a syslog connection lost before confirming them): possible duplicates. */
   readonly resent: number;
+  /**
+   * What `confirm()` proves: 'confirmed', the syslog receiver read the records and closed its side; 'written', they
+   * were handed over (stdout, UDP, `--delivery written`).
+   */
+  readonly delivery: 'confirmed' | 'written';
 }

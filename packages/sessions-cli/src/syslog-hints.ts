@@ -2,6 +2,7 @@
 const FLAGS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bwriteStallTimeoutMs\b/g, '--stall-timeout'],
   [/\bconfirmTimeoutMs\b/g, '--stall-timeout'],
+  [/\bdelivery: 'written'/g, '--delivery written'],
 ];
 
 /** A syslog-out message or hint with the library's option names replaced by the incydr flags that set them. */

@@ -54,6 +54,7 @@ function gatedSink() {
     close: () => Promise.resolve(sent.length),
     abort: () => Promise.resolve(),
     resent: 0,
+    delivery: 'confirmed',
   };
   return { sink, sent, gates };
 }

@@ -47,6 +47,7 @@ interface Summary {
   delivered: number;
   resent: number;
   unconfirmed: number;
+  delivery: string | null;
   entriesBefore: number;
   entriesAfter: number;
   window: { onOrAfter: string; before: string | null; backfill: string | null };
@@ -665,6 +666,54 @@ describe('search --checkpoint --output: delivery before progress', () => {
     expect(result.stderr).toContain(`${summary.resent} sent again after a lost connection (possible duplicates)`);
     expect(sorted(new Set(ids))).toEqual(sorted(windowIds(summary)));
   }, patient(90_000));
+
+  it('sends the batch twice at most to a receiver that never closes its side, then exits 1 naming --delivery written; nothing is recorded', async () => {
+    const rx = await receiver({ neverClose: true });
+    const output = `TCP:127.0.0.1:${rx.port}`;
+    // Retries are not what stops the resending: more than enough are left after the first one.
+    const result = await search('never-closes', ['--output', output, '--stall-timeout', '1s'], { timeoutMs: 60_000 });
+    expect(result.code, result.stderr).toBe(1);
+    const summary = await summaryOf('never-closes');
+    const batch = summary.new;
+    expect(batch).toBeGreaterThan(100);
+    const failures = errorLines(result.stderr).filter((line) => !/syslog retry|syslog: sending|checkpoint "never-closes"/.test(line));
+    expect(failures).toEqual([
+      `incydr: syslog output failed: 127.0.0.1:${rx.port} took the batch of ${batch} record(s) on two connections but ` +
+        'closed neither within 1000 ms after end of stream, so delivery cannot be confirmed: a receiver that reads ' +
+        'everything but never closes its side (some SIEM collectors, load balancers) needs --delivery written; one ' +
+        'that is only slow, a longer --stall-timeout',
+    ]);
+    expect(errorLines(result.stderr).filter((line) => /syslog retry/.test(line))).toHaveLength(1);
+    // One send and one resend: each session arrived exactly twice.
+    const copies = new Map<string, number>();
+    for (const record of rx.records) {
+      const id = (JSON.parse(record) as { sessionId: string }).sessionId;
+      copies.set(id, (copies.get(id) ?? 0) + 1);
+    }
+    expect(copies.size).toBe(batch);
+    expect(new Set(copies.values())).toEqual(new Set([2]));
+    expect(summary).toMatchObject({ status: 'failed', delivered: 0, resent: batch, unconfirmed: batch, delivery: 'confirmed', entriesAfter: 0 });
+  }, 90_000);
+
+  it('delivers each session once to a receiver that never closes with --delivery written, and advances the checkpoint', async () => {
+    const rx = await receiver({ neverClose: true });
+    const args = ['--output', `TCP:127.0.0.1:${rx.port}`, '--delivery', 'written', '--stall-timeout', '1s'];
+    const first = await search('written', args);
+    expect(first.code, first.stderr).toBe(0);
+    const summary = await summaryOf('written');
+    expect(summary).toMatchObject({ status: 'ok', resent: 0, unconfirmed: 0, delivery: 'written' });
+    expect(summary.delivered).toBe(windowIds(summary).size);
+    expect(summary.entriesAfter).toBe(summary.delivered);
+    // Written is not read: the receiver may still be reading when the run ends.
+    await waitFor(() => rx.records.length >= summary.delivered, `${summary.delivered} records`, 10_000);
+    const ids = rx.records.map((record) => (JSON.parse(record) as { sessionId: string }).sessionId);
+    expect(ids).toHaveLength(summary.delivered);
+    expect(sorted(new Set(ids))).toEqual(sorted(windowIds(summary)));
+    const second = await search('written', args);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toContain('delivered 0');
+    expect(rx.records).toHaveLength(summary.delivered);
+  }, 60_000);
 
   it('records sessions sent over UDP once their datagrams left (best effort)', async () => {
     const rx = await startDatagramReceiver();

@@ -1,4 +1,11 @@
-export { createSyslogSender, UDP_SAFE_BYTES, type SyslogSender, type SyslogSenderOptions, type SyslogStats } from './sender.js';
+export {
+  createSyslogSender,
+  UDP_SAFE_BYTES,
+  type Delivery,
+  type SyslogSender,
+  type SyslogSenderOptions,
+  type SyslogStats,
+} from './sender.js';
 export { parseTarget, DEFAULT_PORT, type Protocol, type Target } from './target.js';
 export {
   createFormatter,

@@ -49,7 +49,18 @@ export interface SyslogSenderOptions extends HeaderOptions {
    * and is retried. @default 30000
    */
   writeStallTimeoutMs?: number;
-  /** How long `confirm()` waits for the receiver to close after end of stream before it is retried. @default 10000 */
+  /**
+   * When a TCP/TLS batch counts as delivered. 'confirmed': once the receiver read it and closed its side after our
+   * end of stream (rsyslog, syslog-ng, Splunk do). 'written': once the kernel took it (every socket write callback
+   * ran), with no end of stream, for receivers that never close; bytes still in socket buffers are lost if the
+   * receiver dies. UDP has no confirmation: its records count once their datagram left. @default 'confirmed'
+   */
+  delivery?: Delivery;
+  /**
+   * How long `confirm()` waits for the receiver to close after end of stream. The batch is sent again once on a new
+   * connection; a receiver that stays open without closing a second time fails it with `SyslogDeliveryError`.
+   * @default 10000
+   */
   confirmTimeoutMs?: number;
   /** Reconnect attempts after a retryable failure before giving up. @default 5 */
   maxRetries?: number;
@@ -73,13 +84,16 @@ export interface SyslogSenderOptions extends HeaderOptions {
   signal?: AbortSignal;
 }
 
+/** When a batch counts as delivered: see {@link SyslogSenderOptions.delivery}. */
+export type Delivery = 'confirmed' | 'written';
+
 /** Counters of a sender. */
 export interface SyslogStats {
   /** Records accepted by `send()`. */
   sent: number;
   /** Bytes of those records, framing included. */
   bytes: number;
-  /** Batches the receiver confirmed (TCP/TLS) or whose datagrams left (UDP). */
+  /** Batches delivered: confirmed by the receiver, or taken by the kernel (delivery 'written', UDP). */
   confirmedBatches: number;
   /** Reconnects after retryable failures. */
   retries: number;
@@ -101,11 +115,16 @@ export interface SyslogSender extends EventEmitter, AsyncDisposable {
   send(message: string | object, options?: { severity?: number | string }): Promise<void>;
   /** Resolve once everything handed over is written to the socket. */
   flush(): Promise<void>;
-  /** The delivery checkpoint: resolve only once the receiver provably read every record sent so far. */
+  /**
+   * The delivery checkpoint: resolve only once the receiver provably read every record sent so far (delivery
+   * 'written': once the kernel took them).
+   */
   confirm(): Promise<void>;
   /** Confirm what is unconfirmed (bounded in time), then release the connection. */
   close(): Promise<void>;
   readonly stats: Readonly<SyslogStats>;
+  /** When a batch counts as delivered: the `delivery` option, and always 'written' over UDP (no confirmation). */
+  readonly delivery: Delivery;
 }
 
 /**
@@ -160,7 +179,14 @@ export function createSyslogSender(options: SyslogSenderOptions): SyslogSender {
   if (target.protocol === 'udp' && options.framing === 'octet-counting') {
     throw new SyslogConfigError('UDP carries one record per datagram: octet-counting framing applies to TCP and TLS');
   }
-  return new Sender(target, formatter, { ...options, oversize, maxBytes });
+  const delivery = options.delivery ?? 'confirmed';
+  if (delivery !== 'confirmed' && delivery !== 'written') {
+    throw new SyslogConfigError(`invalid delivery ${JSON.stringify(delivery)}: use confirmed or written`);
+  }
+  if (target.protocol === 'udp' && options.delivery === 'confirmed') {
+    throw new SyslogConfigError('UDP has no confirmation: delivery confirmed applies to TCP and TLS (UDP records count once sent)');
+  }
+  return new Sender(target, formatter, { ...options, oversize, maxBytes, delivery });
 }
 
 function resolveTarget(options: SyslogSenderOptions): Target {
@@ -192,10 +218,11 @@ function pem(value: string | Buffer | undefined, what: string): Buffer | undefin
   }
 }
 
-type Resolved = SyslogSenderOptions & { oversize: 'error' | 'skip'; maxBytes: number };
+type Resolved = SyslogSenderOptions & { oversize: 'error' | 'skip'; maxBytes: number; delivery: Delivery };
 
 class Sender extends EventEmitter implements SyslogSender {
   readonly stats: SyslogStats = { sent: 0, bytes: 0, confirmedBatches: 0, retries: 0, resent: 0, skippedOversize: 0 };
+  readonly delivery: Delivery;
   readonly #target: Target;
   readonly #formatter: Formatter;
   readonly #options: Resolved;
@@ -251,6 +278,7 @@ class Sender extends EventEmitter implements SyslogSender {
     this.#target = target;
     this.#formatter = formatter;
     this.#options = options;
+    this.delivery = target.protocol === 'udp' ? 'written' : options.delivery;
     // Fewer, larger writes cost less per byte, TLS ones most (each waits a turn of the event loop to drain).
     this.#chunkBytes = options.chunkBytes ?? 256 * 1024;
     this.#chunk = Buffer.allocUnsafe(this.#chunkBytes);
@@ -352,7 +380,7 @@ class Sender extends EventEmitter implements SyslogSender {
             limitMs,
           );
         });
-        await Promise.race([this.confirm(), timeout]);
+        await Promise.race([this.#serial(() => this.#confirmAndRelease()), timeout]);
       }
     } finally {
       clearTimeout(timer);
@@ -365,6 +393,12 @@ class Sender extends EventEmitter implements SyslogSender {
       this.#dropOpening();
       await this.#udp?.close();
     }
+  }
+
+  /** Confirm; with delivery 'written' also end our side of the connection kept open for the next batch. */
+  async #confirmAndRelease(): Promise<void> {
+    await this.#confirm();
+    if (this.#options.delivery === 'written') await this.#conn?.release(this.#connection.writeStallTimeoutMs);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -532,6 +566,7 @@ class Sender extends EventEmitter implements SyslogSender {
           if (this.#aborted !== undefined) throw this.#aborted;
           if (this.#handedOver > 0) this.#announceResend();
         }
+        this.#conn.ref();
         while (this.#written < this.#batch.length) {
           const index = this.#written;
           const chunk = this.#batch[index] as Buffer;
@@ -560,15 +595,24 @@ class Sender extends EventEmitter implements SyslogSender {
     await this.#seal(0);
     if (this.#batch.length === 0) return;
     let failures = 0;
+    /** Connections that took the batch, then stayed open without closing their side after our end of stream. */
+    let unclosed = 0;
     for (;;) {
       try {
         await this.#deliver();
         const conn = this.#conn;
         if (conn === undefined) throw new SyslogConnectionError('no connection to confirm on', { retryable: true });
         // After end of stream, a receiver rejecting what it read would close as if it confirmed: wait out the probe.
+        // With delivery 'written' there is no end of stream, but the batch must not count before the probe either.
         if (!this.#proven) await this.#probe(conn);
-        await conn.end(this.#options.confirmTimeoutMs ?? 10_000);
-        this.#conn = undefined;
+        if (this.#options.delivery === 'written') {
+          await conn.accepted();
+          // Kept open for the next batch, which refs it again: a caller that never closes must not hang the process.
+          conn.unref();
+        } else {
+          await conn.end(this.#options.confirmTimeoutMs ?? 10_000);
+          this.#conn = undefined;
+        }
         const records = this.#batchRecords;
         for (const buffer of this.#retired) this.#recycle(buffer);
         this.#retired = [];
@@ -588,9 +632,36 @@ class Sender extends EventEmitter implements SyslogSender {
         this.emit('confirm', { records });
         return;
       } catch (error) {
+        // Sending again helps a receiver that was only slow or stuck once; one that never closes would get every
+        // retry's copy of the batch.
+        if (this.#conn?.unclosed === true && this.#aborted === undefined) {
+          unclosed += 1;
+          if (unclosed >= 2) throw this.#unclosedError(error);
+        }
         failures = await this.#recover(this.#early(error), failures);
       }
     }
+  }
+
+  /** The batch went out twice and neither connection was closed by the receiver after our end of stream. */
+  #unclosedError(cause: unknown): SyslogDeliveryError {
+    this.#conn?.destroy();
+    this.#conn = undefined;
+    this.#written = 0;
+    const target = `${this.#target.host}:${this.#target.port}`;
+    const ms = this.#options.confirmTimeoutMs ?? 10_000;
+    const records = this.#batchRecords;
+    return new SyslogDeliveryError(
+      `${target} took the batch of ${records} record(s) on two connections but closed neither within ${ms} ms ` +
+        'after end of stream, so delivery cannot be confirmed',
+      records,
+      {
+        hint:
+          'a receiver that reads everything but never closes its side (some SIEM collectors, load balancers) needs ' +
+          "delivery: 'written'; one that is only slow, a longer confirmTimeoutMs",
+        cause,
+      },
+    );
   }
 
   /** How long a new receiver must keep a connection open after its first bytes. */

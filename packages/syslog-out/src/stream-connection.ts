@@ -109,6 +109,14 @@ export class StreamConnection {
   #closed = false;
   readonly #waiters = new Set<() => void>();
   #keptTimer: NodeJS.Timeout | undefined;
+  /** Writes whose callback has not run yet: bytes the kernel has not taken. */
+  #unaccepted = 0;
+  readonly #onWritten = (): void => {
+    this.#unaccepted -= 1;
+    if (this.#unaccepted === 0) this.#wake();
+  };
+  /** The receiver kept the connection open without closing its side within the timeout of `end()`. */
+  unclosed = false;
   /** When the first bytes were handed to this connection. */
   firstWriteAt: number | undefined;
   /** How long the TCP connect took, in fractions of a millisecond: a round trip, roughly. */
@@ -142,6 +150,7 @@ export class StreamConnection {
       this.#wake();
     });
     socket.on('drain', () => this.#wake());
+    socket.on('finish', () => this.#wake());
   }
 
   /**
@@ -220,17 +229,34 @@ export class StreamConnection {
   async write(bytes: Buffer): Promise<void> {
     this.#check();
     this.firstWriteAt ??= Date.now();
-    if (this.#socket.write(bytes)) return;
+    this.#unaccepted += 1;
+    if (this.#socket.write(bytes, this.#onWritten)) return;
+    await this.#progressWhile(() => this.#socket.writableNeedDrain);
+  }
+
+  /**
+   * Resolve once the kernel took every byte handed over (every write callback ran) and, a round trip later, the
+   * receiver has not closed: what delivery 'written' counts as delivered. Fails like `write()` on a stalled peer.
+   */
+  async accepted(): Promise<void> {
+    await this.#progressWhile(() => this.#unaccepted > 0);
+    // A receiver that closed (idle, restarting) while these bytes were on their way refuses them: see end().
+    await this.#awaitInFlightClose();
+    this.#check();
+  }
+
+  /** Wait while `busy()` holds, failing once the socket's queue made no progress for the stall timeout. */
+  async #progressWhile(busy: () => boolean): Promise<void> {
     let lastPending = this.#socket.writableLength;
     let lastProgress = Date.now();
-    while (this.#socket.writableNeedDrain) {
+    while (busy()) {
       this.#check();
       await this.#wait(Math.min(this.#stallMs, 250));
       const pending = this.#socket.writableLength;
       if (pending < lastPending) lastProgress = Date.now();
       lastPending = pending;
       // A slow reader is fine as long as it keeps reading; only a reader that stopped is an error.
-      if (Date.now() - lastProgress >= this.#stallMs) {
+      if (busy() && Date.now() - lastProgress >= this.#stallMs) {
         throw this.#fail(
           new SyslogTimeoutError(`writing to ${this.#target} stalled: no progress for ${this.#stallMs} ms`, {
             retryable: true,
@@ -285,6 +311,7 @@ export class StreamConnection {
       if (this.#failure !== undefined) throw this.#failure;
       const left = deadline - Date.now();
       if (left <= 0) {
+        this.unclosed = true;
         this.destroy();
         throw new SyslogTimeoutError(
           `${this.#target} did not close the connection within ${timeoutMs} ms after end of stream, so delivery is unconfirmed`,
@@ -294,6 +321,17 @@ export class StreamConnection {
       await this.#wait(left);
     }
     if (this.#failure !== undefined) throw this.#failure;
+  }
+
+  /**
+   * End our side without waiting for the receiver's close (delivery 'written'): resolves once the end of stream was
+   * handed to the kernel, or after `timeoutMs`; the caller destroys the connection then.
+   */
+  async release(timeoutMs: number): Promise<void> {
+    if (!this.usable) return;
+    this.#socket.end();
+    const deadline = Date.now() + timeoutMs;
+    while (!this.#socket.writableFinished && this.usable && Date.now() < deadline) await this.#wait(deadline - Date.now());
   }
 
   /** Resolve after a round trip (the connect time) and the event-loop poll phases that follow it. */
@@ -306,9 +344,14 @@ export class StreamConnection {
     });
   }
 
-  /** Let the connection keep the process alive (after `open(options, true)`). */
+  /** Let the connection keep the process alive (after `open(options, true)` or `unref()`). */
   ref(): void {
     this.#raw.ref();
+  }
+
+  /** Let the process exit while this connection waits, idle, for the next batch (delivery 'written'). */
+  unref(): void {
+    this.#raw.unref();
   }
 
   /**

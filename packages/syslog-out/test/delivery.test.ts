@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSyslogSender, type SyslogSender, type SyslogSenderOptions } from '../src/index.js';
+import { createSyslogSender, SyslogConfigError, type SyslogSender, type SyslogSenderOptions } from '../src/index.js';
 import { createTestPki, type TestPki } from './helpers/certs.js';
 import { LOOPBACK, analyse, seqRecord, startTcpReceiver, type TcpReceiver, type TcpReceiverOptions } from './helpers/receivers.js';
-import { waitFor } from './helpers/wait.js';
+import { outcome, waitFor } from './helpers/wait.js';
 
 const open: Array<SyslogSender | TcpReceiver> = [];
 
@@ -40,6 +40,71 @@ describe('delivery without explicit flushes', () => {
     const result = analyse(rx.records, 2_000);
     expect(result.missing).toEqual([]);
     expect(result.duplicates).toBe(0);
+  });
+});
+
+describe("delivery: 'written'", () => {
+  // Short waits and no retries: the default delivery would fail these tests at once instead of passing slowly.
+  const written = { delivery: 'written', confirmTimeoutMs: 300, maxRetries: 0 } satisfies SyslogSenderOptions;
+
+  it('counts a batch once the kernel took it, without waiting for a receiver that never closes its side', async () => {
+    const { rx, s } = await setup(written, { mode: 'noClose' });
+    const confirmed: number[] = [];
+    s.on('confirm', (event: { records: number }) => confirmed.push(event.records));
+    for (let seq = 0; seq < 3_000; seq += 1) {
+      await s.send(seqRecord(seq));
+      if (seq % 1_000 === 999) await s.confirm();
+    }
+    expect(confirmed).toEqual([1_000, 1_000, 1_000]);
+    expect(s.stats).toMatchObject({ confirmedBatches: 3, retries: 0, resent: 0 });
+    const closing = await outcome(s.close());
+    expect(closing.error).toBeUndefined();
+    await waitFor(() => rx.records.length === 3_000, 'every record', 5_000);
+    expect(analyse(rx.records, 3_000)).toEqual({ missing: [], duplicates: 0, unexpected: 0 });
+    // One connection for every batch: no end of stream between them.
+    expect(rx.counts.connections).toBe(1);
+  });
+
+  it('keeps one connection across batches and ends it on close, so a receiver that closes sees a clean end', async () => {
+    const { rx, s } = await setup(written);
+    for (let seq = 0; seq < 100; seq += 1) {
+      await s.send(seqRecord(seq, 200));
+      if (seq % 10 === 9) await s.confirm();
+    }
+    await s.close();
+    await waitFor(() => rx.counts.cleanCloses === 1, 'the clean close', 5_000);
+    expect(rx.counts.connections).toBe(1);
+    expect(analyse(rx.records, 100)).toEqual({ missing: [], duplicates: 0, unexpected: 0 });
+  });
+
+  it('resends the batch not yet taken when the receiver crashes mid-batch, and loses nothing', async () => {
+    const { rx, s } = await setup(
+      { delivery: 'written', retryBaseDelayMs: 1, retryMaxDelayMs: 10 },
+      { mode: { crashAfter: [3_000], restartAfterMs: 0 } },
+    );
+    // No confirm before the crash: a batch counted as written before it would be lost with the receiver's buffers.
+    for (let seq = 0; seq < 6_000; seq += 1) await s.send(seqRecord(seq));
+    await s.flush();
+    await waitFor(() => rx.counts.crashes === 1, 'the crash', 10_000);
+    await s.confirm();
+    // Whether the crash failed a write (a retry) or was found before the next one (a reconnect), the batch went again.
+    expect(s.stats.resent).toBeGreaterThan(0);
+    for (let seq = 6_000; seq < 7_000; seq += 1) await s.send(seqRecord(seq));
+    await s.confirm();
+    await s.close();
+    // Written is not read: the receiver may still be reading the last batch.
+    await waitFor(() => analyse(rx.records, 7_000).missing.length === 0, 'every record', 10_000);
+    // The crashed connection and the one after it: the next batch does not open its own.
+    expect(rx.counts.connections).toBe(2);
+  });
+
+  it('refuses an unknown delivery, and confirmed delivery over UDP, which has no confirmation; says what applies', () => {
+    expect(() => createSyslogSender({ target: 'TCP:127.0.0.1:601', delivery: 'acked' as 'written' })).toThrow(
+      new SyslogConfigError('invalid delivery "acked": use confirmed or written'),
+    );
+    expect(() => createSyslogSender({ target: 'UDP:127.0.0.1:514', delivery: 'confirmed' })).toThrow(SyslogConfigError);
+    expect(createSyslogSender({ target: 'UDP:127.0.0.1:514' }).delivery).toBe('written');
+    expect(createSyslogSender({ target: 'TCP:127.0.0.1:601' }).delivery).toBe('confirmed');
   });
 });
 

@@ -398,6 +398,34 @@ describe('slow, stalled and idle receivers', () => {
     await expect(s.send(seqRecord(10))).rejects.toBeInstanceOf(SyslogError);
   });
 
+  it.each([
+    ['TCP', false],
+    ['TLS', true],
+  ])('sends a batch twice at most to a receiver that reads it but never closes, then fails naming the cause (%s)', async (_name, useTls) => {
+    const rx = await receiver({ mode: 'noClose', ...(useTls ? { tls: serverPair(pki.server) } : {}) });
+    // Plenty of retries left: only the receiver's behaviour may stop the resending.
+    const s = sender({ ...(useTls ? tls(rx, { ca: pki.ca.cert }) : tcp(rx)), confirmTimeoutMs: 300, maxRetries: 20 });
+    for (let seq = 0; seq < 10; seq += 1) await s.send(seqRecord(seq));
+    const result = await outcome(s.confirm());
+    expect(result.ok).toBe(false);
+    const error = result.error as SyslogDeliveryError;
+    expect(error).toBeInstanceOf(SyslogDeliveryError);
+    expect(error.detail).toBe(
+      `${rx.host}:${rx.port} took the batch of 10 record(s) on two connections but closed neither within 300 ms ` +
+        'after end of stream, so delivery cannot be confirmed',
+    );
+    expect(error.hint).toContain("delivery: 'written'");
+    expect(error.unconfirmed).toBe(10);
+    expect(error.message).not.toContain('\n');
+    expect(causes(error).some((e) => e instanceof SyslogTimeoutError)).toBe(true);
+    // One send and one resend: every record arrived exactly twice.
+    expect(rx.counts.connections).toBe(2);
+    expect(rx.records).toHaveLength(20);
+    expect(analyse(rx.records, 10)).toEqual({ missing: [], duplicates: 10, unexpected: 0 });
+    expect(s.stats).toMatchObject({ retries: 1, resent: 10, confirmedBatches: 0 });
+    await expect(s.send(seqRecord(10))).rejects.toBe(error);
+  });
+
   it('disposes of a sender in bounded time with Symbol.asyncDispose and drops its connection', async () => {
     const rx = await receiver();
     rx.pauseReading();

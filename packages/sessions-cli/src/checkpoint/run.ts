@@ -87,6 +87,7 @@ export async function runCheckpoint(
       skipped: 0,
       resent: 0,
       unconfirmed: 0,
+      delivery: null,
       entriesBefore: store.sessions.size,
       entriesAfter: store.sessions.size,
       window: {
@@ -140,6 +141,7 @@ async function deliver(
   if (options.before === undefined) delete filters.endTime;
   else filters.endTime = options.before;
   const sink = await openSink();
+  summary.delivery = sink.delivery;
   // Sent but not yet confirmed: recorded only once the sink confirms them.
   const pending: Array<[string, CheckpointEntry]> = [];
   let sinkFailed = false;

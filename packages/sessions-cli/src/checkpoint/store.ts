@@ -37,6 +37,11 @@ export interface RunSummary {
   resent: number;
   /** Records handed over but not confirmed when the run stopped: not recorded; the next run sends them again. */
   unconfirmed: number;
+  /**
+   * What counted as delivered: 'confirmed' (the syslog receiver closed its side after reading), 'written' (handed
+   * over: stdout, UDP, `--delivery written`); null when no output was opened. Absent in stores written before.
+   */
+  delivery: 'confirmed' | 'written' | null;
   entriesBefore: number;
   entriesAfter: number;
   /** `backfill` names why the window reaches back further than the lookback (see {@link Backfill}). */

@@ -20,6 +20,7 @@ export interface SyslogArgs {
   maxMessageBytes?: number;
   oversize?: string;
   stallTimeout?: string;
+  delivery?: string;
 }
 
 /** The longest `--stall-timeout`: a day (timers hold at most about 24 days anyway). */
@@ -63,7 +64,17 @@ export function withSyslog<T>(yargs: Argv<T>): Argv<T & SyslogArgs> {
       group,
       describe:
         'How long the receiver may stop reading, or not close after a confirmation, before the connection is ' +
-        'retried (5 retries, each resending the unconfirmed batch): 45s, 2m (default 30s, and 10s for the close)',
+        'retried (5 retries, each resending the unconfirmed batch; a receiver that never closes gets it twice at ' +
+        'most): 45s, 2m (default 30s, and 10s for the close)',
+    })
+    .option('delivery', {
+      type: 'string',
+      requiresArg: true,
+      group,
+      describe:
+        'When a batch counts as delivered (TCP, TLS-TCP): confirmed (default): the receiver read it and closed its ' +
+        'side after our end of stream (rsyslog, syslog-ng, Splunk); written: the kernel took it, for receivers that ' +
+        'never close (bytes in socket buffers are lost if the receiver dies). UDP is never confirmed',
     }) as unknown as Argv<T & SyslogArgs>;
 }
 
@@ -80,6 +91,7 @@ const SYSLOG_ONLY = [
   ['maxMessageBytes', 'max-message-bytes'],
   ['oversize', 'oversize'],
   ['stallTimeout', 'stall-timeout'],
+  ['delivery', 'delivery'],
 ] as const;
 
 /**
@@ -121,6 +133,12 @@ export function toSenderOptions(args: SyslogArgs & { format?: string | undefined
       throw new UsageError('--max-message-bytes must be a positive integer');
     }
     options.maxMessageBytes = args.maxMessageBytes;
+  }
+  if (args.delivery !== undefined) {
+    options.delivery = choice('delivery', args.delivery, ['confirmed', 'written'] as const);
+    if (options.delivery === 'confirmed' && /^\s*udp:/i.test(args.output)) {
+      throw new UsageError('--delivery confirmed needs a TCP or TLS-TCP output: UDP has no confirmation');
+    }
   }
   if (args.stallTimeout !== undefined) {
     const ms = stallTimeoutMs(args.stallTimeout);

@@ -162,6 +162,8 @@ export interface LiveReceiver {
 export interface LiveReceiverOptions {
   /** Close a connection on which nothing arrived for this long (an idle timeout, as rsyslog and syslog-ng have). */
   closeIdleAfterMs?: number;
+  /** Read everything but never close its side after the sender's end of stream (some SIEM collectors, balancers). */
+  neverClose?: boolean;
 }
 
 /** Start a {@link LiveReceiver} on 127.0.0.1; it closes its side after a sender's end of stream (the confirm). */
@@ -196,6 +198,7 @@ export async function startLiveReceiver(options: LiveReceiverOptions = {}): Prom
     }
     socket.on('error', () => undefined);
     socket.on('end', () => {
+      if (options.neverClose === true) return;
       confirmed.push(...own);
       socket.end();
     });
