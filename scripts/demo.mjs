@@ -16,7 +16,9 @@ const dim = (text) => (tty ? `\x1b[2m${text}\x1b[0m` : text);
 
 // A scratch HOME: the demo's checkpoint and CSV never touch the user's own files.
 const home = mkdtempSync(join(tmpdir(), 'incydr-demo-'));
-const emu = await startEmulator({ sessions: 2000, seed: 42, control: true });
+// The emulator's clock starts at the top of the hour, as the incydr-emulator command starts it, and is said below.
+const clockStart = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+const emu = await startEmulator({ sessions: 2000, seed: 42, control: true, now: clockStart });
 const receiver = await startReceiver();
 const env = {
   PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -28,6 +30,8 @@ const env = {
 
 try {
   story(`An Incydr Sessions API emulator runs on ${emu.url} (2,000 sessions), a syslog receiver on 127.0.0.1:${receiver.port}.`);
+  story(`The emulator's clock starts at ${new Date(clockStart).toISOString()}, the top of the hour, and moves 1 ms per change ` +
+    '(and when time passes below), not with the wall clock: the times it shows count from there.');
 
   step('Triage: open high and critical sessions of the last 3 days, as a table');
   const found = await incydr(
@@ -48,15 +52,26 @@ try {
   console.log(dim(`  ${receiver.firstRecord.slice(0, 110)}…`));
 
   step('Time passes: sessions grow, escalate, reopen and arrive late; an analyst takes one');
+  const delivered = new Set(receiver.sessionIds);
   const report = emu.advance(2 * 60 * 60 * 1000);
-  story(`${report.grown.length} grew, ${report.escalated.length} escalated, ${report.reopened.length} reopened, ` +
-    `${report.arrived.length} arrived (${report.late.length} of them late).`);
   await incydr(['sessions', 'update', firstId, '--state', 'IN_PROGRESS', '--note', 'Looking into it (demo)'], { stderr: true });
+  // Told in the checkpoint's terms: a session it never delivered is new, one it delivered and that moved is changed.
+  const touched = new Set([...report.arrived, ...report.late, ...report.grown, firstId]);
+  const fresh = [...touched].filter((id) => !delivered.has(id));
+  const changed = [...touched].filter((id) => delivered.has(id));
+  const among = (ids) => ids.filter((id) => delivered.has(id)).length;
+  const grownSent = report.grown.filter((id) => delivered.has(id));
+  const analyst = grownSent.includes(firstId) ? "; the analyst's session is one of them" : ", and the analyst's session";
+  story(`Two hours later, as the checkpoint will count them: ${fresh.length} new (${report.arrived.length} began in those ` +
+    `hours, ${report.late.length} arrived late, begun hours or days ago) and ${changed.length} changed since it forwarded ` +
+    `them (${grownSent.length} grew, ${among(report.escalated)} of them escalated and ${among(report.reopened)} reopened${analyst}).`);
 
   step('Forward again: only what is new or changed goes out');
   const before = receiver.records;
   await incydr(['sessions', 'search', '--any-alerts', '--checkpoint', 'siem', '--output', target], { stderr: true });
-  story(`The receiver got ${receiver.records - before} more records, not ${before} again.`);
+  const received = receiver.sessionIds.slice(before);
+  story(`The receiver got ${received.length} more records (${received.filter((id) => !delivered.has(id)).length} new, ` +
+    `${received.filter((id) => delivered.has(id)).length} changed), not ${before} again.`);
 
   step('Bulk-close five sessions from a CSV after the investigation');
   const ids = found.stdout.split('\n').slice(2, 7).map((line) => line.split(/\s+/)[0]).filter((id) => id !== '');
@@ -113,12 +128,20 @@ function incydr(args, { maxLines = Infinity, stderr = false } = {}) {
 async function startReceiver() {
   let records = 0;
   let firstRecord = '';
+  const sessionIds = [];
   const sockets = new Set();
   const server = createServer({ allowHalfOpen: true }, (socket) => {
     sockets.add(socket);
+    let partial = '';
+    socket.setEncoding('utf8');
     socket.on('data', (chunk) => {
-      if (records === 0) firstRecord += chunk.toString('utf8', 0, Math.min(chunk.length, 200));
-      for (const byte of chunk) if (byte === 0x0a) records += 1;
+      if (records === 0) firstRecord += chunk.slice(0, 200);
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        records += 1;
+        sessionIds.push(JSON.parse(line).sessionId);
+      }
     });
     socket.on('end', () => socket.end());
     socket.on('error', () => undefined);
@@ -129,6 +152,10 @@ async function startReceiver() {
     port: server.address().port,
     get records() {
       return records;
+    },
+    /** The session id of every record received, in order. */
+    get sessionIds() {
+      return sessionIds;
     },
     get firstRecord() {
       return firstRecord.split('\n')[0];

@@ -4,9 +4,12 @@ import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { startEmulator, type EmulatorOptions } from './emulator.js';
 
+const HOUR_MS = 3_600_000;
+
 const USAGE = `Usage: incydr-emulator [options]
 
-Serve the Incydr Sessions API with generated data on this machine.
+Serve the Incydr Sessions API with generated data on this machine. Its clock starts at the top of
+the current hour and moves 1 ms per change (and by what /_emulator/advance adds), not with wall time.
 
 Options:
   --host HOST             interface to bind (default 127.0.0.1)
@@ -92,6 +95,8 @@ async function main(): Promise<void> {
   const rateLimit = number('rate-limit', values['rate-limit'], 1, 1_000_000);
   const failRate = number('fail-rate', values['fail-rate'], 0, 1, false);
   const options: EmulatorOptions = {
+    // The clock start is chosen here, as the library would choose it, so that the line below can say it.
+    now: Math.floor(Date.now() / HOUR_MS) * HOUR_MS,
     host: values.host ?? '127.0.0.1',
     port: number('port', values.port, 0, 65_535) ?? 8042,
     sessions: number('sessions', values.sessions, 0, 5_000_000) ?? 500,
@@ -125,6 +130,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const lines = [`Incydr Sessions API emulator listening on ${emulator.url} (${options.sessions} sessions, seed ${options.seed})`];
+  lines.push(
+    `Its clock starts at ${new Date(options.now ?? 0).toISOString()} (the top of the hour) and moves 1 ms per change, not with wall time: changes made now are stamped just after it`,
+  );
   if (options.control === true) lines.push(`Control routes enabled under ${emulator.url}/_emulator/`);
   const settings: Array<[string, string]> = [
     ['INCYDR_URL', emulator.url],

@@ -90,6 +90,23 @@ describe('incydr-emulator', () => {
     expect(await proc.exited).toBe(0);
   });
 
+  it('says where its clock starts, the top of the hour, which is the clock the API answers with', async () => {
+    const started = Date.now();
+    const proc = run(['--port', '0', '--sessions', '5', '--control'], (out) => out.includes('INCYDR_API_CLIENT_SECRET='));
+    await proc.ready;
+    const url = /^export INCYDR_URL=(\S+)$/m.exec(proc.out())?.[1];
+    const printed = /^Its clock starts at (\S+) \(the top of the hour\) and moves 1 ms per change, not with wall time/m.exec(proc.out())?.[1];
+    expect(printed).toBeDefined();
+    const clock = Date.parse(printed ?? '');
+    expect(clock % 3_600_000).toBe(0);
+    expect(clock).toBeGreaterThan(started - 3_600_000);
+    expect(clock).toBeLessThanOrEqual(Date.now());
+    const state = (await (await fetch(`${url}/_emulator/state`)).json()) as { now: number };
+    expect(state.now).toBe(clock);
+    stop(proc.child, 'SIGTERM');
+    expect(await proc.exited).toBe(0);
+  });
+
   it('limits page_size to --max-page-size', async () => {
     const proc = run(['--port', '0', '--sessions', '60', '--max-page-size', '50'], (out) => out.includes('INCYDR_API_CLIENT_SECRET='));
     await proc.ready;

@@ -168,6 +168,16 @@ function accepts(port: number): Promise<boolean> {
 
 let workDir = '';
 let home = '';
+/** The `--prefix` the README's `npm i -g` line installed into. */
+let globalPrefix = '';
+
+/** The one line of the root README that `pattern` matches (a command the README gives for the tarballs). */
+function readmeLine(pattern: RegExp): string {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const lines = readme.split('\n').filter((line) => pattern.test(line));
+  if (lines.length !== 1) throw new Error(`the root README has ${lines.length} lines like ${String(pattern)}`);
+  return (lines[0] ?? '').trim();
+}
 const packed: Record<string, Packed> = {};
 /** Empty folders with the tarballs installed: each package alone, and the CLI with the other three. */
 const consumers = { sdk: '', syslog: '', emulator: '', cli: '' };
@@ -204,10 +214,9 @@ beforeAll(async () => {
     );
   }
 
-  const tarballs = join(workDir, 'tarballs');
-  mkdirSync(tarballs);
-  const pnpm = readJson<{ packageManager: string }>(join(root, 'package.json')).packageManager;
-  await ok('npx', ['--yes', pnpm, ...NAMES.map((name) => `--filter=${name}`), 'pack', '--pack-destination', tarballs], {
+  // The README's `pnpm pack-all` (scripts/pack.mjs), into a folder named as the README's, here without its build.
+  const tarballs = join(workDir, 'dist-tarballs');
+  await ok(process.execPath, [join(root, 'scripts', 'pack.mjs'), '--destination', tarballs, '--no-build'], {
     cwd: root,
     env: cleanEnv(),
     timeoutMs: 120_000,
@@ -243,11 +252,21 @@ beforeAll(async () => {
     });
     consumers[name] = dir;
   };
+  // The root README's global install line, verbatim (its globs expanded by the shell), into a prefix of its own.
+  const installGlobally = async (): Promise<void> => {
+    globalPrefix = join(workDir, 'global');
+    await ok('sh', ['-c', `${readmeLine(/^npm i -g \.\/dist-tarballs\/.*$/m)} --prefix "$PREFIX" --no-audit --no-fund`], {
+      cwd: workDir,
+      env: cleanEnv({ PREFIX: globalPrefix }),
+      timeoutMs: 180_000,
+    });
+  };
   await Promise.all([
     install('sdk', ['@x/sessions-sdk']),
     install('syslog', ['@x/syslog-out']),
     install('emulator', ['@x/sessions-emulator']),
     install('cli', ['@x/sessions-cli', '@x/sessions-sdk', '@x/syslog-out', '@x/sessions-emulator']),
+    installGlobally(),
   ]);
 }, patient(240_000));
 
@@ -494,6 +513,46 @@ describe('the CLI installed with the SDK, syslog-out and emulator tarballs', () 
       ]);
     }, patient(100_000));
   });
+});
+
+describe("the root README's commands for the tarballs of pack-all", () => {
+  const incydr = (): string => join(globalPrefix, 'bin', 'incydr');
+
+  it('installs the CLI globally with its SDK and syslog-out from the tarballs, not the registry', () => {
+    expect(readdirSync(join(globalPrefix, 'bin')).sort()).toEqual(['incydr']);
+    const globalModules = join(globalPrefix, 'lib', 'node_modules');
+    expect(readdirSync(join(globalModules, '@x')).sort()).toEqual(['sessions-cli', 'sessions-sdk', 'syslog-out']);
+    for (const name of ['@x/sessions-cli', '@x/sessions-sdk', '@x/syslog-out']) {
+      expect(readJson<Manifest>(join(globalModules, name, 'package.json')), name).toEqual(pack(name).manifest);
+    }
+    // No second copy of a sibling under the CLI: npm found them among the tarballs.
+    expect(existsSync(join(globalModules, '@x', 'sessions-cli', 'node_modules', '@x'))).toBe(false);
+  });
+
+  it('runs the installed incydr, against the emulator run from its tarball with `npx -p`', async () => {
+    const env = cleanEnv({ HOME: home });
+    const version = await ok(incydr(), ['--version'], { cwd: workDir, env, timeoutMs: 30_000 });
+    expect(version.stdout).toBe(`${pack('@x/sessions-cli').manifest.version}\n`);
+    // The README's line up to the command name; npx answers its install question itself off a terminal with --yes.
+    const npx = /^npx -p \S+ incydr-emulator\b/.exec(readmeLine(/^npx -p \.\/dist-tarballs\/x-sessions-emulator-/))?.[0];
+    expect(npx).toBeDefined();
+    const emulator = await startEmulatorCommand('sh', ['-c', `${npx ?? ''} --port 0 --sessions 40`], workDir, {
+      ...env,
+      npm_config_yes: 'true',
+      npm_config_cache: join(workDir, 'npx-cache'),
+    });
+    try {
+      const result = await ok(incydr(), ['sessions', 'search', '--any-alerts', '-f', 'json-lines'], {
+        cwd: workDir,
+        env: { ...env, ...emulator.env },
+        timeoutMs: 60_000,
+      });
+      const sessions = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { sessionId: string });
+      expect(new Set(sessions.map((session) => session.sessionId)).size).toBe(40);
+    } finally {
+      await emulator.process.stop('SIGTERM');
+    }
+  }, 120_000);
 });
 
 const thisNode: NodeRuntime = { major: Number(process.versions.node.split('.')[0]), version: process.version, binDir: dirname(process.execPath) };

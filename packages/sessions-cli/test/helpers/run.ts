@@ -122,8 +122,8 @@ const BUILDS = [
   { dir: PACKAGE_DIR, output: join('dist', 'help.json'), then: join('dist', 'help', 'build.js') },
 ];
 
-/** Time allowed for {@link ensureBuilt} (a cold build of four packages). */
-export const BUILD_TIMEOUT_MS = 240_000;
+/** Time allowed for {@link ensureBuilt} (a cold build of four packages), scaled to this machine. */
+export const BUILD_TIMEOUT_MS = patient(240_000);
 
 /**
  * Build, with `tsc -p tsconfig.build.json`, each package whose dist is missing (turbo normally builds them before
