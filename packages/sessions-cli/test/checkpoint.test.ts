@@ -693,11 +693,11 @@ describe('search --checkpoint --output: delivery before progress', () => {
     expect(copies.size).toBe(batch);
     expect(new Set(copies.values())).toEqual(new Set([2]));
     expect(summary).toMatchObject({ status: 'failed', delivered: 0, resent: batch, unconfirmed: batch, delivery: 'confirmed', entriesAfter: 0 });
-  }, 90_000);
+  }, patient(90_000));
 
   it('delivers each session once to a receiver that never closes with --delivery written, and advances the checkpoint', async () => {
     const rx = await receiver({ neverClose: true });
-    const args = ['--output', `TCP:127.0.0.1:${rx.port}`, '--delivery', 'written', '--stall-timeout', '1s'];
+    const args = ['--output', `TCP:127.0.0.1:${rx.port}`, '--delivery', 'written', '--stall-timeout', `${patient(2)}s`];
     const first = await search('written', args);
     expect(first.code, first.stderr).toBe(0);
     const summary = await summaryOf('written');
@@ -713,7 +713,7 @@ describe('search --checkpoint --output: delivery before progress', () => {
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toContain('delivered 0');
     expect(rx.records).toHaveLength(summary.delivered);
-  }, 60_000);
+  }, patient(60_000));
 
   it('records sessions sent over UDP once their datagrams left (best effort)', async () => {
     const rx = await startDatagramReceiver();

@@ -3,6 +3,7 @@ import { createSyslogSender, SyslogConfigError, type SyslogSender, type SyslogSe
 import { createTestPki, type TestPki } from './helpers/certs.js';
 import { LOOPBACK, analyse, seqRecord, startTcpReceiver, type TcpReceiver, type TcpReceiverOptions } from './helpers/receivers.js';
 import { outcome, waitFor } from './helpers/wait.js';
+import { patient } from '@x/vitest-config/patience';
 
 const open: Array<SyslogSender | TcpReceiver> = [];
 
@@ -45,7 +46,7 @@ describe('delivery without explicit flushes', () => {
 
 describe("delivery: 'written'", () => {
   // Short waits and no retries: the default delivery would fail these tests at once instead of passing slowly.
-  const written = { delivery: 'written', confirmTimeoutMs: 300, maxRetries: 0 } satisfies SyslogSenderOptions;
+  const written = { delivery: 'written', confirmTimeoutMs: patient(300), maxRetries: 0 } satisfies SyslogSenderOptions;
 
   it('counts a batch once the kernel took it, without waiting for a receiver that never closes its side', async () => {
     const { rx, s } = await setup(written, { mode: 'noClose' });

@@ -552,7 +552,7 @@ describe("the root README's commands for the tarballs of pack-all", () => {
     } finally {
       await emulator.process.stop('SIGTERM');
     }
-  }, 120_000);
+  }, patient(120_000));
 });
 
 const thisNode: NodeRuntime = { major: Number(process.versions.node.split('.')[0]), version: process.version, binDir: dirname(process.execPath) };
