@@ -36,6 +36,10 @@ async function installed(name: string): Promise<boolean> {
 
 const hasZsh = await installed('zsh');
 const hasFish = await installed('fish');
+// A skip says why, and how to run what it skips.
+for (const [name, has] of [['zsh', hasZsh], ['fish', hasFish]] as const) {
+  if (!has) console.warn(`skipping the ${name} completion tests: ${name} is not installed (apt-get install -y ${name}, as .ci/run does)`);
+}
 
 async function script(args: { shell?: string }, env: Record<string, string> = {}): Promise<string> {
   const io = inProcess();
