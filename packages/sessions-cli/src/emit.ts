@@ -53,13 +53,21 @@ export async function emitRecords(
 ): Promise<number> {
   const { OutputClosedError } = await import('./output/writer.js');
   const sink = await openStdoutSink(options, ctx);
+  // Records drawn on the terminal show their own progress; a progress line would only break them up.
+  const counted = ctx.stdout.isTTY !== true;
+  if (counted) ctx.progress.start(`${options.kind === 'session' ? 'sessions' : 'file events'} written`);
+  let count = 0;
   try {
     for await (const record of records) {
       await sink.send(record);
+      count += 1;
+      if (counted) ctx.progress.count(count);
       if (ctx.signal.aborted) break;
     }
+    ctx.progress.stop();
     return await sink.close();
   } catch (error) {
+    ctx.progress.stop();
     await sink.abort();
     if (error instanceof OutputClosedError) return 0;
     throw error;
