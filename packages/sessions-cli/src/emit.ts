@@ -1,5 +1,6 @@
 import type { Context } from './context.js';
 import type { RecordSink } from './sink.js';
+import { recordsOnScreen } from './progress.js';
 
 /** Options of {@link openStdoutSink}. */
 export interface StdoutSinkOptions {
@@ -53,8 +54,8 @@ export async function emitRecords(
 ): Promise<number> {
   const { OutputClosedError } = await import('./output/writer.js');
   const sink = await openStdoutSink(options, ctx);
-  // Records drawn on the terminal show their own progress; a progress line would only break them up.
-  const counted = ctx.stdout.isTTY !== true;
+  // Records on the screen show their own progress; a progress line would only break them up.
+  const counted = !recordsOnScreen(ctx.stdout);
   if (counted) ctx.progress.start(`${options.kind === 'session' ? 'sessions' : 'file events'} written`);
   let count = 0;
   try {

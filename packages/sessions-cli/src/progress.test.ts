@@ -1,6 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createProgress, progressWanted, waitReason } from './progress.js';
+import { createProgress, progressWanted, recordsOnScreen, waitReason } from './progress.js';
 
 /** A stream that says it is a terminal of `columns` columns and keeps what was written to it. */
 function terminal(columns = 80, isTTY = true): Writable & { isTTY: boolean; columns: number; text(): string } {
@@ -103,5 +107,22 @@ describe('progress', () => {
       expect(out.text()).toBe('done\n');
     }
     expect(progressWanted({ isTTY: true }, { CI: '' })).toBe(true);
+  });
+
+  it('counts records as on the screen on a terminal or a pipe, not in a file', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'progress-'));
+    const fifo = join(folder, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    // Read-write, so that opening the FIFO does not wait for a reader.
+    const descriptors = [openSync(join(folder, 'file'), 'w'), openSync(fifo, 'r+')];
+    try {
+      expect(recordsOnScreen({ fd: descriptors[0] })).toBe(false);
+      expect(recordsOnScreen({ fd: descriptors[1] })).toBe(true);
+      expect(recordsOnScreen({ isTTY: true })).toBe(true);
+      expect(recordsOnScreen({})).toBe(false);
+    } finally {
+      for (const fd of descriptors) if (fd !== undefined) closeSync(fd);
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -1,3 +1,5 @@
+import { fstatSync } from 'node:fs';
+
 /** A one-line progress display on stderr: a count, its rate and what the run waits on. */
 export interface Progress {
   /** Start counting `label` (e.g. `sessions sent`) from 0, towards `total` when it is known. */
@@ -27,6 +29,20 @@ export interface ProgressOptions {
 const CLEAR_LINE = '\r\x1b[2K';
 /** How often the line is drawn again when nothing is counted (the elapsed time and a wait's countdown move). */
 const TICK_MS = 500;
+
+/**
+ * Whether records written to `stdout` may reach the screen: a terminal, or a pipe (whose reader, `jq` or `less`, likely
+ * prints there); progress for them is drawn only when they go to a file.
+ */
+export function recordsOnScreen(stdout: { isTTY?: boolean; fd?: unknown }): boolean {
+  if (stdout.isTTY === true) return true;
+  if (typeof stdout.fd !== 'number') return false;
+  try {
+    return fstatSync(stdout.fd).isFIFO();
+  } catch {
+    return true;
+  }
+}
 
 /** Whether progress may be drawn on `stream`: a terminal that understands escapes, and not in CI. */
 export function progressWanted(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {

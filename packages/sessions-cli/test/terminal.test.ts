@@ -121,6 +121,46 @@ describe.skipIf(SCRIPT_PATH === undefined)('in a terminal', () => {
     expect(screenLines(result.stdout).at(-1)).toMatch(/^Changed 1,?500 sessions to OPEN in 3 requests\.$/);
   }, 90_000);
 
+  it('search shows how many sessions went to a file or to syslog, and clears the line before its last message', async () => {
+    const rx: LiveReceiver = await startLiveReceiver();
+    closers.push(() => rx.close());
+    fx.emu.setFaults({ latencyMs: 150 });
+    const search = ['sessions', 'search', '--any-alerts', '--start', '30d', '--page-size', '100', '--concurrency', '1'];
+    const out = join(fx.home, 'sessions.jsonl');
+    const toFile = await runInTerminal([...search, '-f', 'json-lines'], { env: fx.env, columns: COLUMNS, redirect: `>'${out}'`, timeoutMs: 60_000 });
+    expect(toFile.code, toFile.stdout).toBe(0);
+    expect(toFile.stdout).toMatch(/\r\x1b\[2Ksessions written: [1-9][\d,]* · /);
+    expect(screenLines(toFile.stdout)).toEqual([]);
+    const written = lines(await readFile(out, 'utf8'));
+    expect(written.length).toBeGreaterThan(100);
+    expect(written.every((line) => line.startsWith('{'))).toBe(true);
+
+    const toSyslog = await runInTerminal([...search, '--output', `TCP:127.0.0.1:${rx.port}`], { env: fx.env, columns: COLUMNS, timeoutMs: 60_000 });
+    expect(toSyslog.code, toSyslog.stdout).toBe(0);
+    expect(toSyslog.stdout).toMatch(/\r\x1b\[2Krecords sent to syslog: [1-9][\d,]* · /);
+    expect(screenLines(toSyslog.stdout)).toEqual([`Sent ${written.length} session(s) to TCP:127.0.0.1:${rx.port}.`]);
+  }, 120_000);
+
+  it('Ctrl-C at the update-by-criteria question changes nothing, and during the changes stops them; both exit 130', async () => {
+    const changes = (): number => fx.emu.requests().filter((request) => request.path === '/v1/sessions/change-states').length;
+    const args = ['sessions', 'update-by-criteria', 'OPEN', '--any-alerts', '--all'];
+    const asked = startInTerminal(args, { env: fx.env, columns: COLUMNS });
+    await waitFor(() => asked.screen().includes('[y/N]'), 'the question', 30_000);
+    asked.type(CTRL_C);
+    const atQuestion = await asked.result;
+    expect(atQuestion.code, atQuestion.stdout).toBe(130);
+    expect(changes()).toBe(0);
+
+    fx.emu.setFaults({ latencyMs: 1500 });
+    const working = startInTerminal([...args, '--yes'], { env: fx.env, columns: COLUMNS });
+    await waitFor(() => /change-states requests: /.test(working.screen()), 'the progress line', 30_000);
+    working.type(CTRL_C);
+    const during = await working.result;
+    expect(during.code, during.stdout).toBe(130);
+    expect(screenLines(during.stdout).at(-1)).toBe('incydr: interrupted');
+    expect(changes()).toBeLessThan(3);
+  }, 90_000);
+
   it('draws no progress when stderr is a file, though stdout is the terminal', async () => {
     fx.emu.setFaults({ latencyMs: 400 });
     const errFile = join(fx.home, 'progress-err.txt');

@@ -11,6 +11,7 @@ import { importPythonCheckpoint } from './python.js';
 import { checkpointQuery, describeQuery, sameQuery } from './query.js';
 import { emptyStore, readStore, writeStore, type CheckpointEntry, type CheckpointStore, type RunSummary } from './store.js';
 import { formatSummary } from './summary.js';
+import { recordsOnScreen } from '../progress.js';
 
 /** What `search --checkpoint` was asked. */
 export interface CheckpointRunOptions {
@@ -159,7 +160,7 @@ async function deliver(
     await save();
   };
   let sent = 0;
-  const counted = ctx.stdout.isTTY !== true || !options.toStdout;
+  const counted = options.toStdout !== true || !recordsOnScreen(ctx.stdout);
   if (counted) ctx.progress.start('sessions sent');
   const count = (): void => ctx.progress.count(sent, { detail: `${summary.fetched.toLocaleString('en-US')} fetched` });
   try {
