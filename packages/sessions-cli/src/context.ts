@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Client } from '@x/sessions-sdk';
 import { ExitError, InterruptedError } from './failures.js';
 import { humanLine } from './output/text.js';
+import { createProgress, waitReason, type Progress } from './progress.js';
 import { environmentValue, settingLookup } from './settings.js';
 
 /** Options every command accepts (root level, also valid after the group and the command). */
@@ -30,6 +31,8 @@ export interface Context {
   width: number;
   /** One line for humans on stderr (control characters removed). */
   note(text: string): void;
+  /** The progress line on stderr (drawn only on a terminal; notes clear it first). */
+  progress: Progress;
   /** A configured API client (settings from options, environment, the profile or `.env`). */
   client(): Promise<Client>;
 }
@@ -37,14 +40,18 @@ export interface Context {
 /** Build the context of a real run: process streams, Ctrl-C handling and a lazily created client. */
 export function createContext(args: GlobalArgs): Context {
   const controller = new AbortController();
+  const progress = createProgress({ stream: process.stderr, env: process.env });
   let interrupted = false;
   const interrupt = (signal: NodeJS.Signals): void => {
     // The first Ctrl-C stops after the current record; a second one does not wait.
-    if (interrupted) process.exit(130);
+    if (interrupted) {
+      progress.stop();
+      process.exit(130);
+    }
     interrupted = true;
     // Only a person at a terminal presses Ctrl-C; a scheduler that sent SIGTERM is told what it sent.
     const how = signal === 'SIGINT' ? 'interrupted, stopping after the current record (Ctrl-C again to quit now)' : `${signal}, stopping after the current record`;
-    process.stderr.write(`\nincydr: ${how}\n`);
+    progress.note(`\nincydr: ${how}`);
     controller.abort(new InterruptedError('interrupted'));
   };
   process.on('SIGINT', interrupt);
@@ -56,9 +63,7 @@ export function createContext(args: GlobalArgs): Context {
   const setting = settingLookup(env, envFile);
   let client: Promise<Client> | undefined;
   // Notes may quote server data or file contents: nothing in them may drive the terminal.
-  const note = (text: string): void => {
-    process.stderr.write(`${humanLine(text)}\n`);
-  };
+  const note = (text: string): void => progress.note(humanLine(text));
   return {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -69,7 +74,8 @@ export function createContext(args: GlobalArgs): Context {
     // Off a terminal nothing is cut: ids in a file or a pipe must stay whole.
     width: process.stdout.isTTY === true && (process.stdout.columns ?? 0) > 0 ? process.stdout.columns : Number.POSITIVE_INFINITY,
     note,
-    client: () => (client ??= createClient(args, env, envFile, setting, note)),
+    progress,
+    client: () => (client ??= createClient(args, env, envFile, setting, note, progress)),
   };
 }
 
@@ -79,6 +85,7 @@ async function createClient(
   envFile: string | undefined,
   setting: (name: string) => string | undefined,
   note: (text: string) => void,
+  progress: Progress,
 ): Promise<Client> {
   const [{ Client }, { defaultEnvFile }, { keepRotatedRefreshToken }] = await Promise.all([
     import('@x/sessions-sdk'),
@@ -103,6 +110,7 @@ async function createClient(
     ...(args.logFile === undefined ? {} : { logFile: args.logFile }),
     ...(args.logLevel === undefined ? {} : { logLevel: args.logLevel }),
     ...(args.maxRequestsPerMinute === undefined ? {} : { maxRequestsPerMinute: args.maxRequestsPerMinute }),
+    onWait: (wait) => progress.waiting(waitReason(wait), wait.ms),
   });
 }
 

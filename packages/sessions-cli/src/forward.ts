@@ -13,6 +13,9 @@ export const CONFIRM_EVERY = 5_000;
  */
 export const INTERRUPT_GRACE_MS = 5_000;
 
+/** The progress line's text while the run waits for the receiver's confirmation. */
+export const CONFIRM_WAIT = 'waiting for the syslog receiver to confirm';
+
 /**
  * Records to a syslog receiver through @x/syslog-out: a record is delivered once `confirm()` returned (TCP/TLS:
  * the receiver closed its side after reading everything, or with `--delivery written` the kernel took it; UDP: the
@@ -111,19 +114,29 @@ export async function forwardRecords(
   const sink = await openSyslogSink(options, ctx);
   let count = 0;
   let done = false;
+  ctx.progress.start('records sent to syslog');
   try {
     for await (const record of records) {
       if (await sink.send(record as Record<string, unknown>)) {
         count += 1;
-        if (count % confirmEvery === 0) await sink.confirm();
+        ctx.progress.count(count);
+        if (count % confirmEvery === 0) {
+          ctx.progress.waiting(CONFIRM_WAIT);
+          await sink.confirm();
+        }
       }
       if (ctx.signal.aborted) break;
     }
     done = true;
   } finally {
     // After an error the sink only releases; the error is what the user sees.
-    if (done) await sink.close();
-    else await sink.abort();
+    ctx.progress.waiting(CONFIRM_WAIT);
+    try {
+      if (done) await sink.close();
+      else await sink.abort();
+    } finally {
+      ctx.progress.stop();
+    }
   }
   return { sent: count, resent: sink.resent };
 }

@@ -11,6 +11,7 @@ import { runCheckpoint } from '../src/checkpoint/run.js';
 import type { Context } from '../src/context.js';
 import type { RecordSink } from '../src/sink.js';
 import { BUILD_TIMEOUT_MS, ensureBuilt, waitFor } from './helpers/run.js';
+import { createProgress } from '../src/progress.js';
 
 let emu: Emulator;
 let root: string;
@@ -37,6 +38,7 @@ function contextFor(client: Client, notes: string[]): Context {
     color: false,
     width: Number.POSITIVE_INFINITY,
     note: (text) => notes.push(text),
+    progress: createProgress({ stream: new PassThrough(), env: {} }),
     client: () => Promise.resolve(client),
   };
 }

@@ -10,6 +10,7 @@ import type { Context } from '../src/context.js';
 import { displayWidth } from '../src/output/text.js';
 import { BUILD_TIMEOUT_MS, EMULATOR_NOW, ensureBuilt, lines } from './helpers/run.js';
 import { expectedSearch, fileEventsOf, type ApiRecord } from './helpers/sessions.js';
+import { createProgress } from '../src/progress.js';
 
 let emu: Emulator;
 
@@ -42,6 +43,7 @@ async function onTerminal(
     color: false,
     width,
     note: (text) => notes.push(text),
+    progress: createProgress({ stream: new PassThrough(), env: {} }),
     client: () => Promise.resolve(new Client({ url: emu.url, apiClientId: id, apiClientSecret: secret, env: {} })),
   });
   return { stdout: Buffer.concat(chunks).toString('utf8'), notes };

@@ -64,6 +64,18 @@ export interface HttpRequest {
   onThrottled?: (() => void) | undefined;
 }
 
+/** A wait the client is about to make before an attempt, as told to the `onWait` option. */
+export interface WaitInfo {
+  /** How long the wait lasts, in milliseconds. */
+  ms: number;
+  /** `retry-after`: the server asked for it; `backoff`: a retry after a failure; `request-limit`: `maxRequestsPerMinute`. */
+  reason: 'retry-after' | 'backoff' | 'request-limit';
+  /** What led to it: `HTTP 429`, a connection error's message, or `maxRequestsPerMinute reached`. */
+  cause: string;
+  method: string;
+  path: string;
+}
+
 /** Decides when a request may start; consulted before every attempt, token calls and retries included. */
 export interface RequestLimiter {
   acquire(signal?: AbortSignal, onWait?: (waitMs: number) => void): Promise<void>;
@@ -118,12 +130,14 @@ export class HttpClient {
   readonly #ky: KyInstance;
   readonly #history: ResponseRecord[] = [];
   readonly #limiter: RequestLimiter | undefined;
+  readonly #onWait: ((wait: WaitInfo) => void) | undefined;
   #tokens: TokenSource | undefined;
 
-  /** `limiter` replaces the one built from `maxRequestsPerMinute` (tests). */
-  constructor(settings: ResolvedSettings, log: Log, limiter?: RequestLimiter) {
+  /** `limiter` replaces the one built from `maxRequestsPerMinute` (tests); `onWait` is told about every wait. */
+  constructor(settings: ResolvedSettings, log: Log, limiter?: RequestLimiter, onWait?: (wait: WaitInfo) => void) {
     this.#settings = settings;
     this.#log = log;
+    this.#onWait = onWait;
     this.#limiter =
       limiter ??
       (settings.maxRequestsPerMinute === undefined ? undefined : new SlidingWindowLimiter(settings.maxRequestsPerMinute));
@@ -210,6 +224,7 @@ export class HttpClient {
       await this.#limiter?.acquire(request.options?.signal, (waitMs) => {
         const what = `${request.method} ${request.path}`;
         this.#log.info(`waiting ${Math.ceil(waitMs)}ms before ${what}: maxRequestsPerMinute reached`);
+        this.#tellWait({ ms: waitMs, reason: 'request-limit', cause: 'maxRequestsPerMinute reached', method: request.method, path: request.path });
       });
       let outcome: Attempt;
       try {
@@ -218,7 +233,7 @@ export class HttpClient {
         if (!(error instanceof ConnectionError || error instanceof TimeoutError)) throw error;
         if (attempt < maxRetries && isTransient(error) && (request.retrySafe || error.outcome === 'not-applied')) {
           lost ||= error.outcome === 'unknown';
-          await this.#pause(this.#backoffMs(attempt), request, error.message);
+          await this.#pause(this.#backoffMs(attempt), request, error.message, 'backoff');
           continue;
         }
         throw giveUp(error, attempt);
@@ -239,7 +254,7 @@ export class HttpClient {
         const waitMs = retryAfterMs ?? this.#backoffMs(attempt);
         if (waitMs <= this.#settings.maxRetryDelayMs) {
           lost ||= !NOT_PROCESSED_STATUSES.has(status);
-          await this.#pause(waitMs, request, `HTTP ${status}`);
+          await this.#pause(waitMs, request, `HTTP ${status}`, retryAfterMs === undefined ? 'backoff' : 'retry-after');
           continue;
         }
       }
@@ -359,9 +374,19 @@ export class HttpClient {
     return Math.round(ceiling * (0.5 + Math.random() * 0.5));
   }
 
-  async #pause(ms: number, request: HttpRequest, reason: string): Promise<void> {
+  async #pause(ms: number, request: HttpRequest, reason: string, kind: WaitInfo['reason']): Promise<void> {
     this.#log.info(`retrying ${request.method} ${request.path} in ${ms}ms after ${reason}`);
+    this.#tellWait({ ms, reason: kind, cause: reason, method: request.method, path: request.path });
     await sleep(ms, request.options?.signal);
+  }
+
+  #tellWait(wait: WaitInfo): void {
+    try {
+      this.#onWait?.(wait);
+    } catch (error) {
+      // A display that failed must not fail the request it only reports on.
+      this.#log.warn(`onWait threw: ${(error as Error).message}`);
+    }
   }
 }
 

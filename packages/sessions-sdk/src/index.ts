@@ -1,6 +1,6 @@
 export { Client } from './client.js';
 export type { ClientOptions } from './settings.js';
-export type { RequestOptions, ResponseRecord } from './http.js';
+export type { RequestOptions, ResponseRecord, WaitInfo } from './http.js';
 export type { Logger, LogLevel } from './logger.js';
 export {
   ApiError,

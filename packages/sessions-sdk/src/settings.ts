@@ -1,5 +1,6 @@
 import { defaultEnvFile, envFileCandidates, settingsLookup } from './env.js';
 import { ConfigurationError } from './errors.js';
+import type { WaitInfo } from './http.js';
 import { parseLogLevel, type LogLevel, type Logger } from './logger.js';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './pagination.js';
 
@@ -45,6 +46,8 @@ export interface ClientOptions {
   logStderr?: boolean;
   /** Receives every log line (already redacted) instead of stderr/file. */
   logger?: Logger;
+  /** Told before every wait between attempts (`Retry-After`, backoff) and for `maxRequestsPerMinute`: for progress displays. */
+  onWait?: (wait: WaitInfo) => void;
   /** Environment to read instead of `process.env`. */
   env?: Record<string, string | undefined>;
   /**

@@ -205,6 +205,15 @@ describe('updateStateByCriteria', () => {
     ]);
   });
 
+  it('tells onCall the number of calls after each one completes', async () => {
+    const tokens = ['t1', 't2', null];
+    let call = 0;
+    server.on('POST /v1/sessions/change-states', () => ({ json: { continuationToken: tokens[call++] } }));
+    const told: Array<[number, number]> = [];
+    await client.sessions.v1.updateStateByCriteria('OPEN', {}, { onCall: (calls) => told.push([calls, server.requests.length]) });
+    expect(told).toEqual([[1, 1], [2, 2], [3, 3]]);
+  });
+
   it('stops on a missing or empty token', async () => {
     const bodies = [{ continuationToken: 'a' }, {}, { continuationToken: '' }];
     let call = 0;

@@ -38,6 +38,28 @@ describe('retries', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('tells onWait about each wait before it: the server-asked Retry-After, then a backoff', async () => {
+    server.sequence('GET /v1/sessions/s1', [{ status: 429, headers: { 'retry-after': '0' } }, { status: 502 }, ok]);
+    const waits: unknown[] = [];
+    await using c = client({ maxRetryDelayMs: 20, onWait: (wait) => waits.push(wait) });
+    await c.sessions.v1.getSessionDetails('s1');
+    expect(waits).toEqual([
+      { ms: 0, reason: 'retry-after', cause: 'HTTP 429', method: 'GET', path: '/v1/sessions/s1' },
+      { ms: expect.any(Number), reason: 'backoff', cause: 'HTTP 502', method: 'GET', path: '/v1/sessions/s1' },
+    ]);
+  });
+
+  it('keeps retrying when onWait throws', async () => {
+    server.sequence('GET /v1/sessions/s1', [{ status: 503, headers: { 'retry-after': '0' } }, ok]);
+    await using c = client({
+      onWait: () => {
+        throw new Error('display broke');
+      },
+    });
+    expect((await c.sessions.v1.getSessionDetails('s1')).sessionId).toBe('s1');
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('honours Retry-After given as an HTTP date', async () => {
     const at = new Date(Date.now() + 1500).toUTCString();
     server.sequence('GET /v1/sessions/s1', [{ status: 503, headers: { 'retry-after': at } }, ok]);

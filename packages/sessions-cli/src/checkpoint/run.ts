@@ -12,6 +12,7 @@ import { importPythonCheckpoint } from './python.js';
 import { checkpointQuery, describeQuery, sameQuery } from './query.js';
 import { emptyStore, readStore, writeStore, type CheckpointEntry, type CheckpointStore, type RunSummary } from './store.js';
 import { formatSummary } from './summary.js';
+import { recordsOnScreen } from '../progress.js';
 
 /** What `search --checkpoint` was asked. */
 export interface CheckpointRunOptions {
@@ -22,6 +23,8 @@ export interface CheckpointRunOptions {
   emit: 'changed' | 'new';
   /** Records per delivery confirmation and store save. */
   confirmEvery: number;
+  /** Whether the records go to stdout (no progress line when that is the terminal). @default false */
+  toStdout?: boolean;
   /** Paging options for the search (`--concurrency`). */
   paging?: { concurrency?: number };
   summaryJson?: string | undefined;
@@ -147,6 +150,7 @@ async function deliver(
   let sinkFailed = false;
   let untracked = 0;
   const confirm = async (): Promise<void> => {
+    ctx.progress.waiting('waiting for the delivery to be confirmed');
     try {
       await sink.confirm();
     } catch (error) {
@@ -159,9 +163,14 @@ async function deliver(
     pending.length = 0;
     await save();
   };
+  let sent = 0;
+  const counted = options.toStdout !== true || !recordsOnScreen(ctx.stdout);
+  if (counted) ctx.progress.start('sessions sent');
+  const count = (): void => ctx.progress.count(sent, { detail: `${summary.fetched.toLocaleString('en-US')} fetched` });
   try {
     for await (const session of client.sessions.v1.iterAll(filters, { signal: ctx.signal, ...options.paging })) {
       summary.fetched += 1;
+      count();
       const id = session.sessionId ?? undefined;
       const digest = sessionDigest(session);
       const entry = id === undefined ? undefined : store.sessions.get(id);
@@ -174,17 +183,19 @@ async function deliver(
       const kind = entry === undefined ? 'new' : entry.digest === digest ? 'unchanged' : 'changed';
       summary[kind] += 1;
       if (kind === 'unchanged' || (kind === 'changed' && options.emit === 'new')) continue;
-      let sent: boolean;
+      let accepted: boolean;
       try {
-        sent = await sink.send(session);
+        accepted = await sink.send(session);
       } catch (error) {
         sinkFailed = true;
         throw error;
       }
-      if (!sent) {
+      if (!accepted) {
         summary.skipped += 1;
         continue;
       }
+      sent += 1;
+      count();
       if (id === undefined) {
         untracked += 1;
         summary.delivered += 1;
@@ -203,6 +214,7 @@ async function deliver(
     await sink.abort();
     throw error;
   } finally {
+    ctx.progress.stop();
     summary.resent = sink.resent;
     summary.unconfirmed = pending.length;
     if (untracked > 0) ctx.note(`incydr: warning: ${counted(untracked, 'session')} without a sessionId ${untracked === 1 ? 'was' : 'were'} sent and cannot be recorded`);

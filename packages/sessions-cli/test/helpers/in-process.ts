@@ -7,6 +7,7 @@ import { Client } from '@x/sessions-sdk';
 import type { Emulator } from '@x/sessions-emulator';
 import type { Context } from '../../src/context.js';
 import { describeError } from '../../src/errors.js';
+import { createProgress } from '../../src/progress.js';
 
 /** A context for one in-process run, and what the run wrote. */
 export interface InProcess {
@@ -79,6 +80,7 @@ function contextWith(client: () => Promise<Client>, signal: AbortSignal): InProc
     color: false,
     width: Number.POSITIVE_INFINITY,
     note: (text) => stderr.stream.write(`${text}\n`),
+    progress: createProgress({ stream: stderr.stream, env: {} }),
     client,
   };
   return { ctx, stdout: stdout.text, stderr: stderr.text };

@@ -61,20 +61,71 @@ export function runShell(command: string, options: RunOptions = {}): Promise<Run
 /** util-linux `script`, which runs a command on a pseudo-terminal; undefined when it is not installed. */
 export const SCRIPT_PATH = ['/usr/bin/script', '/bin/script'].find((file) => existsSync(file));
 
-/** Run the binary with stdout on a pseudo-terminal (through `script`); its output there has CRLF line ends. */
-export function runInTerminal(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+/** Options of {@link runInTerminal} and {@link startInTerminal}. */
+export interface TerminalOptions extends RunOptions {
+  /** Width the terminal reports (`stty cols`); a pseudo-terminal made by `script` from a pipe reports 0. */
+  columns?: number;
+  /** A shell redirection after the command, e.g. `2>err.txt` to take stderr off the terminal. */
+  redirect?: string;
+}
+
+/**
+ * Run the binary on a pseudo-terminal (through `script`): stdin, stdout and stderr are the terminal, and the run's
+ * `stdout` is everything the terminal showed, with CRLF line ends.
+ */
+export function runInTerminal(args: readonly string[], options: TerminalOptions = {}): Promise<RunResult> {
+  const { file, scriptArgs } = terminalCommand(args, options);
+  return runChild(file, scriptArgs, options, `script: incydr ${args.join(' ')}`);
+}
+
+/** A run on a pseudo-terminal that the test types into while it runs. */
+export interface TerminalRun {
+  /** Everything the terminal showed so far (stdout and stderr, with the echo of what was typed). */
+  screen(): string;
+  /** Type at the terminal as a person would: `\x03` is Ctrl-C, `\x04` (at a line start) the end of the input. */
+  type(text: string): void;
+  /** How the run ended. */
+  result: Promise<RunResult>;
+}
+
+/** Start the binary on a pseudo-terminal whose keyboard the test holds (stdin stays open until the run ends). */
+export function startInTerminal(args: readonly string[], options: TerminalOptions = {}): TerminalRun {
+  const { file, scriptArgs } = terminalCommand(args, options);
+  let child: ChildProcess | undefined;
+  const chunks: Buffer[] = [];
+  const result = runChild(file, scriptArgs, {
+    ...options,
+    keepStdinOpen: true,
+    onSpawn: (started) => {
+      child = started;
+      started.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
+      options.onSpawn?.(started);
+    },
+  }, `script: incydr ${args.join(' ')}`);
+  return {
+    screen: () => Buffer.concat(chunks).toString('utf8'),
+    type: (text) => {
+      child?.stdin?.write(text);
+    },
+    result,
+  };
+}
+
+function terminalCommand(args: readonly string[], options: TerminalOptions): { file: string; scriptArgs: string[] } {
   if (SCRIPT_PATH === undefined) throw new Error('util-linux script is not installed');
   const quote = (word: string): string => `'${word.replaceAll("'", "'\\''")}'`;
-  const command = [process.execPath, BIN, ...args].map(quote).join(' ');
+  let command = [process.execPath, BIN, ...args].map(quote).join(' ');
+  if (options.redirect !== undefined) command = `${command} ${options.redirect}`;
+  if (options.columns !== undefined) command = `stty cols ${options.columns} rows 24 && exec ${command}`;
   // -q: no start/done lines, -e: the command's exit code, -c: the command; the typescript goes nowhere.
-  return runChild(SCRIPT_PATH, ['-q', '-e', '-c', command, '/dev/null'], options, `script: incydr ${args.join(' ')}`);
+  return { file: SCRIPT_PATH, scriptArgs: ['-q', '-e', '-c', command, '/dev/null'] };
 }
 
 function baseEnv(home = tmpdir()): Record<string, string> {
   return { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home };
 }
 
-function runChild(file: string, args: readonly string[], options: RunOptions, what: string): Promise<RunResult> {
+function runChild(file: string, args: readonly string[], options: RunOptions & { keepStdinOpen?: boolean }, what: string): Promise<RunResult> {
   const env = options.env ?? baseEnv();
   const cwd = options.cwd ?? env['HOME'] ?? tmpdir();
   const timeoutMs = patient(options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS);
@@ -87,7 +138,8 @@ function runChild(file: string, args: readonly string[], options: RunOptions, wh
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     // A child that exits before reading its input closes the pipe: that is not the test's failure.
     child.stdin.on('error', () => undefined);
-    child.stdin.end(options.input ?? '');
+    if (options.keepStdinOpen === true) child.stdin.write(options.input ?? '');
+    else child.stdin.end(options.input ?? '');
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       const text = (chunks: Buffer[]): string => Buffer.concat(chunks).toString('utf8').slice(-2000);
@@ -99,6 +151,7 @@ function runChild(file: string, args: readonly string[], options: RunOptions, wh
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
+      child.stdin.destroy();
       resolvePromise({
         code,
         signal,

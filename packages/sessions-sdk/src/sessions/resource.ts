@@ -133,15 +133,17 @@ export class SessionsV1 {
 
   /**
    * Set the state of every session matching the filters (`POST /v1/sessions/change-states`), following the
-   * continuation tokens until the server is done (it handles up to 500 sessions per call). Returns the calls made.
+   * continuation tokens until the server is done (it handles up to 500 sessions per call). Returns the calls made;
+   * `onCall` is told the count after each completed call (for progress displays).
    */
   async updateStateByCriteria(
     newState: OpenEnum<SessionState>,
     criteria: SessionFilters = {},
-    options?: RequestOptions,
+    options?: RequestOptions & { onCall?: (calls: number) => void },
   ): Promise<number> {
     checkState(newState);
     const query = filterQuery(criteria);
+    let calls = 0;
     return drainContinuation(async (continuationToken) => {
       const body = await this.#http.json(
         {
@@ -155,6 +157,8 @@ export class SessionsV1 {
         },
         ChangeStatesResponseSchema,
       );
+      calls += 1;
+      options?.onCall?.(calls);
       return body.continuationToken;
     });
   }

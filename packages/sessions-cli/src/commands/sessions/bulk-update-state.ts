@@ -92,8 +92,8 @@ export async function run(args: BulkUpdateStateArgs, ctx: Context, io: BulkIo = 
   const { describeError } = await import('../../errors.js');
   const { failureKind } = await import('../../outcome.js');
   const { currentState } = await import('@x/sessions-sdk');
-  const progress = await startProgress(ctx);
   const client = await ctx.client();
+  ctx.progress.start('requests');
   let result: Awaited<ReturnType<typeof applyPlan>>;
   try {
     const sessions = client.sessions.v1;
@@ -112,11 +112,11 @@ export async function run(args: BulkUpdateStateArgs, ctx: Context, io: BulkIo = 
         signal: ctx.signal,
         describe: (error) => describeError(error).message,
         classify: failureKind,
-        onProgress: (done, total) => progress.update(`sending requests: ${done}/${total}`),
+        onProgress: (done, total) => ctx.progress.count(done, { total }),
       },
     );
   } finally {
-    progress.stop();
+    ctx.progress.stop();
     await client.close();
   }
 
@@ -147,15 +147,4 @@ export async function run(args: BulkUpdateStateArgs, ctx: Context, io: BulkIo = 
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-/** A spinner on stderr only on a real terminal (a 0-column terminal makes ora spin forever) and not in CI. */
-async function startProgress(ctx: Context): Promise<{ update(text: string): void; stop(): void }> {
-  const stderr = ctx.stderr;
-  if (stderr.isTTY !== true || (stderr.columns ?? 0) <= 0 || (ctx.env.CI !== undefined && ctx.env.CI !== '')) {
-    return { update: () => undefined, stop: () => undefined };
-  }
-  const { default: ora } = await import('ora');
-  const spinner = ora({ text: 'sending requests', stream: stderr as NodeJS.WritableStream & NodeJS.WriteStream }).start();
-  return { update: (text) => (spinner.text = text), stop: () => spinner.stop() };
 }

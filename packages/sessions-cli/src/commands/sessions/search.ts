@@ -120,7 +120,7 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
       const openSink = syslog !== undefined
         ? () => openSyslogSink(syslog, ctx)
         : () => openStdoutSink({ format, kind: 'session', columns, noteEmpty: false, escapeFormulas }, ctx);
-      await runCheckpoint(client, openSink, { ...incremental, filters, lookbackMs, confirmEvery, paging }, ctx);
+      await runCheckpoint(client, openSink, { ...incremental, filters, lookbackMs, confirmEvery, paging, toStdout: syslog === undefined }, ctx);
       return;
     }
     const sessions = client.sessions.v1.iterAll(filters, { signal: ctx.signal, ...paging });

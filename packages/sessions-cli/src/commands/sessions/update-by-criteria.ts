@@ -7,6 +7,9 @@ import { choice } from '../../options/choices.js';
 import { SESSION_STATES, resolveTimes, toFilters, withFilters, type FilterArgs } from '../../options/filters.js';
 import { completes } from '../../options/values.js';
 
+/** Sessions the server changes per change-states call at most (api.md E5): for the progress estimate. */
+const PER_CALL = 500;
+
 /** Arguments of `incydr sessions update-by-criteria`. */
 export type UpdateByCriteriaArgs = GlobalArgs & FilterArgs & {
   newState: string;
@@ -78,12 +81,17 @@ export async function run(args: UpdateByCriteriaArgs, ctx: Context, stdin: Confi
       const answer = await ask(`Change the state of ${counted(count, 'session')} to ${state}? [y/N] `, stdin, ctx);
       if (!/^\s*(y|yes)\s*$/i.test(answer)) throw new ExitError('Cancelled: nothing changed.');
     }
-    const calls = await client.sessions.v1.updateStateByCriteria(state, criteria, { signal: ctx.signal });
+    ctx.progress.start('change-states requests');
+    const onCall = (done: number): void =>
+      ctx.progress.count(done, { detail: `about ${Math.min(done * PER_CALL, count).toLocaleString('en-US')} of ${count.toLocaleString('en-US')} sessions` });
+    const calls = await client.sessions.v1.updateStateByCriteria(state, criteria, { signal: ctx.signal, onCall });
+    ctx.progress.stop();
     ctx.note(`Changed ${counted(count, 'session')} to ${state} in ${counted(calls, 'request')}.`);
   } catch (error) {
     if (ctx.signal.aborted) throw new InterruptedError('interrupted', { cause: error });
     throw error;
   } finally {
+    ctx.progress.stop();
     await client.close();
   }
 }
