@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startLiveReceiver, type LiveReceiver } from './helpers/receivers.js';
 import { BUILD_TIMEOUT_MS, SCRIPT_PATH, lines, runInTerminal, startFixture, startInTerminal, waitFor, type Fixture } from './helpers/run.js';
+import { patient } from '@x/vitest-config/patience';
 
 const CTRL_C = '\x03';
 const CTRL_D = '\x04';
@@ -70,7 +71,7 @@ describe.skipIf(SCRIPT_PATH === undefined)('in a terminal', () => {
     expect(statuses).toHaveLength(60);
     expect(statuses.filter((status) => status.includes('not sent: interrupted')).length).toBeGreaterThan(0);
     expect(addNoteCalls()).toBeLessThan(60);
-  }, 90_000);
+  }, patient(90_000));
 
   it('a second Ctrl-C during bulk-update-state quits at once with exit 130', async () => {
     // Answers so slow that the first Ctrl-C's orderly stop is still waiting when the second one comes.
@@ -85,7 +86,7 @@ describe.skipIf(SCRIPT_PATH === undefined)('in a terminal', () => {
     const result = await run.result;
     expect(result.code, result.stdout).toBe(130);
     expect(screenLines(result.stdout).at(-1)).toContain('Ctrl-C again to quit now');
-  }, 60_000);
+  }, patient(60_000));
 
   it('Ctrl-C during a checkpointed forward to syslog confirms and saves what was sent, then exits 130', async () => {
     const rx: LiveReceiver = await startLiveReceiver();
@@ -104,7 +105,7 @@ describe.skipIf(SCRIPT_PATH === undefined)('in a terminal', () => {
     expect(saved.status).toBe('interrupted');
     expect(saved.delivered).toBe(rx.records.length);
     expect(saved.delivered).toBeLessThan(fx.emu.state().sessions.length);
-  }, 60_000);
+  }, patient(60_000));
 
   it('update-by-criteria --yes shows its requests and a server-asked Retry-After wait while it works', async () => {
     // Three change-states calls of up to 500 sessions; the emulator answers the third API request with 429.
@@ -119,7 +120,7 @@ describe.skipIf(SCRIPT_PATH === undefined)('in a terminal', () => {
     expect(result.stdout).toMatch(/\r\x1b\[2Kchange-states requests: [1-3] · about [\d,]+ of 1,500 sessions · /);
     // The line is cleared before the closing message, which stands alone on the screen.
     expect(screenLines(result.stdout).at(-1)).toMatch(/^Changed 1,?500 sessions to OPEN in 3 requests\.$/);
-  }, 90_000);
+  }, patient(90_000));
 
   it('search shows how many sessions went to a file or to syslog, and clears the line before its last message', async () => {
     const rx: LiveReceiver = await startLiveReceiver();
@@ -139,7 +140,7 @@ describe.skipIf(SCRIPT_PATH === undefined)('in a terminal', () => {
     expect(toSyslog.code, toSyslog.stdout).toBe(0);
     expect(toSyslog.stdout).toMatch(/\r\x1b\[2Krecords sent to syslog: [1-9][\d,]* · /);
     expect(screenLines(toSyslog.stdout)).toEqual([`Sent ${written.length} session(s) to TCP:127.0.0.1:${rx.port}.`]);
-  }, 120_000);
+  }, patient(120_000));
 
   it('Ctrl-C at the update-by-criteria question changes nothing, and during the changes stops them; both exit 130', async () => {
     const changes = (): number => fx.emu.requests().filter((request) => request.path === '/v1/sessions/change-states').length;
@@ -159,7 +160,7 @@ describe.skipIf(SCRIPT_PATH === undefined)('in a terminal', () => {
     expect(during.code, during.stdout).toBe(130);
     expect(screenLines(during.stdout).at(-1)).toBe('incydr: interrupted');
     expect(changes()).toBeLessThan(3);
-  }, 90_000);
+  }, patient(90_000));
 
   it('draws no progress when stderr is a file, though stdout is the terminal', async () => {
     fx.emu.setFaults({ latencyMs: 400 });
@@ -173,5 +174,5 @@ describe.skipIf(SCRIPT_PATH === undefined)('in a terminal', () => {
     expect(result.code, result.stdout).toBe(0);
     expect(result.stdout).toBe('');
     expect(await readFile(errFile, 'utf8')).toBe('1500 sessions match.\nChanged 1500 sessions to OPEN in 3 requests.\n');
-  }, 60_000);
+  }, patient(60_000));
 });

@@ -164,8 +164,8 @@ async function deliver(
     await save();
   };
   let sent = 0;
-  const counted = options.toStdout !== true || !recordsOnScreen(ctx.stdout);
-  if (counted) ctx.progress.start('sessions sent');
+  const showProgress = options.toStdout !== true || !recordsOnScreen(ctx.stdout);
+  if (showProgress) ctx.progress.start('sessions sent');
   const count = (): void => ctx.progress.count(sent, { detail: `${summary.fetched.toLocaleString('en-US')} fetched` });
   try {
     for await (const session of client.sessions.v1.iterAll(filters, { signal: ctx.signal, ...options.paging })) {
