@@ -126,16 +126,25 @@ describe('iterAll', () => {
 });
 
 /** Serve pages of `ids(pageNum * size, size)` up to `totalCount`, each answer shaped by `reply` (delays, faults). */
-function servePages(size: number, totalCount: number, reply: (pageNum: number) => Partial<Reply> = () => ({})): void {
-  server.on('GET /v1/sessions', (request) => {
+function servePages(
+  size: number,
+  totalCount: number,
+  reply: (pageNum: number) => Partial<Reply> | Promise<Partial<Reply>> = () => ({}),
+): void {
+  server.on('GET /v1/sessions', async (request) => {
     const pageNum = pageOf(request);
     const count = Math.max(0, Math.min(size, totalCount - pageNum * size));
     const items = ids(pageNum * size, count).map((sessionId) => ({ sessionId }));
-    return { json: { items, totalCount }, ...reply(pageNum) };
+    return { json: { items, totalCount }, ...(await reply(pageNum)) };
   });
 }
 
 const pageRequests = (): Recorded[] => server.requests.filter((r) => r.path === '/v1/sessions');
+/** Resolves once `n` requests are in flight, or after a bounded wait when they never are (never rejects). */
+const inFlightAtLeast = (n: number): Promise<void> =>
+  vi
+    .waitFor(() => expect(server.inFlight).toBeGreaterThanOrEqual(n), { timeout: patient(5_000), interval: 2 })
+    .catch(() => undefined);
 const waitFor = (check: () => void): Promise<void> => vi.waitFor(check, { timeout: patient(10_000), interval: 5 });
 
 describe('iterAll with concurrency', () => {
@@ -242,8 +251,11 @@ describe('iterAll with concurrency', () => {
       const attempt = (attempts.get(pageNum) ?? 0) + 1;
       attempts.set(pageNum, attempt);
       // From page 2 on, every first attempt is throttled, as under a server's per-minute limit.
-      if (pageNum >= 2 && attempt === 1) return { status: 429, headers: { 'retry-after': '0' }, delayMs: 10 };
-      return { delayMs: 40 };
+      const answer: Partial<Reply> =
+        pageNum >= 2 && attempt === 1 ? { status: 429, headers: { 'retry-after': '0' }, delayMs: 10 } : { delayMs: 40 };
+      // Pages 1-4 answer once all four are in flight (or a while later): what is measured is how many requests the
+      // client sends at once, not whether a loaded machine sent the fourth before the second was answered.
+      return pageNum >= 1 && pageNum <= 4 && attempt === 1 ? inFlightAtLeast(4).then(() => answer) : answer;
     });
     expect(await collect(client.sessions.v1.iterAll({ pageSize: 5 }, { concurrency: 4 }))).toEqual(ids(0, 80));
     const firstAttempts = (from: number, to: number): Recorded[] => {
