@@ -32,7 +32,11 @@ describe('the demo', () => {
     expect(second[4]).toBeLessThan(first[4] ?? 0);
     expect(out).toContain(`The receiver got ${second[4]} more records (${second[1]} new, ${second[2]} changed), not ${first[4]} again.`);
     expect(out).toContain('5 updated, 5 notes added, 0 failed');
-    expect(third).toEqual([second[0], 0, 5, (second[0] ?? 0) - 5, 5]);
+    // The window is now minus the lookback on the wall clock: a session that began at its very start can leave it
+    // between two forwards on a slow machine, so the third may fetch a few fewer. What changed is the five closed.
+    expect(third.slice(1)).toEqual([0, 5, (third[0] ?? 0) - 5, 5]);
+    expect(third[0]).toBeLessThanOrEqual(second[0] ?? 0);
+    expect(third[0]).toBeGreaterThanOrEqual((second[0] ?? 0) - 3);
     expect(out).toContain('Done: the emulator, the receiver and the scratch folder are gone.');
   });
 

@@ -74,12 +74,14 @@ describe.skipIf(SCRIPT_PATH === undefined)('in a terminal', () => {
   }, patient(90_000));
 
   it('a second Ctrl-C during bulk-update-state quits at once with exit 130', async () => {
-    // Answers so slow that the first Ctrl-C's orderly stop is still waiting when the second one comes.
     fx.emu.setFaults({ latencyMs: 1500 });
     const input = join(fx.home, 'bulk-twice.csv');
     await writeFile(input, `session_id,state,note\n${ids.slice(0, 40).map((id) => `${id},OPEN,second press`).join('\n')}\n`);
     const run = startInTerminal(['sessions', 'bulk-update-state', input], { env: fx.env, columns: COLUMNS });
     await waitFor(() => /requests: \d+\/41/.test(run.screen()), 'the progress line', 30_000);
+    // From now on every answer is held, those already waiting too (afterEach releases them): the first Ctrl-C's
+    // orderly stop is still waiting when the second one comes, however slow the machine.
+    fx.emu.setFaults({ latencyMs: 600_000 });
     run.type(CTRL_C);
     await waitFor(() => run.screen().includes('Ctrl-C again to quit now'), 'the interrupt noticed', 10_000);
     run.type(CTRL_C);
@@ -116,7 +118,8 @@ describe.skipIf(SCRIPT_PATH === undefined)('in a terminal', () => {
     fx.emu.setFaults({ latencyMs: 400, throttleEvery: 3, throttleRetryAfterSec: 2 });
     const result = await runInTerminal(['sessions', 'update-by-criteria', 'OPEN', '--any-alerts', '--all', '--yes'], {
       env: fx.env,
-      columns: COLUMNS,
+      // Wide enough for the whole line, rate and elapsed time included (a slower run shows both before the wait).
+      columns: 160,
       timeoutMs: 60_000,
     });
     expect(result.code, result.stdout).toBe(0);
@@ -171,7 +174,8 @@ describe.skipIf(SCRIPT_PATH === undefined)('in a terminal', () => {
     const errFile = join(fx.home, 'progress-err.txt');
     const result = await runInTerminal(['sessions', 'update-by-criteria', 'OPEN', '--any-alerts', '--all', '--yes'], {
       env: fx.env,
-      columns: COLUMNS,
+      // Wide enough for the whole line, rate and elapsed time included (a slower run shows both before the wait).
+      columns: 160,
       redirect: `2>'${errFile}'`,
       timeoutMs: 60_000,
     });
