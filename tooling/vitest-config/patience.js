@@ -14,11 +14,9 @@ const MAX_SCALE = 12;
 
 /**
  * The factor for this machine: how much slower a Node start is than on a quiet machine (median of three), or the
- * run-queue length per core if that says more; clamped to 1–12. Reads {@link SCALE_VARIABLE} when it is set.
+ * run-queue length per core if that says more; clamped to 1–12.
  */
 export function measureScale() {
-  const given = Number(process.env[SCALE_VARIABLE]);
-  if (Number.isFinite(given) && given > 0) return given;
   const starts = [0, 1, 2].map(() => {
     const began = process.hrtime.bigint();
     spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore', timeout: 30_000 });
