@@ -73,15 +73,17 @@ describe.skipIf(SCRIPT_PATH === undefined)('in a terminal', () => {
     expect(addNoteCalls()).toBeLessThan(60);
   }, patient(90_000));
 
-  it('a second Ctrl-C during bulk-update-state quits at once with exit 130', async () => {
-    fx.emu.setFaults({ latencyMs: 1500 });
-    const input = join(fx.home, 'bulk-twice.csv');
-    await writeFile(input, `session_id,state,note\n${ids.slice(0, 40).map((id) => `${id},OPEN,second press`).join('\n')}\n`);
-    const run = startInTerminal(['sessions', 'bulk-update-state', input], { env: fx.env, columns: COLUMNS });
-    await waitFor(() => /requests: \d+\/41/.test(run.screen()), 'the progress line', 30_000);
-    // From now on every answer is held, those already waiting too (afterEach releases them): the first Ctrl-C's
-    // orderly stop is still waiting when the second one comes, however slow the machine.
-    fx.emu.setFaults({ latencyMs: 600_000 });
+  it('a second Ctrl-C quits at once with exit 130 while the first one waits for the syslog receiver', async () => {
+    // The one wait a first Ctrl-C keeps: up to 5 s for the receiver to confirm what was sent (bulk requests in
+    // flight are cut at once, so the orderly stop there leaves no time for a second press). This receiver reads
+    // everything and never confirms, and the stall timeout is far away: the run waits until the grace ends.
+    const rx: LiveReceiver = await startLiveReceiver({ neverClose: true });
+    closers.push(() => rx.close());
+    const summary = join(fx.home, 'twice.summary.json');
+    const args = ['sessions', 'search', '--checkpoint', 'twice', '--any-alerts', '--lookback', '30d', '--page-size', '20'];
+    const target = ['--output', `TCP:127.0.0.1:${rx.port}`, '--stall-timeout', '10m', '--summary-json', summary];
+    const run = startInTerminal([...args, ...target], { env: fx.env, columns: COLUMNS });
+    await waitFor(() => run.screen().includes('waiting for the delivery to be confirmed'), 'the confirm wait', 30_000);
     run.type(CTRL_C);
     await waitFor(() => run.screen().includes('Ctrl-C again to quit now'), 'the interrupt noticed', 10_000);
     run.type(CTRL_C);
@@ -90,8 +92,9 @@ describe.skipIf(SCRIPT_PATH === undefined)('in a terminal', () => {
     // The terminal echoes each press as ^C, before or after what the CLI printed: left out here.
     const screen = screenLines(result.stdout.replaceAll('^C', ''));
     expect(screen.at(-1)).toContain('Ctrl-C again to quit now');
-    // Quit at once: no orderly summary after the first press's message.
-    expect(screen.join('\n')).not.toMatch(/\d+ updated, /);
+    // Quit at once: the grace did not run out, and no orderly summary was written.
+    expect(screen.join('\n')).not.toMatch(/did not confirm within/);
+    await expect(readFile(summary, 'utf8')).rejects.toThrow(/ENOENT/);
   }, patient(60_000));
 
   it('Ctrl-C during a checkpointed forward to syslog confirms and saves what was sent, then exits 130', async () => {
