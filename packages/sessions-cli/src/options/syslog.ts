@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import type { SyslogSenderOptions } from '@x/syslog-out';
-import { toDurationMs } from '@x/sessions-sdk/time';
+import { toDurationMs } from '@x/sessions-sdk/model';
 import { UsageError } from '../failures.js';
 import { choice } from './choices.js';
 import { completes } from './values.js';
