@@ -1,4 +1,7 @@
-/** What a run gave, and the URLs of the ES modules it loaded in load order; `code` is null when a signal or the timeout ended it. */
+/**
+ * What a run gave and the URLs of the ES modules it loaded, in load order; `code` is null when a signal or the timeout
+ * ended it.
+ */
 export interface LoadedModules {
   code: number | null;
   stdout: string;

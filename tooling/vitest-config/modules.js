@@ -26,7 +26,8 @@ export async function loadedModules(args, { cwd, env = process.env, timeoutMs = 
     const hooksUrl = pathToFileURL(join(dir, 'hooks.mjs')).href;
     writeFileSync(
       join(dir, 'register.mjs'),
-      `import { register } from 'node:module';\nregister(${JSON.stringify(hooksUrl)}, { data: { file: ${JSON.stringify(list)} } });\n`,
+      `import { register } from 'node:module';\n` +
+        `register(${JSON.stringify(hooksUrl)}, { data: { file: ${JSON.stringify(list)} } });\n`,
     );
     const run = await new Promise((resolve) => {
       execFile(
@@ -38,7 +39,8 @@ export async function loadedModules(args, { cwd, env = process.env, timeoutMs = 
         },
       );
     });
-    const urls = readFileSync(list, 'utf8').split('\n').filter((url) => url !== '' && !url.startsWith(pathToFileURL(dir).href));
+    const own = pathToFileURL(dir).href;
+    const urls = readFileSync(list, 'utf8').split('\n').filter((url) => url !== '' && !url.startsWith(own));
     return { ...run, urls };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -35,7 +35,16 @@ export const SESSION_FIELDS: readonly string[] = Object.freeze([
   'userId',
 ]);
 
-const REMOVABLE_MEDIA = ['busType', 'capacity', 'mediaName', 'name', 'partitionId', 'serialNumber', 'vendor', 'volumeName'];
+const REMOVABLE_MEDIA = [
+  'busType',
+  'capacity',
+  'mediaName',
+  'name',
+  'partitionId',
+  'serialNumber',
+  'vendor',
+  'volumeName',
+];
 
 // The fields file events' source and destination share.
 function endpoint(side: string): string[] {
@@ -48,11 +57,15 @@ function endpoint(side: string): string[] {
   ];
 }
 
-/** Every leaf field of a `FileEvent`, as a dotted path of API keys in the API's order (`@timestamp`, `destination.category`, …). */
+/**
+ * Every leaf field of a `FileEvent`, as a dotted path of API keys in the API's order (`@timestamp`,
+ * `destination.category`, …).
+ */
 export const FILE_EVENT_FIELDS: readonly string[] = Object.freeze([
   '@timestamp',
   ...endpoint('destination'),
-  ...under('destination', ['email.recipients', 'email.subject', 'printJobName', 'printerName', 'printedFilesBackupPath']),
+  ...under('destination', ['email.recipients', 'email.subject', 'printJobName', 'printerName']),
+  'destination.printedFilesBackupPath',
   ...under('event', ['action', 'id', 'ingested', 'inserted', 'observer', 'detectorDisplayName', 'relatedEvents']),
   ...under('event', ['shareType', 'vector', 'xfcEventId']),
   ...under('file', ['name', 'directory', 'category', 'categoryByBytes', 'categoryByExtension', 'mimeType']),

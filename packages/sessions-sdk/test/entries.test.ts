@@ -1,5 +1,5 @@
 // The built entries as a user loads them: the main entry's runtime names are a fixed list, and
-// `@x/sessions-sdk/model` promises no dependencies (loaded in a fresh Node, it loads only the SDK's files and built-ins).
+// `@x/sessions-sdk/model` promises no dependencies (in a fresh Node it loads only the SDK's files and built-ins).
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadedModules } from '@x/vitest-config/modules';

@@ -1,7 +1,16 @@
 // The packed SDK as a user gets it: pack the package, install the tarball alone in an empty folder, run the
 // example against a loopback server and type-check a TypeScript consumer.
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -149,7 +158,8 @@ describe('packed SDK', () => {
   });
 
   it('serves the model entry from the tarball without loading valibot, ky or undici', async () => {
-    const code = "const m = await import('@x/sessions-sdk/model'); console.log(m.MAX_NOTE_LENGTH, m.SESSION_STATES[0]);";
+    const code =
+      "const m = await import('@x/sessions-sdk/model');\nconsole.log(m.MAX_NOTE_LENGTH, m.SESSION_STATES[0]);";
     const run = await loadedModules(['--input-type=module', '-e', code], { cwd: consumerDir });
     expect(run).toMatchObject({ code: 0, stdout: '2000 OPEN\n', stderr: '' });
     const sdk = pathToFileURL(join(consumerDir, 'node_modules', '@x', 'sessions-sdk', 'dist')).href;

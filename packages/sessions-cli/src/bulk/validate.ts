@@ -117,5 +117,6 @@ function kindOf(value: unknown): string {
 export function noteProblem(note: string): string | undefined {
   if (note.trim() === '') return 'the note is empty';
   const length = [...note].length;
-  return length > MAX_NOTE_LENGTH ? `the note is ${length} characters long; the limit is ${MAX_NOTE_LENGTH}` : undefined;
+  if (length <= MAX_NOTE_LENGTH) return undefined;
+  return `the note is ${length} characters long; the limit is ${MAX_NOTE_LENGTH}`;
 }

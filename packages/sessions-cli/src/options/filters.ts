@@ -43,8 +43,18 @@ export function withFilters<T>(yargs: Argv<T>): Argv<T & FilterArgs> {
     })
     .option('any-alerts', { type: 'boolean', describe: 'Sessions with or without alerts' })
     .option('risk-indicators', { type: 'string', requiresArg: true, describe: 'Comma-separated risk indicators' })
-    .option('state', { type: 'string', array: true, requiresArg: true, describe: `Current state (repeatable): ${SESSION_STATES.join(', ')}` })
-    .option('severity', { type: 'string', array: true, requiresArg: true, describe: `Current severity (repeatable): ${SEVERITY_LABELS.join(', ')}` })
+    .option('state', {
+      type: 'string',
+      array: true,
+      requiresArg: true,
+      describe: `Current state (repeatable): ${SESSION_STATES.join(', ')}`,
+    })
+    .option('severity', {
+      type: 'string',
+      array: true,
+      requiresArg: true,
+      describe: `Current severity (repeatable): ${SEVERITY_LABELS.join(', ')}`,
+    })
     .option('rule-id', { type: 'string', array: true, requiresArg: true, describe: 'Alert rule id (repeatable)' })
     .option('watchlist-id', { type: 'string', array: true, requiresArg: true, describe: 'Watchlist id (repeatable)' })
     .option('content-inspection-status', {
@@ -74,7 +84,8 @@ export function toFilters(args: FilterArgs): SessionSearch {
   if (args.end !== undefined) filters.endTime = args.end;
   if (args.type !== undefined) filters.type = args.type;
   if (args.contentInspectionStatus !== undefined) {
-    filters.contentInspectionStatus = choice('content-inspection-status', args.contentInspectionStatus, CONTENT_INSPECTION_STATUSES);
+    const status = args.contentInspectionStatus;
+    filters.contentInspectionStatus = choice('content-inspection-status', status, CONTENT_INSPECTION_STATUSES);
   }
   return filters;
 }

@@ -83,11 +83,13 @@ describe('currentScore', () => {
 
   it('gives the later entry on a tie and counts entries without a timestamp as oldest', () => {
     expect(currentScore(scores({ score: 30, sourceTimestamp: 7 }, { score: 0, sourceTimestamp: 7 }))).toBe(0);
-    expect(currentScore(scores({ score: 20, sourceTimestamp: 1 }, { score: 80, sourceTimestamp: null }, { score: 60 }))).toBe(20);
+    const untimed = scores({ score: 20, sourceTimestamp: 1 }, { score: 80, sourceTimestamp: null }, { score: 60 });
+    expect(currentScore(untimed)).toBe(20);
   });
 
   it('skips entries without a score, and is undefined when none has one', () => {
-    expect(currentScore(scores({ score: 20, sourceTimestamp: 1 }, { score: null, severity: 3, sourceTimestamp: 9 }))).toBe(20);
+    const unscored = scores({ score: 20, sourceTimestamp: 1 }, { score: null, severity: 3, sourceTimestamp: 9 });
+    expect(currentScore(unscored)).toBe(20);
     expect(currentScore(scores({ severity: 3, sourceTimestamp: 9 }))).toBeUndefined();
     expect(currentScore({ scores: null })).toBeUndefined();
     expect(currentScore({})).toBeUndefined();

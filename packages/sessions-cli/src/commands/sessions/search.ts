@@ -50,11 +50,17 @@ export function builder(yargs: Argv): Argv<SearchArgs> {
       requiresArg: true,
       describe: `${SORT_DIRECTIONS.join(', ')}, sent as typed (default: the server's, descending)`,
     })
-    .option('page-size', { type: 'number', requiresArg: true, describe: `Sessions per request, 1-${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})` })
+    .option('page-size', {
+      type: 'number',
+      requiresArg: true,
+      describe: `Sessions per request, 1-${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`,
+    })
     .option('concurrency', {
       type: 'number',
       requiresArg: true,
-      describe: `Pages fetched ahead while earlier ones are written, 1-${MAX_CONCURRENCY} (default ${DEFAULT_CONCURRENCY}, or INCYDR_CONCURRENCY); halved on HTTP 429`,
+      describe:
+        `Pages fetched ahead while earlier ones are written, 1-${MAX_CONCURRENCY} ` +
+        `(default ${DEFAULT_CONCURRENCY}, or INCYDR_CONCURRENCY); halved on HTTP 429`,
     })
     .option('confirm-every', {
       type: 'number',

@@ -20,7 +20,11 @@ export function builder(yargs: Argv): Argv<UpdateArgs> {
   return completes(yargs, 'state', { values: SESSION_STATES })
     .positional('session-id', { type: 'string', describe: 'The session id', demandOption: true })
     .option('state', { alias: 's', type: 'string', requiresArg: true, describe: `New state: ${SESSION_STATES.join(', ')}` })
-    .option('note', { type: 'string', requiresArg: true, describe: `Note to add (at most ${MAX_NOTE_LENGTH} characters)` }) as unknown as Argv<UpdateArgs>;
+    .option('note', {
+      type: 'string',
+      requiresArg: true,
+      describe: `Note to add (at most ${MAX_NOTE_LENGTH} characters)`,
+    }) as unknown as Argv<UpdateArgs>;
 }
 
 export async function handler(args: ArgumentsCamelCase<UpdateArgs>): Promise<void> {
@@ -38,7 +42,9 @@ export async function run(args: UpdateArgs, ctx: Context): Promise<void> {
   if (args.note !== undefined) {
     const length = [...args.note].length;
     if (length === 0) throw new UsageError('--note is empty');
-    if (length > MAX_NOTE_LENGTH) throw new UsageError(`--note is ${length} characters long; the limit is ${MAX_NOTE_LENGTH}`);
+    if (length > MAX_NOTE_LENGTH) {
+      throw new UsageError(`--note is ${length} characters long; the limit is ${MAX_NOTE_LENGTH}`);
+    }
   }
   const id = sessionIdArgument(args.sessionId);
   const client = await ctx.client();
