@@ -6,11 +6,8 @@ import { createRandom, type Random } from './random.js';
 import { buildSessionRecord } from './session.js';
 import type { Actor, Dataset, SessionRecord } from '../model.js';
 
-const WATCHLIST_COUNTS: ReadonlyArray<readonly [number, number]> = [
-  [0, 55],
-  [1, 33],
-  [2, 12],
-];
+// How many watchlists an actor is on: [count, weight].
+const WATCHLIST_COUNTS: ReadonlyArray<readonly [number, number]> = [[0, 55], [1, 33], [2, 12]];
 
 /** Options of {@link generateDataset}. */
 export interface GenerateOptions {

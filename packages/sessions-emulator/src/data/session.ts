@@ -51,46 +51,24 @@ export interface SessionPlan {
 }
 
 const CLOSED_STATES = SESSION_STATES.filter((state) => isClosedState(state));
-const SEVERITY_WITH_ALERTS: ReadonlyArray<readonly [number, number]> = [
-  [1, 15],
-  [2, 30],
-  [3, 35],
-  [4, 20],
+// Weighted draws: [value, weight]; a value's chance is its weight over the sum.
+type Weights<T> = ReadonlyArray<readonly [T, number]>;
+const SEVERITY_WITH_ALERTS: Weights<number> = [[1, 15], [2, 30], [3, 35], [4, 20]];
+const SEVERITY_WITHOUT_ALERTS: Weights<number> = [[0, 50], [1, 35], [2, 15]];
+// How often a session ends in each state: [state, weight with alerts, weight without].
+const FINAL_STATES: ReadonlyArray<readonly [string, number, number]> = [
+  ['OPEN', 28, 65],
+  ['IN_PROGRESS', 16, 5],
+  ['CLOSED_TP', 10, 2],
+  ['CLOSED_TP_BENIGN', 9, 5],
+  ['CLOSED_FP', 14, 10],
+  ['CLOSED', 5, 8],
+  ['OPEN_NEW_DATA', 18, 5],
 ];
-const SEVERITY_WITHOUT_ALERTS: ReadonlyArray<readonly [number, number]> = [
-  [0, 50],
-  [1, 35],
-  [2, 15],
-];
-const FINAL_STATE_WITH_ALERTS: ReadonlyArray<readonly [string, number]> = [
-  ['OPEN', 28],
-  ['IN_PROGRESS', 16],
-  ['CLOSED_TP', 10],
-  ['CLOSED_TP_BENIGN', 9],
-  ['CLOSED_FP', 14],
-  ['CLOSED', 5],
-  ['OPEN_NEW_DATA', 18],
-];
-const FINAL_STATE_WITHOUT_ALERTS: ReadonlyArray<readonly [string, number]> = [
-  ['OPEN', 65],
-  ['IN_PROGRESS', 5],
-  ['CLOSED_TP', 2],
-  ['CLOSED_TP_BENIGN', 5],
-  ['CLOSED_FP', 10],
-  ['CLOSED', 8],
-  ['OPEN_NEW_DATA', 5],
-];
-const HISTORY_LENGTHS: ReadonlyArray<readonly [number, number]> = [
-  [1, 40],
-  [2, 30],
-  [3, 20],
-  [4, 10],
-];
-const ALERT_COUNTS: ReadonlyArray<readonly [number, number]> = [
-  [1, 60],
-  [2, 30],
-  [3, 10],
-];
+const FINAL_STATE_WITH_ALERTS: Weights<string> = FINAL_STATES.map(([state, weight]) => [state, weight]);
+const FINAL_STATE_WITHOUT_ALERTS: Weights<string> = FINAL_STATES.map(([state, , weight]) => [state, weight]);
+const HISTORY_LENGTHS: Weights<number> = [[1, 40], [2, 30], [3, 20], [4, 10]];
+const ALERT_COUNTS: Weights<number> = [[1, 60], [2, 30], [3, 10]];
 const WATCHLIST_NAMES = new Map(WATCHLISTS.map((w) => [w.id, w.name]));
 const PENDING_WINDOW_MS = 6 * HOUR_MS;
 
