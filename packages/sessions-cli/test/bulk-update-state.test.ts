@@ -89,7 +89,7 @@ describe('sessions bulk-update-state', () => {
     const [a, b] = [ids[300] ?? '', ids[301] ?? ''];
     const input = `\uFEFF session_id , extra ,state\n${a},"x, y",closed\n\n${b},"multi\nline",In_Progress\n`;
     const results = join(fx.home, 'out.csv');
-    const result = await fx.run(['sessions', 'bulk-update-state', '-', '--note', 'bulk "note", checked', '--results', results], { input });
+    const result = await fx.runBinary(['sessions', 'bulk-update-state', '-', '--note', 'bulk "note", checked', '--results', results], { input });
     expect(result).toMatchObject({ code: 0, stdout: '', stderr: '2 updated, 2 notes added, 0 failed\n' });
     expect([stateOf(a), stateOf(b)]).toEqual(['CLOSED', 'IN_PROGRESS']);
     expect(dumpOf(fx.emu, b).session.notes.at(-1)?.content).toBe('bulk "note", checked');
@@ -172,7 +172,7 @@ describe('sessions bulk-update-state', () => {
 
   it('rejects bad options before reading anything (exit 2)', async () => {
     for (const args of [['--state', 'nope'], ['--note', ''], ['--results', 'out.txt'], ['-f', 'xml']]) {
-      const result = await fx.run(['sessions', 'bulk-update-state', '-', ...args], { input: 'session_id,state\nx,open\n' });
+      const result = await fx.run(['sessions', 'bulk-update-state', '-', ...args]);
       expect(result.code).toBe(2);
     }
     expect(fx.emu.requests()).toEqual([]);
