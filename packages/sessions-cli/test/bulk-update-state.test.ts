@@ -1,5 +1,5 @@
-// `incydr sessions bulk-update-state` end to end (the built binary against the emulator, cli.md §2), plus a seeded
-// property test that feeds malformed files to the read step in-process and a few of them to the binary.
+// `incydr sessions bulk-update-state` against the emulator (cli.md §2): command lines in-process through the real
+// parser, the built binary for stdin; plus a seeded property test that feeds malformed files to the read step.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -367,7 +367,7 @@ describe('malformed input (seeded property test)', () => {
     expect(kinds.size).toBe(9);
   });
 
-  it('exits 1 with zero requests for a sample of them through the binary', async () => {
+  it('exits 1 with zero requests for a sample of them through the command line', async () => {
     const sample = [...new Map(inputs.map((input) => [input.kind, input])).values()].slice(0, 6);
     for (const [index, input] of sample.entries()) {
       const path = join(fx.home, `fuzz-${index}.${input.format === 'csv' ? 'csv' : 'jsonl'}`);

@@ -1,5 +1,5 @@
-// `search --checkpoint` end to end (sync.md): the built binary against the emulator's activity controls, with
-// stdout and syslog receivers, kills, crashes, locks and damaged files.
+// `search --checkpoint` (sync.md) against the emulator's activity controls, with stdout and syslog receivers, crashes
+// and damaged files in-process through the real parser; the built binary for pipes, signals, kills and locks.
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';

@@ -1,4 +1,5 @@
-// `incydr sessions search` end to end: the built binary against the emulator (cli.md §2, §3; api.md E1).
+// `incydr sessions search` against the emulator (cli.md §2, §3; api.md E1): command lines run in-process through the
+// real parser; the built binary where a process matters (`| head`, a terminal, Ctrl-C, logs on stderr).
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Papa from 'papaparse';
