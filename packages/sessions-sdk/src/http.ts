@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
-import ky, { type KyInstance } from 'ky';
-import { Agent, ProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import ky, { HTTPError, TimeoutError as KyTimeoutError, type KyInstance } from 'ky';
 import * as v from 'valibot';
-import { ConnectionError, IncydrError, ResponseValidationError, TimeoutError, type ApiError } from './errors.js';
+import { ApiError, ConnectionError, IncydrError, ResponseValidationError, TimeoutError } from './errors.js';
 import {
   closedByTlsServer,
   connectionError,
@@ -15,8 +14,8 @@ import {
   via,
 } from './http-errors.js';
 import { redactBody, redactHeaders, type Log } from './logger.js';
-import { sleep } from './abort.js';
 import { proxyFor } from './proxy.js';
+import { ProxyFetch } from './proxy-fetch.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
 import type { ResolvedSettings } from './settings.js';
 import { describeIssues } from './validation.js';
@@ -84,11 +83,11 @@ export interface RequestLimiter {
 const HISTORY_BODY_LIMIT = 64 * 1024;
 const DEBUG_BODY_LIMIT = 8 * 1024;
 const BACKOFF_BASE_MS = 500;
-/** How long `close()` lets pooled connections finish before it drops them. */
-const CLOSE_GRACE_MS = 1_000;
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 /** The retried statuses that prove the request was not processed, so that even a call unsafe to repeat is retried. */
 const NOT_PROCESSED_STATUSES = new Set([429, 503]);
+/** Statuses whose response has no body (a Response made with one throws). */
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
 const packageJson = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
 
@@ -98,13 +97,34 @@ export function userAgent(prefix: string): string {
   return prefix === '' ? own : `${prefix} ${own}`;
 }
 
-/** The client's HTTP layer: URLs, auth headers, timeouts, retries, error mapping, logging and schema parsing. */
+/** What one call learns over its attempts, shared by the ky hooks of that call. */
+interface Call {
+  request: HttpRequest;
+  url: string;
+  timeoutMs: number;
+  /** The JSON body as sent, for the DEBUG log. */
+  body: string | undefined;
+  /** Retries made so far; the one after a 401 is a re-authentication, not a retry. */
+  retries: number;
+  /** Once one attempt's answer was lost, the call may have been applied, however later attempts end. */
+  lost: boolean;
+  reauthenticated: boolean;
+  /** The bearer token of the current attempt. */
+  token: string | undefined;
+  /** The token call's failure, which that call already retried: never a reason to retry this one. */
+  tokenFailure: unknown;
+  /** The wait before the next attempt, chosen in shouldRetry. */
+  waitMs: number;
+}
+
+/**
+ * The client's HTTP layer: URLs, auth headers, timeouts, retries, error mapping, logging and schema parsing. ky runs
+ * the attempts (retry loop, waits, per-attempt timeout, hooks); this class decides what ky cannot know.
+ */
 export class HttpClient {
   readonly #settings: ResolvedSettings;
   readonly #log: Log;
-  /** Direct, through HTTP_PROXY, through HTTPS_PROXY: one connection pool each. */
-  readonly #direct: Agent;
-  readonly #proxies = new Map<string, ProxyAgent>();
+  readonly #proxies: ProxyFetch | undefined;
   readonly #ky: KyInstance;
   readonly #history: ResponseRecord[] = [];
   readonly #limiter: RequestLimiter | undefined;
@@ -119,35 +139,8 @@ export class HttpClient {
     this.#limiter =
       limiter ??
       (settings.maxRequestsPerMinute === undefined ? undefined : new SlidingWindowLimiter(settings.maxRequestsPerMinute));
-    // The route is chosen here (proxy.ts), not by undici's EnvHttpProxyAgent, so that an error can name the proxy
-    // the request went through. Proxy agents are made now: a malformed proxy URL fails when the client is made.
-    this.#direct = new Agent();
-    for (const proxyUrl of [settings.proxy.httpProxy, settings.proxy.httpsProxy]) {
-      if (proxyUrl !== undefined && !this.#proxies.has(proxyUrl)) this.#proxies.set(proxyUrl, new ProxyAgent(proxyUrl));
-    }
-    const dispatcherFor = (url: string): Dispatcher => {
-      const route = proxyFor(url, settings.proxy);
-      return (route === undefined ? undefined : this.#proxies.get(route.url)) ?? this.#direct;
-    };
-    this.#ky = ky.create({
-      retry: 0,
-      timeout: false,
-      throwHttpErrors: false,
-      headers: { 'user-agent': userAgent(settings.userAgentPrefix), accept: 'application/json' },
-      // Node's global fetch ignores proxies and rejects a dispatcher of another undici major, so ky's Request is
-      // replayed through undici's own fetch, which pairs with the proxy-aware dispatcher.
-      fetch: async (input: Request | URL | string, init?: RequestInit) => {
-        const request = input instanceof Request ? input : new Request(input, init);
-        const response = await undiciFetch(request.url, {
-          method: request.method,
-          headers: [...request.headers],
-          ...(request.body === null ? {} : { body: await request.arrayBuffer() }),
-          signal: request.signal,
-          dispatcher: dispatcherFor(request.url),
-        });
-        return response as unknown as Response;
-      },
-    });
+    this.#proxies = ProxyFetch.create(settings.proxy);
+    this.#ky = ky.create({ headers: { 'user-agent': userAgent(settings.userAgentPrefix), accept: 'application/json' } });
   }
 
   /** Set where bearer tokens come from (the auth layer itself uses this client for its token calls). */
@@ -182,81 +175,59 @@ export class HttpClient {
 
   /** Send a request with auth, timeout and retries; resolves with the body of a 2xx answer, throws otherwise. */
   async send(request: HttpRequest): Promise<{ status: number; text: string; url: string }> {
-    const url = this.#url(request);
-    const maxRetries = this.#settings.maxRetries;
-    let reauthenticated = false;
-    // Once one attempt's answer was lost, the call may have been applied, however later attempts end.
-    let lost = false;
-    const giveUp = <E extends ApiError | ConnectionError | TimeoutError>(error: E, retries: number): E => {
-      error.retries = retries;
-      if (lost) error.outcome = 'unknown';
-      return error;
+    const body = request.json === undefined ? undefined : JSON.stringify(request.json);
+    const timeoutMs = request.options?.timeoutMs ?? this.#settings.timeoutMs;
+    const call: Call = {
+      request,
+      url: this.#url(request),
+      timeoutMs,
+      body,
+      retries: 0,
+      lost: false,
+      reauthenticated: false,
+      token: undefined,
+      tokenFailure: undefined,
+      waitMs: 0,
     };
-    for (let attempt = 0; ; attempt += 1) {
-      const token =
-        request.auth === 'bearer'
-          ? await this.#bearer(request.options ?? {}).catch((error: unknown) => notSent(error, lost))
-          : undefined;
-      // Taken after the token call (which takes its own slot), right before the attempt: the start it counts is
-      // the moment the request really goes out.
-      await this.#limiter?.acquire(request.options?.signal, (waitMs) => {
-        const what = `${request.method} ${request.path}`;
-        this.#log.info(`waiting ${Math.ceil(waitMs)}ms before ${what}: maxRequestsPerMinute reached`);
-        this.#tellWait({ ms: waitMs, reason: 'request-limit', cause: 'maxRequestsPerMinute reached', method: request.method, path: request.path });
+    const signal = request.options?.signal;
+    const basic = typeof request.auth === 'object' ? request.auth.basic : undefined;
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (basic !== undefined) {
+      headers.authorization = `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString('base64')}`;
+    }
+    try {
+      const response = await this.#ky(call.url, {
+        method: request.method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+        ...(signal === undefined ? {} : { signal }),
+        timeout: timeoutMs,
+        fetch: (input) => this.#exchange(input as Request, call),
+        retry: {
+          // One more than maxRetries, for the re-authentication after a 401 (shouldRetry counts the real retries).
+          limit: this.#settings.maxRetries + 1,
+          // Every method: whether a call may be repeated is its `retrySafe`, which shouldRetry weighs.
+          methods: ['get', 'post'],
+          shouldRetry: ({ error }) => this.#shouldRetry(error, call),
+          // ky tells no hook the wait it picks before sleeping, and `onWait` must hear of a wait before it: the wait
+          // is chosen in shouldRetry (Retry-After or backoff), ky sleeps it.
+          delay: () => call.waitMs,
+        },
+        hooks: {
+          beforeRequest: [(kyRequest) => this.#authorize(kyRequest, call)],
+          afterResponse: [(_kyRequest, _options, response) => this.#afterResponse(response, call)],
+        },
       });
-      let outcome: Attempt;
-      try {
-        outcome = await this.#attempt(request, url, token);
-      } catch (error) {
-        if (!(error instanceof ConnectionError || error instanceof TimeoutError)) throw error;
-        if (attempt < maxRetries && isTransient(error) && (request.retrySafe || error.outcome === 'not-applied')) {
-          lost ||= error.outcome === 'unknown';
-          await this.#pause(this.#backoffMs(attempt), request, error.message, 'backoff');
-          continue;
-        }
-        throw giveUp(error, attempt);
-      }
-      const { status, text, retryAfterMs } = outcome;
-      if (status >= 200 && status < 300) return { status, text, url };
-      if (status === 429) request.onThrottled?.();
-      if (status === 401 && token !== undefined && !reauthenticated) {
-        // A token can be revoked or expire early: one fresh token, one more try (also safe for add-note,
-        // since a 401 means the call was not applied).
-        reauthenticated = true;
-        this.#tokens?.invalidate(token);
-        attempt -= 1;
-        continue;
-      }
-      const repeatable = request.retrySafe || NOT_PROCESSED_STATUSES.has(status);
-      if (RETRY_STATUSES.has(status) && repeatable && attempt < maxRetries) {
-        const waitMs = retryAfterMs ?? this.#backoffMs(attempt);
-        if (waitMs <= this.#settings.maxRetryDelayMs) {
-          lost ||= !NOT_PROCESSED_STATUSES.has(status);
-          await this.#pause(waitMs, request, `HTTP ${status}`, retryAfterMs === undefined ? 'backoff' : 'retry-after');
-          continue;
-        }
-      }
-      throw giveUp(httpError(request.method, url, status, text, retryAfterMs, request.auth !== 'bearer'), attempt);
+      return { status: response.status, text: await response.text(), url: call.url };
+    } catch (error) {
+      throw await this.#failure(error, call);
     }
   }
 
-  /** Release pooled connections: gracefully, then (after {@link CLOSE_GRACE_MS}) by force. */
+  /** Release the proxies' pooled connections (Node's fetch, used without a proxy, keeps no pool of this client). */
   async close(): Promise<void> {
-    const dispatchers: Dispatcher[] = [this.#direct, ...this.#proxies.values()];
-    const closing = Promise.all(dispatchers.map((dispatcher) => dispatcher.close())).then(() => 'closed' as const);
-    closing.catch(() => undefined);
-    // A graceful close waits for every connection, also a proxy tunnel whose CONNECT was never answered: forever.
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), CLOSE_GRACE_MS);
-    });
-    try {
-      if ((await Promise.race([closing, late])) === 'late') {
-        await Promise.all(dispatchers.map((dispatcher) => dispatcher.destroy()));
-      }
-    } finally {
-      clearTimeout(timer);
-    }
+    await this.#proxies?.close();
   }
 
   #url(request: HttpRequest): string {
@@ -265,57 +236,124 @@ export class HttpClient {
     return query === '' ? base : `${base}?${query}`;
   }
 
-  async #bearer(options: RequestOptions): Promise<string> {
-    if (this.#tokens === undefined) throw new IncydrError('no token source configured');
-    return this.#tokens.getToken(options);
+  /** ky's beforeRequest hook, before every attempt: the bearer token, then a slot of the request limiter. */
+  async #authorize(kyRequest: Request, call: Call): Promise<void> {
+    const { request } = call;
+    if (request.auth === 'bearer') {
+      if (this.#tokens === undefined) throw new IncydrError('no token source configured');
+      try {
+        call.token = await this.#tokens.getToken(request.options ?? {});
+      } catch (error) {
+        call.tokenFailure = error;
+        notSent(error, call.lost);
+      }
+      kyRequest.headers.set('authorization', `Bearer ${call.token}`);
+    }
+    // Taken after the token call (which takes its own slot), right before the attempt: the start it counts is
+    // the moment the request really goes out.
+    await this.#limiter?.acquire(request.options?.signal, (waitMs) => {
+      this.#log.info(`waiting ${Math.ceil(waitMs)}ms before ${request.method} ${request.path}: maxRequestsPerMinute reached`);
+      this.#tellWait({ ms: waitMs, reason: 'request-limit', cause: 'maxRequestsPerMinute reached', method: request.method, path: request.path });
+    });
   }
 
-  async #attempt(request: HttpRequest, url: string, token: string | undefined): Promise<Attempt> {
-    const headers: Record<string, string> = {};
-    if (token !== undefined) headers.authorization = `Bearer ${token}`;
-    if (typeof request.auth === 'object') {
-      const { username, password } = request.auth.basic;
-      headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
-    }
-    const timeoutMs = request.options?.timeoutMs ?? this.#settings.timeoutMs;
-    const callerSignal = request.options?.signal;
-    callerSignal?.throwIfAborted();
-    const timer = new AbortController();
-    const timeout = setTimeout(() => timer.abort(), timeoutMs);
-    const signal = callerSignal === undefined ? timer.signal : AbortSignal.any([callerSignal, timer.signal]);
-    const body = request.json === undefined ? undefined : JSON.stringify(request.json);
-    this.#debugRequest(request.method, url, headers, body);
+  /**
+   * ky's fetch: one attempt, body included, so that ky's timeout also covers a server that stalls mid-body. Logs and
+   * records the answer; a failure without an answer becomes a ConnectionError here, where its route is known.
+   */
+  async #exchange(kyRequest: Request, call: Call): Promise<Response> {
+    const { method } = call.request;
+    this.#debugRequest(method, call.url, kyRequest.headers, call.body);
     const started = performance.now();
     try {
-      const response = await this.#ky(url, {
-        method: request.method,
-        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body }),
-        signal,
-      });
-      // The body is read inside the timeout too: a server that stalls mid-body must not hang the caller.
+      const response = await (this.#proxies?.fetch ?? fetch)(kyRequest);
       const text = await response.text();
-      const durationMs = Math.round(performance.now() - started);
-      this.#record(request.method, url, response, text, durationMs);
-      return { status: response.status, text, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) };
+      this.#record(method, call.url, response, text, Math.round(performance.now() - started));
+      const { status, statusText, headers } = response;
+      return new Response(NULL_BODY_STATUSES.has(status) ? null : text, { status, statusText, headers });
     } catch (error) {
-      if (callerSignal?.aborted) throw callerSignal.reason;
-      const route = proxyFor(url, this.#settings.proxy);
-      if (timer.signal.aborted) {
-        const through = route === undefined ? undefined : via(route);
-        throw new TimeoutError(request.method, url, timeoutMs, { cause: error, through });
-      }
-      const failure = connectionError(request.method, url, error, route);
-      throw route === undefined && (await closedByTlsServer(failure, timeoutMs)) ? tlsOnly(failure) : failure;
-    } finally {
-      clearTimeout(timeout);
+      // Aborted by the caller or by ky's timeout, which report it themselves.
+      if (kyRequest.signal.aborted) throw error;
+      const route = proxyFor(call.url, this.#settings.proxy);
+      const failure = connectionError(method, call.url, error, route);
+      throw route === undefined && (await closedByTlsServer(failure, call.timeoutMs)) ? tlsOnly(failure) : failure;
     }
   }
 
-  #debugRequest(method: string, url: string, headers: Record<string, string>, body: string | undefined): void {
+  /** ky's afterResponse hook: tells the pager of a 429, and renews a refused token once. */
+  #afterResponse(response: Response, call: Call): ReturnType<typeof ky.retry> | undefined {
+    if (response.status === 429) call.request.onThrottled?.();
+    if (response.status !== 401 || call.token === undefined || call.reauthenticated) return undefined;
+    // A token can be revoked or expire early: one fresh token, one more try (also safe for add-note, since a 401
+    // means the call was not applied).
+    call.reauthenticated = true;
+    this.#tokens?.invalidate(call.token);
+    return ky.retry({ delay: 0, code: 'TOKEN_REFUSED' });
+  }
+
+  /**
+   * ky's shouldRetry: whether the attempt that failed with `error` is tried again, and after which wait. Decided
+   * here rather than by ky's status lists: a call unsafe to repeat is retried only after a failure that proves it was
+   * not applied, and a `Retry-After` beyond `maxRetryDelayMs` ends the call (ky's `maxRetryAfter` shortens the wait).
+   */
+  #shouldRetry(error: Error, call: Call): boolean {
+    const { request } = call;
+    if (error === call.tokenFailure || request.options?.signal?.aborted === true) return false;
+    if (call.retries >= this.#settings.maxRetries) return false;
+    let wait: { ms: number; reason: WaitInfo['reason']; cause: string; lost: boolean };
+    if (error instanceof HTTPError) {
+      const status = error.response.status;
+      if (!RETRY_STATUSES.has(status) || !(request.retrySafe || NOT_PROCESSED_STATUSES.has(status))) return false;
+      const retryAfterMs = parseRetryAfter(error.response.headers.get('retry-after'));
+      const ms = retryAfterMs ?? this.#backoffMs(call.retries);
+      if (ms > this.#settings.maxRetryDelayMs) return false;
+      const reason = retryAfterMs === undefined ? 'backoff' : 'retry-after';
+      wait = { ms, reason, cause: `HTTP ${status}`, lost: !NOT_PROCESSED_STATUSES.has(status) };
+    } else {
+      const failure = error instanceof KyTimeoutError ? this.#timeoutError(error, call) : error;
+      if (!(failure instanceof ConnectionError || failure instanceof TimeoutError) || !isTransient(failure)) return false;
+      if (!request.retrySafe && failure.outcome !== 'not-applied') return false;
+      wait = { ms: this.#backoffMs(call.retries), reason: 'backoff', cause: failure.message, lost: failure.outcome === 'unknown' };
+    }
+    call.retries += 1;
+    call.lost ||= wait.lost;
+    call.waitMs = wait.ms;
+    this.#log.info(`retrying ${request.method} ${request.path} in ${wait.ms}ms after ${wait.cause}`);
+    this.#tellWait({ ms: wait.ms, reason: wait.reason, cause: wait.cause, method: request.method, path: request.path });
+    return true;
+  }
+
+  /** The error a call ends with: ky's errors mapped to the SDK's, saying how often it retried and its outcome. */
+  async #failure(error: unknown, call: Call): Promise<unknown> {
+    const { request, url } = call;
+    const signal = request.options?.signal;
+    if (signal?.aborted === true) return signal.reason;
+    if (error === call.tokenFailure) return error;
+    let failure = error;
+    if (error instanceof HTTPError) {
+      const { status, headers } = error.response;
+      const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
+      failure = httpError(request.method, url, status, await error.response.text(), retryAfterMs, request.auth !== 'bearer');
+    } else if (error instanceof KyTimeoutError) {
+      failure = this.#timeoutError(error, call);
+    }
+    if (failure instanceof ApiError || failure instanceof ConnectionError || failure instanceof TimeoutError) {
+      failure.retries = call.retries;
+      if (call.lost) failure.outcome = 'unknown';
+    }
+    return failure;
+  }
+
+  #timeoutError(error: KyTimeoutError, call: Call): TimeoutError {
+    const route = proxyFor(call.url, this.#settings.proxy);
+    const through = route === undefined ? undefined : via(route);
+    return new TimeoutError(call.request.method, call.url, call.timeoutMs, { cause: error, through });
+  }
+
+  #debugRequest(method: string, url: string, headers: Headers, body: string | undefined): void {
     if (!this.#log.enabled('DEBUG')) return;
     const shownBody = body === undefined ? '' : ` body: ${truncate(redactBody(body), DEBUG_BODY_LIMIT)}`;
-    this.#log.debug(`request ${method} ${url} headers: ${redactHeaders(Object.entries(headers))}${shownBody}`);
+    this.#log.debug(`request ${method} ${url} headers: ${redactHeaders(headers)}${shownBody}`);
   }
 
   #record(method: string, url: string, response: Response, text: string, durationMs: number): void {
@@ -352,12 +390,6 @@ export class HttpClient {
     return Math.round(ceiling * (0.5 + Math.random() * 0.5));
   }
 
-  async #pause(ms: number, request: HttpRequest, reason: string, kind: WaitInfo['reason']): Promise<void> {
-    this.#log.info(`retrying ${request.method} ${request.path} in ${ms}ms after ${reason}`);
-    this.#tellWait({ ms, reason: kind, cause: reason, method: request.method, path: request.path });
-    await sleep(ms, request.options?.signal);
-  }
-
   #tellWait(wait: WaitInfo): void {
     try {
       this.#onWait?.(wait);
@@ -367,10 +399,3 @@ export class HttpClient {
     }
   }
 }
-
-interface Attempt {
-  status: number;
-  text: string;
-  retryAfterMs: number | undefined;
-}
-
