@@ -6,17 +6,17 @@ import {
   closedByTlsServer,
   connectionError,
   httpError,
-  isTransient,
   notSent,
   parseRetryAfter,
   tlsOnly,
-  truncate,
   via,
 } from './http-errors.js';
-import { redactBody, redactHeaders, type Log } from './logger.js';
+import { ExchangeLog, type ResponseRecord } from './exchange-log.js';
+import type { Log } from './logger.js';
 import { proxyFor } from './proxy.js';
 import { ProxyFetch } from './proxy-fetch.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
+import { retryWait } from './retry.js';
 import type { ResolvedSettings } from './settings.js';
 import { describeIssues } from './validation.js';
 
@@ -28,16 +28,7 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-/** One response the client received, as kept in `client.responseHistory` (secrets redacted). */
-export interface ResponseRecord {
-  method: string;
-  url: string;
-  status: number;
-  durationMs: number;
-  headers: Record<string, string>;
-  /** Body text, redacted and truncated to 64 KiB when first read. */
-  body: string;
-}
+export type { ResponseRecord } from './exchange-log.js';
 
 /** Supplies bearer tokens; `invalidate` is called with a token the API refused with 401. */
 export interface TokenSource {
@@ -80,12 +71,6 @@ export interface RequestLimiter {
   acquire(signal?: AbortSignal, onWait?: (waitMs: number) => void): Promise<void>;
 }
 
-const HISTORY_BODY_LIMIT = 64 * 1024;
-const DEBUG_BODY_LIMIT = 8 * 1024;
-const BACKOFF_BASE_MS = 500;
-const RETRY_STATUSES = new Set([429, 502, 503, 504]);
-/** The retried statuses that prove the request was not processed, so that even a call unsafe to repeat is retried. */
-const NOT_PROCESSED_STATUSES = new Set([429, 503]);
 /** Statuses whose response has no body (a Response made with one throws). */
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
@@ -126,7 +111,7 @@ export class HttpClient {
   readonly #log: Log;
   readonly #proxies: ProxyFetch | undefined;
   readonly #ky: KyInstance;
-  readonly #history: ResponseRecord[] = [];
+  readonly #exchanges: ExchangeLog;
   readonly #limiter: RequestLimiter | undefined;
   readonly #onWait: ((wait: WaitInfo) => void) | undefined;
   #tokens: TokenSource | undefined;
@@ -136,6 +121,7 @@ export class HttpClient {
     this.#settings = settings;
     this.#log = log;
     this.#onWait = onWait;
+    this.#exchanges = new ExchangeLog(log, settings.maxResponseHistory);
     this.#limiter =
       limiter ??
       (settings.maxRequestsPerMinute === undefined ? undefined : new SlidingWindowLimiter(settings.maxRequestsPerMinute));
@@ -150,7 +136,7 @@ export class HttpClient {
 
   /** The most recent responses, oldest first, at most `maxResponseHistory`. */
   get history(): readonly ResponseRecord[] {
-    return this.#history;
+    return this.#exchanges.history;
   }
 
   /** Send a request and validate its JSON body with a schema; returns the server's own parsed object. */
@@ -263,12 +249,12 @@ export class HttpClient {
    */
   async #exchange(kyRequest: Request, call: Call): Promise<Response> {
     const { method } = call.request;
-    this.#debugRequest(method, call.url, kyRequest.headers, call.body);
+    this.#exchanges.request(method, call.url, kyRequest.headers, call.body);
     const started = performance.now();
     try {
       const response = await (this.#proxies?.fetch ?? fetch)(kyRequest);
       const text = await response.text();
-      this.#record(method, call.url, response, text, Math.round(performance.now() - started));
+      this.#exchanges.response(method, call.url, response, text, Math.round(performance.now() - started));
       const { status, statusText, headers } = response;
       return new Response(NULL_BODY_STATUSES.has(status) ? null : text, { status, statusText, headers });
     } catch (error) {
@@ -291,30 +277,14 @@ export class HttpClient {
     return ky.retry({ delay: 0, code: 'TOKEN_REFUSED' });
   }
 
-  /**
-   * ky's shouldRetry: whether the attempt that failed with `error` is tried again, and after which wait. Decided
-   * here rather than by ky's status lists: a call unsafe to repeat is retried only after a failure that proves it was
-   * not applied, and a `Retry-After` beyond `maxRetryDelayMs` ends the call (ky's `maxRetryAfter` shortens the wait).
-   */
+  /** ky's shouldRetry: whether the attempt that failed is tried again; tells the log and `onWait` of the wait. */
   #shouldRetry(error: Error, call: Call): boolean {
     const { request } = call;
     if (error === call.tokenFailure || request.options?.signal?.aborted === true) return false;
-    if (call.retries >= this.#settings.maxRetries) return false;
-    let wait: { ms: number; reason: WaitInfo['reason']; cause: string; lost: boolean };
-    if (error instanceof HTTPError) {
-      const status = error.response.status;
-      if (!RETRY_STATUSES.has(status) || !(request.retrySafe || NOT_PROCESSED_STATUSES.has(status))) return false;
-      const retryAfterMs = parseRetryAfter(error.response.headers.get('retry-after'));
-      const ms = retryAfterMs ?? this.#backoffMs(call.retries);
-      if (ms > this.#settings.maxRetryDelayMs) return false;
-      const reason = retryAfterMs === undefined ? 'backoff' : 'retry-after';
-      wait = { ms, reason, cause: `HTTP ${status}`, lost: !NOT_PROCESSED_STATUSES.has(status) };
-    } else {
-      const failure = error instanceof KyTimeoutError ? this.#timeoutError(error, call) : error;
-      if (!(failure instanceof ConnectionError || failure instanceof TimeoutError) || !isTransient(failure)) return false;
-      if (!request.retrySafe && failure.outcome !== 'not-applied') return false;
-      wait = { ms: this.#backoffMs(call.retries), reason: 'backoff', cause: failure.message, lost: failure.outcome === 'unknown' };
-    }
+    const failure = error instanceof KyTimeoutError ? this.#timeoutError(error, call) : error;
+    const { maxRetries, maxRetryDelayMs } = this.#settings;
+    const wait = retryWait(failure, { retrySafe: request.retrySafe, retries: call.retries, maxRetries, maxRetryDelayMs });
+    if (wait === undefined) return false;
     call.retries += 1;
     call.lost ||= wait.lost;
     call.waitMs = wait.ms;
@@ -348,46 +318,6 @@ export class HttpClient {
     const route = proxyFor(call.url, this.#settings.proxy);
     const through = route === undefined ? undefined : via(route);
     return new TimeoutError(call.request.method, call.url, call.timeoutMs, { cause: error, through });
-  }
-
-  #debugRequest(method: string, url: string, headers: Headers, body: string | undefined): void {
-    if (!this.#log.enabled('DEBUG')) return;
-    const shownBody = body === undefined ? '' : ` body: ${truncate(redactBody(body), DEBUG_BODY_LIMIT)}`;
-    this.#log.debug(`request ${method} ${url} headers: ${redactHeaders(headers)}${shownBody}`);
-  }
-
-  #record(method: string, url: string, response: Response, text: string, durationMs: number): void {
-    this.#log.info(`${method} ${url} status=${response.status} ${durationMs}ms`);
-    const log = this.#log;
-    const redact = (): string => log.scrub(redactBody(text));
-    if (log.enabled('DEBUG')) {
-      log.debug(
-        `response ${method} ${url} status=${response.status} headers: ${redactHeaders(response.headers)} body: ${truncate(redact(), DEBUG_BODY_LIMIT)}`,
-      );
-    }
-    if (this.#settings.maxResponseHistory === 0) return;
-    const headers: Record<string, string> = {};
-    for (const [name, value] of response.headers) headers[name] = name === 'set-cookie' ? '[REDACTED]' : value;
-    let body: string | undefined;
-    this.#history.push({
-      method,
-      url,
-      status: response.status,
-      durationMs,
-      headers,
-      // Redacting means parsing and re-serialising the body: done when someone reads it, not for every page.
-      get body() {
-        body ??= truncate(redact(), HISTORY_BODY_LIMIT);
-        return body;
-      },
-    });
-    if (this.#history.length > this.#settings.maxResponseHistory) this.#history.shift();
-  }
-
-  #backoffMs(attempt: number): number {
-    const ceiling = Math.min(this.#settings.maxRetryDelayMs, BACKOFF_BASE_MS * 2 ** attempt);
-    // Jitter keeps many clients throttled at the same moment from retrying in lockstep.
-    return Math.round(ceiling * (0.5 + Math.random() * 0.5));
   }
 
   #tellWait(wait: WaitInfo): void {
