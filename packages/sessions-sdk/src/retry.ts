@@ -3,9 +3,19 @@ import { ConnectionError, TimeoutError } from './errors.js';
 import { isTransient, parseRetryAfter } from './http-errors.js';
 
 const BACKOFF_BASE_MS = 500;
-const RETRY_STATUSES = new Set([429, 502, 503, 504]);
-/** The retried statuses that prove the request was not processed, so that even a call unsafe to repeat is retried. */
-const NOT_PROCESSED_STATUSES = new Set([429, 503]);
+/**
+ * The statuses retried for a call safe to repeat: those of the openai SDK (408, 409, 429, 5xx), without 409 (a conflict
+ * here is a session's state, which a retry does not change) and 501 (not implemented will not become implemented).
+ */
+const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+/** The retried statuses that say the request was not processed (errors.ts gives them the outcome `not-applied`). */
+const NOT_PROCESSED_STATUSES = new Set([408, 429, 503]);
+/**
+ * The statuses after which a call unsafe to repeat (add-note) is retried: refusals before processing. 408 is left out
+ * for it: whether a proxy in front of the API may send one after forwarding the request is not known, and a note added
+ * twice cannot be taken back.
+ */
+const UNSAFE_RETRY_STATUSES = new Set([429, 503]);
 
 /** What the retry decision needs to know of a call and the client's settings. */
 export interface RetryState {
@@ -35,7 +45,7 @@ export function retryWait(failure: unknown, state: RetryState): RetryWait | unde
   if (state.retries >= state.maxRetries) return undefined;
   if (failure instanceof HTTPError) {
     const status = failure.response.status;
-    if (!RETRY_STATUSES.has(status) || !(state.retrySafe || NOT_PROCESSED_STATUSES.has(status))) return undefined;
+    if (!(state.retrySafe ? RETRY_STATUSES : UNSAFE_RETRY_STATUSES).has(status)) return undefined;
     const retryAfterMs = parseRetryAfter(failure.response.headers.get('retry-after'));
     const ms = retryAfterMs ?? backoffMs(state.retries, state.maxRetryDelayMs);
     if (ms > state.maxRetryDelayMs) return undefined;
