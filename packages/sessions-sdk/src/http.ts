@@ -71,9 +71,6 @@ export interface RequestLimiter {
   acquire(signal?: AbortSignal, onWait?: (waitMs: number) => void): Promise<void>;
 }
 
-/** Statuses whose response has no body (a Response made with one throws). */
-const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
-
 const packageJson = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
 
 /** The User-Agent: optional prefix, this package and version, Node.js version and OS. */
@@ -100,6 +97,8 @@ interface Call {
   tokenFailure: unknown;
   /** The wait before the next attempt, chosen in shouldRetry. */
   waitMs: number;
+  /** The body of the last answer. */
+  text: string;
 }
 
 /**
@@ -174,6 +173,7 @@ export class HttpClient {
       token: undefined,
       tokenFailure: undefined,
       waitMs: 0,
+      text: '',
     };
     const signal = request.options?.signal;
     const basic = typeof request.auth === 'object' ? request.auth.basic : undefined;
@@ -191,7 +191,7 @@ export class HttpClient {
         timeout: timeoutMs,
         fetch: (input) => this.#exchange(input as Request, call),
         retry: {
-          // One more than maxRetries, for the re-authentication after a 401 (shouldRetry counts the real retries).
+          // One more than maxRetries, for the re-authentication after a 401: ky counts it, shouldRetry does not.
           limit: this.#settings.maxRetries + 1,
           // Every method: whether a call may be repeated is its `retrySafe`, which shouldRetry weighs.
           methods: ['get', 'post'],
@@ -200,12 +200,9 @@ export class HttpClient {
           // is chosen in shouldRetry (Retry-After or backoff), ky sleeps it.
           delay: () => call.waitMs,
         },
-        hooks: {
-          beforeRequest: [(kyRequest) => this.#authorize(kyRequest, call)],
-          afterResponse: [(_kyRequest, _options, response) => this.#afterResponse(response, call)],
-        },
+        hooks: { beforeRequest: [(kyRequest) => this.#authorize(kyRequest, call)] },
       });
-      return { status: response.status, text: await response.text(), url: call.url };
+      return { status: response.status, text: call.text, url: call.url };
     } catch (error) {
       throw await this.#failure(error, call);
     }
@@ -255,8 +252,12 @@ export class HttpClient {
       const response = await (this.#proxies?.fetch ?? fetch)(kyRequest);
       const text = await response.text();
       this.#exchanges.response(method, call.url, response, text, Math.round(performance.now() - started));
+      call.text = text;
+      if (response.status === 429) call.request.onThrottled?.();
+      // ky needs only the status and headers: the body stays in call.text (a page copied into a new Response costs
+      // more than parsing it).
       const { status, statusText, headers } = response;
-      return new Response(NULL_BODY_STATUSES.has(status) ? null : text, { status, statusText, headers });
+      return new Response(null, { status, statusText, headers });
     } catch (error) {
       // Aborted by the caller or by ky's timeout, which report it themselves.
       if (kyRequest.signal.aborted) throw error;
@@ -266,21 +267,18 @@ export class HttpClient {
     }
   }
 
-  /** ky's afterResponse hook: tells the pager of a 429, and renews a refused token once. */
-  #afterResponse(response: Response, call: Call): ReturnType<typeof ky.retry> | undefined {
-    if (response.status === 429) call.request.onThrottled?.();
-    if (response.status !== 401 || call.token === undefined || call.reauthenticated) return undefined;
-    // A token can be revoked or expire early: one fresh token, one more try (also safe for add-note, since a 401
-    // means the call was not applied).
-    call.reauthenticated = true;
-    this.#tokens?.invalidate(call.token);
-    return ky.retry({ delay: 0, code: 'TOKEN_REFUSED' });
-  }
-
   /** ky's shouldRetry: whether the attempt that failed is tried again; tells the log and `onWait` of the wait. */
   #shouldRetry(error: Error, call: Call): boolean {
     const { request } = call;
     if (error === call.tokenFailure || request.options?.signal?.aborted === true) return false;
+    if (error instanceof HTTPError && error.response.status === 401 && call.token !== undefined && !call.reauthenticated) {
+      // A token can be revoked or expire early: one fresh token (beforeRequest fetches it), one more try, not counted
+      // as a retry (also safe for add-note, since a 401 means the call was not applied).
+      call.reauthenticated = true;
+      this.#tokens?.invalidate(call.token);
+      call.waitMs = 0;
+      return true;
+    }
     const failure = error instanceof KyTimeoutError ? this.#timeoutError(error, call) : error;
     const { maxRetries, maxRetryDelayMs } = this.#settings;
     const wait = retryWait(failure, { retrySafe: request.retrySafe, retries: call.retries, maxRetries, maxRetryDelayMs });
@@ -303,7 +301,7 @@ export class HttpClient {
     if (error instanceof HTTPError) {
       const { status, headers } = error.response;
       const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
-      failure = httpError(request.method, url, status, await error.response.text(), retryAfterMs, request.auth !== 'bearer');
+      failure = httpError(request.method, url, status, call.text, retryAfterMs, request.auth !== 'bearer');
     } else if (error instanceof KyTimeoutError) {
       failure = this.#timeoutError(error, call);
     }
