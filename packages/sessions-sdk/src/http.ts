@@ -1,16 +1,10 @@
+// Over 300 lines: the request types the resources share, and the one class that drives ky for every call.
 import { createRequire } from 'node:module';
 import ky, { HTTPError, TimeoutError as KyTimeoutError, type KyInstance } from 'ky';
 import * as v from 'valibot';
 import { ApiError, ConnectionError, IncydrError, ResponseValidationError, TimeoutError } from './errors.js';
-import {
-  closedByTlsServer,
-  connectionError,
-  httpError,
-  notSent,
-  parseRetryAfter,
-  tlsOnly,
-  via,
-} from './http-errors.js';
+import { closedByTlsServer, connectionError, httpError, notSent, tlsOnly, via } from './http-errors.js';
+import { parseRetryAfter } from './http-errors.js';
 import { ExchangeLog, type ResponseRecord } from './exchange-log.js';
 import type { Log } from './logger.js';
 import { proxyFor } from './proxy.js';
@@ -90,11 +84,11 @@ interface Call {
   retries: number;
   /** Once one attempt's answer was lost, the call may have been applied, however later attempts end. */
   lost: boolean;
-  reauthenticated: boolean;
+  reauthenticated?: boolean;
   /** The bearer token of the current attempt. */
-  token: string | undefined;
+  token?: string;
   /** The token call's failure, which that call already retried: never a reason to retry this one. */
-  tokenFailure: unknown;
+  tokenFailure?: unknown;
   /** The wait before the next attempt, chosen in shouldRetry. */
   waitMs: number;
   /** The body of the last answer. */
@@ -162,19 +156,8 @@ export class HttpClient {
   async send(request: HttpRequest): Promise<{ status: number; text: string; url: string }> {
     const body = request.json === undefined ? undefined : JSON.stringify(request.json);
     const timeoutMs = request.options?.timeoutMs ?? this.#settings.timeoutMs;
-    const call: Call = {
-      request,
-      url: this.#url(request),
-      timeoutMs,
-      body,
-      retries: 0,
-      lost: false,
-      reauthenticated: false,
-      token: undefined,
-      tokenFailure: undefined,
-      waitMs: 0,
-      text: '',
-    };
+    const url = this.#url(request);
+    const call: Call = { request, url, timeoutMs, body, retries: 0, lost: false, waitMs: 0, text: '' };
     const signal = request.options?.signal;
     const basic = typeof request.auth === 'object' ? request.auth.basic : undefined;
     const headers: Record<string, string> = {};
@@ -235,8 +218,9 @@ export class HttpClient {
     // Taken after the token call (which takes its own slot), right before the attempt: the start it counts is
     // the moment the request really goes out.
     await this.#limiter?.acquire(request.options?.signal, (waitMs) => {
-      this.#log.info(`waiting ${Math.ceil(waitMs)}ms before ${request.method} ${request.path}: maxRequestsPerMinute reached`);
-      this.#tellWait({ ms: waitMs, reason: 'request-limit', cause: 'maxRequestsPerMinute reached', method: request.method, path: request.path });
+      const { method, path } = request;
+      this.#log.info(`waiting ${Math.ceil(waitMs)}ms before ${method} ${path}: maxRequestsPerMinute reached`);
+      this.#tellWait({ ms: waitMs, reason: 'request-limit', cause: 'maxRequestsPerMinute reached', method, path });
     });
   }
 
@@ -271,7 +255,8 @@ export class HttpClient {
   #shouldRetry(error: Error, call: Call): boolean {
     const { request } = call;
     if (error === call.tokenFailure || request.options?.signal?.aborted === true) return false;
-    if (error instanceof HTTPError && error.response.status === 401 && call.token !== undefined && !call.reauthenticated) {
+    const refused = error instanceof HTTPError && error.response.status === 401;
+    if (refused && call.token !== undefined && call.reauthenticated !== true) {
       // A token can be revoked or expire early: one fresh token (beforeRequest fetches it), one more try, not counted
       // as a retry (also safe for add-note, since a 401 means the call was not applied).
       call.reauthenticated = true;
@@ -281,7 +266,8 @@ export class HttpClient {
     }
     const failure = error instanceof KyTimeoutError ? this.#timeoutError(error, call) : error;
     const { maxRetries, maxRetryDelayMs } = this.#settings;
-    const wait = retryWait(failure, { retrySafe: request.retrySafe, retries: call.retries, maxRetries, maxRetryDelayMs });
+    const { retrySafe } = request;
+    const wait = retryWait(failure, { retrySafe, retries: call.retries, maxRetries, maxRetryDelayMs });
     if (wait === undefined) return false;
     call.retries += 1;
     call.lost ||= wait.lost;

@@ -52,7 +52,8 @@ export function retryWait(failure: unknown, state: RetryState): RetryWait | unde
     const reason = retryAfterMs === undefined ? 'backoff' : 'retry-after';
     return { ms, reason, cause: `HTTP ${status}`, lost: !NOT_PROCESSED_STATUSES.has(status) };
   }
-  if (!(failure instanceof ConnectionError || failure instanceof TimeoutError) || !isTransient(failure)) return undefined;
+  if (!(failure instanceof ConnectionError || failure instanceof TimeoutError)) return undefined;
+  if (!isTransient(failure)) return undefined;
   if (!state.retrySafe && failure.outcome !== 'not-applied') return undefined;
   const ms = backoffMs(state.retries, state.maxRetryDelayMs);
   return { ms, reason: 'backoff', cause: failure.message, lost: failure.outcome === 'unknown' };
