@@ -264,7 +264,8 @@ export class HttpClient {
       call.waitMs = 0;
       return true;
     }
-    const failure = error instanceof KyTimeoutError ? this.#timeoutError(error, call) : error;
+    const timedOut = error instanceof KyTimeoutError;
+    const failure = error instanceof HTTPError ? error.response : timedOut ? this.#timeoutError(error, call) : error;
     const { maxRetries, maxRetryDelayMs } = this.#settings;
     const { retrySafe } = request;
     const wait = retryWait(failure, { retrySafe, retries: call.retries, maxRetries, maxRetryDelayMs });

@@ -1,4 +1,3 @@
-import { HTTPError } from 'ky';
 import { ConnectionError, TimeoutError } from './errors.js';
 import { isTransient, parseRetryAfter } from './http-errors.js';
 
@@ -38,15 +37,16 @@ export interface RetryWait {
 }
 
 /**
- * Whether an attempt that failed with `failure` (ky's HTTPError, or the SDK's ConnectionError or TimeoutError) is
- * tried again, and after which wait; undefined to give up. A `Retry-After` beyond `maxRetryDelayMs` gives up.
+ * Whether an attempt that failed with `failure` (the Response of an HTTP error status, or the SDK's ConnectionError or
+ * TimeoutError) is tried again, and after which wait; undefined to give up. A `Retry-After` beyond `maxRetryDelayMs`
+ * gives up.
  */
 export function retryWait(failure: unknown, state: RetryState): RetryWait | undefined {
   if (state.retries >= state.maxRetries) return undefined;
-  if (failure instanceof HTTPError) {
-    const status = failure.response.status;
+  if (failure instanceof Response) {
+    const status = failure.status;
     if (!(state.retrySafe ? RETRY_STATUSES : UNSAFE_RETRY_STATUSES).has(status)) return undefined;
-    const retryAfterMs = parseRetryAfter(failure.response.headers.get('retry-after'));
+    const retryAfterMs = parseRetryAfter(failure.headers.get('retry-after'));
     const ms = retryAfterMs ?? backoffMs(state.retries, state.maxRetryDelayMs);
     if (ms > state.maxRetryDelayMs) return undefined;
     const reason = retryAfterMs === undefined ? 'backoff' : 'retry-after';
