@@ -277,7 +277,8 @@ describe('timeouts', () => {
 
   it('does not retry an add-note that timed out, and says its outcome is unknown', async () => {
     server.sequence('POST /v1/sessions/s1/add-note', [{ hang: true }, { status: 204 }]);
-    await using c = client({ timeoutMs: 200, maxRetryDelayMs: 20 });
+    // Scaled: on a loaded machine an unscaled limit can end the attempt before the request reaches the server.
+    await using c = client({ timeoutMs: patient(200), maxRetryDelayMs: 20 });
     const error = await c.sessions.v1.addNote('s1', 'x').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ outcome: 'unknown', retries: 0 });
