@@ -5,7 +5,7 @@ export {
   type SyslogSender,
   type SyslogSenderOptions,
   type SyslogStats,
-} from './sender.js';
+} from './stream-sender.js';
 export { parseTarget, DEFAULT_PORT, type Protocol, type Target } from './target.js';
 export {
   createFormatter,

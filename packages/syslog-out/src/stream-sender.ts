@@ -1,7 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { createSecureContext, type SecureContext } from 'node:tls';
 import {
   SyslogAbortError,
   SyslogConfigError,
@@ -12,7 +10,9 @@ import {
   SyslogTimeoutError,
 } from './errors.js';
 import { createFormatter, framingOverhead, SEVERITIES, code, type Formatter, type Framing, type HeaderOptions } from './format.js';
-import { DROPS_HINT, StreamConnection, classify, type ConnectionOptions } from './stream-connection.js';
+import { DROPS_HINT, classify } from './classify.js';
+import { StreamConnection, type ConnectionOptions } from './stream-connection.js';
+import { secureContext } from './tls-context.js';
 import { parseTarget, type Protocol, type Target } from './target.js';
 import { UdpChannel } from './udp-channel.js';
 
@@ -195,27 +195,6 @@ function resolveTarget(options: SyslogSenderOptions): Target {
   }
   if (options.host === undefined || options.host === '') throw new SyslogConfigError('a target or host is required');
   return { protocol: options.protocol ?? 'tcp', host: options.host, port: options.port ?? 601 };
-}
-
-function secureContext(options: SyslogSenderOptions): SecureContext {
-  const ca = pem(options.ca, 'CA');
-  const cert = pem(options.cert, 'client certificate');
-  const key = pem(options.key, 'client key');
-  try {
-    return createSecureContext({ ...(ca === undefined ? {} : { ca }), ...(cert === undefined ? {} : { cert }), ...(key === undefined ? {} : { key }) });
-  } catch (error) {
-    throw new SyslogConfigError(`cannot use the TLS certificate files: ${(error as Error).message}`, { cause: error });
-  }
-}
-
-function pem(value: string | Buffer | undefined, what: string): Buffer | undefined {
-  if (value === undefined || Buffer.isBuffer(value)) return value;
-  if (value.includes('-----BEGIN')) return Buffer.from(value);
-  try {
-    return readFileSync(value);
-  } catch (error) {
-    throw new SyslogConfigError(`cannot read the ${what} file ${value}: ${(error as Error).message}`, { cause: error });
-  }
 }
 
 type Resolved = SyslogSenderOptions & { oversize: 'error' | 'skip'; maxBytes: number; delivery: Delivery };
