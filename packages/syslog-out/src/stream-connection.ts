@@ -1,3 +1,4 @@
+// Over 300 lines: one socket's whole life (open, write with backpressure, probe, end, release) is one state machine.
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import {
   checkServerIdentity,
@@ -7,7 +8,8 @@ import {
   type TLSSocket,
 } from 'node:tls';
 import { SyslogConnectionError, SyslogTimeoutError, SyslogTlsError, type SyslogError } from './errors.js';
-import { HUNG_TLS_HINT, NOT_TLS_HINT, NOT_TLS_PLAIN_HINT, STALL_HINT, CONFIRM_HINT, classify } from './classify.js';
+import { classify } from './classify.js';
+import { HUNG_TLS, NOT_CONFIRMED, NOT_TLS, STALLED, TLS_PORT } from './hints.js';
 import { afterTwoPollPhases, settle } from './socket-wait.js';
 
 /** Where and how to open one TCP or TLS connection. */
@@ -42,7 +44,6 @@ export class StreamConnection {
   #peerEnded = false;
   #closed = false;
   readonly #waiters = new Set<() => void>();
-  #keptTimer: NodeJS.Timeout | undefined;
   /** Writes whose callback has not run yet: bytes the kernel has not taken. */
   #unaccepted = 0;
   readonly #onWritten = (): void => {
@@ -67,7 +68,7 @@ export class StreamConnection {
       if (!tls) {
         this.#fail(
           new SyslogConnectionError(`${target} answered with data, which syslog receivers never do`, {
-            hint: NOT_TLS_PLAIN_HINT,
+            ...TLS_PORT,
           }),
         );
       }
@@ -80,7 +81,6 @@ export class StreamConnection {
     });
     socket.on('close', () => {
       this.#closed = true;
-      clearTimeout(this.#keptTimer);
       this.#wake();
     });
     socket.on('drain', () => this.#wake());
@@ -127,7 +127,7 @@ export class StreamConnection {
     await settle(secure, 'secureConnect', ahead, options.handshakeTimeoutMs, options.signal, () =>
       new SyslogTimeoutError(`TLS handshake with ${target} timed out after ${options.handshakeTimeoutMs} ms`, {
         retryable: true,
-        hint: HUNG_TLS_HINT,
+        ...HUNG_TLS,
       }),
     ).catch((error: unknown) => {
       secure.destroy();
@@ -135,7 +135,7 @@ export class StreamConnection {
       const classified = classify(error, 'TLS handshake with', target);
       // A plain receiver often just drops a ClientHello: retry, but say what it may mean.
       if (classified instanceof SyslogConnectionError && !(classified instanceof SyslogTlsError)) {
-        throw new SyslogConnectionError(classified.message, { retryable: classified.retryable, hint: NOT_TLS_HINT, cause: error });
+        throw new SyslogConnectionError(classified.message, { retryable: classified.retryable, ...NOT_TLS, cause: error });
       }
       throw classified;
     });
@@ -194,7 +194,7 @@ export class StreamConnection {
         throw this.#fail(
           new SyslogTimeoutError(`writing to ${this.#target} stalled: no progress for ${this.#stallMs} ms`, {
             retryable: true,
-            hint: STALL_HINT,
+            ...STALLED,
           }),
         );
       }
@@ -216,21 +216,6 @@ export class StreamConnection {
     this.#check();
   }
 
-  /**
-   * Call `onKept` once the connection is still usable `ms` after its first write, without holding up writes (nor
-   * the process: the timer is unreferenced). The check runs after two poll phases, so a close is seen first.
-   */
-  whenKept(ms: number, onKept: () => void): void {
-    const firstWriteAt = this.firstWriteAt;
-    if (this.#keptTimer !== undefined || firstWriteAt === undefined) return;
-    const check = (): void => {
-      const left = firstWriteAt + ms - Date.now();
-      if (left > 0) this.#keptTimer = setTimeout(check, left).unref();
-      else afterTwoPollPhases(() => this.usable && onKept());
-    };
-    this.#keptTimer = setTimeout(check, 0).unref();
-  }
-
   /** End our side, wait until the peer read everything and closed; rejects if it did not within `timeoutMs`. */
   async end(timeoutMs: number): Promise<void> {
     // A receiver that closed on its own (a crash with nothing unread, an idle timeout) while our last bytes were on
@@ -249,7 +234,7 @@ export class StreamConnection {
         this.destroy();
         throw new SyslogTimeoutError(
           `${this.#target} did not close the connection within ${timeoutMs} ms after end of stream, so delivery is unconfirmed`,
-          { retryable: true, hint: CONFIRM_HINT },
+          { retryable: true, ...NOT_CONFIRMED },
         );
       }
       await this.#wait(left);

@@ -470,8 +470,9 @@ describe('TLS', () => {
     expect(result.error).toBeInstanceOf(SyslogTlsError);
     const error = result.error as SyslogTlsError;
     expect(error.retryable).toBe(false);
-    expect(error.hint).toMatch(/--certs/);
-    expect(error.hint).toMatch(/--ignore-cert-validation/);
+    expect(error.reason).toBe('certificate');
+    expect(error.hint).toMatch(/\bca\b/);
+    expect(error.hint).toMatch(/rejectUnauthorized: false/);
     expect(error.message).toMatch(code);
     expect(s.retryEvents).toHaveLength(0);
     expect(rx.records).toHaveLength(0);
