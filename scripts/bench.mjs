@@ -2,6 +2,8 @@
 // the built packages and prints one table of medians. Figures only: it asserts nothing and is no test.
 // Env: BENCH_RUNS (runs per figure, default 3), BENCH_ONLY=name,name (a subset), BENCH_COLD_RUNS (default 15).
 import { cpus, loadavg } from 'node:os';
+// The one reader of BENCH_* numbers; it lives in the package so that syslog-out's benchmark needs nothing outside it.
+import { positiveInt } from '../packages/syslog-out/bench/env.mjs';
 import * as bulkUpdate from './bench/bulk-update.mjs';
 import * as coldStart from './bench/cold-start.mjs';
 import * as export200k from './bench/export-200k.mjs';
@@ -11,17 +13,6 @@ import { cleanUp } from './bench/process.mjs';
 import * as syslogOut from './bench/syslog-out.mjs';
 
 const BENCHMARKS = [export20k, export200k, bulkUpdate, syslogOut, coldStart];
-
-function positiveInt(name, fallback) {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`${name} must be a positive integer, not ${JSON.stringify(text)}`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const runs = positiveInt('BENCH_RUNS', 3);
 const coldRuns = positiveInt('BENCH_COLD_RUNS', 15);

@@ -2,6 +2,7 @@
 import { cachedHelp } from './help/cache.js';
 import { helpWidth } from './help/width.js';
 import { tuneMemory } from './memory.js';
+import { reportFailure } from './report.js';
 
 // A reader that went away (`incydr … | head`) is not an error of the process: the writer that met it ends the command
 // (quietly with success; a checkpointed run first saves and says what it did not record), and later writes meet it
@@ -20,12 +21,9 @@ try {
     process.stdout.write(`${help}\n`);
   } else {
     tuneMemory();
-    const { buildCli } = await import('./cli.js');
-    await buildCli(args).parseAsync();
+    const { main } = await import('./cli.js');
+    process.exitCode = await main(args);
   }
 } catch (error) {
-  const { describeError } = await import('./errors.js');
-  const { message, exitCode, details = [] } = describeError(error);
-  if (message !== '') process.stderr.write(`incydr: ${message}\n${details.map((line) => `${line}\n`).join('')}`);
-  process.exitCode = exitCode;
+  process.exitCode = await reportFailure(error, process.stderr);
 }

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import yargs, { type Argv } from 'yargs';
 import { commands } from './commands/index.js';
+import { RUN_IO, type RunIo } from './context.js';
 import { GLOBAL_GROUP, GLOBAL_OPTIONS, laidOut, unglueTypeTags } from './help/layout.js';
 import { helpWidth } from './help/width.js';
 import { withLogging } from './options/logging.js';
@@ -8,6 +9,20 @@ import { withRequestLimit } from './options/requests.js';
 import { optionSpellings, positionalName, positionalsOf, type CommandFacts } from './usage/facts.js';
 import { failureMessage, unknownOption, usageError } from './usage/failure.js';
 import { editHelp, optionTable, reachedCommand } from './yargs-internals.js';
+import { reportFailure } from './report.js';
+
+/**
+ * Parse `argv` and run the command it names, reporting a failure on stderr; gives the exit code. With `io` the command
+ * works with those streams, environment and signal instead of the process's (tests run the CLI in-process this way).
+ */
+export async function main(argv: string[], io?: RunIo): Promise<number> {
+  try {
+    await buildCli(argv).parseAsync(argv, io === undefined ? {} : { [RUN_IO]: io });
+    return 0;
+  } catch (error) {
+    return reportFailure(error, io?.stderr ?? process.stderr);
+  }
+}
 
 /** The yargs definition of `incydr` (also used to generate the stored help texts and the CLI reference). */
 export function buildCli(argv: string[], options: { width?: number } = {}) {

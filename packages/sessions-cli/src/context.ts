@@ -37,10 +37,50 @@ export interface Context {
   client(): Promise<Client>;
 }
 
-/** Build the context of a real run: process streams, Ctrl-C handling and a lazily created client. */
-export function createContext(args: GlobalArgs): Context {
+/** The process parts a run works with; `main` (cli.ts) may hand its own in place of the process's. */
+export interface RunIo {
+  stdout: Context['stdout'];
+  stderr: Context['stderr'];
+  env: NodeJS.ProcessEnv;
+  /** Stops the run as Ctrl-C does; a run given its parts leaves the process's signals alone. */
+  signal: AbortSignal;
+}
+
+/** The key under which a parse hands its {@link RunIo} to the command's handler (in yargs' parse context). */
+export const RUN_IO = Symbol('incydr.run-io');
+
+/** Build the context of a run: the given parts, else the process streams and Ctrl-C handling; a lazily made client. */
+export function createContext(args: GlobalArgs & { [RUN_IO]?: RunIo }): Context {
+  const io = args[RUN_IO];
+  const stdout = io?.stdout ?? process.stdout;
+  const stderr = io?.stderr ?? process.stderr;
+  const env = io?.env ?? process.env;
+  const progress = createProgress({ stream: stderr, env });
+  const signal = io?.signal ?? stopOnSignals(progress);
+  const profile = args.profile ?? environmentValue(env, 'INCYDR_PROFILE');
+  const envFile = profile === undefined || profile === '' ? undefined : profileFile(profile);
+  const setting = settingLookup(env, envFile);
+  let client: Promise<Client> | undefined;
+  // Notes may quote server data or file contents: nothing in them may drive the terminal.
+  const note = (text: string): void => progress.note(humanLine(text));
+  return {
+    stdout,
+    stderr,
+    env,
+    signal,
+    useRich: !/^(false|0|no|off)$/i.test(setting('INCYDR_USE_RICH') ?? 'true'),
+    color: stdout.isTTY === true && env.NO_COLOR === undefined,
+    // Off a terminal nothing is cut: ids in a file or a pipe must stay whole.
+    width: stdout.isTTY === true && (stdout.columns ?? 0) > 0 ? (stdout.columns ?? 0) : Number.POSITIVE_INFINITY,
+    note,
+    progress,
+    client: () => (client ??= createClient(args, env, envFile, setting, note, progress)),
+  };
+}
+
+/** Ctrl-C and SIGTERM abort the returned signal; a second one ends the process at once. */
+function stopOnSignals(progress: Progress): AbortSignal {
   const controller = new AbortController();
-  const progress = createProgress({ stream: process.stderr, env: process.env });
   let interrupted = false;
   const interrupt = (signal: NodeJS.Signals): void => {
     // The first Ctrl-C stops after the current record; a second one does not wait.
@@ -57,26 +97,7 @@ export function createContext(args: GlobalArgs): Context {
   process.on('SIGINT', interrupt);
   // A scheduler stopping a job (systemd, timeout, Kubernetes) sends SIGTERM: the same orderly stop.
   process.on('SIGTERM', interrupt);
-  const env = process.env;
-  const profile = args.profile ?? environmentValue(env, 'INCYDR_PROFILE');
-  const envFile = profile === undefined || profile === '' ? undefined : profileFile(profile);
-  const setting = settingLookup(env, envFile);
-  let client: Promise<Client> | undefined;
-  // Notes may quote server data or file contents: nothing in them may drive the terminal.
-  const note = (text: string): void => progress.note(humanLine(text));
-  return {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env,
-    signal: controller.signal,
-    useRich: !/^(false|0|no|off)$/i.test(setting('INCYDR_USE_RICH') ?? 'true'),
-    color: process.stdout.isTTY === true && env.NO_COLOR === undefined,
-    // Off a terminal nothing is cut: ids in a file or a pipe must stay whole.
-    width: process.stdout.isTTY === true && (process.stdout.columns ?? 0) > 0 ? process.stdout.columns : Number.POSITIVE_INFINITY,
-    note,
-    progress,
-    client: () => (client ??= createClient(args, env, envFile, setting, note, progress)),
-  };
+  return controller.signal;
 }
 
 async function createClient(

@@ -14,7 +14,7 @@ import { SyslogAbortError, SyslogConfigError, SyslogError } from '@x/syslog-out'
 import { ExitError, InterruptedError, UsageError } from './failures.js';
 import { ColumnsError } from './output/columns.js';
 import { humanLine } from './output/text.js';
-import { cliHints } from './syslog-hints.js';
+import { cliMessage } from './syslog-hints.js';
 
 /** Exit codes: success, failure, usage, interrupted. */
 const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
@@ -53,10 +53,10 @@ export function describeError(error: unknown): { message: string; exitCode: numb
     return { message: oneLine(`${error.message}${after(error.retries)}`), exitCode: EXIT.failure };
   }
   if (error instanceof SyslogConfigError) return { message: oneLine(error.message), exitCode: EXIT.usage };
-  // The sender stopped because the run was interrupted and the receiver did not confirm in time (forward.ts).
+  // The sender stopped because the run was interrupted and the receiver did not confirm in time.
   if (error instanceof SyslogAbortError) return { message: 'interrupted', exitCode: EXIT.interrupted };
   if (error instanceof SyslogError) {
-    return { message: oneLine(`syslog output failed: ${cliHints(error.message)}`), exitCode: EXIT.failure };
+    return { message: oneLine(`syslog output failed: ${cliMessage(error)}`), exitCode: EXIT.failure };
   }
   if (error instanceof IncydrError) return { message: oneLine(error.message), exitCode: EXIT.failure };
   if (error instanceof Error && error.name === 'AbortError') return { message: 'interrupted', exitCode: EXIT.interrupted };

@@ -2,7 +2,7 @@ import type { SyslogError, SyslogSenderOptions } from '@x/syslog-out';
 import type { Context } from './context.js';
 import type { RecordSink } from './sink.js';
 import { counted } from './output/text.js';
-import { cliHints } from './syslog-hints.js';
+import { cliMessage } from './syslog-hints.js';
 
 /** Records between delivery confirmations unless the user says otherwise (`--confirm-every`). */
 export const CONFIRM_EVERY = 5_000;
@@ -49,8 +49,8 @@ export async function openSyslogSink(options: SyslogSenderOptions, ctx: Context)
 
   const sender = createSyslogSender({ ...options, signal: stop.signal });
   sender.on('warning', (text: string) => ctx.note(`incydr: warning: ${text}`));
-  sender.on('retry', (event: { attempt: number; delayMs: number; error: Error }) =>
-    ctx.note(`incydr: syslog retry ${event.attempt} in ${event.delayMs} ms: ${cliHints(event.error.message)}`),
+  sender.on('retry', (event: { attempt: number; delayMs: number; error: SyslogError }) =>
+    ctx.note(`incydr: syslog retry ${event.attempt} in ${event.delayMs} ms: ${cliMessage(event.error)}`),
   );
   sender.on('resend', (event: { records: number; error: SyslogError }) =>
     ctx.note(

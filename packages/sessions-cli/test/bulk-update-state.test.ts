@@ -1,5 +1,5 @@
-// `incydr sessions bulk-update-state` end to end (the built binary against the emulator, cli.md §2), plus a seeded
-// property test that feeds malformed files to the read step in-process and a few of them to the binary.
+// `incydr sessions bulk-update-state` against the emulator (cli.md §2): command lines in-process through the real
+// parser, the built binary for stdin; plus a seeded property test that feeds malformed files to the read step.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -89,7 +89,7 @@ describe('sessions bulk-update-state', () => {
     const [a, b] = [ids[300] ?? '', ids[301] ?? ''];
     const input = `\uFEFF session_id , extra ,state\n${a},"x, y",closed\n\n${b},"multi\nline",In_Progress\n`;
     const results = join(fx.home, 'out.csv');
-    const result = await fx.run(['sessions', 'bulk-update-state', '-', '--note', 'bulk "note", checked', '--results', results], { input });
+    const result = await fx.runBinary(['sessions', 'bulk-update-state', '-', '--note', 'bulk "note", checked', '--results', results], { input });
     expect(result).toMatchObject({ code: 0, stdout: '', stderr: '2 updated, 2 notes added, 0 failed\n' });
     expect([stateOf(a), stateOf(b)]).toEqual(['CLOSED', 'IN_PROGRESS']);
     expect(dumpOf(fx.emu, b).session.notes.at(-1)?.content).toBe('bulk "note", checked');
@@ -172,7 +172,7 @@ describe('sessions bulk-update-state', () => {
 
   it('rejects bad options before reading anything (exit 2)', async () => {
     for (const args of [['--state', 'nope'], ['--note', ''], ['--results', 'out.txt'], ['-f', 'xml']]) {
-      const result = await fx.run(['sessions', 'bulk-update-state', '-', ...args], { input: 'session_id,state\nx,open\n' });
+      const result = await fx.run(['sessions', 'bulk-update-state', '-', ...args]);
       expect(result.code).toBe(2);
     }
     expect(fx.emu.requests()).toEqual([]);
@@ -367,7 +367,7 @@ describe('malformed input (seeded property test)', () => {
     expect(kinds.size).toBe(9);
   });
 
-  it('exits 1 with zero requests for a sample of them through the binary', async () => {
+  it('exits 1 with zero requests for a sample of them through the command line', async () => {
     const sample = [...new Map(inputs.map((input) => [input.kind, input])).values()].slice(0, 6);
     for (const [index, input] of sample.entries()) {
       const path = join(fx.home, `fuzz-${index}.${input.format === 'csv' ? 'csv' : 'jsonl'}`);

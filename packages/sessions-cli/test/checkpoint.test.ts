@@ -1,5 +1,5 @@
-// `search --checkpoint` end to end (sync.md): the built binary against the emulator's activity controls, with
-// stdout and syslog receivers, kills, crashes, locks and damaged files.
+// `search --checkpoint` (sync.md) against the emulator's activity controls, with stdout and syslog receivers, crashes
+// and damaged files in-process through the real parser; the built binary for pipes, signals, kills and locks.
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -59,11 +59,17 @@ const summaryFile = (name: string): string => join(fx.home, `${name}.summary.jso
 
 /** `incydr sessions search --checkpoint NAME` over every session of the last 30 days, JSON Lines on stdout. */
 function search(name: string, extra: readonly string[] = [], options: Parameters<Fixture['run']>[1] = {}): Promise<RunResult> {
+  return fx.run(searchArgs(name, extra), options);
+}
+
+/** {@link search} run by the built binary: for what needs a process of its own (a lock's owner, a signal). */
+function searchBinary(name: string, extra: readonly string[], options: Parameters<Fixture['runBinary']>[1]): Promise<RunResult> {
+  return fx.runBinary(searchArgs(name, extra), options);
+}
+
+function searchArgs(name: string, extra: readonly string[]): string[] {
   const format = extra.includes('--output') ? [] : ['-f', 'json-lines'];
-  return fx.run(
-    ['sessions', 'search', '--checkpoint', name, '--any-alerts', '--lookback', '30d', ...format, '--summary-json', summaryFile(name), ...extra],
-    options,
-  );
+  return ['sessions', 'search', '--checkpoint', name, '--any-alerts', '--lookback', '30d', ...format, '--summary-json', summaryFile(name), ...extra];
 }
 
 async function summaryOf(name: string): Promise<Summary> {
@@ -384,7 +390,7 @@ describe('checkpoint locking', () => {
   it('fails fast while another run holds the name, and takes over a lock left by a dead process', async () => {
     fx.emu.setFaults(HOLD);
     let firstChild: ChildProcess | undefined;
-    const first = search('locked', [], { onSpawn: (child) => (firstChild = child), timeoutMs: 60_000 });
+    const first = searchBinary('locked', [], { onSpawn: (child) => (firstChild = child), timeoutMs: 60_000 });
     const lock = storeFile('locked').replace(/\.json$/, '.lock');
     await waitFor(() => existsSync(lock), 'the first run to take the lock', 10_000);
     const second = await search('locked');
@@ -436,7 +442,7 @@ describe('checkpoint locking', () => {
 
 /** The pid of a process that has exited (and been reaped). */
 async function deadPid(): Promise<number> {
-  const result = await fx.run(['--version']);
+  const result = await fx.runBinary(['--version']);
   return result.pid;
 }
 
@@ -447,10 +453,11 @@ describe('search --checkpoint --output: delivery before progress', () => {
   async function forwardUntilDone(name: string, rx: LiveReceiver, kill?: (child: ChildProcess, run: number) => void): Promise<RunResult[]> {
     const results: RunResult[] = [];
     for (let run = 0; run < 40; run += 1) {
-      const result = await search(name, ['--output', `TCP:127.0.0.1:${rx.port}`, '--confirm-every', String(BATCH)], {
-        onSpawn: (child) => kill?.(child, run),
-        timeoutMs: 60_000,
-      });
+      const extra = ['--output', `TCP:127.0.0.1:${rx.port}`, '--confirm-every', String(BATCH)];
+      // Only a kill needs a process of its own.
+      const result = kill === undefined
+        ? await search(name, extra, { timeoutMs: 60_000 })
+        : await searchBinary(name, extra, { onSpawn: (child) => kill(child, run), timeoutMs: 60_000 });
       results.push(result);
       if (result.code === 0) return results;
     }
@@ -534,7 +541,7 @@ describe('search --checkpoint --output: delivery before progress', () => {
   it.each(['SIGINT', 'SIGTERM'] as const)('%s confirms what was sent, saves it and exits 130; the next run sends only the rest', async (signal) => {
     const rx = await receiver();
     fx.emu.setFaults({ latencyMs: 40 });
-    const first = await search(`interrupted-${signal}`, ['--output', `TCP:127.0.0.1:${rx.port}`], {
+    const first = await searchBinary(`interrupted-${signal}`, ['--output', `TCP:127.0.0.1:${rx.port}`], {
       timeoutMs: 60_000,
       onSpawn: (child) => {
         const timer = setInterval(() => {
@@ -578,13 +585,13 @@ describe('search --checkpoint --output: delivery before progress', () => {
       }, patient(1));
     };
 
-    const terminated = await fx.run(forward, { onSpawn: stopAfter('SIGTERM', 3 * BATCH), timeoutMs: 60_000 });
+    const terminated = await fx.runBinary(forward, { onSpawn: stopAfter('SIGTERM', 3 * BATCH), timeoutMs: 60_000 });
     expect(terminated.code, terminated.stderr).toBe(130);
     expect(terminated.stderr).toContain('backfill still owed');
     let kills = 0;
     for (let run = 0; run < 8; run += 1) {
       const target = rx.records.length + 1 + Math.floor(next() * 3 * BATCH);
-      const killed = await fx.run(forward, { onSpawn: stopAfter('SIGKILL', target), timeoutMs: 60_000 });
+      const killed = await fx.runBinary(forward, { onSpawn: stopAfter('SIGKILL', target), timeoutMs: 60_000 });
       if (killed.signal === 'SIGKILL') kills += 1;
       else expect(killed.code, `seed ${seed}: ${killed.stderr}`).toBe(0);
     }
@@ -606,7 +613,7 @@ describe('search --checkpoint --output: delivery before progress', () => {
     const STALL_TIMEOUT_MS = 60_000;
     let signalledAt = 0;
     const options = ['--output', `TCP:127.0.0.1:${rx.port}`, '--confirm-every', '20', '--stall-timeout', '60s'];
-    const first = await search('stalled', options, {
+    const first = await searchBinary('stalled', options, {
       timeoutMs: 2 * STALL_TIMEOUT_MS,
       onSpawn: (child) => {
         void (async () => {

@@ -77,7 +77,7 @@ describe('a refresh token kept in a profile or .env file', () => {
     await symlink(target, join(fx.home, '.env'));
     const seen = [fx.emu.refreshToken];
     for (let run = 1; run <= 2; run += 1) {
-      const result = await fx.run(['--log-stderr', '--log-level', 'DEBUG', ...search], { extraEnv: noCredentials });
+      const result = await fx.runBinary(['--log-stderr', '--log-level', 'DEBUG', ...search], { extraEnv: noCredentials });
       expectSearched(result);
       const text = await readFile(target, 'utf8');
       const token = tokenIn(text);

@@ -1,4 +1,5 @@
-// `incydr sessions search` end to end: the built binary against the emulator (cli.md §2, §3; api.md E1).
+// `incydr sessions search` against the emulator (cli.md §2, §3; api.md E1): command lines run in-process through the
+// real parser; the built binary where a process matters (`| head`, a terminal, Ctrl-C, logs on stderr).
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Papa from 'papaparse';
@@ -261,7 +262,9 @@ describe('the spellings of the API description', () => {
   });
 
   it('shows the choices of both vocabularies and the page size range in --help', async () => {
-    const help = (await fx.run(['sessions', 'search', '--help'])).stdout.replace(/\s+/g, ' ');
+    // What `incydr sessions search --help` prints off a terminal (help.test.ts checks the binary prints this text).
+    const { renderHelp } = await import('../src/help/render.js');
+    const help = (await renderHelp('sessions search', 100)).replace(/\s+/g, ' ');
     expect(help).toContain('--sort-dir asc, desc, ASC, DESC, sent as typed');
     expect(help).toContain('--content-inspection-status PENDING, FOUND, NOT_FOUND, PII_FOUND, PII_NOT_FOUND, UNPROCESSED');
     expect(help).toContain('--page-size Sessions per request, 1-1000 (default 50)');
@@ -586,7 +589,7 @@ describe('paging ahead', () => {
 
   it('--max-requests-per-minute holds requests back (logged at INFO) and Ctrl-C still stops the wait', async () => {
     let stderr = '';
-    const result = await fx.run([...args, '--max-requests-per-minute', '2', '--log-level', 'INFO', '--log-stderr'], {
+    const result = await fx.runBinary([...args, '--max-requests-per-minute', '2', '--log-level', 'INFO', '--log-stderr'], {
       onSpawn: (child) => {
         child.stderr?.on('data', (chunk: Buffer) => {
           stderr += chunk.toString('utf8');

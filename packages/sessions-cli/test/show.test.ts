@@ -1,4 +1,5 @@
-// `incydr sessions show` and `show-events` end to end: the built binary against the emulator (cli.md §2, §3).
+// `incydr sessions show` and `show-events` against the emulator (cli.md §2, §3), command lines run in-process through
+// the real parser.
 import Papa from 'papaparse';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { run as show } from '../src/commands/sessions/show.js';

@@ -68,7 +68,7 @@ describe('lines for people on stderr carry no control characters', () => {
     });
 
     it('prints the one error line without them', async () => {
-      const result = await fx.run(['sessions', 'search'], { extraEnv: { INCYDR_URL: url } });
+      const result = await fx.run(['sessions', 'search'], { extraEnv: { INCYDR_URL: url, INCYDR_MAX_RETRIES: '0' } });
       expect(result.code).toBe(1);
       const [line, ...more] = errorLines(result.stderr);
       expect(more).toEqual([]);
@@ -77,7 +77,7 @@ describe('lines for people on stderr carry no control characters', () => {
     });
 
     it('escapes them in log lines on stderr, one line per entry', async () => {
-      const result = await fx.run(['--log-stderr', '--log-level', 'DEBUG', 'sessions', 'search'], { extraEnv: { INCYDR_URL: url } });
+      const result = await fx.runBinary(['--log-stderr', '--log-level', 'DEBUG', 'sessions', 'search'], { extraEnv: { INCYDR_URL: url } });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('\\u001b]0;owned\\u0007');
       expect(result.stderr).not.toMatch(CONTROL);

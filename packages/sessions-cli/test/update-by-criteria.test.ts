@@ -1,4 +1,5 @@
-// `incydr sessions update-by-criteria` end to end: the built binary against the emulator (cli.md §2; api.md E5).
+// `incydr sessions update-by-criteria` against the emulator (cli.md §2; api.md E5): command lines in-process through
+// the real parser; the built binary on a terminal for the confirmation prompt.
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { run as updateByCriteria } from '../src/commands/sessions/update-by-criteria.js';

@@ -1,4 +1,5 @@
-// `incydr sessions update` end to end: the built binary against the emulator (cli.md §2; api.md E4, E6).
+// `incydr sessions update` against the emulator (cli.md §2; api.md E4, E6), command lines run in-process through the
+// real parser.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { run as update } from '../src/commands/sessions/update.js';
 import { exitOf, inProcess } from './helpers/in-process.js';

@@ -1,19 +1,17 @@
 // Mistakes on the command line (cli.md §5): one line naming the problem and the nearest valid option or command,
 // then the command's usage line and where its help is; exit 2. Parsed in this process, as the binary parses them.
 import { describe, expect, it } from 'vitest';
-import { buildCli } from '../src/cli.js';
-import { describeError } from '../src/errors.js';
-import { BUILD_TIMEOUT_MS, ensureBuilt, runIncydr } from './helpers/run.js';
+import { main } from '../src/cli.js';
+import { collector } from './helpers/in-process.js';
+import { BUILD_TIMEOUT_MS, ensureBuilt, lines, runIncydr } from './helpers/run.js';
 
-/** What the binary would print on stderr for a command line, and its exit code. */
+/** What the binary would print on stderr for a command line, and its exit code (parsed and reported in-process). */
 async function parseFailure(args: string[]): Promise<{ code: number; lines: string[] }> {
-  try {
-    await buildCli(args).parseAsync();
-  } catch (error) {
-    const { exitCode, message, details = [] } = describeError(error);
-    return { code: exitCode, lines: [`incydr: ${message}`, ...details] };
-  }
-  throw new Error(`incydr ${args.join(' ')} did not fail`);
+  const stdout = collector();
+  const stderr = collector();
+  const code = await main(args, { stdout: stdout.stream, stderr: stderr.stream, env: {}, signal: new AbortController().signal });
+  if (code === 0) throw new Error(`incydr ${args.join(' ')} did not fail`);
+  return { code, lines: lines(stderr.text()) };
 }
 
 describe('usage errors of the command line', () => {

@@ -24,7 +24,10 @@ export interface ClientOptions {
   maxResponseHistory?: number;
   /** Timeout of each HTTP attempt in milliseconds (`INCYDR_TIMEOUT_MS`). @default 60000 */
   timeoutMs?: number;
-  /** Retries after a 429, a 502/503/504, a connection reset or a timeout, for retry-safe calls (`INCYDR_MAX_RETRIES`). @default 4 */
+  /**
+   * Retries after a 408, 429, 500, 502, 503 or 504, a connection reset or a timeout, for retry-safe calls
+   * (`INCYDR_MAX_RETRIES`). @default 4
+   */
   maxRetries?: number;
   /** Upper bound of one wait between retries, and the longest `Retry-After` honoured (`INCYDR_MAX_RETRY_DELAY_MS`). @default 60000 */
   maxRetryDelayMs?: number;

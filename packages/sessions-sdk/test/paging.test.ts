@@ -226,7 +226,7 @@ describe('iterAll with concurrency', () => {
 
   it('throws the error of page 3 of 6 after yielding pages 0 to 2, and aborts the pages after it', async () => {
     servePages(10, 60, (pageNum) => {
-      if (pageNum === 3) return { status: 500, json: { message: 'page 3 broke' } };
+      if (pageNum === 3) return { status: 400, json: { message: 'page 3 broke' } };
       if (pageNum >= 4) return { hang: true };
       return { delayMs: pageNum === 0 ? 0 : 40 };
     });
@@ -240,7 +240,7 @@ describe('iterAll with concurrency', () => {
     })().catch((e: unknown) => e);
     expect(got).toEqual(ids(0, 30));
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ status: 500, serverMessage: 'page 3 broke' });
+    expect(error).toMatchObject({ status: 400, serverMessage: 'page 3 broke' });
     expect(pageRequests().map(pageOf).sort()).toEqual([0, 1, 2, 3, 4, 5]);
     await waitFor(() => expect(server.inFlight).toBe(0));
   });

@@ -78,15 +78,38 @@ describe('retries', () => {
     expect(server.requests).toHaveLength(4);
   });
 
-  it('does not retry a 500 and reports the server message', async () => {
+  it('retries a GET answered 408 or 500, like the model SDKs, but never an add-note', async () => {
+    server.sequence('GET /v1/sessions/s1', [{ status: 408 }, { status: 500 }, ok]);
+    await using c = client({ maxRetryDelayMs: 20 });
+    expect((await c.sessions.v1.getSessionDetails('s1')).sessionId).toBe('s1');
+    expect(server.requests).toHaveLength(3);
+    for (const status of [408, 500]) {
+      server.sequence(`POST /v1/sessions/n${status}/add-note`, [{ status }, { status: 204 }]);
+      const error = await c.sessions.v1.addNote(`n${status}`, 'hello').catch((e: unknown) => e);
+      expect(error).toMatchObject({ status, retries: 0 });
+    }
+    expect(server.requests.slice(3).map((r) => r.path)).toEqual(['/v1/sessions/n408/add-note', '/v1/sessions/n500/add-note']);
+  });
+
+  it('reports the server message of a 500 that persists after its retries, with an unknown outcome', async () => {
     server.sequence('GET /v1/sessions/s1', [{ status: 500, json: { message: 'database on fire' } }, ok]);
-    await using c = client();
-    const error = await c.sessions.v1.getSessionDetails('s1').catch((e: unknown) => e);
+    server.sequence('GET /v1/sessions/s2', [{ status: 500, json: { message: 'database on fire' } }]);
+    await using c = client({ maxRetries: 1, maxRetryDelayMs: 20 });
+    expect((await c.sessions.v1.getSessionDetails('s1')).sessionId).toBe('s1');
+    const error = await c.sessions.v1.getSessionDetails('s2').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ status: 500, method: 'GET', serverMessage: 'database on fire' });
-    expect((error as ApiError).url).toBe(`${server.url}/v1/sessions/s1`);
+    expect(error).toMatchObject({ status: 500, method: 'GET', serverMessage: 'database on fire', retries: 1, outcome: 'unknown' });
+    expect((error as ApiError).url).toBe(`${server.url}/v1/sessions/s2`);
     expect((error as Error).message).toContain('database on fire');
-    expect(server.requests).toHaveLength(1);
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it('says a GET answered 408 after its retries was not applied', async () => {
+    server.sequence('GET /v1/sessions/s1', [{ status: 408 }]);
+    await using c = client({ maxRetries: 1, maxRetryDelayMs: 20 });
+    const error = await c.sessions.v1.getSessionDetails('s1').catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 408, retries: 1, outcome: 'not-applied' });
+    expect(server.requests).toHaveLength(2);
   });
 
   it('gives up after maxRetries with a RateLimitedError carrying the last Retry-After', async () => {
@@ -254,7 +277,8 @@ describe('timeouts', () => {
 
   it('does not retry an add-note that timed out, and says its outcome is unknown', async () => {
     server.sequence('POST /v1/sessions/s1/add-note', [{ hang: true }, { status: 204 }]);
-    await using c = client({ timeoutMs: 200, maxRetryDelayMs: 20 });
+    // Scaled: on a loaded machine an unscaled limit can end the attempt before the request reaches the server.
+    await using c = client({ timeoutMs: patient(200), maxRetryDelayMs: 20 });
     const error = await c.sessions.v1.addNote('s1', 'x').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ outcome: 'unknown', retries: 0 });

@@ -9,6 +9,7 @@ import { connect } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { positiveInt } from './env.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const RECORDS = positiveInt('BENCH_RECORDS', 1_000_000);
@@ -16,17 +17,6 @@ const RUNS = positiveInt('BENCH_RUNS', 3);
 const CONFIRM_EVERY = 5_000;
 const RECORD_BYTES = 1_024;
 const TARGETS = { tcp: 300_000, tls: 200_000, confirmCost: 0.25 };
-
-function positiveInt(name, fallback) {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`${name} must be a positive integer, not ${JSON.stringify(text)}`);
-    process.exit(2);
-  }
-  return value;
-}
 
 let createSyslogSender;
 try {

@@ -1,7 +1,7 @@
 import { hostname as osHostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { SyslogConfigError, SyslogMessageError } from './errors.js';
-import { createFormatter, FACILITIES, framingOverhead, SEVERITIES } from './format.js';
+import { createFormatter, FACILITIES, frameInto, framingOverhead, SEVERITIES } from './format.js';
 import type { HeaderOptions } from './format.js';
 
 const AT = new Date('2024-05-01T10:00:00.000Z');
@@ -252,4 +252,20 @@ describe('createFormatter: invalid options', () => {
       expect(() => createFormatter({ severity: name })).toThrow(SyslogConfigError);
     },
   );
+});
+
+describe('frameInto', () => {
+  it('frames into a buffer at an offset the bytes frame() returns, measuring the text for octet counting', () => {
+    for (const framing of ['lf', 'octet-counting'] as const) {
+      const f = createFormatter({ framing });
+      const text = 'é😀 x';
+      const expected = f.frame(text);
+      const buffer = Buffer.alloc(64, 0x2e);
+      expect(frameInto(buffer, 3, text, framing)).toBe(expected.length);
+      expect(buffer.subarray(3, 3 + expected.length)).toEqual(expected);
+      expect(buffer.subarray(0, 3).toString()).toBe('...');
+      expect(frameInto(buffer, 0, text, framing, Buffer.byteLength(text))).toBe(expected.length);
+    }
+    expect(frameInto(Buffer.alloc(16), 0, 'é😀', 'octet-counting')).toBe(8);
+  });
 });

@@ -1,5 +1,6 @@
 import { hostname as osHostname } from 'node:os';
 import { SyslogConfigError, SyslogMessageError } from './errors.js';
+import { LINE_BREAK } from './hints.js';
 
 /** How records are delimited on a stream: a trailing LF, or RFC 6587 octet counting (`<bytes> <record>`). */
 export type Framing = 'lf' | 'octet-counting';
@@ -50,6 +51,18 @@ export interface Formatter {
 /** Bytes the framing adds around a record of `bytes` bytes. */
 export function framingOverhead(framing: Framing, bytes: number): number {
   return framing === 'lf' ? 1 : String(bytes).length + 1;
+}
+
+/**
+ * Write `text` framed into `buffer` at `offset` and return the bytes written. The caller makes room for the framed
+ * record; `bytes`, the text's UTF-8 length, is measured here when octet counting needs it (LF framing never does).
+ */
+export function frameInto(buffer: Buffer, offset: number, text: string, framing: Framing, bytes?: number): number {
+  let at = offset;
+  if (framing === 'octet-counting') at += buffer.write(`${bytes ?? Buffer.byteLength(text, 'utf8')} `, at, 'latin1');
+  at += buffer.write(text, at, 'utf8');
+  if (framing === 'lf') buffer[at++] = 0x0a;
+  return at - offset;
 }
 
 /** Resolve a facility or severity given by name or code; throws SyslogConfigError naming the option. */
@@ -105,18 +118,17 @@ export function createFormatter(options: HeaderOptions & { framing?: Framing }):
     framing,
     text(message, severity = defaultSeverity, at, lineBreakFree = false) {
       if (framing === 'lf' && !lineBreakFree && message.includes('\n')) {
-        throw new SyslogMessageError('the record contains a line break, which LF framing would split', {
-          hint: 'use octet-counting framing',
-        });
+        throw new SyslogMessageError('the record contains a line break, which LF framing would split', LINE_BREAK);
       }
       if (severity !== defaultSeverity) code(severity, SEVERITIES, 'severity', 7);
       // The clock is read only for a header: bare records are the hot path of a forwarder.
       return style === 'none' ? message : header(severity, at ?? new Date()) + message;
     },
     frame(text) {
-      const body = Buffer.from(text, 'utf8');
-      if (framing === 'lf') return Buffer.concat([body, Buffer.from('\n')]);
-      return Buffer.concat([Buffer.from(`${body.length} `, 'ascii'), body]);
+      const bytes = Buffer.byteLength(text, 'utf8');
+      const buffer = Buffer.allocUnsafe(bytes + framingOverhead(framing, bytes));
+      frameInto(buffer, 0, text, framing, bytes);
+      return buffer;
     },
   };
 }

@@ -1,11 +1,6 @@
-export {
-  createSyslogSender,
-  UDP_SAFE_BYTES,
-  type Delivery,
-  type SyslogSender,
-  type SyslogSenderOptions,
-  type SyslogStats,
-} from './sender.js';
+export { createSyslogSender, type SyslogSender, type SyslogStats } from './sender.js';
+export { checkSenderOptions, type Delivery, type SyslogSenderOptions } from './options.js';
+export { UDP_SAFE_BYTES } from './udp-sender.js';
 export { parseTarget, DEFAULT_PORT, type Protocol, type Target } from './target.js';
 export {
   createFormatter,
@@ -25,4 +20,5 @@ export {
   SyslogMessageError,
   SyslogTimeoutError,
   SyslogTlsError,
+  type SyslogErrorReason,
 } from './errors.js';

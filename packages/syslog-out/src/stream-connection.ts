@@ -1,3 +1,4 @@
+// Over 300 lines: one socket's whole life (open, write with backpressure, probe, end, release) is one state machine.
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import {
   checkServerIdentity,
@@ -6,7 +7,10 @@ import {
   type SecureContext,
   type TLSSocket,
 } from 'node:tls';
-import { SyslogConnectionError, SyslogError, SyslogTimeoutError, SyslogTlsError } from './errors.js';
+import { SyslogConnectionError, SyslogTimeoutError, SyslogTlsError, type SyslogError } from './errors.js';
+import { classify } from './classify.js';
+import { HUNG_TLS, NOT_CONFIRMED, NOT_TLS, STALLED, TLS_PORT } from './hints.js';
+import { afterTwoPollPhases, settle } from './socket-wait.js';
 
 /** Where and how to open one TCP or TLS connection. */
 export interface ConnectionOptions {
@@ -29,74 +33,6 @@ export interface ConnectionOptions {
   signal: AbortSignal | undefined;
 }
 
-const RETRYABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ECONNABORTED',
-]);
-const CERTIFICATE_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-const CERTIFICATE_HINT = 'check the receiver certificate, pass its CA with --certs, or --ignore-cert-validation to skip checks';
-const NOT_TLS_HINT = 'is the port a TLS port? (use TCP for a plain port)';
-const NOT_TLS_PLAIN_HINT = 'is it a TLS port? (use TLS-TCP:HOST:PORT)';
-const HUNG_TLS_HINT =
-  'the receiver accepted the connection but never completed the TLS handshake: it may be hung or overloaded, ' +
-  'or the port may be a plain one (TCP:HOST:PORT)';
-const STALL_HINT = 'the receiver stopped reading; if it is only slow, raise writeStallTimeoutMs';
-const CONFIRM_HINT =
-  'the receiver neither read the rest nor closed its side; if it is only slow, raise confirmTimeoutMs';
-/** Why a receiver drops connections whatever is sent on them. */
-export const DROPS_HINT =
-  'the receiver drops connections whatever is sent: it may be restarting, at its connection limit, or behind an ' +
-  'access rule or a load balancer without a working backend; its log says which';
-/** Turn a socket error into a classified SyslogError. */
-export function classify(error: unknown, where: string, target: string): SyslogError {
-  if (error instanceof SyslogError) return error;
-  const code = (error as { code?: unknown }).code;
-  // OpenSSL messages end in a line break; errors here are one line.
-  const message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
-  if (typeof code === 'string' && CERTIFICATE_CODES.has(code)) {
-    return new SyslogTlsError(`TLS certificate of ${target} refused (${code}: ${message})`, {
-      hint: CERTIFICATE_HINT,
-      cause: error,
-    });
-  }
-  if (typeof code === 'string' && /CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN/.test(code)) {
-    return new SyslogTlsError(`${target} refused our TLS client certificate (${code})`, {
-      hint: 'give a client certificate and key the receiver trusts (--client-cert, --client-key)',
-      cause: error,
-    });
-  }
-  if (typeof code === 'string' && (code === 'EPROTO' || code.startsWith('ERR_SSL'))) {
-    return new SyslogTlsError(`TLS handshake with ${target} failed (${message})`, { hint: NOT_TLS_HINT, cause: error });
-  }
-  const retryable = typeof code === 'string' && RETRYABLE_CODES.has(code);
-  // A reset while connecting comes before anything was sent: not about what we send.
-  const hint =
-    code === 'ECONNREFUSED'
-      ? `is the receiver running and listening on ${target}?`
-      : code === 'ECONNRESET' && where === 'connecting to'
-        ? DROPS_HINT
-        : undefined;
-  return new SyslogConnectionError(`${where} ${target} failed: ${message}`, { retryable, hint, cause: error });
-}
-
 /** One TCP or TLS connection: write with backpressure, and end it gracefully to prove delivery. */
 export class StreamConnection {
   readonly #socket: Socket;
@@ -108,7 +44,6 @@ export class StreamConnection {
   #peerEnded = false;
   #closed = false;
   readonly #waiters = new Set<() => void>();
-  #keptTimer: NodeJS.Timeout | undefined;
   /** Writes whose callback has not run yet: bytes the kernel has not taken. */
   #unaccepted = 0;
   readonly #onWritten = (): void => {
@@ -133,7 +68,7 @@ export class StreamConnection {
       if (!tls) {
         this.#fail(
           new SyslogConnectionError(`${target} answered with data, which syslog receivers never do`, {
-            hint: NOT_TLS_PLAIN_HINT,
+            ...TLS_PORT,
           }),
         );
       }
@@ -146,7 +81,6 @@ export class StreamConnection {
     });
     socket.on('close', () => {
       this.#closed = true;
-      clearTimeout(this.#keptTimer);
       this.#wake();
     });
     socket.on('drain', () => this.#wake());
@@ -193,7 +127,7 @@ export class StreamConnection {
     await settle(secure, 'secureConnect', ahead, options.handshakeTimeoutMs, options.signal, () =>
       new SyslogTimeoutError(`TLS handshake with ${target} timed out after ${options.handshakeTimeoutMs} ms`, {
         retryable: true,
-        hint: HUNG_TLS_HINT,
+        ...HUNG_TLS,
       }),
     ).catch((error: unknown) => {
       secure.destroy();
@@ -201,7 +135,7 @@ export class StreamConnection {
       const classified = classify(error, 'TLS handshake with', target);
       // A plain receiver often just drops a ClientHello: retry, but say what it may mean.
       if (classified instanceof SyslogConnectionError && !(classified instanceof SyslogTlsError)) {
-        throw new SyslogConnectionError(classified.message, { retryable: classified.retryable, hint: NOT_TLS_HINT, cause: error });
+        throw new SyslogConnectionError(classified.message, { retryable: classified.retryable, ...NOT_TLS, cause: error });
       }
       throw classified;
     });
@@ -260,7 +194,7 @@ export class StreamConnection {
         throw this.#fail(
           new SyslogTimeoutError(`writing to ${this.#target} stalled: no progress for ${this.#stallMs} ms`, {
             retryable: true,
-            hint: STALL_HINT,
+            ...STALLED,
           }),
         );
       }
@@ -282,21 +216,6 @@ export class StreamConnection {
     this.#check();
   }
 
-  /**
-   * Call `onKept` once the connection is still usable `ms` after its first write, without holding up writes (nor
-   * the process: the timer is unreferenced). The check runs after two poll phases, so a close is seen first.
-   */
-  whenKept(ms: number, onKept: () => void): void {
-    const firstWriteAt = this.firstWriteAt;
-    if (this.#keptTimer !== undefined || firstWriteAt === undefined) return;
-    const check = (): void => {
-      const left = firstWriteAt + ms - Date.now();
-      if (left > 0) this.#keptTimer = setTimeout(check, left).unref();
-      else afterTwoPollPhases(() => this.usable && onKept());
-    };
-    this.#keptTimer = setTimeout(check, 0).unref();
-  }
-
   /** End our side, wait until the peer read everything and closed; rejects if it did not within `timeoutMs`. */
   async end(timeoutMs: number): Promise<void> {
     // A receiver that closed on its own (a crash with nothing unread, an idle timeout) while our last bytes were on
@@ -315,7 +234,7 @@ export class StreamConnection {
         this.destroy();
         throw new SyslogTimeoutError(
           `${this.#target} did not close the connection within ${timeoutMs} ms after end of stream, so delivery is unconfirmed`,
-          { retryable: true, hint: CONFIRM_HINT },
+          { retryable: true, ...NOT_CONFIRMED },
         );
       }
       await this.#wait(left);
@@ -390,69 +309,4 @@ export class StreamConnection {
       this.#waiters.add(done);
     });
   }
-}
-
-/**
- * Call `then` once the event loop has run two whole poll phases: three turns of its check phase, since the first may
- * come right after the poll phase under way. Socket events that had arrived by the call are seen by then, and so is
- * a close that a receiver in this very process makes in reaction to bytes it reads in the first of them. The
- * immediates stay referenced: unreferenced ones let the poll phase block until some other timer or I/O is due.
- */
-function afterTwoPollPhases(then: () => void): void {
-  setImmediate(() => setImmediate(() => setImmediate(then)));
-}
-
-/**
- * Resolve on `event`, reject on 'error', 'close', an abort or the timeout (then destroy); `unref`: the timer holds no
- * process.
- */
-async function settle(
-  socket: Socket,
-  event: string,
-  unref: boolean,
-  timeoutMs: number,
-  signal: AbortSignal | undefined,
-  onTimeout: () => SyslogError,
-): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      socket.off(event, onEvent);
-      socket.off('error', onError);
-      socket.off('close', onClose);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    const onAbort = (): void => {
-      cleanup();
-      socket.on('error', () => undefined);
-      socket.destroy();
-      reject(new SyslogConnectionError('the connection attempt was aborted', { cause: signal?.reason }));
-    };
-    const onEvent = (): void => {
-      cleanup();
-      resolve();
-    };
-    const onError = (error: Error): void => {
-      cleanup();
-      // Keep a listener: a late second error must not become an uncaught exception.
-      socket.on('error', () => undefined);
-      reject(error);
-    };
-    const onClose = (): void => {
-      cleanup();
-      reject(Object.assign(new Error('connection closed before it was established'), { code: 'ECONNRESET' }));
-    };
-    const timer = setTimeout(() => {
-      cleanup();
-      socket.on('error', () => undefined);
-      socket.destroy();
-      reject(onTimeout());
-    }, timeoutMs);
-    if (unref) timer.unref();
-    socket.once(event, onEvent);
-    socket.once('error', onError);
-    socket.once('close', onClose);
-    if (signal?.aborted === true) onAbort();
-    else signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -21,7 +21,9 @@ const FORMS = 'use HOST, HOST:PORT or PROTOCOL:HOST:PORT with PROTOCOL TCP, UDP 
 export function parseTarget(text: string): Target {
   const input = text.trim();
   const fail = (why: string): never => {
-    throw new SyslogConfigError(`invalid syslog target ${JSON.stringify(text)}: ${why}; ${FORMS}`);
+    throw new SyslogConfigError(`invalid syslog target ${JSON.stringify(text)}: ${why}; ${FORMS}`, {
+      option: 'target',
+    });
   };
   if (input === '') fail('it is empty');
 

@@ -101,9 +101,11 @@ describe("delivery: 'written'", () => {
 
   it('refuses an unknown delivery, and confirmed delivery over UDP, which has no confirmation; says what applies', () => {
     expect(() => createSyslogSender({ target: 'TCP:127.0.0.1:601', delivery: 'acked' as 'written' })).toThrow(
-      new SyslogConfigError('invalid delivery "acked": use confirmed or written'),
+      new SyslogConfigError('invalid delivery "acked": use confirmed or written', { option: 'delivery' }),
     );
-    expect(() => createSyslogSender({ target: 'UDP:127.0.0.1:514', delivery: 'confirmed' })).toThrow(SyslogConfigError);
+    expect(() => createSyslogSender({ target: 'UDP:127.0.0.1:514', delivery: 'confirmed' })).toThrow(
+      expect.objectContaining({ name: 'SyslogConfigError', reason: 'not-for-udp', option: 'delivery' }),
+    );
     expect(createSyslogSender({ target: 'UDP:127.0.0.1:514' }).delivery).toBe('written');
     expect(createSyslogSender({ target: 'TCP:127.0.0.1:601' }).delivery).toBe('confirmed');
   });

@@ -44,7 +44,7 @@ describe('test receivers', () => {
       socket.on('error', () => undefined);
       const result = await outcome(
         new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error('still connecting')), 500);
+          const timer = setTimeout(() => reject(new Error('still connecting')), 200);
           socket.once('connect', () => {
             clearTimeout(timer);
             resolve();

@@ -23,6 +23,11 @@ describe('results', () => {
     );
   });
 
+  it('quotes a note with spaces at its ends, so that a reader that trims fields keeps them', () => {
+    const padded: RowOutcome[] = [{ row: { line: 2, sessionId: 'a', state: 'OPEN', note: ' n ' }, state: 'ok', note: 'ok' }];
+    expect(formatResults(padded, 'csv')).toBe('row,session_id,state,note,outcome,status\r\n2,a,OPEN," n ",ok,ok\r\n');
+  });
+
   it('writes JSON Lines', () => {
     expect(formatResults(outcomes, 'json-lines').split('\n').filter(Boolean).map((line) => JSON.parse(line) as unknown)).toEqual([
       { row: 2, session_id: 'a', state: 'CLOSED', note: 'say "hi", then\nleave', outcome: 'ok', status: 'ok' },

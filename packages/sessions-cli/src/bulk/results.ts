@@ -1,5 +1,6 @@
 // The per-row outcome file of `--results`: CSV or JSON Lines, chosen by the file's extension.
 import { rowResult, rowStatus, type RowOutcome } from './apply.js';
+import { csvRow } from '../output/csv.js';
 
 /** Formats of the results file. */
 export type ResultsFormat = 'csv' | 'json-lines';
@@ -29,11 +30,8 @@ export function formatResults(outcomes: readonly RowOutcome[], format: ResultsFo
       status: rowStatus(outcome),
     }));
   if (format === 'json-lines') return records.map((record) => `${JSON.stringify(record)}\n`).join('');
-  const lines = [['row', 'session_id', 'state', 'note', 'outcome', 'status'], ...records.map((record) => Object.values(record).map(String))];
-  return lines.map((cells) => `${cells.map(csvCell).join(',')}\r\n`).join('');
-}
-
-/** Quote a CSV cell when RFC 4180 requires it (comma, quote, line break) or when spaces at its ends would be lost. */
-function csvCell(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+  const header = ['row', 'session_id', 'state', 'note', 'outcome', 'status'];
+  const lines = [header, ...records.map((record) => Object.values(record))];
+  // Spaces at a note's ends are quoted so that a reader that trims unquoted fields keeps them.
+  return lines.map((cells) => csvRow(cells, { quoteEdgeSpaces: true })).join('');
 }

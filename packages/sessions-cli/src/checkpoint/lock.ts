@@ -31,7 +31,8 @@ export async function acquireLock(file: string, what: string): Promise<HeldLock>
   const temporary = `${file}.${owner.token}.tmp`;
   await writeFile(temporary, `${JSON.stringify(owner)}\n`, { mode: 0o600 });
   try {
-    // Two rounds: a stale lock removed in the first, ours linked in the second.
+    // Three rounds: a stale lock removed and ours linked, plus one for a lock that vanished while it was read; a lock
+    // that keeps coming back counts as in use.
     for (let round = 0; round < 3; round += 1) {
       try {
         await link(temporary, file);

@@ -32,14 +32,14 @@ export interface RunSummary {
   skipped: number;
   /**
    * Records sent again within the run because a syslog connection was lost before confirming them (an idle close,
-   * a reset, a timeout): the receiver may hold them twice. Absent in stores written before it was counted.
+   * a reset, a timeout): the receiver may hold them twice. Stores from earlier releases lack it.
    */
   resent: number;
   /** Records handed over but not confirmed when the run stopped: not recorded; the next run sends them again. */
   unconfirmed: number;
   /**
    * What counted as delivered: 'confirmed' (the syslog receiver closed its side after reading), 'written' (handed
-   * over: stdout, UDP, `--delivery written`); null when no output was opened. Absent in stores written before.
+   * over: stdout, UDP, `--delivery written`); null when no output was opened. Stores from earlier releases lack it.
    */
   delivery: 'confirmed' | 'written' | null;
   entriesBefore: number;
@@ -145,7 +145,7 @@ export function parseStore(text: string, name: string): CheckpointStore {
   if (importedFrom !== null && typeof importedFrom !== 'string') throw new Error('"importedFrom" is not a string');
   const lastRun = value['lastRun'] ?? null;
   if (lastRun !== null && !isObject(lastRun)) throw new Error('"lastRun" is not an object');
-  // Absent in files written before backfills were recorded: nothing owed.
+  // A store without it (from an earlier release) owes no backfill.
   const backfill = value['backfill'] ?? null;
   if (backfill !== null && !isBackfill(backfill)) throw new Error('"backfill" is malformed');
   const raw = value['sessions'];

@@ -22,17 +22,9 @@ _incydr_complete() {
   done
   n=\${#words[@]}
   local cur=\${words[n-1]} original=\${COMP_WORDS[COMP_CWORD]}
-  local path='' pending='' word prefix='' value
-  local -i positional=0
-  for ((i = 1; i < n - 1; i++)); do
-    word=\${words[i]}
-    if [[ -n $pending ]]; then pending=''; continue; fi
-    case $word in
-      --*=*) ;;
-      -?*) _incydr_takes_value "$path" "$word" && pending=$word ;;
-      *) if _incydr_is_command "$path" "$word"; then path=\${path:+$path }$word; else positional+=1; fi ;;
-    esac
-  done
+  _incydr_walk "\${words[@]:1:n > 1 ? n - 2 : 0}"
+  local path=$_incydr_path pending=$_incydr_pending prefix='' value
+  local -i positional=$_incydr_positionals
   value=$cur
   if [[ -n $pending ]]; then
     _incydr_values "$path" "$pending"

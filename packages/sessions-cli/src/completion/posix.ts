@@ -13,7 +13,10 @@ export function pathOf(command: CommandSpec): string {
   return command.path.join(' ');
 }
 
-/** Shell functions setting `_incydr_reply` (candidates) and `_incydr_kind` (words, nospace, file or none). */
+/**
+ * Shell functions setting `_incydr_reply` (candidates) and `_incydr_kind` (words, nospace, file or none), and
+ * `_incydr_walk`, which reads the words before the cursor.
+ */
 export function posixFunctions(spec: CompletionSpec): string {
   const lines: string[] = [];
   const commandWords = spec.commands.flatMap((command) => command.subcommands.map((sub) => quoted(`${pathOf(command)}/${sub.name}`)));
@@ -54,8 +57,26 @@ export function posixFunctions(spec: CompletionSpec): string {
     });
   }
   lines.push('  esac', '}');
+  lines.push(WALK);
   return lines.join('\n');
 }
+
+// Reads the words before the cursor (its arguments): the command they name, an option still waiting for its value,
+// and how many positionals came. Sets `_incydr_path`, `_incydr_pending` and `_incydr_positionals`.
+const WALK = `_incydr_walk() {
+  _incydr_path='' _incydr_pending='' _incydr_positionals=0
+  local word
+  for word in "$@"; do
+    if [[ -n $_incydr_pending ]]; then _incydr_pending=''; continue; fi
+    case $word in
+      --*=*) ;;
+      -?*) _incydr_takes_value "$_incydr_path" "$word" && _incydr_pending=$word ;;
+      *)
+        if _incydr_is_command "$_incydr_path" "$word"; then _incydr_path=\${_incydr_path:+$_incydr_path }$word
+        else _incydr_positionals=$((_incydr_positionals + 1)); fi ;;
+    esac
+  done
+}`;
 
 function assign(completion: Completion): string {
   if (completion === 'file') return '_incydr_kind=file';

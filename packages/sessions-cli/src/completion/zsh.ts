@@ -22,18 +22,10 @@ ${posixFunctions(spec)}
 ${described.join('\n')}
 _incydr_global_items=(${globals.join(' ')})
 _incydr() {
-  local path_='' pending='' word cur=\${words[CURRENT]}
-  local -i i positional=0
+  _incydr_walk "\${(@)words[2,CURRENT-1]}"
+  local path_=$_incydr_path pending=$_incydr_pending cur=\${words[CURRENT]}
+  local -i positional=$_incydr_positionals
   local -a _incydr_items
-  for ((i = 2; i < CURRENT; i++)); do
-    word=\${words[i]}
-    if [[ -n $pending ]]; then pending=''; continue; fi
-    case $word in
-      --*=*) ;;
-      -?*) _incydr_takes_value "$path_" "$word" && pending=$word ;;
-      *) if _incydr_is_command "$path_" "$word"; then path_=\${path_:+$path_ }$word; else positional+=1; fi ;;
-    esac
-  done
   if [[ -n $pending ]]; then
     _incydr_values "$path_" "$pending"
   elif [[ $cur == --*=* ]]; then

@@ -1,7 +1,8 @@
 import type { Argv } from 'yargs';
-import type { SyslogSenderOptions } from '@x/syslog-out';
+import { checkSenderOptions, SyslogConfigError, type SyslogSenderOptions } from '@x/syslog-out/check';
 import { toDurationMs } from '@x/sessions-sdk/model';
 import { UsageError } from '../failures.js';
+import { cliUsageError } from '../syslog-hints.js';
 import { choice } from './choices.js';
 import { completes } from './values.js';
 
@@ -105,15 +106,8 @@ export function toSenderOptions(args: SyslogArgs & { format?: string | undefined
     return undefined;
   }
   if (args.format !== undefined) throw new UsageError('--format cannot be used with --output: syslog records are compact JSON');
-  const tls = /^\s*tls(-tcp)?:/i.test(args.output);
-  for (const [key, flag] of [['certs', 'certs'], ['ignoreCertValidation', 'ignore-cert-validation'], ['clientCert', 'client-cert'], ['clientKey', 'client-key']] as const) {
-    if (args[key] !== undefined && args[key] !== false && !tls) throw new UsageError(`--${flag} applies only to TLS-TCP outputs`);
-  }
   if (args.certs !== undefined && args.ignoreCertValidation === true) {
     throw new UsageError('--certs and --ignore-cert-validation cannot be used together');
-  }
-  if ((args.clientCert === undefined) !== (args.clientKey === undefined)) {
-    throw new UsageError('--client-cert and --client-key go together');
   }
   const options: SyslogSenderOptions = { target: args.output };
   if (args.framing !== undefined) options.framing = choice('framing', args.framing, ['lf', 'octet-counting'] as const);
@@ -124,10 +118,8 @@ export function toSenderOptions(args: SyslogArgs & { format?: string | undefined
   if (args.syslogHostname !== undefined) options.hostname = args.syslogHostname;
   if (args.certs !== undefined) options.ca = args.certs;
   if (args.ignoreCertValidation === true) options.rejectUnauthorized = false;
-  if (args.clientCert !== undefined && args.clientKey !== undefined) {
-    options.cert = args.clientCert;
-    options.key = args.clientKey;
-  }
+  if (args.clientCert !== undefined) options.cert = args.clientCert;
+  if (args.clientKey !== undefined) options.key = args.clientKey;
   if (args.maxMessageBytes !== undefined) {
     if (!Number.isInteger(args.maxMessageBytes) || args.maxMessageBytes < 1) {
       throw new UsageError('--max-message-bytes must be a positive integer');
@@ -136,14 +128,17 @@ export function toSenderOptions(args: SyslogArgs & { format?: string | undefined
   }
   if (args.delivery !== undefined) {
     options.delivery = choice('delivery', args.delivery, ['confirmed', 'written'] as const);
-    if (options.delivery === 'confirmed' && /^\s*udp:/i.test(args.output)) {
-      throw new UsageError('--delivery confirmed needs a TCP or TLS-TCP output: UDP has no confirmation');
-    }
   }
   if (args.stallTimeout !== undefined) {
     const ms = stallTimeoutMs(args.stallTimeout);
     options.writeStallTimeoutMs = ms;
     options.confirmTimeoutMs = ms;
+  }
+  // The library checks what applies to which protocol and what goes together (without reading any file).
+  try {
+    checkSenderOptions(options);
+  } catch (error) {
+    throw error instanceof SyslogConfigError ? cliUsageError(error) : error;
   }
   return options;
 }

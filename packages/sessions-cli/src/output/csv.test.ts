@@ -24,6 +24,13 @@ describe('csvField', () => {
     expect(csvField(value)).toBe(expected);
   });
 
+  test('quotes a field with white space at its ends only when asked to', () => {
+    expect(csvField(' padded ', { quoteEdgeSpaces: true })).toBe('" padded "');
+    expect(csvField('tab\t', { quoteEdgeSpaces: true })).toBe('"tab\t"');
+    expect(csvField('in side', { quoteEdgeSpaces: true })).toBe('in side');
+    expect(csvField(' say "hi"', { quoteEdgeSpaces: true })).toBe('" say ""hi"""');
+  });
+
   test('writes null and undefined as empty fields', () => {
     expect(csvField(null)).toBe('');
     expect(csvField(undefined)).toBe('');

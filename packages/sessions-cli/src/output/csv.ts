@@ -4,6 +4,7 @@ import { flatten, valueAt } from './flatten.js';
 export const CSV_EOL = '\r\n';
 
 const NEEDS_QUOTES = /[",\r\n]/;
+const EDGE_SPACE = /^\s|\s$/;
 
 /** How spreadsheets tell a formula: a cell starting with one of these (OWASP's CSV injection list). */
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -15,16 +16,20 @@ export interface CsvOptions {
    * as text instead of running them as formulas (`--escape-formulas`). Numbers are left as they are. @default false
    */
   escapeFormulas?: boolean;
+  /** Quote a field that starts or ends with white space too, for readers that trim unquoted fields. @default false */
+  quoteEdgeSpaces?: boolean;
 }
 
 /**
  * One CSV field for a value: strings as they are, numbers and booleans as JSON spells them, null/undefined as
- * an empty field, arrays and objects as compact JSON; quoted (quotes doubled) when it holds `"`, `,`, CR or LF.
+ * an empty field, arrays and objects as compact JSON; quoted (quotes doubled) when it holds `"`, `,`, CR or LF
+ * (RFC 4180), or white space at its ends with `quoteEdgeSpaces`.
  */
 export function csvField(value: unknown, options: CsvOptions = {}): string {
   let text = fieldText(value);
   if (options.escapeFormulas === true && typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
-  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  const quoted = NEEDS_QUOTES.test(text) || (options.quoteEdgeSpaces === true && EDGE_SPACE.test(text));
+  return quoted ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 function fieldText(value: unknown): string {

@@ -86,8 +86,8 @@ function contextWith(client: () => Promise<Client>, signal: AbortSignal): InProc
   return { ctx, stdout: stdout.text, stderr: stderr.text };
 }
 
-// A Writable's write() reaches _write at once: what a run wrote is there as soon as it returns.
-function collector(): { stream: Writable; text: () => string } {
+/** A stream that keeps what is written to it; a Writable's write() reaches _write at once, so it is there on return. */
+export function collector(): { stream: Writable; text: () => string } {
   const chunks: Buffer[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {

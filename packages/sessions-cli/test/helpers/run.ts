@@ -230,15 +230,29 @@ export async function ensureBuilt(): Promise<void> {
 /** Where the emulator's clock starts in every test: data lies in the 30 days before 2024-05-15T00:00:00Z. */
 export const EMULATOR_NOW = Date.UTC(2024, 4, 15);
 
-/** A running emulator, a temporary HOME/cwd, and runs of the binary against both. */
+/** Options of an in-process {@link Fixture.run}. */
+export interface FixtureRunOptions {
+  extraEnv?: Record<string, string | undefined>;
+  /** Fail after this long on a quiet machine (scaled to this one). @default DEFAULT_RUN_TIMEOUT_MS */
+  timeoutMs?: number;
+  /** Stops the run as Ctrl-C does. */
+  signal?: AbortSignal;
+}
+
+/** A running emulator, a temporary HOME/cwd, and runs of the CLI against both. */
 export interface Fixture {
   emu: Emulator;
   /** The temporary directory used as HOME and working directory. */
   home: string;
   /** PATH, HOME and the three INCYDR_ settings of the emulator: the whole environment of a run. */
   env: Record<string, string>;
-  /** Run the binary with {@link env} (merged with `extraEnv`; an undefined value removes a variable). */
-  run(args: readonly string[], options?: RunOptions & { extraEnv?: Record<string, string | undefined> }): Promise<RunResult>;
+  /**
+   * Run `incydr …args` in this process through the real parser (see in-process-cli.ts) with {@link env} (merged
+   * with `extraEnv`; an undefined value removes a variable).
+   */
+  run(args: readonly string[], options?: FixtureRunOptions): Promise<RunResult>;
+  /** Run the built binary as {@link run} does: for what only a process shows (signals, stdin, pipes, start-up). */
+  runBinary(args: readonly string[], options?: RunOptions & { extraEnv?: Record<string, string | undefined> }): Promise<RunResult>;
   close(): Promise<void>;
 }
 
@@ -268,7 +282,13 @@ export async function startFixture(options: EmulatorOptions = {}): Promise<Fixtu
     emu,
     home,
     env,
-    run: (args, runOptions = {}) => {
+    run: async (args, runOptions = {}) => {
+      const { extraEnv, ...rest } = runOptions;
+      // Imported only now: the CLI's sources import the SDK's dist, which may have just been built.
+      const { runInProcess } = await import('./in-process-cli.js');
+      return runInProcess(args, { ...rest, env: { ...env, ...extraEnv } });
+    },
+    runBinary: (args, runOptions = {}) => {
       const { extraEnv, ...rest } = runOptions;
       return runIncydr(args, { ...rest, env: { ...env, ...extraEnv } });
     },

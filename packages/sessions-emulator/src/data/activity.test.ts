@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { timeProblems } from '../../test/helpers/invariants.js';
 import { applyActivity, type ActivityReport } from './activity.js';
-import { DAY_MS, HOUR_MS, generateDataset } from './generate.js';
+import { DAY_MS, HOUR_MS } from './draw.js';
+import { generateDataset } from './generate.js';
 import { currentState, latestScore, type ApiSession, type Dataset } from '../model.js';
 
 const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);

@@ -5,7 +5,6 @@ import {
   MINUTE_MS,
   WINDOW_MS,
   addEvents,
-  buildSessionRecord,
   currentSeverity,
   drawAlert,
   drawDurationMs,
@@ -14,8 +13,9 @@ import {
   pickActorIndex,
   scoreForSeverity,
   sessionVectorKind,
-} from './generate.js';
+} from './draw.js';
 import { createRandom, type Random } from './random.js';
+import { buildSessionRecord } from './session.js';
 import { currentState, isClosedState, latestScore, type Actor, type Dataset, type SessionRecord } from '../model.js';
 
 /** Options of {@link applyActivity}: the emulator's clock moves from `fromMs` to `toMs`. */

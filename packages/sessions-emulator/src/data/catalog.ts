@@ -1,3 +1,4 @@
+// Over 300 lines because it is data: the vocabularies below, with two sentence builders and no other logic.
 // Vocabularies for realistic data. Ids are fixed literals so that filters by rule, indicator or watchlist id keep
 // working across seeds and emulator restarts.
 
@@ -100,50 +101,25 @@ export interface RuleEntry {
   kind: VectorKind | null;
 }
 
+/** A rule row: id, name and the vector it watches. */
+function rule(ruleId: string, ruleName: string, kind: VectorKind | null): RuleEntry {
+  return { ruleId, ruleName, kind };
+}
+
 /** Detection rules whose alerts sessions carry. */
 export const RULES: readonly RuleEntry[] = [
-  {
-    ruleId: 'e55fc028-3108-4a98-b10f-70f098748cfa', ruleName: 'Departing employee moves files to cloud storage',
-    kind: 'cloud-upload',
-  },
-  {
-    ruleId: 'e301a4d2-b939-4501-a6d7-c3081c02bcc0', ruleName: 'Departing employee copies files to removable media',
-    kind: 'removable-media',
-  },
-  {
-    ruleId: 'f6c1c6f1-01a8-4740-8bd4-9f0bbf87e572', ruleName: 'Files sent to a personal email account',
-    kind: 'personal-email',
-  },
-  {
-    ruleId: '2ded14fe-a205-4de0-914a-bf7f9f03a315', ruleName: 'Source code uploaded to a personal repository',
-    kind: 'browser-upload',
-  },
-  {
-    ruleId: '84a4d0ac-6d49-4e64-8399-9326b3c54220', ruleName: 'Sensitive documents uploaded to a file-sharing site',
-    kind: 'browser-upload',
-  },
-  {
-    ruleId: 'b47d939c-d04a-412a-8ad6-5e8ab15a632d', ruleName: 'Contractor shares files through a public link',
-    kind: 'public-link',
-  },
-  {
-    ruleId: '0b5dd644-646b-4130-8b27-c5ec904fdf07', ruleName: 'Large volume of files copied to USB',
-    kind: 'removable-media',
-  },
-  {
-    ruleId: 'a01576c8-6543-4de9-9787-7fa26de1f80f', ruleName: 'Company files transferred over AirDrop',
-    kind: 'airdrop',
-  },
-  {
-    ruleId: '76c3f2bb-4e76-41e7-8d15-4932e9bbe265', ruleName: 'Flight risk user uploads archives to personal cloud',
-    kind: 'cloud-upload',
-  },
-  { ruleId: 'b15666d8-3766-4571-8347-0533bc9d42aa', ruleName: 'High-impact employee exfiltration', kind: null },
-  { ruleId: '833a7a7e-da9d-48ea-a021-e2facb17fa8e', ruleName: 'Off-hours exfiltration of sensitive files', kind: null },
-  {
-    ruleId: 'c6a32aa6-a99a-4432-865d-6c79e154e0dd', ruleName: 'Possible account takeover: unusual download and share',
-    kind: null,
-  },
+  rule('e55fc028-3108-4a98-b10f-70f098748cfa', 'Departing employee moves files to cloud storage', 'cloud-upload'),
+  rule('e301a4d2-b939-4501-a6d7-c3081c02bcc0', 'Departing employee copies files to removable media', 'removable-media'),
+  rule('f6c1c6f1-01a8-4740-8bd4-9f0bbf87e572', 'Files sent to a personal email account', 'personal-email'),
+  rule('2ded14fe-a205-4de0-914a-bf7f9f03a315', 'Source code uploaded to a personal repository', 'browser-upload'),
+  rule('84a4d0ac-6d49-4e64-8399-9326b3c54220', 'Sensitive documents uploaded to a file-sharing site', 'browser-upload'),
+  rule('b47d939c-d04a-412a-8ad6-5e8ab15a632d', 'Contractor shares files through a public link', 'public-link'),
+  rule('0b5dd644-646b-4130-8b27-c5ec904fdf07', 'Large volume of files copied to USB', 'removable-media'),
+  rule('a01576c8-6543-4de9-9787-7fa26de1f80f', 'Company files transferred over AirDrop', 'airdrop'),
+  rule('76c3f2bb-4e76-41e7-8d15-4932e9bbe265', 'Flight risk user uploads archives to personal cloud', 'cloud-upload'),
+  rule('b15666d8-3766-4571-8347-0533bc9d42aa', 'High-impact employee exfiltration', null),
+  rule('833a7a7e-da9d-48ea-a021-e2facb17fa8e', 'Off-hours exfiltration of sensitive files', null),
+  rule('c6a32aa6-a99a-4432-865d-6c79e154e0dd', 'Possible account takeover: unusual download and share', null),
 ];
 
 /** Where files went: everything a session summary and a file event say about one destination. */
@@ -385,21 +361,18 @@ export const CONTEXT_ENDINGS: readonly string[] = [
 /** The ending of a context summary for an account-takeover session. */
 export const TAKEOVER_ENDING = '; activity followed a sign-in from an unfamiliar location and device.';
 
+// What each vector did with the files, as the exfiltration summary words it.
+const EXFILTRATION_VERBS: Readonly<Record<VectorKind, string>> = {
+  'cloud-upload': 'uploaded to',
+  'removable-media': 'copied to',
+  'personal-email': 'sent as attachments to',
+  'browser-upload': 'uploaded through the browser to',
+  airdrop: 'sent to',
+  'public-link': 'shared through',
+};
+
 /** The exfiltration summary: `22 files (48.2 MB) uploaded to a personal Dropbox.` */
 export function exfiltrationSentence(kind: VectorKind, files: number, megabytes: string, label: string): string {
   const count = files === 1 ? '1 file (' : files + ' files (';
-  switch (kind) {
-    case 'cloud-upload':
-      return count + megabytes + ' MB) uploaded to ' + label + '.';
-    case 'removable-media':
-      return count + megabytes + ' MB) copied to ' + label + '.';
-    case 'personal-email':
-      return count + megabytes + ' MB) sent as attachments to ' + label + '.';
-    case 'browser-upload':
-      return count + megabytes + ' MB) uploaded through the browser to ' + label + '.';
-    case 'airdrop':
-      return count + megabytes + ' MB) sent to ' + label + '.';
-    case 'public-link':
-      return count + megabytes + ' MB) shared through ' + label + '.';
-  }
+  return count + megabytes + ' MB) ' + EXFILTRATION_VERBS[kind] + ' ' + label + '.';
 }

@@ -17,7 +17,7 @@ import {
   VECTOR_INDICATOR,
   severityLabel,
   sessionVectorKind,
-} from './generate.js';
+} from './draw.js';
 import { randomHex, randomUuid } from './ids.js';
 import { createRandom, type Random } from './random.js';
 import type { ApiSession, SessionRecord } from '../model.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { timeProblems } from '../../test/helpers/invariants.js';
 import { generateFileEvents, type FileEvent } from './file-events.js';
-import { DAY_MS, HOUR_MS, generateDataset } from './generate.js';
+import { DAY_MS, HOUR_MS } from './draw.js';
+import { generateDataset } from './generate.js';
 import {
   CONTENT_INSPECTION_STATUSES,
   SESSION_STATES,

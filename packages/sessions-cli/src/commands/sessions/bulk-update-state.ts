@@ -18,7 +18,7 @@ export type BulkUpdateStateArgs = GlobalArgs & {
   failFast?: boolean;
 };
 
-/** Where the input comes from when FILE is `-`; tests pass their own. */
+/** Where the input comes from when FILE is `-`: the process's stdin unless the caller gives its own. */
 export interface BulkIo {
   /** The chunks of standard input (read only up to the input limit). */
   stdin(): AsyncIterable<Uint8Array>;

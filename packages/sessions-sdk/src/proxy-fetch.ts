@@ -1,0 +1,66 @@
+import { ProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import { proxyFor, type ProxySettings } from './proxy.js';
+
+/** How `close()` lets pooled connections finish before it drops them. */
+const CLOSE_GRACE_MS = 1_000;
+
+/**
+ * A `fetch` that sends each request through the proxy `HTTP_PROXY`/`HTTPS_PROXY`/`NO_PROXY` choose for its URL, and
+ * the others with Node's own fetch. Made only when a proxy is configured.
+ */
+export class ProxyFetch {
+  readonly #settings: ProxySettings;
+  /** One connection pool per proxy URL. */
+  readonly #agents = new Map<string, ProxyAgent>();
+
+  /** The agents are made now: a malformed proxy URL fails when the client is made. */
+  constructor(settings: ProxySettings) {
+    this.#settings = settings;
+    // The route is chosen by proxy.ts, not by undici's EnvHttpProxyAgent, so that an error can name the proxy the
+    // request went through.
+    for (const proxyUrl of [settings.httpProxy, settings.httpsProxy]) {
+      if (proxyUrl !== undefined && !this.#agents.has(proxyUrl)) this.#agents.set(proxyUrl, new ProxyAgent(proxyUrl));
+    }
+  }
+
+  /** A ProxyFetch when the settings name a proxy, else undefined (Node's fetch serves every request). */
+  static create(settings: ProxySettings): ProxyFetch | undefined {
+    return settings.httpProxy === undefined && settings.httpsProxy === undefined ? undefined : new ProxyFetch(settings);
+  }
+
+  /** Send `request` through its proxy, or directly when `NO_PROXY` lists its host. */
+  readonly fetch = async (request: Request): Promise<Response> => {
+    const route = proxyFor(request.url, this.#settings);
+    const agent = route === undefined ? undefined : this.#agents.get(route.url);
+    if (agent === undefined) return fetch(request);
+    // Node's fetch ignores proxies, and undici's fetch takes only its own Request class: the request is replayed.
+    // Its body (a small JSON document) is buffered, so that it goes with a Content-Length as it does direct.
+    const response = await undiciFetch(request.url, {
+      method: request.method,
+      headers: [...request.headers],
+      ...(request.body === null ? {} : { body: await request.arrayBuffer() }),
+      signal: request.signal,
+      dispatcher: agent,
+    });
+    return response as unknown as Response;
+  };
+
+  /** Release the proxies' pooled connections: gracefully, then (after {@link CLOSE_GRACE_MS}) by force. */
+  async close(): Promise<void> {
+    const dispatchers: Dispatcher[] = [...this.#agents.values()];
+    const closing = Promise.all(dispatchers.map((dispatcher) => dispatcher.close())).then(() => 'closed' as const);
+    closing.catch(() => undefined);
+    // A graceful close waits for every connection, also a proxy tunnel whose CONNECT was never answered: forever.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), CLOSE_GRACE_MS);
+    });
+    try {
+      if ((await Promise.race([closing, late])) === 'late') {
+        await Promise.all(dispatchers.map((dispatcher) => dispatcher.destroy()));
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
