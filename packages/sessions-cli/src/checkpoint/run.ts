@@ -3,7 +3,7 @@ import type { Client, Session, SessionSearch } from '@x/sessions-sdk';
 import type { Context } from '../context.js';
 import { ExitError, InterruptedError, UsageError } from '../failures.js';
 import { counted } from '../output/text.js';
-import type { RecordSink } from '../sink.js';
+import type { RecordSink } from '../delivery/sink.js';
 import { removeLeftoverTemporaries, writeFileAtomic } from './atomic.js';
 import { sessionDigest } from './digest.js';
 import { acquireLock } from './lock.js';

@@ -1,8 +1,8 @@
 import type { SyslogError, SyslogSenderOptions } from '@x/syslog-out';
-import type { Context } from './context.js';
+import type { Context } from '../context.js';
 import type { RecordSink } from './sink.js';
-import { counted } from './output/text.js';
-import { cliHints } from './syslog-hints.js';
+import { counted } from '../output/text.js';
+import { cliHints } from '../syslog-hints.js';
 
 /** Records between delivery confirmations unless the user says otherwise (`--confirm-every`). */
 export const CONFIRM_EVERY = 5_000;

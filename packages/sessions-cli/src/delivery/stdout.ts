@@ -1,6 +1,6 @@
-import type { Context } from './context.js';
+import type { Context } from '../context.js';
 import type { RecordSink } from './sink.js';
-import { recordsOnScreen } from './progress.js';
+import { recordsOnScreen } from '../progress.js';
 
 /** Options of {@link openStdoutSink}. */
 export interface StdoutSinkOptions {
@@ -18,7 +18,7 @@ export interface StdoutSinkOptions {
  * (`| head`) makes `send` throw OutputClosedError: {@link emitRecords} ends quietly, a checkpointed run fails.
  */
 export async function openStdoutSink(options: StdoutSinkOptions, ctx: Context): Promise<RecordSink> {
-  const { createRecordWriter } = await import('./output/writer.js');
+  const { createRecordWriter } = await import('../output/writer.js');
   const writer = createRecordWriter({
     format: options.format,
     kind: options.kind,
@@ -53,7 +53,7 @@ export async function emitRecords(
   options: StdoutSinkOptions,
   ctx: Context,
 ): Promise<number> {
-  const { OutputClosedError } = await import('./output/writer.js');
+  const { OutputClosedError } = await import('../output/writer.js');
   const sink = await openStdoutSink(options, ctx);
   // Records on the screen show their own progress; a progress line would only break them up.
   const counted = !recordsOnScreen(ctx.stdout);
