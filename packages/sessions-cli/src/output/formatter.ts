@@ -8,7 +8,10 @@ export interface Formatter {
   empty(): string;
 }
 
-// Table, CSV and card modules (and the SDK models behind the column lists) load only for the format in use.
+/**
+ * The formatter of one output format. Table, CSV and card modules (and the SDK models behind the column lists)
+ * load only for the format in use.
+ */
 export async function loadFormatter(options: RecordWriterOptions): Promise<Formatter> {
   const { format, kind, columns: spec, width, color } = options;
   switch (format) {

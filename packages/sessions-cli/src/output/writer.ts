@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { loadFormatter, type Formatter } from './formatter.js';
 
 /** Output formats of the record-printing commands (`rich` is `sessions show`'s card, for sessions only). */
@@ -49,9 +51,20 @@ export class OutputClosedError extends Error {
   }
 }
 
+/** Errors that mean nobody reads `out` any more: EPIPE, a write to a destroyed stream, a close without an error. */
 function isClosedError(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_PREMATURE_CLOSE';
+}
+
+/** Resolves on 'drain'; rejects on 'error' (as `once` does) and on 'close' (the reader went away). */
+function drained(out: NodeJS.WritableStream, signal: AbortSignal): Promise<unknown> {
+  return Promise.race([
+    once(out, 'drain', { signal }),
+    once(out, 'close', { signal }).then(() => {
+      throw new OutputClosedError();
+    }),
+  ]);
 }
 
 /**
@@ -65,97 +78,54 @@ export function createRecordWriter(options: RecordWriterOptions): RecordWriter {
   }
   const { out } = options;
   let formatter: Promise<Formatter> | undefined;
+  // The first failure: every later write throws it at once.
   let failure: Error | undefined;
-  // Whether write() already threw `failure`, so end() does not report it twice.
+  // Whether write() already threw `failure`, so that end() does not report it twice.
   let reported = false;
-  let ended = false;
-  let count = 0;
-  let lastWrite: Promise<void> = Promise.resolve();
-  const waiters = new Set<(error: Error) => void>();
-
   // Stream errors (EPIPE, a failed write) leave `out` broken; a formatting error (bad --columns) does not.
   let streamBroken = false;
-  const fail = (error: unknown, fromStream = true): void => {
+  let ended = false;
+  let count = 0;
+
+  const fail = (error: unknown, fromStream = true): Error => {
     streamBroken ||= fromStream;
-    if (failure === undefined) {
-      failure = isClosedError(error)
-        ? new OutputClosedError({ cause: error })
-        : error instanceof Error
-          ? error
-          : new Error(String(error));
-    }
-    for (const waiter of waiters) waiter(failure);
+    failure ??= isClosedError(error)
+      ? new OutputClosedError({ cause: error })
+      : error instanceof Error
+        ? error
+        : new Error(String(error));
+    return failure;
   };
-  const onError = (error: unknown): void => fail(error);
-  out.on('error', onError);
 
-  /** Resolves when `promise` does, rejects as soon as the output fails. */
-  const untilFailure = (promise: Promise<void>): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      if (failure !== undefined) return reject(failure);
-      const onFail = (error: Error): void => {
-        waiters.delete(onFail);
-        reject(error);
-      };
-      waiters.add(onFail);
-      void promise.then(() => {
-        waiters.delete(onFail);
-        if (failure !== undefined) reject(failure);
-        else resolve();
-      });
-    });
-
-  const drained = (): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      if (failure !== undefined) return reject(failure);
-      const cleanup = (): void => {
-        out.off('drain', onDrain);
-        out.off('close', onClose);
-        waiters.delete(onFail);
-      };
-      const onDrain = (): void => {
-        cleanup();
-        resolve();
-      };
-      // A stream closed without an error event still means nobody reads any more.
-      const onClose = (): void => {
-        cleanup();
-        fail(new OutputClosedError());
-        reject(failure ?? new OutputClosedError());
-      };
-      const onFail = (error: Error): void => {
-        cleanup();
-        reject(error);
-      };
-      out.on('drain', onDrain);
-      out.on('close', onClose);
-      waiters.add(onFail);
-    });
+  // The stream's own end-of-life signal (an error, or a close between writes) fails the next write. Its listeners
+  // also keep late 'error' events of a broken stream from crashing the process, so they are removed only when the
+  // writer ends on a sound stream.
+  const watch = new AbortController();
+  finished(out, { readable: false, signal: watch.signal }).then(
+    () => fail(new OutputClosedError()),
+    (error: unknown) => {
+      if (!watch.signal.aborted) fail(error);
+    },
+  );
 
   const send = async (text: string): Promise<void> => {
     if (failure !== undefined) throw failure;
     if (text === '') return;
-    let accepted = true;
-    const written = new Promise<void>((resolve) => {
-      try {
-        accepted = out.write(text, (error) => {
-          if (error) fail(error);
-          resolve();
-        });
-      } catch (error) {
-        fail(error);
-        resolve();
-      }
-    });
-    lastWrite = written;
-    if (failure !== undefined) throw failure;
-    // Listen before awaiting anything: 'drain' follows the write callback in the same tick.
-    const drain = accepted ? undefined : drained();
-    drain?.catch(() => undefined);
-    // Waiting for the callback too, not only for 'drain': a caller looping over writes that all return true would
-    // otherwise never let process.nextTick run, and the stream would hold every record until the loop ends.
-    await untilFailure(written);
-    await drain;
+    const waits = new AbortController();
+    try {
+      let full = false;
+      const written = new Promise<void>((resolve, reject) => {
+        full = !out.write(text, (error) => (error ? reject(error) : resolve()));
+      });
+      // Waiting for the callback too, not only for 'drain': a caller looping over writes that all return true would
+      // otherwise never let process.nextTick run, and the stream would hold every record until the loop ends. The
+      // drain listener goes on before any await: 'drain' follows the write callback in the same tick.
+      await Promise.all([written, full ? drained(out, waits.signal) : undefined]);
+    } catch (error) {
+      throw fail(error);
+    } finally {
+      waits.abort();
+    }
   };
 
   const format = async (record: Readonly<Record<string, unknown>> | undefined): Promise<string> => {
@@ -163,8 +133,7 @@ export function createRecordWriter(options: RecordWriterOptions): RecordWriter {
     try {
       return record === undefined ? loaded.empty() : loaded.format(record);
     } catch (error) {
-      fail(error, false);
-      throw error;
+      throw fail(error, false);
     }
   };
 
@@ -173,12 +142,11 @@ export function createRecordWriter(options: RecordWriterOptions): RecordWriter {
     ended = true;
     try {
       if (complete && failure === undefined && count === 0) await send(await format(undefined));
-      await untilFailure(lastWrite);
+      if (failure !== undefined) throw failure;
     } catch (error) {
       if (!(error instanceof OutputClosedError) && !(reported && error === failure)) throw error;
     } finally {
-      // After a failure, late 'error' events of the broken stream may still come: keep swallowing them.
-      if (!streamBroken) out.off('error', onError);
+      if (!streamBroken) watch.abort();
     }
     return { count };
   };
