@@ -1,4 +1,7 @@
-/** Where records go: stdout in a format, or a syslog receiver. Await each call before the next. */
+/**
+ * Where records go: stdout in a format (./stdout.ts), or a syslog receiver (./syslog.ts); driven by the one loop in
+ * ./deliver.ts. Await each call before the next.
+ */
 export interface RecordSink {
   /** Send one record; false when the sink skipped it (an oversize syslog record with `--oversize skip`). */
   send(record: Readonly<Record<string, unknown>>): Promise<boolean>;

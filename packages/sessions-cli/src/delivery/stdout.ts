@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import type { RecordSink } from './sink.js';
 import { recordsOnScreen } from '../progress.js';
+import { deliverRecords } from './deliver.js';
 
 /** Options of {@link openStdoutSink}. */
 export interface StdoutSinkOptions {
@@ -56,21 +57,10 @@ export async function emitRecords(
   const { OutputClosedError } = await import('../output/writer.js');
   const sink = await openStdoutSink(options, ctx);
   // Records on the screen show their own progress; a progress line would only break them up.
-  const counted = !recordsOnScreen(ctx.stdout);
-  if (counted) ctx.progress.start(`${options.kind === 'session' ? 'sessions' : 'file events'} written`);
-  let count = 0;
+  const progress = recordsOnScreen(ctx.stdout) ? undefined : `${options.kind === 'session' ? 'sessions' : 'file events'} written`;
   try {
-    for await (const record of records) {
-      await sink.send(record);
-      count += 1;
-      if (counted) ctx.progress.count(count);
-      if (ctx.signal.aborted) break;
-    }
-    ctx.progress.stop();
-    return await sink.close();
+    return (await deliverRecords(records, { sink, confirmEvery: Number.POSITIVE_INFINITY, progress }, ctx)).closed;
   } catch (error) {
-    ctx.progress.stop();
-    await sink.abort();
     if (error instanceof OutputClosedError) return 0;
     throw error;
   }
