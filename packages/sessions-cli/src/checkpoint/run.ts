@@ -185,8 +185,8 @@ async function deliver(run: CheckpointDelivery, options: Window, ctx: Context): 
     summary.unconfirmed = count.unconfirmed;
     summary.resent = sink.resent;
     if (untracked > 0) {
-      const were = untracked === 1 ? 'was' : 'were';
-      ctx.note(`incydr: warning: ${counted(untracked, 'session')} without a sessionId ${were} sent and cannot be recorded`);
+      const what = `${counted(untracked, 'session')} without a sessionId ${untracked === 1 ? 'was' : 'were'}`;
+      ctx.note(`incydr: warning: ${what} sent and cannot be recorded`);
     }
   }
 }
@@ -268,7 +268,8 @@ function notRecorded(summary: RunSummary, label: string): ExitError {
 }
 
 function isInterrupt(error: unknown): boolean {
-  // SyslogAbortError: the syslog sender stopped for the interrupt (see delivery/syslog.ts), not for a failure of its own.
+  // SyslogAbortError: the syslog sender stopped for the interrupt (see delivery/syslog.ts), not for a failure of its
+  // own.
   if (error instanceof InterruptedError) return true;
   return error instanceof Error && (error.name === 'AbortError' || error.name === 'SyslogAbortError');
 }

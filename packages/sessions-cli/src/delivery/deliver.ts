@@ -26,7 +26,7 @@ export interface DeliveryPlan<T, R> {
   readonly detail?: (() => string) | undefined;
   /** The progress line while a confirmation is awaited; undefined for a sink that confirms at once (stdout). */
   readonly confirmWait?: string | undefined;
-  /** What a sent record leaves to record once its batch is confirmed (a checkpoint's store entry); undefined: nothing. */
+  /** What a sent record leaves to record once its batch is confirmed (a checkpoint's store entry), if anything. */
   readonly receipt?: ((record: T) => R | undefined) | undefined;
   /** Told each confirmed batch's receipts before the next record is sent (a checkpointed run saves its store). */
   readonly confirmed?: ((receipts: R[]) => Promise<void>) | undefined;
@@ -69,7 +69,8 @@ export async function deliverRecords<T extends Readonly<Record<string, unknown>>
     count.unconfirmed = 0;
     await plan.confirmed?.(receipts.splice(0));
   };
-  const showCount = (): void => ctx.progress.count(count.sent, plan.detail === undefined ? {} : { detail: plan.detail() });
+  const showCount = (): void =>
+    ctx.progress.count(count.sent, plan.detail === undefined ? {} : { detail: plan.detail() });
 
   if (plan.progress !== undefined) ctx.progress.start(plan.progress);
   try {

@@ -57,7 +57,8 @@ export async function emitRecords(
   const { OutputClosedError } = await import('../output/writer.js');
   const sink = await openStdoutSink(options, ctx);
   // Records on the screen show their own progress; a progress line would only break them up.
-  const progress = recordsOnScreen(ctx.stdout) ? undefined : `${options.kind === 'session' ? 'sessions' : 'file events'} written`;
+  const what = options.kind === 'session' ? 'sessions' : 'file events';
+  const progress = recordsOnScreen(ctx.stdout) ? undefined : `${what} written`;
   try {
     return (await deliverRecords(records, { sink, confirmEvery: Number.POSITIVE_INFINITY, progress }, ctx)).closed;
   } catch (error) {
