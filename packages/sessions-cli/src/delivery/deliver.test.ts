@@ -56,6 +56,20 @@ async function* rows(ids: number[], failAfter?: number): AsyncGenerator<Row> {
   }
 }
 
+/** A plan that records each confirmed batch's ids, as a checkpointed run records its sessions. */
+function recordingPlan(sink: RecordSink) {
+  const recorded: number[] = [];
+  const count = newDeliveryCount();
+  const plan = {
+    sink,
+    confirmEvery: 10,
+    count,
+    receipt: (row: Row) => row.id,
+    confirmed: (receipts: number[]) => Promise.resolve(void recorded.push(...receipts)),
+  };
+  return { plan, recorded, count };
+}
+
 describe('deliverRecords', () => {
   test('confirms every N records and at the end, then closes the sink', async () => {
     const { sink, log } = loggingSink();
@@ -109,15 +123,7 @@ describe('deliverRecords', () => {
 
   test('after a failure of the source, confirms and records what was sent, aborts the sink and fails', async () => {
     const { sink, log } = loggingSink();
-    const recorded: number[] = [];
-    const count = newDeliveryCount();
-    const plan = {
-      sink,
-      confirmEvery: 10,
-      count,
-      receipt: (row: Row) => row.id,
-      confirmed: (receipts: number[]) => Promise.resolve(void recorded.push(...receipts)),
-    };
+    const { plan, recorded, count } = recordingPlan(sink);
     await expect(deliverRecords(rows([1, 2, 3], 2), plan, contextFor())).rejects.toThrow('HTTP 503');
     expect(log).toEqual(['send 1', 'send 2', 'confirm', 'abort']);
     expect(recorded).toEqual([1, 2]);
@@ -126,15 +132,7 @@ describe('deliverRecords', () => {
 
   test('after a failure of the sink, records nothing more and leaves the sent records unconfirmed', async () => {
     const { sink, log } = loggingSink(3);
-    const recorded: number[] = [];
-    const count = newDeliveryCount();
-    const plan = {
-      sink,
-      confirmEvery: 10,
-      count,
-      receipt: (row: Row) => row.id,
-      confirmed: (receipts: number[]) => Promise.resolve(void recorded.push(...receipts)),
-    };
+    const { plan, recorded, count } = recordingPlan(sink);
     await expect(deliverRecords(rows([1, 2, 3, 4]), plan, contextFor())).rejects.toThrow('receiver went away');
     expect(log).toEqual(['send 1', 'send 2', 'abort']);
     expect(recorded).toEqual([]);

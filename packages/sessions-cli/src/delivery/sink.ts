@@ -7,7 +7,7 @@ export interface RecordSink {
   send(record: Readonly<Record<string, unknown>>): Promise<boolean>;
   /** Resolve once every record sent so far is delivered: written to stdout, or confirmed by the syslog receiver. */
   confirm(): Promise<void>;
-  /** Deliver what is left, then release; returns the records sent. After a failure it only releases. */
+  /** Deliver what is left, then release; returns the records sent. After a failure, call `abort()` instead. */
   close(): Promise<number>;
   /**
    * Release after the run failed: nothing more goes out (stdout gets no `No results found.`); a syslog sender still

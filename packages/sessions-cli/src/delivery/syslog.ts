@@ -60,32 +60,22 @@ export async function openSyslogSink(options: SyslogSenderOptions, ctx: Context)
     ),
   );
   let sent = 0;
-  let failed = false;
-  const guard = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      failed = true;
-      throw error;
-    }
-  };
   return {
-    send: (record) =>
-      guard(async () => {
-        const skippedBefore = sender.stats.skippedOversize;
-        await sender.send(record);
-        if (sender.stats.skippedOversize !== skippedBefore) return false;
-        sent += 1;
-        return true;
-      }),
-    confirm: () => guard(() => sender.confirm()),
+    async send(record) {
+      const skippedBefore = sender.stats.skippedOversize;
+      await sender.send(record);
+      if (sender.stats.skippedOversize !== skippedBefore) return false;
+      sent += 1;
+      return true;
+    },
+    confirm: () => sender.confirm(),
     get resent() {
       return sender.stats.resent;
     },
     delivery: sender.delivery,
     async close() {
       try {
-        if (!failed) await sender.confirm();
+        await sender.confirm();
       } finally {
         release();
         await sender.close().catch(() => undefined);
