@@ -57,14 +57,21 @@ function isClosedError(error: unknown): boolean {
   return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_PREMATURE_CLOSE';
 }
 
-/** Resolves on 'drain'; rejects on 'error' (as `once` does) and on 'close' (the reader went away). */
-function drained(out: NodeJS.WritableStream, signal: AbortSignal): Promise<unknown> {
-  return Promise.race([
-    once(out, 'drain', { signal }),
-    once(out, 'close', { signal }).then(() => {
+/**
+ * Resolves once `written` did and `out` emitted 'drain'; rejects on 'error' (as `once` does) and on 'close' (the
+ * reader went away). Call it before awaiting anything: 'drain' follows the write callback in the same tick.
+ */
+async function drained(out: NodeJS.WritableStream, written: Promise<void>): Promise<void> {
+  const waits = new AbortController();
+  const { signal } = waits;
+  try {
+    const closed = once(out, 'close', { signal }).then(() => {
       throw new OutputClosedError();
-    }),
-  ]);
+    });
+    await Promise.all([written, Promise.race([once(out, 'drain', { signal }), closed])]);
+  } finally {
+    waits.abort();
+  }
 }
 
 /**
@@ -111,20 +118,16 @@ export function createRecordWriter(options: RecordWriterOptions): RecordWriter {
   const send = async (text: string): Promise<void> => {
     if (failure !== undefined) throw failure;
     if (text === '') return;
-    const waits = new AbortController();
     try {
       let full = false;
       const written = new Promise<void>((resolve, reject) => {
         full = !out.write(text, (error) => (error ? reject(error) : resolve()));
       });
       // Waiting for the callback too, not only for 'drain': a caller looping over writes that all return true would
-      // otherwise never let process.nextTick run, and the stream would hold every record until the loop ends. The
-      // drain listener goes on before any await: 'drain' follows the write callback in the same tick.
-      await Promise.all([written, full ? drained(out, waits.signal) : undefined]);
+      // otherwise never let process.nextTick run, and the stream would hold every record until the loop ends.
+      await (full ? drained(out, written) : written);
     } catch (error) {
       throw fail(error);
-    } finally {
-      waits.abort();
     }
   };
 
