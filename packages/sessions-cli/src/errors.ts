@@ -53,7 +53,7 @@ export function describeError(error: unknown): { message: string; exitCode: numb
     return { message: oneLine(`${error.message}${after(error.retries)}`), exitCode: EXIT.failure };
   }
   if (error instanceof SyslogConfigError) return { message: oneLine(error.message), exitCode: EXIT.usage };
-  // The sender stopped because the run was interrupted and the receiver did not confirm in time (delivery/syslog.ts).
+  // The sender stopped because the run was interrupted and the receiver did not confirm in time.
   if (error instanceof SyslogAbortError) return { message: 'interrupted', exitCode: EXIT.interrupted };
   if (error instanceof SyslogError) {
     return { message: oneLine(`syslog output failed: ${cliHints(error.message)}`), exitCode: EXIT.failure };
