@@ -1,7 +1,7 @@
 // The binary in a real terminal (a pseudo-terminal made by util-linux `script`): Ctrl-C typed at the keyboard (byte
 // 0x03, which the terminal's line discipline turns into SIGINT) stops every long command with its promised outcome,
 // and long work shows a progress line on stderr there, and nowhere else.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startLiveReceiver, type LiveReceiver } from './helpers/receivers.js';
