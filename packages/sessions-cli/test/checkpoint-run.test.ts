@@ -9,7 +9,7 @@ import type { Emulator } from '@x/sessions-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheckpoint } from '../src/checkpoint/run.js';
 import type { Context } from '../src/context.js';
-import type { RecordSink } from '../src/sink.js';
+import type { RecordSink } from '../src/delivery/sink.js';
 import { BUILD_TIMEOUT_MS, ensureBuilt, waitFor } from './helpers/run.js';
 import { createProgress } from '../src/progress.js';
 

@@ -3,7 +3,8 @@ import type { Client, Session, SessionSearch } from '@x/sessions-sdk';
 import type { Context } from '../context.js';
 import { ExitError, InterruptedError, UsageError } from '../failures.js';
 import { counted } from '../output/text.js';
-import type { RecordSink } from '../sink.js';
+import { deliverRecords, newDeliveryCount, type DeliveryPlan } from '../delivery/deliver.js';
+import type { RecordSink } from '../delivery/sink.js';
 import { removeLeftoverTemporaries, writeFileAtomic } from './atomic.js';
 import { sessionDigest } from './digest.js';
 import { acquireLock } from './lock.js';
@@ -108,7 +109,7 @@ export async function runCheckpoint(
       await writeStore(files.store, store);
     };
     try {
-      await deliver(client, openSink, store, { ...options, onOrAfter, before }, summary, save, ctx);
+      await deliver({ client, sink: await openSink(), store, summary, save }, { ...options, onOrAfter, before }, ctx);
     } catch (error) {
       const closed = isOutputClosed(error);
       summary.status = isInterrupt(error) ? 'interrupted' : 'failed';
@@ -131,93 +132,95 @@ export async function runCheckpoint(
 
 type Window = CheckpointRunOptions & { onOrAfter: number; before: number | undefined };
 
-async function deliver(
+/** What a run delivers with: the sink opened for it, the store it records in, and its summary. */
+interface CheckpointDelivery {
+  client: Client;
+  sink: RecordSink;
+  store: CheckpointStore;
+  summary: RunSummary;
+  save: () => Promise<void>;
+}
+
+/**
+ * Send the window's new and changed sessions through the one delivery loop, recording each batch in the store once
+ * the sink confirmed it.
+ */
+async function deliver(run: CheckpointDelivery, options: Window, ctx: Context): Promise<void> {
+  const { sink, store, summary } = run;
+  summary.delivery = sink.delivery;
+  const count = newDeliveryCount();
+  let untracked = 0;
+  // Each session's digest, taken once when it was compared with the store, for its entry once it is delivered.
+  const digests = new WeakMap<Session, string>();
+  const detail = (): string => `${summary.fetched.toLocaleString('en-US')} fetched`;
+  const plan: DeliveryPlan<Session, [string, CheckpointEntry]> = {
+    sink,
+    confirmEvery: options.confirmEvery,
+    progress: options.toStdout !== true || !recordsOnScreen(ctx.stdout) ? 'sessions sent' : undefined,
+    detail,
+    confirmWait: 'waiting for the delivery to be confirmed',
+    count,
+    receipt(session) {
+      const id = session.sessionId ?? undefined;
+      if (id !== undefined) return [id, entryOf(session, digests.get(session) ?? sessionDigest(session), 0)];
+      untracked += 1;
+      return undefined;
+    },
+    async confirmed(receipts) {
+      const at = Date.now();
+      for (const [id, entry] of receipts) store.sessions.set(id, { ...entry, deliveredAt: at });
+      await run.save();
+    },
+  };
+  try {
+    const fetched = (session: Session, digest: string): void => {
+      digests.set(session, digest);
+      ctx.progress.count(count.sent, { detail: detail() });
+    };
+    const sessions = changedSessions(run.client, store, options, summary, fetched, ctx);
+    await deliverRecords(sessions, plan, ctx);
+  } finally {
+    summary.delivered = count.delivered;
+    summary.skipped = count.skipped;
+    summary.unconfirmed = count.unconfirmed;
+    summary.resent = sink.resent;
+    if (untracked > 0) {
+      const what = `${counted(untracked, 'session')} without a sessionId ${untracked === 1 ? 'was' : 'were'}`;
+      ctx.note(`incydr: warning: ${what} sent and cannot be recorded`);
+    }
+  }
+}
+
+/**
+ * The sessions of the window that go out: new ones, and changed ones unless `--emit new`; each fetched session is
+ * counted in the summary and told to `fetched` with its digest (so that the progress line moves while nothing is sent).
+ */
+async function* changedSessions(
   client: Client,
-  openSink: () => Promise<RecordSink>,
   store: CheckpointStore,
   options: Window,
   summary: RunSummary,
-  save: () => Promise<void>,
+  fetched: (session: Session, digest: string) => void,
   ctx: Context,
-): Promise<void> {
+): AsyncGenerator<Session> {
   const filters: SessionSearch = { ...options.filters, startTime: options.onOrAfter };
   if (options.before === undefined) delete filters.endTime;
   else filters.endTime = options.before;
-  const sink = await openSink();
-  summary.delivery = sink.delivery;
-  // Sent but not yet confirmed: recorded only once the sink confirms them.
-  const pending: Array<[string, CheckpointEntry]> = [];
-  let sinkFailed = false;
-  let untracked = 0;
-  const confirm = async (): Promise<void> => {
-    ctx.progress.waiting('waiting for the delivery to be confirmed');
-    try {
-      await sink.confirm();
-    } catch (error) {
-      sinkFailed = true;
-      throw error;
+  for await (const session of client.sessions.v1.iterAll(filters, { signal: ctx.signal, ...options.paging })) {
+    summary.fetched += 1;
+    const digest = sessionDigest(session);
+    fetched(session, digest);
+    const id = session.sessionId ?? undefined;
+    const entry = id === undefined ? undefined : store.sessions.get(id);
+    if (entry !== undefined && entry.digest === null) {
+      // Imported from the Python CLI: delivered by it, so only its current digest is recorded.
+      store.sessions.set(id as string, entryOf(session, digest, entry.deliveredAt));
+      summary.unchanged += 1;
+      continue;
     }
-    const at = Date.now();
-    for (const [id, entry] of pending) store.sessions.set(id, { ...entry, deliveredAt: at });
-    summary.delivered += pending.length;
-    pending.length = 0;
-    await save();
-  };
-  let sent = 0;
-  const showProgress = options.toStdout !== true || !recordsOnScreen(ctx.stdout);
-  if (showProgress) ctx.progress.start('sessions sent');
-  const count = (): void => ctx.progress.count(sent, { detail: `${summary.fetched.toLocaleString('en-US')} fetched` });
-  try {
-    for await (const session of client.sessions.v1.iterAll(filters, { signal: ctx.signal, ...options.paging })) {
-      summary.fetched += 1;
-      count();
-      const id = session.sessionId ?? undefined;
-      const digest = sessionDigest(session);
-      const entry = id === undefined ? undefined : store.sessions.get(id);
-      if (entry !== undefined && entry.digest === null) {
-        // Imported from the Python CLI: delivered by it, so only its current digest is recorded.
-        store.sessions.set(id as string, entryOf(session, digest, entry.deliveredAt));
-        summary.unchanged += 1;
-        continue;
-      }
-      const kind = entry === undefined ? 'new' : entry.digest === digest ? 'unchanged' : 'changed';
-      summary[kind] += 1;
-      if (kind === 'unchanged' || (kind === 'changed' && options.emit === 'new')) continue;
-      let accepted: boolean;
-      try {
-        accepted = await sink.send(session);
-      } catch (error) {
-        sinkFailed = true;
-        throw error;
-      }
-      if (!accepted) {
-        summary.skipped += 1;
-        continue;
-      }
-      sent += 1;
-      count();
-      if (id === undefined) {
-        untracked += 1;
-        summary.delivered += 1;
-      } else {
-        pending.push([id, entryOf(session, digest, 0)]);
-        if (pending.length >= options.confirmEvery) await confirm();
-      }
-      if (ctx.signal.aborted) break;
-    }
-    await confirm();
-    await sink.close();
-  } catch (error) {
-    // What was sent before an API error or an interrupt is still confirmed and recorded; after a sink error it
-    // is not (it may not have arrived) and the next run sends it again.
-    if (!sinkFailed && pending.length > 0) await confirm().catch(() => undefined);
-    await sink.abort();
-    throw error;
-  } finally {
-    ctx.progress.stop();
-    summary.resent = sink.resent;
-    summary.unconfirmed = pending.length;
-    if (untracked > 0) ctx.note(`incydr: warning: ${counted(untracked, 'session')} without a sessionId ${untracked === 1 ? 'was' : 'were'} sent and cannot be recorded`);
+    const kind = entry === undefined ? 'new' : entry.digest === digest ? 'unchanged' : 'changed';
+    summary[kind] += 1;
+    if (kind === 'new' || (kind === 'changed' && options.emit === 'changed')) yield session;
   }
 }
 
@@ -265,7 +268,8 @@ function notRecorded(summary: RunSummary, label: string): ExitError {
 }
 
 function isInterrupt(error: unknown): boolean {
-  // SyslogAbortError: the syslog sender stopped for the interrupt (see forward.ts), not for a failure of its own.
+  // SyslogAbortError: the syslog sender stopped for the interrupt (see delivery/syslog.ts), not for a failure of its
+  // own.
   if (error instanceof InterruptedError) return true;
   return error instanceof Error && (error.name === 'AbortError' || error.name === 'SyslogAbortError');
 }

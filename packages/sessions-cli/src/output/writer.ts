@@ -1,4 +1,6 @@
-import { jsonLine, jsonPretty } from './json.js';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import { loadFormatter, type Formatter } from './formatter.js';
 
 /** Output formats of the record-printing commands (`rich` is `sessions show`'s card, for sessions only). */
 export type OutputFormat = 'table' | 'json-lines' | 'json-pretty' | 'csv' | 'rich';
@@ -49,101 +51,27 @@ export class OutputClosedError extends Error {
   }
 }
 
-/** Turns records into text; a header, if any, comes with the first record. */
-interface Formatter {
-  format(record: Readonly<Record<string, unknown>>): string;
-  /** The text for an empty result; throws when `--columns` is invalid even against the model's columns. */
-  empty(): string;
-}
-
-// Table, CSV and card modules (and the SDK models behind the column lists) load only for the format in use.
-async function loadFormatter(options: RecordWriterOptions): Promise<Formatter> {
-  const { format, kind, columns: spec, width, color } = options;
-  switch (format) {
-    case 'json-lines':
-      return { format: jsonLine, empty: () => '' };
-    case 'json-pretty':
-      return { format: jsonPretty, empty: () => '' };
-    case 'rich': {
-      const { renderSessionCard } = await import('./rich.js');
-      let first = true;
-      return {
-        format(record) {
-          const card = renderSessionCard(record, { width, color });
-          const text = first ? card : `\n${card}`;
-          first = false;
-          return text;
-        },
-        empty: () => '',
-      };
-    }
-    case 'csv': {
-      const [{ createCsvFormatter }, { availableColumns, columnAliases, csvColumns, recordPath, resolveColumns }] =
-        await Promise.all([import('./csv.js'), import('./columns.js')]);
-      let csv: ReturnType<typeof createCsvFormatter> | undefined;
-      return {
-        format(record) {
-          if (csv !== undefined) return csv.row(record);
-          // Without --columns the header is the Python CLI's, whatever the records hold, so it never depends on
-          // which record came first.
-          const columns =
-            spec === undefined
-              ? csvColumns(kind)
-              : resolveColumns(spec, availableColumns(kind, record), columnAliases(kind));
-          csv = createCsvFormatter(
-            columns,
-            columns.map((column) => recordPath(kind, column)),
-            { escapeFormulas: options.escapeFormulas === true },
-          );
-          return csv.header() + csv.row(record);
-        },
-        empty() {
-          if (spec !== undefined) resolveColumns(spec, availableColumns(kind), columnAliases(kind));
-          return '';
-        },
-      };
-    }
-    case 'table': {
-      const [table, { availableColumns, columnAliases, resolveColumns }] = await Promise.all([
-        import('./table.js'),
-        import('./columns.js'),
-      ]);
-      const defaults = kind === 'session' ? table.DEFAULT_SESSION_TABLE_COLUMNS : table.DEFAULT_FILE_EVENT_TABLE_COLUMNS;
-      const priority =
-        kind === 'session' ? table.DEFAULT_SESSION_TABLE_PRIORITY : table.DEFAULT_FILE_EVENT_TABLE_PRIORITY;
-      let formatter: ReturnType<typeof table.createTableFormatter> | undefined;
-      return {
-        format(record) {
-          if (formatter !== undefined) return formatter.row(record);
-          formatter =
-            spec === undefined
-              ? table.createTableFormatter({ kind, columns: defaults, priority, width, color })
-              : table.createTableFormatter({
-                  kind,
-                  columns: resolveColumns(spec, availableColumns(kind, record), columnAliases(kind)),
-                  width,
-                  color,
-                });
-          if (formatter.dropped.length > 0) {
-            options.note?.(
-              `incydr: the table leaves out ${formatter.dropped.join(', ')} to fit ${width} columns ` +
-                '(choose with --columns, or use -f csv)',
-            );
-          }
-          return formatter.header() + formatter.row(record);
-        },
-        empty() {
-          if (spec !== undefined) resolveColumns(spec, availableColumns(kind), columnAliases(kind));
-          return `${table.NO_RESULTS}\n`;
-        },
-      };
-    }
-  }
-}
-
+/** Errors that mean nobody reads `out` any more: EPIPE, a write to a destroyed stream, a close without an error. */
 function isClosedError(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_PREMATURE_CLOSE';
+}
+
+/**
+ * Resolves once `written` did and `out` emitted 'drain'; rejects on 'error' (as `once` does) and on 'close' (the
+ * reader went away). Call it before awaiting anything: 'drain' follows the write callback in the same tick.
+ */
+async function drained(out: NodeJS.WritableStream, written: Promise<void>): Promise<void> {
+  const waits = new AbortController();
+  const { signal } = waits;
+  try {
+    const closed = once(out, 'close', { signal }).then(() => {
+      throw new OutputClosedError();
+    });
+    await Promise.all([written, Promise.race([once(out, 'drain', { signal }), closed])]);
+  } finally {
+    waits.abort();
+  }
 }
 
 /**
@@ -157,97 +85,50 @@ export function createRecordWriter(options: RecordWriterOptions): RecordWriter {
   }
   const { out } = options;
   let formatter: Promise<Formatter> | undefined;
+  // The first failure: every later write throws it at once.
   let failure: Error | undefined;
-  // Whether write() already threw `failure`, so end() does not report it twice.
+  // Whether write() already threw `failure`, so that end() does not report it twice.
   let reported = false;
-  let ended = false;
-  let count = 0;
-  let lastWrite: Promise<void> = Promise.resolve();
-  const waiters = new Set<(error: Error) => void>();
-
   // Stream errors (EPIPE, a failed write) leave `out` broken; a formatting error (bad --columns) does not.
   let streamBroken = false;
-  const fail = (error: unknown, fromStream = true): void => {
+  let ended = false;
+  let count = 0;
+
+  const fail = (error: unknown, fromStream = true): Error => {
     streamBroken ||= fromStream;
-    if (failure === undefined) {
-      failure = isClosedError(error)
-        ? new OutputClosedError({ cause: error })
-        : error instanceof Error
-          ? error
-          : new Error(String(error));
-    }
-    for (const waiter of waiters) waiter(failure);
+    failure ??= isClosedError(error)
+      ? new OutputClosedError({ cause: error })
+      : error instanceof Error
+        ? error
+        : new Error(String(error));
+    return failure;
   };
-  const onError = (error: unknown): void => fail(error);
-  out.on('error', onError);
 
-  /** Resolves when `promise` does, rejects as soon as the output fails. */
-  const untilFailure = (promise: Promise<void>): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      if (failure !== undefined) return reject(failure);
-      const onFail = (error: Error): void => {
-        waiters.delete(onFail);
-        reject(error);
-      };
-      waiters.add(onFail);
-      void promise.then(() => {
-        waiters.delete(onFail);
-        if (failure !== undefined) reject(failure);
-        else resolve();
-      });
-    });
-
-  const drained = (): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      if (failure !== undefined) return reject(failure);
-      const cleanup = (): void => {
-        out.off('drain', onDrain);
-        out.off('close', onClose);
-        waiters.delete(onFail);
-      };
-      const onDrain = (): void => {
-        cleanup();
-        resolve();
-      };
-      // A stream closed without an error event still means nobody reads any more.
-      const onClose = (): void => {
-        cleanup();
-        fail(new OutputClosedError());
-        reject(failure ?? new OutputClosedError());
-      };
-      const onFail = (error: Error): void => {
-        cleanup();
-        reject(error);
-      };
-      out.on('drain', onDrain);
-      out.on('close', onClose);
-      waiters.add(onFail);
-    });
+  // The stream's own end-of-life signal (an error, or a close between writes) fails the next write. Its listeners
+  // also keep late 'error' events of a broken stream from crashing the process, so they are removed only when the
+  // writer ends on a sound stream.
+  const watch = new AbortController();
+  finished(out, { readable: false, signal: watch.signal }).then(
+    () => fail(new OutputClosedError()),
+    (error: unknown) => {
+      if (!watch.signal.aborted) fail(error);
+    },
+  );
 
   const send = async (text: string): Promise<void> => {
     if (failure !== undefined) throw failure;
     if (text === '') return;
-    let accepted = true;
-    const written = new Promise<void>((resolve) => {
-      try {
-        accepted = out.write(text, (error) => {
-          if (error) fail(error);
-          resolve();
-        });
-      } catch (error) {
-        fail(error);
-        resolve();
-      }
-    });
-    lastWrite = written;
-    if (failure !== undefined) throw failure;
-    // Listen before awaiting anything: 'drain' follows the write callback in the same tick.
-    const drain = accepted ? undefined : drained();
-    drain?.catch(() => undefined);
-    // Waiting for the callback too, not only for 'drain': a caller looping over writes that all return true would
-    // otherwise never let process.nextTick run, and the stream would hold every record until the loop ends.
-    await untilFailure(written);
-    await drain;
+    try {
+      let full = false;
+      const written = new Promise<void>((resolve, reject) => {
+        full = !out.write(text, (error) => (error ? reject(error) : resolve()));
+      });
+      // Waiting for the callback too, not only for 'drain': a caller looping over writes that all return true would
+      // otherwise never let process.nextTick run, and the stream would hold every record until the loop ends.
+      await (full ? drained(out, written) : written);
+    } catch (error) {
+      throw fail(error);
+    }
   };
 
   const format = async (record: Readonly<Record<string, unknown>> | undefined): Promise<string> => {
@@ -255,8 +136,7 @@ export function createRecordWriter(options: RecordWriterOptions): RecordWriter {
     try {
       return record === undefined ? loaded.empty() : loaded.format(record);
     } catch (error) {
-      fail(error, false);
-      throw error;
+      throw fail(error, false);
     }
   };
 
@@ -265,12 +145,11 @@ export function createRecordWriter(options: RecordWriterOptions): RecordWriter {
     ended = true;
     try {
       if (complete && failure === undefined && count === 0) await send(await format(undefined));
-      await untilFailure(lastWrite);
+      if (failure !== undefined) throw failure;
     } catch (error) {
       if (!(error instanceof OutputClosedError) && !(reported && error === failure)) throw error;
     } finally {
-      // After a failure, late 'error' events of the broken stream may still come: keep swallowing them.
-      if (!streamBroken) out.off('error', onError);
+      if (!streamBroken) watch.abort();
     }
     return { count };
   };

@@ -18,7 +18,7 @@ import { completes } from '../../options/values.js';
 import { columnsFor, escapeFormulasFor, resolveFormat, withFormat, type FormatArgs } from '../../options/format.js';
 import { toSenderOptions, withSyslog, type SyslogArgs } from '../../options/syslog.js';
 import { checkName } from '../../checkpoint/paths.js';
-import { CONFIRM_EVERY } from '../../forward.js';
+import { CONFIRM_EVERY } from '../../delivery/syslog.js';
 
 const FORMATS = ['table', 'json-pretty', 'json-lines', 'csv'] as const;
 
@@ -127,8 +127,8 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
     if (incremental !== undefined) {
       const [{ runCheckpoint }, { openSyslogSink }, { openStdoutSink }] = await Promise.all([
         import('../../checkpoint/run.js'),
-        import('../../forward.js'),
-        import('../../emit.js'),
+        import('../../delivery/syslog.js'),
+        import('../../delivery/stdout.js'),
       ]);
       const openSink = syslog !== undefined
         ? () => openSyslogSink(syslog, ctx)
@@ -138,11 +138,11 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
     }
     const sessions = client.sessions.v1.iterAll(filters, { signal: ctx.signal, ...paging });
     if (syslog !== undefined) {
-      const { forwardRecords, forwardedLine } = await import('../../forward.js');
+      const { forwardRecords, forwardedLine } = await import('../../delivery/syslog.js');
       const result = await forwardRecords(sessions, syslog, ctx, confirmEvery);
       ctx.note(forwardedLine(result, 'session', syslog.target as string));
     } else {
-      const { emitRecords } = await import('../../emit.js');
+      const { emitRecords } = await import('../../delivery/stdout.js');
       await emitRecords(sessions, { format, kind: 'session', columns, escapeFormulas }, ctx);
     }
     if (ctx.signal.aborted) throw new InterruptedError('interrupted');

@@ -41,11 +41,11 @@ export async function run(args: ShowEventsArgs, ctx: Context): Promise<void> {
       yield* page.fileEvents as Array<Record<string, unknown>>;
     })();
     if (syslog !== undefined) {
-      const { forwardRecords, forwardedLine } = await import('../../forward.js');
+      const { forwardRecords, forwardedLine } = await import('../../delivery/syslog.js');
       const result = await forwardRecords(events, syslog, ctx);
       ctx.note(forwardedLine(result, 'file event', syslog.target as string));
     } else {
-      const { emitRecords } = await import('../../emit.js');
+      const { emitRecords } = await import('../../delivery/stdout.js');
       await emitRecords(events, { format, kind: 'file-event', columns, escapeFormulas }, ctx);
     }
   } finally {

@@ -1,6 +1,7 @@
-import type { Context } from './context.js';
+import type { Context } from '../context.js';
 import type { RecordSink } from './sink.js';
-import { recordsOnScreen } from './progress.js';
+import { recordsOnScreen } from '../progress.js';
+import { deliverRecords } from './deliver.js';
 
 /** Options of {@link openStdoutSink}. */
 export interface StdoutSinkOptions {
@@ -18,7 +19,7 @@ export interface StdoutSinkOptions {
  * (`| head`) makes `send` throw OutputClosedError: {@link emitRecords} ends quietly, a checkpointed run fails.
  */
 export async function openStdoutSink(options: StdoutSinkOptions, ctx: Context): Promise<RecordSink> {
-  const { createRecordWriter } = await import('./output/writer.js');
+  const { createRecordWriter } = await import('../output/writer.js');
   const writer = createRecordWriter({
     format: options.format,
     kind: options.kind,
@@ -53,24 +54,14 @@ export async function emitRecords(
   options: StdoutSinkOptions,
   ctx: Context,
 ): Promise<number> {
-  const { OutputClosedError } = await import('./output/writer.js');
+  const { OutputClosedError } = await import('../output/writer.js');
   const sink = await openStdoutSink(options, ctx);
   // Records on the screen show their own progress; a progress line would only break them up.
-  const counted = !recordsOnScreen(ctx.stdout);
-  if (counted) ctx.progress.start(`${options.kind === 'session' ? 'sessions' : 'file events'} written`);
-  let count = 0;
+  const what = options.kind === 'session' ? 'sessions' : 'file events';
+  const progress = recordsOnScreen(ctx.stdout) ? undefined : `${what} written`;
   try {
-    for await (const record of records) {
-      await sink.send(record);
-      count += 1;
-      if (counted) ctx.progress.count(count);
-      if (ctx.signal.aborted) break;
-    }
-    ctx.progress.stop();
-    return await sink.close();
+    return (await deliverRecords(records, { sink, confirmEvery: Number.POSITIVE_INFINITY, progress }, ctx)).closed;
   } catch (error) {
-    ctx.progress.stop();
-    await sink.abort();
     if (error instanceof OutputClosedError) return 0;
     throw error;
   }

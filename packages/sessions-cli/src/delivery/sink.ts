@@ -1,10 +1,13 @@
-/** Where records go: stdout in a format, or a syslog receiver. Await each call before the next. */
+/**
+ * Where records go: stdout in a format (./stdout.ts), or a syslog receiver (./syslog.ts); driven by the one loop in
+ * ./deliver.ts. Await each call before the next.
+ */
 export interface RecordSink {
   /** Send one record; false when the sink skipped it (an oversize syslog record with `--oversize skip`). */
   send(record: Readonly<Record<string, unknown>>): Promise<boolean>;
   /** Resolve once every record sent so far is delivered: written to stdout, or confirmed by the syslog receiver. */
   confirm(): Promise<void>;
-  /** Deliver what is left, then release; returns the records sent. After a failure it only releases. */
+  /** Deliver what is left, then release; returns the records sent. After a failure, call `abort()` instead. */
   close(): Promise<number>;
   /**
    * Release after the run failed: nothing more goes out (stdout gets no `No results found.`); a syslog sender still

@@ -1,8 +1,9 @@
 import type { SyslogError, SyslogSenderOptions } from '@x/syslog-out';
-import type { Context } from './context.js';
+import type { Context } from '../context.js';
 import type { RecordSink } from './sink.js';
-import { counted } from './output/text.js';
-import { cliMessage } from './syslog-hints.js';
+import { counted } from '../output/text.js';
+import { cliMessage } from '../syslog-hints.js';
+import { deliverRecords } from './deliver.js';
 
 /** Records between delivery confirmations unless the user says otherwise (`--confirm-every`). */
 export const CONFIRM_EVERY = 5_000;
@@ -59,32 +60,22 @@ export async function openSyslogSink(options: SyslogSenderOptions, ctx: Context)
     ),
   );
   let sent = 0;
-  let failed = false;
-  const guard = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      failed = true;
-      throw error;
-    }
-  };
   return {
-    send: (record) =>
-      guard(async () => {
-        const skippedBefore = sender.stats.skippedOversize;
-        await sender.send(record);
-        if (sender.stats.skippedOversize !== skippedBefore) return false;
-        sent += 1;
-        return true;
-      }),
-    confirm: () => guard(() => sender.confirm()),
+    async send(record) {
+      const skippedBefore = sender.stats.skippedOversize;
+      await sender.send(record);
+      if (sender.stats.skippedOversize !== skippedBefore) return false;
+      sent += 1;
+      return true;
+    },
+    confirm: () => sender.confirm(),
     get resent() {
       return sender.stats.resent;
     },
     delivery: sender.delivery,
     async close() {
       try {
-        if (!failed) await sender.confirm();
+        await sender.confirm();
       } finally {
         release();
         await sender.close().catch(() => undefined);
@@ -106,39 +97,15 @@ export interface ForwardResult {
 
 /** Send records to syslog, confirming every `confirmEvery` records and at the end. */
 export async function forwardRecords(
-  records: AsyncIterable<object>,
+  records: AsyncIterable<Record<string, unknown>>,
   options: SyslogSenderOptions,
   ctx: Context,
   confirmEvery = CONFIRM_EVERY,
 ): Promise<ForwardResult> {
   const sink = await openSyslogSink(options, ctx);
-  let count = 0;
-  let done = false;
-  ctx.progress.start('records sent to syslog');
-  try {
-    for await (const record of records) {
-      if (await sink.send(record as Record<string, unknown>)) {
-        count += 1;
-        ctx.progress.count(count);
-        if (count % confirmEvery === 0) {
-          ctx.progress.waiting(CONFIRM_WAIT);
-          await sink.confirm();
-        }
-      }
-      if (ctx.signal.aborted) break;
-    }
-    done = true;
-  } finally {
-    // After an error the sink only releases; the error is what the user sees.
-    ctx.progress.waiting(CONFIRM_WAIT);
-    try {
-      if (done) await sink.close();
-      else await sink.abort();
-    } finally {
-      ctx.progress.stop();
-    }
-  }
-  return { sent: count, resent: sink.resent };
+  const plan = { sink, confirmEvery, progress: 'records sent to syslog', confirmWait: CONFIRM_WAIT };
+  const { sent } = await deliverRecords(records, plan, ctx);
+  return { sent, resent: sink.resent };
 }
 
 /** The line after a forward: how many records (`what`, a singular noun) went to `output`, and how many were sent twice. */

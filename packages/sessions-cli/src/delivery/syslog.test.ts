@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forwardedLine } from './forward.js';
+import { forwardedLine } from './syslog.js';
 
 describe('forwardedLine', () => {
   it('counts in the singular for one record and in the plural otherwise', () => {
