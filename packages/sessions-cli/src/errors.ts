@@ -17,7 +17,7 @@ import { humanLine } from './output/text.js';
 import { cliMessage } from './syslog-hints.js';
 
 /** Exit codes: success, failure, usage, interrupted. */
-export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 
 /**
  * The message (one line, no stack, no control characters: it may quote server data) and exit code for any error; an

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readRows } from '../src/bulk/read.js';
 import { run as bulkUpdateState, type BulkUpdateStateArgs } from '../src/commands/sessions/bulk-update-state.js';
 import type { BulkFormat } from '../src/bulk/types.js';
-import { SESSION_STATES } from '../src/options/filters.js';
+import { SESSION_STATES } from '@x/sessions-sdk/model';
 import { exitOf, inProcess } from './helpers/in-process.js';
 import { closedPort } from './helpers/receivers.js';
 import { BUILD_TIMEOUT_MS, lines, runShell, startFixture, type Fixture } from './helpers/run.js';

@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { renderReference } from '../src/help/reference.js';
 import { commandPaths, renderHelp } from '../src/help/render.js';
 import { CACHED_WIDTHS } from '../src/help/width.js';
-import { BUILD_TIMEOUT_MS, PACKAGE_DIR, ensureBuilt, runIncydr } from './helpers/run.js';
+import { loadedModules } from '@x/vitest-config/modules';
+import { BIN, BUILD_TIMEOUT_MS, PACKAGE_DIR, ensureBuilt, runIncydr } from './helpers/run.js';
 
 let stored: Record<string, Record<string, string>>;
 
@@ -43,6 +44,24 @@ describe('stored help texts', () => {
     expect(await runIncydr(['--version'])).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
     // yargs answers the same when the fast path does not apply.
     expect((await runIncydr(['--version', '--log-stderr'])).stdout).toBe(`${version}\n`);
+  });
+
+  it("load neither yargs nor the SDK when stored, nor the SDK's main entry, valibot or ky via yargs", async () => {
+    const heavy = (urls: readonly string[]): string[] =>
+      urls.filter((url) => /\/sessions-sdk\/dist\/index\.js$/.test(url) || /\/(valibot|ky|undici)[@/]/.test(url));
+    const stored = await loadedModules([BIN, 'sessions', 'search', '--help'], { cwd: PACKAGE_DIR });
+    expect(stored).toMatchObject({ code: 0, stderr: '' });
+    expect(stored.urls.filter((url) => /\/(yargs|sessions-sdk)\//.test(url))).toEqual([]);
+    const yargsAnswers = [
+      ['sessions', 'search', '--state', 'OPEN', '--help'],
+      ['sessions', 'update', 'x', '--help', '-s', 'OPEN'],
+    ];
+    for (const args of yargsAnswers) {
+      const answered = await loadedModules([BIN, ...args], { cwd: PACKAGE_DIR });
+      expect(answered).toMatchObject({ code: 0, stderr: '' });
+      expect(answered.urls.some((url) => url.includes('/yargs/')), args.join(' ')).toBe(true);
+      expect(heavy(answered.urls), args.join(' ')).toEqual([]);
+    }
   });
 
   it('show the SDK\'s list of time forms (TIME_FORMS) for --start of search and update-by-criteria', async () => {

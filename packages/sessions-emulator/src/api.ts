@@ -31,7 +31,7 @@ export interface ApiContext {
 }
 
 /** A parsed API request. */
-export interface ApiRequest {
+interface ApiRequest {
   method: string;
   /** Raw path segments after the leading slash. */
   segments: string[];
@@ -42,10 +42,10 @@ export interface ApiRequest {
 }
 
 /** Ids per change-state call and sessions per change-states call. */
-export const MAX_IDS_PER_CHANGE = 100;
-export const SESSIONS_PER_CONTINUATION = 500;
+const MAX_IDS_PER_CHANGE = 100;
+const SESSIONS_PER_CONTINUATION = 500;
 /** Longest note, in code points. */
-export const MAX_NOTE_LENGTH = 2000;
+const MAX_NOTE_LENGTH = 2000;
 
 /** Route an API request (`/v1/…`); throws HttpError for every failure. */
 export function handleApi(ctx: ApiContext, req: ApiRequest): Answer {

@@ -30,7 +30,7 @@ export interface FaultSettings {
 }
 
 /** What to do with a request before handling it. */
-export type FaultDecision =
+type FaultDecision =
   | { kind: 'none' }
   | { kind: 'drop' }
   | { kind: 'drop-after-apply' }

@@ -1,5 +1,6 @@
 // The emulator's own view of the API's records (api.md §5). Kept independent of @x/sessions-sdk on purpose: the
-// emulator must not inherit the client's assumptions, or client bugs could hide behind it.
+// emulator must not inherit the client's assumptions, or client bugs could hide behind it; and it installs with no
+// dependencies, where the SDK package would bring ky, undici and valibot even for its dependency-free model entry.
 
 /** Session states the API accepts in `change-state` and the `state` filter. */
 export const SESSION_STATES = [

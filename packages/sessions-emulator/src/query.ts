@@ -36,7 +36,7 @@ export interface Search extends Filters {
 export const MAX_PAGE_SIZE = 1000;
 
 /** The page size of a search without `page_size` (the Python CLI always sends it). */
-export const DEFAULT_PAGE_SIZE = 50;
+const DEFAULT_PAGE_SIZE = 50;
 
 /**
  * `sort_direction` values: the vendor's API description documents `ASC`/`DESC`, the Python SDK sends `asc`/`desc`;

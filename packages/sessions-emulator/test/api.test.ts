@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Client } from '@x/sessions-sdk';
-import { currentState, startEmulator, type Emulator, type SessionDump } from '../src/index.js';
+import { startEmulator, type Emulator, type SessionDump } from '../src/index.js';
+import { currentState } from '../src/model.js';
 import { documentedErrorFields } from './helpers/vendor.js';
 
 let emu: Emulator;

@@ -1,3 +1,6 @@
+// The SDK's main entry, every name listed: each one is a promise to users. Enums, limits and field lists are in
+// `@x/sessions-sdk/model` (no dependencies); the valibot schemas stay internal.
+
 export { Client } from './client.js';
 export type { ClientOptions } from './settings.js';
 export type { RequestOptions, ResponseRecord, WaitInfo } from './http.js';
@@ -16,16 +19,28 @@ export {
   type CallOutcome,
   type ConnectionReason,
 } from './errors.js';
-export { toEpochMs, toDurationMs, formatIso, TIME_FORMS, DURATION_FORMS, type TimeInput } from './time.js';
+export { DURATION_FORMS, TIME_FORMS, formatIso, toDurationMs, toEpochMs, type TimeInput } from './time.js';
+export type { IterAllOptions, SessionEvents, SessionsV1 } from './sessions/resource.js';
+export type { SessionFilters, SessionPageQuery, SessionSearch } from './sessions/query.js';
+export { currentScore, currentSeverity, currentState, maxSeverity } from './sessions/derived.js';
 export {
-  SessionsV1,
-  MAX_IDS_PER_CHANGE,
-  MAX_NOTE_LENGTH,
-  type IterAllOptions,
-  type SessionEvents,
-} from './sessions/resource.js';
-export { MAX_PAGE_SIZE, type SessionFilters, type SessionPageQuery, type SessionSearch } from './sessions/query.js';
-export * from './sessions/enums.js';
-export * from './sessions/schemas.js';
-export * from './sessions/derived.js';
-export * from './file-events/schemas.js';
+  severityLabel,
+  type ContentInspectionStatus,
+  type OpenEnum,
+  type SessionState,
+  type SessionType,
+  type SeverityLabel,
+  type SortDirection,
+  type SortKey,
+} from './sessions/enums.js';
+export type {
+  ContentInspectionResults,
+  RiskIndicator,
+  Session,
+  SessionNote,
+  SessionScore,
+  SessionStateEntry,
+  SessionsPage,
+  TriggeredAlert,
+} from './sessions/schemas.js';
+export type { FileEvent, FileEventsPage, FileEventsProblem } from './file-events/schemas.js';

@@ -24,11 +24,6 @@ export interface PaginateOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** Default `concurrency` of `iterAll`. */
-export const DEFAULT_CONCURRENCY = 4;
-/** Highest accepted `concurrency`. */
-export const MAX_CONCURRENCY = 16;
-
 /**
  * The number of pages a listing may have outstanding: halved (at least 1) when the server throttles, raised by one
  * after as many successes as the current limit (AIMD). Only requests started after the last cut count, so one

@@ -2,7 +2,7 @@ import { defaultEnvFile, envFileCandidates, settingsLookup } from './env.js';
 import { ConfigurationError } from './errors.js';
 import type { WaitInfo } from './http.js';
 import { parseLogLevel, type LogLevel, type Logger } from './logger.js';
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './pagination.js';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './limits.js';
 
 /** Options of `new Client(…)`; each one falls back to its `INCYDR_…` environment variable, then to a `.env` file. */
 export interface ClientOptions {

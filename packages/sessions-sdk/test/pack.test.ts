@@ -1,12 +1,24 @@
 // The packed SDK as a user gets it: pack the package, install the tarball alone in an empty folder, run the
-// example against a loopback server and type-check a TypeScript consumer.
+// example against a loopback server and type-check a TypeScript consumer. Over 300 lines: every test shares the one
+// slow pack and install.
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOnce } from './helpers/build.js';
 import { CLIENT_ID, CLIENT_SECRET, startTestServer } from './helpers/server.js';
+import { loadedModules } from '@x/vitest-config/modules';
 import { patient } from '@x/vitest-config/patience';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
@@ -48,17 +60,6 @@ async function ok(file: string, args: readonly string[], options: Parameters<typ
   return result;
 }
 
-/** Newest modification time of the files `tsc -p tsconfig.build.json` compiles. */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (!entry.name.includes('.test')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
 type Manifest = {
   name: string;
   dependencies?: Record<string, string>;
@@ -84,10 +85,7 @@ let tarFiles: string[] = [];
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'sessions-sdk-pack-'));
-  const dist = join(packageDir, 'dist', 'index.js');
-  if (!existsSync(dist) || statSync(dist).mtimeMs < newestSource(join(packageDir, 'src'))) {
-    await ok(tsc, ['-p', 'tsconfig.build.json'], { cwd: packageDir, timeoutMs: 120_000 });
-  }
+  await buildOnce();
   // Plain `npm pack`, as a user would: runtime dependencies are real version ranges (no `catalog:`), so npm can
   // install the tarball; dev dependencies keep workspace specifiers, which an installer never reads.
   await ok('npm', ['pack', '--pack-destination', workDir], { cwd: packageDir, timeoutMs: 120_000 });
@@ -116,6 +114,8 @@ describe('packed SDK', () => {
         'package/dist/index.js',
         'package/dist/index.d.ts',
         'package/dist/index.js.map',
+        'package/dist/model.js',
+        'package/dist/model.d.ts',
         'package/src/index.ts',
         'package/package.json',
         'package/README.md',
@@ -157,6 +157,16 @@ describe('packed SDK', () => {
     }
     expect([...new Set(installed)].sort()).toEqual([...needed].sort());
   });
+
+  it('serves the model entry from the tarball without loading valibot, ky or undici', async () => {
+    const code =
+      "const m = await import('@x/sessions-sdk/model');\nconsole.log(m.MAX_NOTE_LENGTH, m.SESSION_STATES[0]);";
+    const run = await loadedModules(['--input-type=module', '-e', code], { cwd: consumerDir });
+    expect(run).toMatchObject({ code: 0, stdout: '2000 OPEN\n', stderr: '' });
+    const sdk = pathToFileURL(join(consumerDir, 'node_modules', '@x', 'sessions-sdk', 'dist')).href;
+    expect(run.urls).toContain(`${sdk}/model.js`);
+    expect(run.urls.filter((url) => !url.startsWith(`${sdk}/`) && !url.startsWith('node:'))).toEqual([]);
+  }, patient(30_000));
 
   it('runs the search example against a loopback server', async () => {
     const server = await startTestServer();
@@ -274,7 +284,10 @@ describe('packed SDK', () => {
         join(consumerDir, 'consumer.ts'),
         [
           "import { Client, currentState, type Session, type SessionSearch } from '@x/sessions-sdk';",
+          "import { MAX_NOTE_LENGTH, SESSION_FIELDS, type SessionState } from '@x/sessions-sdk/model';",
           '',
+          "const closed: SessionState = 'CLOSED_TP';",
+          'const limits: [number, string | undefined] = [MAX_NOTE_LENGTH, SESSION_FIELDS[0]];',
           "const session: Session = { sessionId: 's1', actorName: 'Ann Lee', states: [{ stateV2: 'OPEN' }] };",
           'const state: string | undefined = currentState(session);',
           '',
@@ -286,7 +299,7 @@ describe('packed SDK', () => {
           '    for await (const s of client.sessions.v1.iterAll(search)) ids.push(s.sessionId ?? String(state));',
           '    const page = await client.sessions.v1.getPage({ pageNum: 1 });',
           '    const total: number | null | undefined = page.totalCount;',
-          '    return total === 0 ? [] : ids;',
+          '    return total === 0 ? [closed, String(limits)] : ids;',
           '  } finally {',
           '    await client.close();',
           '  }',

@@ -59,6 +59,17 @@ const expectations: Array<{ match: RegExp; check: (run: Run, server: TestServer)
       ]);
     },
   },
+  {
+    // The model entry's example: enums, a limit and a duration, without a server.
+    match: /from '@x\/sessions-sdk\/model'/,
+    check: (run, server) => {
+      expect(run.stdout).toBe(
+        'states: OPEN, IN_PROGRESS, CLOSED, CLOSED_TP, CLOSED_TP_BENIGN, CLOSED_FP, OPEN_NEW_DATA; notes up to 2000; ' +
+          '1d12h = 129600000 ms\n',
+      );
+      expect(server.requests).toEqual([]);
+    },
+  },
 ];
 
 interface FakeSession {

@@ -1,12 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  CONTENT_INSPECTION_STATUSES,
-  Client,
-  IncydrError,
-  InvalidArgumentError,
-  MAX_PAGE_SIZE,
-  SORT_DIRECTIONS,
-} from '../src/index.js';
+import { Client, IncydrError, InvalidArgumentError } from '../src/index.js';
+import { CONTENT_INSPECTION_STATUSES, MAX_PAGE_SIZE, SORT_DIRECTIONS } from '../src/model.js';
 import { clientOptions, startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer;

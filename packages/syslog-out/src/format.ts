@@ -78,7 +78,7 @@ export function code(value: string | number, table: Record<string, number>, what
 }
 
 /** Printable US-ASCII only (RFC 5424 PRINTUSASCII), at most `max` characters; empty becomes the NILVALUE `-`. */
-export function headerField(value: string, max: number): string {
+function headerField(value: string, max: number): string {
   const clean = value.replace(/[^\x21-\x7e]/g, '_').slice(0, max);
   return clean === '' ? '-' : clean;
 }

@@ -1,8 +1,6 @@
 // Valid rows to requests: ids grouped by target state in slices of 100 (one change-state request each), then notes.
+import { MAX_IDS_PER_CHANGE } from '@x/sessions-sdk/model';
 import type { BulkRow } from './types.js';
-
-/** Ids per change-state request (the API's limit). */
-export const IDS_PER_REQUEST = 100;
 
 /** One change-state request: up to 100 distinct ids and the rows they come from. */
 export interface StateBatch {
@@ -22,7 +20,7 @@ export interface Plan {
 }
 
 /** Group rows by state (first appearance first) and slice each group into requests of at most 100 distinct ids. */
-export function planRequests(rows: readonly BulkRow[], idsPerRequest = IDS_PER_REQUEST): Plan {
+export function planRequests(rows: readonly BulkRow[], idsPerRequest = MAX_IDS_PER_CHANGE): Plan {
   const byState = new Map<string, BulkRow[]>();
   for (const row of rows) {
     const group = byState.get(row.state);

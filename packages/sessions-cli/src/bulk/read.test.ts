@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SESSION_STATES } from '../options/filters.js';
+import { SESSION_STATES } from '@x/sessions-sdk/model';
 import { readRows } from './read.js';
 import type { BulkFormat } from './types.js';
 

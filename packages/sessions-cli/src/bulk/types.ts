@@ -6,9 +6,6 @@ export const BULK_FORMATS = ['csv', 'json-lines'] as const;
 /** An input format. */
 export type BulkFormat = (typeof BULK_FORMATS)[number];
 
-/** The longest note, in Unicode code points. */
-export const MAX_NOTE_CODE_POINTS = 2000;
-
 /** A problem with the input, tied to the line (1-based) where it starts. */
 export interface RowError {
   line: number;

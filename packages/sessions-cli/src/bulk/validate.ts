@@ -2,7 +2,7 @@
 import { sessionIdProblem } from '../options/session-id.js';
 import { quote } from '../output/quote.js';
 import type { BulkRow, ParsedInput, RawRow, RowError } from './types.js';
-import { MAX_NOTE_CODE_POINTS } from './types.js';
+import { MAX_NOTE_LENGTH } from '@x/sessions-sdk/model';
 
 /** Values given on the command line that replace the per-row ones (already checked). */
 export interface Overrides {
@@ -117,5 +117,6 @@ function kindOf(value: unknown): string {
 export function noteProblem(note: string): string | undefined {
   if (note.trim() === '') return 'the note is empty';
   const length = [...note].length;
-  return length > MAX_NOTE_CODE_POINTS ? `the note is ${length} characters long; the limit is ${MAX_NOTE_CODE_POINTS}` : undefined;
+  if (length <= MAX_NOTE_LENGTH) return undefined;
+  return `the note is ${length} characters long; the limit is ${MAX_NOTE_LENGTH}`;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { currentSeverity, currentState, type Session } from '@x/sessions-sdk';
+import type { Session } from '@x/sessions-sdk';
+import { currentScore, currentSeverity, currentState } from '@x/sessions-sdk/model';
 
 /**
  * A short hash of what a SIEM cares about in a session (sync.md §2): current state, latest score and severity,
@@ -13,7 +14,7 @@ export function sessionDigest(session: Session): string {
   }
   const parts = [
     currentState(session) ?? null,
-    latestScore(session),
+    currentScore(session) ?? null,
     currentSeverity(session) ?? null,
     [...alertIds].sort(),
     session.notes?.length ?? 0,
@@ -24,19 +25,4 @@ export function sessionDigest(session: Session): string {
     ),
   ];
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 22);
-}
-
-// The score of the entry with the largest sourceTimestamp (ties: the later entry), as currentSeverity picks it.
-function latestScore(session: Session): number | null {
-  let best: number | null = null;
-  let bestTime = Number.NEGATIVE_INFINITY;
-  for (const entry of session.scores ?? []) {
-    if (typeof entry.score !== 'number') continue;
-    const time = entry.sourceTimestamp ?? Number.NEGATIVE_INFINITY;
-    if (best === null || time >= bestTime) {
-      best = entry.score;
-      bestTime = time;
-    }
-  }
-  return best;
 }

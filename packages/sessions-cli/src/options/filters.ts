@@ -1,18 +1,10 @@
 import type { Argv } from 'yargs';
 import type { SessionSearch } from '@x/sessions-sdk';
+import { CONTENT_INSPECTION_STATUSES, SESSION_STATES, SEVERITY_LABELS } from '@x/sessions-sdk/model';
 import { TIME_FORMS, toEpochMs } from '@x/sessions-sdk/time';
 import { UsageError } from '../failures.js';
 import { choice, many } from './choices.js';
 import { completes } from './values.js';
-
-// Kept here rather than imported from the SDK so that `--help` does not load it.
-const STATES = ['OPEN', 'IN_PROGRESS', 'CLOSED', 'CLOSED_TP', 'CLOSED_TP_BENIGN', 'CLOSED_FP', 'OPEN_NEW_DATA'] as const;
-const SEVERITIES = ['NO_RISK', 'LOW', 'MODERATE', 'HIGH', 'CRITICAL'] as const;
-// The Python CLI's values first, then the ones the API description documents; each is sent as chosen.
-const INSPECTION = ['PENDING', 'FOUND', 'NOT_FOUND', 'PII_FOUND', 'PII_NOT_FOUND', 'UNPROCESSED'] as const;
-
-/** The session states the CLI accepts (case-insensitive). */
-export const SESSION_STATES = STATES;
 
 /** Filter options of `sessions search` (and `update-by-criteria`). */
 export interface FilterArgs {
@@ -32,9 +24,9 @@ export interface FilterArgs {
 
 /** Add the search filters. */
 export function withFilters<T>(yargs: Argv<T>): Argv<T & FilterArgs> {
-  completes(yargs, 'state', { values: STATES });
-  completes(yargs, 'severity', { values: SEVERITIES });
-  completes(yargs, 'content-inspection-status', { values: INSPECTION });
+  completes(yargs, 'state', { values: SESSION_STATES });
+  completes(yargs, 'severity', { values: SEVERITY_LABELS });
+  completes(yargs, 'content-inspection-status', { values: CONTENT_INSPECTION_STATUSES });
   return yargs
     .option('actor-id', { type: 'string', requiresArg: true, describe: 'Only sessions of this actor' })
     .option('start', {
@@ -51,14 +43,24 @@ export function withFilters<T>(yargs: Argv<T>): Argv<T & FilterArgs> {
     })
     .option('any-alerts', { type: 'boolean', describe: 'Sessions with or without alerts' })
     .option('risk-indicators', { type: 'string', requiresArg: true, describe: 'Comma-separated risk indicators' })
-    .option('state', { type: 'string', array: true, requiresArg: true, describe: `Current state (repeatable): ${STATES.join(', ')}` })
-    .option('severity', { type: 'string', array: true, requiresArg: true, describe: `Current severity (repeatable): ${SEVERITIES.join(', ')}` })
+    .option('state', {
+      type: 'string',
+      array: true,
+      requiresArg: true,
+      describe: `Current state (repeatable): ${SESSION_STATES.join(', ')}`,
+    })
+    .option('severity', {
+      type: 'string',
+      array: true,
+      requiresArg: true,
+      describe: `Current severity (repeatable): ${SEVERITY_LABELS.join(', ')}`,
+    })
     .option('rule-id', { type: 'string', array: true, requiresArg: true, describe: 'Alert rule id (repeatable)' })
     .option('watchlist-id', { type: 'string', array: true, requiresArg: true, describe: 'Watchlist id (repeatable)' })
     .option('content-inspection-status', {
       type: 'string',
       requiresArg: true,
-      describe: `${INSPECTION.join(', ')} (any case; sent in upper case)`,
+      describe: `${CONTENT_INSPECTION_STATUSES.join(', ')} (any case; sent in upper case)`,
     }) as unknown as Argv<T & FilterArgs>;
 }
 
@@ -72,8 +74,8 @@ export function toFilters(args: FilterArgs): SessionSearch {
   const filters: SessionSearch = {
     hasAlerts: args.anyAlerts === true ? null : args.alerts !== false,
     riskIndicators: split(args.riskIndicators),
-    states: many(args.state).flatMap(split).map((s) => choice('state', s, STATES)),
-    severities: many(args.severity).flatMap(split).map((s) => choice('severity', s, SEVERITIES)),
+    states: many(args.state).flatMap(split).map((s) => choice('state', s, SESSION_STATES)),
+    severities: many(args.severity).flatMap(split).map((s) => choice('severity', s, SEVERITY_LABELS)),
     ruleIds: many(args.ruleId),
     watchlistIds: many(args.watchlistId),
   };
@@ -82,7 +84,8 @@ export function toFilters(args: FilterArgs): SessionSearch {
   if (args.end !== undefined) filters.endTime = args.end;
   if (args.type !== undefined) filters.type = args.type;
   if (args.contentInspectionStatus !== undefined) {
-    filters.contentInspectionStatus = choice('content-inspection-status', args.contentInspectionStatus, INSPECTION);
+    const status = args.contentInspectionStatus;
+    filters.contentInspectionStatus = choice('content-inspection-status', status, CONTENT_INSPECTION_STATUSES);
   }
   return filters;
 }

@@ -1,10 +1,5 @@
+import { SORT_DIRECTIONS, type SortDirection } from '@x/sessions-sdk/model';
 import { choice } from './choices.js';
-
-/** `--sort-dir` choices: `asc`/`desc` as the Python CLI sends them, `ASC`/`DESC` as the API description documents them. */
-export const SORT_DIRECTIONS = ['asc', 'desc', 'ASC', 'DESC'] as const;
-
-/** A `sort_direction` the CLI sends. */
-export type SortDirection = (typeof SORT_DIRECTIONS)[number];
 
 /**
  * The `sort_direction` to send for a `--sort-dir` value: one of the four spellings exactly as typed (both cases are

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { checkSenderOptions, SyslogConfigError, type SyslogSenderOptions } from '@x/syslog-out/check';
-import { toDurationMs } from '@x/sessions-sdk/time';
+import { toDurationMs } from '@x/sessions-sdk/model';
 import { UsageError } from '../failures.js';
 import { cliUsageError } from '../syslog-hints.js';
 import { choice } from './choices.js';

@@ -1,4 +1,4 @@
-import { FileEventSchema, SessionSchema } from '@x/sessions-sdk';
+import { FILE_EVENT_FIELDS, SESSION_FIELDS } from '@x/sessions-sdk/model';
 import { flatten, snakeCase } from './flatten.js';
 import { PYTHON_FILE_EVENT_COLUMNS, PYTHON_SESSION_COLUMNS, type PythonColumn } from './python-columns.js';
 
@@ -20,40 +20,16 @@ export class ColumnsError extends Error {
   }
 }
 
-/** The leaf paths of a valibot object schema, in entry order (nested objects descended, arrays kept as leaves). */
-function schemaPaths(schema: unknown, prefix = ''): string[] {
-  const entries = objectEntries(schema);
-  if (entries === undefined) return [];
-  const paths: string[] = [];
-  for (const [key, entry] of Object.entries(entries)) {
-    const path = prefix + snakeCase(key);
-    const nested = schemaPaths(entry, `${path}.`);
-    if (nested.length > 0) paths.push(...nested);
-    else paths.push(path);
-  }
-  return paths;
-}
-
-// Reads valibot's public schema shape (`type`, `wrapped`, `entries`) so the lists follow the SDK's models.
-function objectEntries(schema: unknown): Record<string, unknown> | undefined {
-  if (typeof schema !== 'object' || schema === null) return undefined;
-  const { type, wrapped, entries } = schema as { type?: unknown; wrapped?: unknown; entries?: unknown };
-  if (type === 'nullish' || type === 'optional' || type === 'nullable') return objectEntries(wrapped);
-  if (
-    (type === 'loose_object' || type === 'object' || type === 'strict_object') &&
-    typeof entries === 'object' &&
-    entries !== null
-  ) {
-    return entries as Record<string, unknown>;
-  }
-  return undefined;
-}
-
 /** Every flattened Session path of the SDK model, in API order (`actor_id` … `content_inspection_results.status` …). */
-export const SESSION_COLUMNS: readonly string[] = Object.freeze(schemaPaths(SessionSchema));
+export const SESSION_COLUMNS: readonly string[] = Object.freeze(SESSION_FIELDS.map(columnName));
 
 /** Every flattened file-event path of the SDK model, in API order (`@timestamp`, `destination.category`, …). */
-export const FILE_EVENT_COLUMNS: readonly string[] = Object.freeze(schemaPaths(FileEventSchema));
+export const FILE_EVENT_COLUMNS: readonly string[] = Object.freeze(FILE_EVENT_FIELDS.map(columnName));
+
+/** A model field's column name: each key of its path in snake case, as `flatten` spells record paths. */
+function columnName(field: string): string {
+  return field.split('.').map(snakeCase).join('.');
+}
 
 /** The Python CLI's column names and where each one's value is in a record (as `flatten` spells paths). */
 interface PythonColumns {
@@ -67,7 +43,7 @@ interface PythonColumns {
 function pythonColumns(columns: readonly PythonColumn[]): PythonColumns {
   const renamed = new Map<string, string>();
   for (const [name, apiPath] of columns) {
-    const path = apiPath.split('.').map(snakeCase).join('.');
+    const path = columnName(apiPath);
     if (path !== name) renamed.set(name, path);
   }
   return {

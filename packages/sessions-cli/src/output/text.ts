@@ -1,7 +1,7 @@
 // Terminal text helpers shared by the table and the card: measuring, cleaning, truncating, padding, wrapping, styling.
 
 /** The ellipsis that marks truncated text. */
-export const ELLIPSIS = '…';
+const ELLIPSIS = '…';
 
 // C0/C1 controls (ESC included, so server data can never drive the terminal) and bidi overrides that could
 // visually reorder a line.

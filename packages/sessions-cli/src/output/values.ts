@@ -1,12 +1,12 @@
 import {
   currentSeverity,
   currentState,
-  formatIso,
   maxSeverity,
   severityLabel,
   type SessionScore,
   type SessionStateEntry,
-} from '@x/sessions-sdk';
+} from '@x/sessions-sdk/model';
+import { formatIso } from '@x/sessions-sdk/time';
 import { isPlainObject } from './flatten.js';
 import { sanitize } from './text.js';
 

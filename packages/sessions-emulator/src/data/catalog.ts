@@ -40,7 +40,7 @@ export const DEPARTMENTS: readonly string[] = [
 export const EMAIL_DOMAIN = 'example.com';
 
 /** A watchlist actors can be on (the `watchlist_id` filter). */
-export interface WatchlistEntry {
+interface WatchlistEntry {
   id: string;
   name: string;
 }
@@ -219,7 +219,7 @@ export const VECTORS: readonly VectorEntry[] = [
 ];
 
 /** A kind of file: its extension, MIME type, Incydr category, typical names and size range. */
-export interface FileKind {
+interface FileKind {
   extension: string;
   mimeType: string;
   category: string;

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import { SEVERITY_LABELS, openEnum } from '../sessions/enums.js';
+import { SEVERITY_LABELS } from '../sessions/enums.js';
+import { openEnum } from '../sessions/open-enum.js';
 
 // Like the session schemas: validation only (no transforms, defaults or fallbacks), every field may be missing or
 // null, unknown keys are kept. Only fields whose type is documented are typed; the API adds fields often.

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { currentSeverity, currentState, maxSeverity } from './derived.js';
+import { currentScore, currentSeverity, currentState, maxSeverity } from './derived.js';
 import { SEVERITY_LABELS, severityFromLabel, severityLabel } from './enums.js';
 import { SessionSchema, type Session, type SessionScore, type SessionStateEntry } from './schemas.js';
 
@@ -68,6 +68,31 @@ describe('currentState', () => {
   it('returns a state this release does not know, as sent', () => {
     const session = v.parse(SessionSchema, JSON.parse(fixtureText));
     expect(currentState(session)).toBe('SOME_FUTURE_STATE');
+  });
+});
+
+describe('currentScore', () => {
+  it('takes the score of the latest entry, not the highest', () => {
+    const session = scores(
+      { score: 90, severity: 4, sourceTimestamp: 200 },
+      { score: 15, severity: 1, sourceTimestamp: 300 },
+      { score: 40, severity: 2, sourceTimestamp: 100 },
+    );
+    expect(currentScore(session)).toBe(15);
+  });
+
+  it('gives the later entry on a tie and counts entries without a timestamp as oldest', () => {
+    expect(currentScore(scores({ score: 30, sourceTimestamp: 7 }, { score: 0, sourceTimestamp: 7 }))).toBe(0);
+    const untimed = scores({ score: 20, sourceTimestamp: 1 }, { score: 80, sourceTimestamp: null }, { score: 60 });
+    expect(currentScore(untimed)).toBe(20);
+  });
+
+  it('skips entries without a score, and is undefined when none has one', () => {
+    const unscored = scores({ score: 20, sourceTimestamp: 1 }, { score: null, severity: 3, sourceTimestamp: 9 });
+    expect(currentScore(unscored)).toBe(20);
+    expect(currentScore(scores({ severity: 3, sourceTimestamp: 9 }))).toBeUndefined();
+    expect(currentScore({ scores: null })).toBeUndefined();
+    expect(currentScore({})).toBeUndefined();
   });
 });
 

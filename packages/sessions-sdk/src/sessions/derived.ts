@@ -23,6 +23,17 @@ export function currentSeverity(session: Pick<Session, 'scores'>): number | unde
   return latest(severityEntries(session))?.severity;
 }
 
+/**
+ * The session's current score: that of the `scores` entry with the largest `sourceTimestamp`, with the same rules
+ * as `currentState`. Entries without a numeric score are skipped.
+ */
+export function currentScore(session: Pick<Session, 'scores'>): number | undefined {
+  const entries = (session.scores ?? []).filter(
+    (entry): entry is ScoreEntry & { score: number } => typeof entry.score === 'number' && Number.isFinite(entry.score),
+  );
+  return latest(entries)?.score;
+}
+
 /** The highest severity (0–4) over the session's score history; undefined when it holds none. */
 export function maxSeverity(session: Pick<Session, 'scores'>): number | undefined {
   let max: number | undefined;

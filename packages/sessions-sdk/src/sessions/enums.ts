@@ -1,5 +1,3 @@
-import * as v from 'valibot';
-
 /**
  * A string enum that stays open: the known values autocomplete, any other string is still accepted.
  * Used for every enum the server sends, because the API documents them as growing.
@@ -73,13 +71,3 @@ export const SORT_DIRECTIONS = ['asc', 'desc', 'ASC', 'DESC'] as const;
 
 /** A known sort direction. */
 export type SortDirection = (typeof SORT_DIRECTIONS)[number];
-
-/**
- * A schema for an enum-typed response field: any string validates (a value added later must never fail a
- * response); `known` only types the output, so the known values autocomplete. The value is kept as sent.
- */
-export function openEnum<const T extends readonly string[]>(
-  _known: T,
-): v.GenericSchema<OpenEnum<T[number]>, OpenEnum<T[number]>, v.StringIssue> {
-  return v.string();
-}

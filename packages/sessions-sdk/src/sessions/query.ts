@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../limits.js';
 import { toEpochMs, type TimeInput } from '../time.js';
 import {
   severityFromLabel,
@@ -53,12 +54,6 @@ export interface SessionPageQuery extends SessionSearch {
   /** 0-based page number. @default 0 */
   pageNum?: number | undefined;
 }
-
-/** The largest page size: the `maximum` of `page_size` in the vendor's API description (the Python SDK keeps to 50). */
-export const MAX_PAGE_SIZE = 1000;
-
-/** The page size when none is given: what the Python SDK and CLI ask for. */
-export const DEFAULT_PAGE_SIZE = 50;
 
 /** Query string of a search, in the API's parameter order, lists as repeated keys. */
 export function searchQuery(query: SessionPageQuery, now = Date.now()): URLSearchParams {

@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from '../errors.js';
 import { SessionEventsResponseSchema, type FileEvent, type FileEventsPage } from '../file-events/schemas.js';
 import type { HttpClient, RequestOptions } from '../http.js';
-import { DEFAULT_CONCURRENCY, drainContinuation, MAX_CONCURRENCY, paginateByNumber } from '../pagination.js';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_IDS_PER_CHANGE, MAX_NOTE_LENGTH } from '../limits.js';
+import { drainContinuation, paginateByNumber } from '../pagination.js';
 import type { OpenEnum, SessionState } from './enums.js';
 import {
   filterQuery,
@@ -18,11 +19,6 @@ import {
   type Session,
   type SessionsPage,
 } from './schemas.js';
-
-/** Ids per change-state request: the API's limit. */
-export const MAX_IDS_PER_CHANGE = 100;
-/** Longest note, in Unicode code points. */
-export const MAX_NOTE_LENGTH = 2000;
 
 /** Per-call controls of `iterAll`. */
 export interface IterAllOptions extends RequestOptions {

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import { CONTENT_INSPECTION_STATUSES, SESSION_STATES, SESSION_TYPES, openEnum } from './enums.js';
+import { CONTENT_INSPECTION_STATUSES, SESSION_STATES, SESSION_TYPES } from './enums.js';
+import { openEnum } from './open-enum.js';
 
 // Response schemas only validate: no transforms, defaults or fallbacks, so the validated value is the server's
 // own object. Every field may be missing or null, and unknown keys are kept (looseObject).

@@ -4,7 +4,7 @@ import { counted } from '../../output/text.js';
 import { MAX_INPUT_BYTES } from '../../bulk/input.js';
 import { ExitError, InterruptedError, UsageError } from '../../failures.js';
 import { choice } from '../../options/choices.js';
-import { SESSION_STATES } from '../../options/filters.js';
+import { SESSION_STATES, currentState } from '@x/sessions-sdk/model';
 import { completes } from '../../options/values.js';
 
 /** Arguments of `incydr sessions bulk-update-state`. */
@@ -91,7 +91,6 @@ export async function run(args: BulkUpdateStateArgs, ctx: Context, io: BulkIo = 
   const { applyPlan } = await import('../../bulk/apply.js');
   const { describeError } = await import('../../errors.js');
   const { failureKind } = await import('../../outcome.js');
-  const { currentState } = await import('@x/sessions-sdk');
   const client = await ctx.client();
   ctx.progress.start('requests');
   let result: Awaited<ReturnType<typeof applyPlan>>;

@@ -1,10 +1,19 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import { DURATION_FORMS, toDurationMs } from '@x/sessions-sdk/time';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_PAGE_SIZE,
+  DURATION_FORMS,
+  MAX_CONCURRENCY,
+  MAX_PAGE_SIZE,
+  SORT_DIRECTIONS,
+  SORT_KEYS,
+  toDurationMs,
+} from '@x/sessions-sdk/model';
 import { createContext, type Context, type GlobalArgs } from '../../context.js';
 import { InterruptedError, UsageError } from '../../failures.js';
 import { choice } from '../../options/choices.js';
 import { resolveTimes, toFilters, withFilters, type FilterArgs } from '../../options/filters.js';
-import { SORT_DIRECTIONS, sortDirection } from '../../options/sort-dir.js';
+import { sortDirection } from '../../options/sort-dir.js';
 import { completes } from '../../options/values.js';
 import { columnsFor, escapeFormulasFor, resolveFormat, withFormat, type FormatArgs } from '../../options/format.js';
 import { toSenderOptions, withSyslog, type SyslogArgs } from '../../options/syslog.js';
@@ -12,8 +21,6 @@ import { checkName } from '../../checkpoint/paths.js';
 import { CONFIRM_EVERY } from '../../delivery/syslog.js';
 
 const FORMATS = ['table', 'json-pretty', 'json-lines', 'csv'] as const;
-// The API description's maximum (the SDK's MAX_PAGE_SIZE), kept here so that `--help` does not load the SDK.
-const MAX_PAGE_SIZE = 1000;
 
 /** Arguments of `incydr sessions search`. */
 export type SearchArgs = GlobalArgs & FilterArgs & FormatArgs & SyslogArgs & {
@@ -32,7 +39,7 @@ export const command = 'search';
 export const describe = 'Search sessions (by default only sessions with alerts)';
 
 export function builder(yargs: Argv): Argv<SearchArgs> {
-  completes(yargs, 'sort-key', { values: ['end_time', 'score'] });
+  completes(yargs, 'sort-key', { values: SORT_KEYS });
   completes(yargs, 'sort-dir', { values: SORT_DIRECTIONS });
   completes(yargs, 'emit', { values: ['changed', 'new'] });
   completes(yargs, 'summary-json', 'file');
@@ -43,11 +50,17 @@ export function builder(yargs: Argv): Argv<SearchArgs> {
       requiresArg: true,
       describe: `${SORT_DIRECTIONS.join(', ')}, sent as typed (default: the server's, descending)`,
     })
-    .option('page-size', { type: 'number', requiresArg: true, describe: `Sessions per request, 1-${MAX_PAGE_SIZE} (default 50)` })
+    .option('page-size', {
+      type: 'number',
+      requiresArg: true,
+      describe: `Sessions per request, 1-${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`,
+    })
     .option('concurrency', {
       type: 'number',
       requiresArg: true,
-      describe: 'Pages fetched ahead while earlier ones are written, 1-16 (default 4, or INCYDR_CONCURRENCY); halved on HTTP 429',
+      describe:
+        `Pages fetched ahead while earlier ones are written, 1-${MAX_CONCURRENCY} ` +
+        `(default ${DEFAULT_CONCURRENCY}, or INCYDR_CONCURRENCY); halved on HTTP 429`,
     })
     .option('confirm-every', {
       type: 'number',
@@ -82,7 +95,7 @@ export async function handler(args: ArgumentsCamelCase<SearchArgs>): Promise<voi
 /** Search and write the sessions to stdout or to syslog; everything is checked before the first request. */
 export async function run(args: SearchArgs, ctx: Context): Promise<void> {
   const filters = toFilters(args);
-  if (args.sortKey !== undefined) filters.sortKey = choice('sort-key', args.sortKey, ['end_time', 'score'] as const);
+  if (args.sortKey !== undefined) filters.sortKey = choice('sort-key', args.sortKey, SORT_KEYS);
   if (args.sortDir !== undefined) filters.sortDir = sortDirection(args.sortDir);
   if (args.pageSize !== undefined) {
     if (!Number.isInteger(args.pageSize) || args.pageSize < 1 || args.pageSize > MAX_PAGE_SIZE) {
@@ -94,7 +107,7 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
   const format = resolveFormat(args, FORMATS, ctx.useRich);
   const escapeFormulas = escapeFormulasFor(args, syslog === undefined ? format : '--output');
   const confirmEvery = integerOption('confirm-every', args.confirmEvery) ?? CONFIRM_EVERY;
-  const concurrency = integerOption('concurrency', args.concurrency, 16);
+  const concurrency = integerOption('concurrency', args.concurrency, MAX_CONCURRENCY);
   const paging = concurrency === undefined ? {} : { concurrency };
   const incremental = checkpointOptions(args);
   const now = Date.now();

@@ -4,7 +4,8 @@ import { createContext, type Context, type GlobalArgs } from '../../context.js';
 import { counted } from '../../output/text.js';
 import { ExitError, InterruptedError, UsageError } from '../../failures.js';
 import { choice } from '../../options/choices.js';
-import { SESSION_STATES, resolveTimes, toFilters, withFilters, type FilterArgs } from '../../options/filters.js';
+import { SESSION_STATES } from '@x/sessions-sdk/model';
+import { resolveTimes, toFilters, withFilters, type FilterArgs } from '../../options/filters.js';
 import { completes } from '../../options/values.js';
 
 /** Sessions the server changes per change-states call at most (api.md E5): for the progress estimate. */

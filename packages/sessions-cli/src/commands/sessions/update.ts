@@ -1,14 +1,11 @@
 import type { Client, Session } from '@x/sessions-sdk';
+import { MAX_NOTE_LENGTH, SESSION_STATES, currentState } from '@x/sessions-sdk/model';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { createContext, type Context, type GlobalArgs } from '../../context.js';
 import { ExitError, UsageError } from '../../failures.js';
 import { choice } from '../../options/choices.js';
 import { sessionIdArgument } from '../../options/session-id.js';
-import { SESSION_STATES } from '../../options/filters.js';
 import { completes } from '../../options/values.js';
-
-/** The longest note, in Unicode code points. */
-const MAX_NOTE = 2000;
 
 /** Arguments of `incydr sessions update`. */
 export type UpdateArgs = GlobalArgs & { sessionId: string; state?: string; note?: string };
@@ -23,7 +20,11 @@ export function builder(yargs: Argv): Argv<UpdateArgs> {
   return completes(yargs, 'state', { values: SESSION_STATES })
     .positional('session-id', { type: 'string', describe: 'The session id', demandOption: true })
     .option('state', { alias: 's', type: 'string', requiresArg: true, describe: `New state: ${SESSION_STATES.join(', ')}` })
-    .option('note', { type: 'string', requiresArg: true, describe: `Note to add (at most ${MAX_NOTE} characters)` }) as unknown as Argv<UpdateArgs>;
+    .option('note', {
+      type: 'string',
+      requiresArg: true,
+      describe: `Note to add (at most ${MAX_NOTE_LENGTH} characters)`,
+    }) as unknown as Argv<UpdateArgs>;
 }
 
 export async function handler(args: ArgumentsCamelCase<UpdateArgs>): Promise<void> {
@@ -41,14 +42,15 @@ export async function run(args: UpdateArgs, ctx: Context): Promise<void> {
   if (args.note !== undefined) {
     const length = [...args.note].length;
     if (length === 0) throw new UsageError('--note is empty');
-    if (length > MAX_NOTE) throw new UsageError(`--note is ${length} characters long; the limit is ${MAX_NOTE}`);
+    if (length > MAX_NOTE_LENGTH) {
+      throw new UsageError(`--note is ${length} characters long; the limit is ${MAX_NOTE_LENGTH}`);
+    }
   }
   const id = sessionIdArgument(args.sessionId);
   const client = await ctx.client();
   const note = args.note;
   try {
     if (state !== undefined) {
-      const { currentState } = await import('@x/sessions-sdk');
       await change(ctx, client, id, () => client.sessions.v1.updateStateById([id], state, { signal: ctx.signal }), {
         applied: (session) => currentState(session) === state,
         found: `session ${id} read back is ${state}`,
