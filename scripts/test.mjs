@@ -1,5 +1,5 @@
-// The README's test command: build, typecheck, lint and test every package through turbo, then print one
-// summary line `N passed, N failed` (CI reads it; vitest's own summary is per package).
+// The README's test command: check the formatting, build, typecheck, lint and test every package through turbo, then
+// print one summary line `N passed, N failed` (CI reads it; vitest's own summary is per package).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,15 @@ const resultFiles = ['packages', 'tests']
   .filter((dir) => existsSync(dir))
   .flatMap((dir) => readdirSync(dir).map((name) => join(dir, name, 'test-results', 'vitest.json')));
 for (const file of resultFiles) rmSync(file, { force: true });
+
+// Formatting first: a file Prettier would change fails the run, named with the command that fixes it.
+const format = spawnSync(join(root, 'node_modules', '.bin', 'prettier'), ['--check', '--log-level', 'warn', '**/*.{ts,mts,cts,js,mjs,cjs}'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (format.error) console.error(`cannot run prettier: ${format.error.message}`);
+const formatFailed = format.status !== 0;
+if (formatFailed) console.error('the files above are not formatted: run `npx --yes pnpm@10.34.9 format`');
 
 const turbo = spawnSync(join(root, 'node_modules', '.bin', 'turbo'), ['run', 'build', 'typecheck', 'lint', 'test', '--continue', ...process.argv.slice(2)], {
   cwd: root,
@@ -29,9 +38,9 @@ for (const file of resultFiles) {
   // Suites that crash before running (an import error) count as failures too.
   failed += report.numFailedTests + (report.testResults ?? []).filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
 }
-const pipelineFailed = turbo.status !== 0;
+const pipelineFailed = turbo.status !== 0 || formatFailed;
 if (pipelineFailed && failed === 0) {
-  console.error('a build, typecheck, lint or test task failed (see above)');
+  console.error('the formatting check, or a build, typecheck, lint or test task failed (see above)');
   failed = 1;
 }
 console.log(`${passed} passed, ${failed} failed`);
