@@ -1,7 +1,7 @@
 import { sleep, untilAborted } from './abort.js';
 
 /** The window `maxRequestsPerMinute` counts in. */
-export const RATE_WINDOW_MS = 60_000;
+const RATE_WINDOW_MS = 60_000;
 
 /** Clock and timer of a limiter; replaced only by the limiter's own unit tests. */
 export interface LimiterClock {
