@@ -16,10 +16,15 @@ const BENCHMARKS = [export20k, export200k, bulkUpdate, syslogOut, coldStart];
 
 const runs = positiveInt('BENCH_RUNS', 3);
 const coldRuns = positiveInt('BENCH_COLD_RUNS', 15);
-const only = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+const only = (process.env.BENCH_ONLY ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter((s) => s !== '');
 const unknown = only.filter((n) => !BENCHMARKS.some((b) => b.name === n));
 if (unknown.length > 0) {
-  console.error(`BENCH_ONLY: unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}`);
+  console.error(
+    `BENCH_ONLY: unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}`,
+  );
   process.exit(2);
 }
 const selected = only.length === 0 ? BENCHMARKS : BENCHMARKS.filter((b) => only.includes(b.name));
@@ -32,7 +37,10 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-const load = () => loadavg().map((v) => fmt(v, 2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((v) => fmt(v, 2))
+    .join(' ');
 const cpu = cpus();
 const header = `node ${process.version} on ${process.platform}/${process.arch}; CPU: ${cpu[0]?.model.trim() ?? 'unknown'} x ${cpu.length}; ${new Date().toISOString()}; BENCH_RUNS=${runs}`;
 const loadBefore = load();
@@ -46,11 +54,15 @@ try {
     log(`${benchmark.name}: ${benchmark.title}`);
     const started = performance.now();
     try {
-      rows.push(...(await benchmark.run({ runs, coldRuns, log, note: (text) => notes.push(`${benchmark.name}: ${text}`) })));
+      rows.push(
+        ...(await benchmark.run({ runs, coldRuns, log, note: (text) => notes.push(`${benchmark.name}: ${text}`) })),
+      );
     } catch (error) {
       log(`${benchmark.name} failed: ${error.message}`);
       failures.push(benchmark.name);
-      rows.push(row(benchmark.name, 'did not run', 'error', '-', { target: error.message.split('\n')[0].slice(0, 160) }));
+      rows.push(
+        row(benchmark.name, 'did not run', 'error', '-', { target: error.message.split('\n')[0].slice(0, 160) }),
+      );
     }
     log(`${benchmark.name}: ${fmt((performance.now() - started) / 1000, 1)} s`);
   }
@@ -60,7 +72,9 @@ try {
 
 console.log(header);
 console.log(`load average (1/5/15 min): ${loadBefore} at the start, ${load()} at the end`);
-console.log(`medians of ${runs} run(s) unless stated; MB = 10^6 bytes; peak RSS = the child's process.resourceUsage().maxRSS\n`);
+console.log(
+  `medians of ${runs} run(s) unless stated; MB = 10^6 bytes; peak RSS = the child's process.resourceUsage().maxRSS\n`,
+);
 console.log(renderTable(rows));
 if (notes.length > 0) console.log(`\n${notes.join('\n')}`);
 if (failures.length > 0) {

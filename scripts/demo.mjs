@@ -29,14 +29,30 @@ const env = {
 };
 
 try {
-  story(`An Incydr Sessions API emulator runs on ${emu.url} (2,000 sessions), a syslog receiver on 127.0.0.1:${receiver.port}.`);
-  story(`The emulator's clock starts at ${new Date(clockStart).toISOString()}, the top of the hour, and moves 1 ms per change ` +
-    '(and when time passes below), not with the wall clock: the times it shows count from there.');
+  story(
+    `An Incydr Sessions API emulator runs on ${emu.url} (2,000 sessions), a syslog receiver on 127.0.0.1:${receiver.port}.`,
+  );
+  story(
+    `The emulator's clock starts at ${new Date(clockStart).toISOString()}, the top of the hour, and moves 1 ms per change ` +
+      '(and when time passes below), not with the wall clock: the times it shows count from there.',
+  );
 
   step('Triage: open high and critical sessions of the last 3 days, as a table');
   const found = await incydr(
-    ['sessions', 'search', '--start', '3d', '--state', 'OPEN', '--severity', 'HIGH', '--severity', 'CRITICAL',
-      '--columns', 'session_id,begin_time,actor_name,high_events,states'],
+    [
+      'sessions',
+      'search',
+      '--start',
+      '3d',
+      '--state',
+      'OPEN',
+      '--severity',
+      'HIGH',
+      '--severity',
+      'CRITICAL',
+      '--columns',
+      'session_id,begin_time,actor_name,high_events,states',
+    ],
     { maxLines: 9 },
   );
   const firstId = found.stdout.split('\n')[1]?.split(/\s+/)[0];
@@ -54,29 +70,44 @@ try {
   step('Time passes: sessions grow, escalate, reopen and arrive late; an analyst takes one');
   const delivered = new Set(receiver.sessionIds);
   const report = emu.advance(2 * 60 * 60 * 1000);
-  await incydr(['sessions', 'update', firstId, '--state', 'IN_PROGRESS', '--note', 'Looking into it (demo)'], { stderr: true });
+  await incydr(['sessions', 'update', firstId, '--state', 'IN_PROGRESS', '--note', 'Looking into it (demo)'], {
+    stderr: true,
+  });
   // Told in the checkpoint's terms: a session it never delivered is new, one it delivered and that moved is changed.
   const touched = new Set([...report.arrived, ...report.late, ...report.grown, firstId]);
   const fresh = [...touched].filter((id) => !delivered.has(id));
   const changed = [...touched].filter((id) => delivered.has(id));
   const among = (ids) => ids.filter((id) => delivered.has(id)).length;
   const grownSent = report.grown.filter((id) => delivered.has(id));
-  const analyst = grownSent.includes(firstId) ? "; the analyst's session is one of them" : ", and the analyst's session";
-  story(`Two hours later, as the checkpoint will count them: ${fresh.length} new (${report.arrived.length} began in those ` +
-    `hours, ${report.late.length} arrived late, begun hours or days ago) and ${changed.length} changed since it forwarded ` +
-    `them (${grownSent.length} grew, ${among(report.escalated)} of them escalated and ${among(report.reopened)} reopened${analyst}).`);
+  const analyst = grownSent.includes(firstId)
+    ? "; the analyst's session is one of them"
+    : ", and the analyst's session";
+  story(
+    `Two hours later, as the checkpoint will count them: ${fresh.length} new (${report.arrived.length} began in those ` +
+      `hours, ${report.late.length} arrived late, begun hours or days ago) and ${changed.length} changed since it forwarded ` +
+      `them (${grownSent.length} grew, ${among(report.escalated)} of them escalated and ${among(report.reopened)} reopened${analyst}).`,
+  );
 
   step('Forward again: only what is new or changed goes out');
   const before = receiver.records;
   await incydr(['sessions', 'search', '--any-alerts', '--checkpoint', 'siem', '--output', target], { stderr: true });
   const received = receiver.sessionIds.slice(before);
-  story(`The receiver got ${received.length} more records (${received.filter((id) => !delivered.has(id)).length} new, ` +
-    `${received.filter((id) => delivered.has(id)).length} changed), not ${before} again.`);
+  story(
+    `The receiver got ${received.length} more records (${received.filter((id) => !delivered.has(id)).length} new, ` +
+      `${received.filter((id) => delivered.has(id)).length} changed), not ${before} again.`,
+  );
 
   step('Bulk-close five sessions from a CSV after the investigation');
-  const ids = found.stdout.split('\n').slice(2, 7).map((line) => line.split(/\s+/)[0]).filter((id) => id !== '');
+  const ids = found.stdout
+    .split('\n')
+    .slice(2, 7)
+    .map((line) => line.split(/\s+/)[0])
+    .filter((id) => id !== '');
   const csv = join(home, 'closed.csv');
-  writeFileSync(csv, `session_id,state,note\n${ids.map((id) => `${id},CLOSED_FP,"Benign: approved transfer, ticket 4711"`).join('\n')}\n`);
+  writeFileSync(
+    csv,
+    `session_id,state,note\n${ids.map((id) => `${id},CLOSED_FP,"Benign: approved transfer, ticket 4711"`).join('\n')}\n`,
+  );
   console.log(dim(ids.length === 0 ? '' : `  closed.csv: ${ids.length} rows, state CLOSED_FP, one note each`));
   await incydr(['sessions', 'bulk-update-state', csv], { stderr: true });
 
@@ -119,7 +150,8 @@ function incydr(args, { maxLines = Infinity, stderr = false } = {}) {
       if (lines.length > maxLines) console.log(dim(`  … ${lines.length - maxLines} more lines`));
       if (stderr || code !== 0) for (const line of err.trim().split('\n').filter(Boolean)) console.log(`  ${line}`);
       if (code === 0) resolve({ stdout: out, stderr: err });
-      else reject(new Error(`incydr ${args.join(' ')} ${signal === null ? `exited ${code}` : `was killed (${signal})`}`));
+      else
+        reject(new Error(`incydr ${args.join(' ')} ${signal === null ? `exited ${code}` : `was killed (${signal})`}`));
     });
   });
 }

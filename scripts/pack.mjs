@@ -11,7 +11,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGES = ['@x/sessions-sdk', '@x/syslog-out', '@x/sessions-cli', '@x/sessions-emulator'];
 let options;
 try {
-  options = parseArgs({ options: { destination: { type: 'string' }, 'no-build': { type: 'boolean' } }, strict: true }).values;
+  options = parseArgs({
+    options: { destination: { type: 'string' }, 'no-build': { type: 'boolean' } },
+    strict: true,
+  }).values;
 } catch (error) {
   console.error(`pack-all: ${error.message}\nusage: node scripts/pack.mjs [--destination DIR] [--no-build]`);
   process.exit(2);
@@ -48,10 +51,13 @@ for (const file of readdirSync(destination)) if (file.endsWith('.tgz')) rmSync(j
 // pnpm pack turns `workspace:` and `catalog:` specifiers into versions; npm pack would leave them as they are.
 const pnpm = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager;
 const execPath = process.env.npm_execpath ?? '';
-if (/pnpm/.test(execPath)) run(process.execPath, [execPath, ...filters, 'pack', '--pack-destination', destination], { quiet: true });
+if (/pnpm/.test(execPath))
+  run(process.execPath, [execPath, ...filters, 'pack', '--pack-destination', destination], { quiet: true });
 else run('npx', ['--yes', pnpm, ...filters, 'pack', '--pack-destination', destination], { quiet: true });
 
-const tarballs = readdirSync(destination).filter((file) => file.endsWith('.tgz')).sort();
+const tarballs = readdirSync(destination)
+  .filter((file) => file.endsWith('.tgz'))
+  .sort();
 // Paths as the install command takes them: relative to where pack-all ran when inside it.
 const shown = (path) => {
   const relativePath = relative(process.cwd(), path);

@@ -13,19 +13,27 @@ const resultFiles = ['packages', 'tests']
 for (const file of resultFiles) rmSync(file, { force: true });
 
 // Formatting first: a file Prettier would change fails the run, named with the command that fixes it.
-const format = spawnSync(join(root, 'node_modules', '.bin', 'prettier'), ['--check', '--log-level', 'warn', '**/*.{ts,mts,cts,js,mjs,cjs}'], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const format = spawnSync(
+  join(root, 'node_modules', '.bin', 'prettier'),
+  ['--check', '--log-level', 'warn', '**/*.{ts,mts,cts,js,mjs,cjs}'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 if (format.error) console.error(`cannot run prettier: ${format.error.message}`);
 const formatFailed = format.status !== 0;
 if (formatFailed) console.error('the files above are not formatted: run `npx --yes pnpm@10.34.9 format`');
 
-const turbo = spawnSync(join(root, 'node_modules', '.bin', 'turbo'), ['run', 'build', 'typecheck', 'lint', 'test', '--continue', ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
-});
+const turbo = spawnSync(
+  join(root, 'node_modules', '.bin', 'turbo'),
+  ['run', 'build', 'typecheck', 'lint', 'test', '--continue', ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
+  },
+);
 
 if (turbo.error) console.error(`cannot run turbo: ${turbo.error.message}`);
 
@@ -36,7 +44,9 @@ for (const file of resultFiles) {
   const report = JSON.parse(readFileSync(file, 'utf8'));
   passed += report.numPassedTests;
   // Suites that crash before running (an import error) count as failures too.
-  failed += report.numFailedTests + (report.testResults ?? []).filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
+  failed +=
+    report.numFailedTests +
+    (report.testResults ?? []).filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
 }
 const pipelineFailed = turbo.status !== 0 || formatFailed;
 if (pipelineFailed && failed === 0) {

@@ -34,7 +34,9 @@ function writeInput(ids, withNotes) {
 function requestMix(requests) {
   const kinds = new Map();
   for (const r of requests) {
-    const kind = r.path.endsWith('/add-note') ? 'add-note' : r.path.split('/').at(-1) + (r.status >= 400 ? ` (${r.status})` : '');
+    const kind = r.path.endsWith('/add-note')
+      ? 'add-note'
+      : r.path.split('/').at(-1) + (r.status >= 400 ? ` (${r.status})` : '');
     kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
   }
   return [...kinds].map(([kind, count]) => `${fmt(count)} ${kind}`).join(' + ');
@@ -51,7 +53,11 @@ export async function run({ runs, log, note }) {
       await runNode([cliBin, ...EXPORT_ARGS], { timeoutMs: TIMEOUT_MS, env: cliEnv(emulator.env), stdout: 'keep' }),
       'fetching the session ids',
     );
-    const ids = exported.stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line).sessionId).slice(0, ROWS);
+    const ids = exported.stdout
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line).sessionId)
+      .slice(0, ROWS);
     if (ids.length < ROWS) throw new Error(`only ${ids.length} sessions to update, ${ROWS} wanted`);
 
     for (const withNotes of [false, true]) {
@@ -61,18 +67,31 @@ export async function run({ runs, log, note }) {
       for (let i = 0; i < runs; i += 1) {
         // Reset: the same sessions in their initial states, and an empty request log.
         await emulator.control('POST', '/_emulator/reset');
-        const result = await runNode([cliBin, 'sessions', 'bulk-update-state', file], { timeoutMs: TIMEOUT_MS, env: cliEnv(emulator.env) });
+        const result = await runNode([cliBin, 'sessions', 'bulk-update-state', file], {
+          timeoutMs: TIMEOUT_MS,
+          env: cliEnv(emulator.env),
+        });
         const requests = await emulator.control('GET', '/_emulator/requests');
-        const summary = result.stderr.match(/\d[\d,]* updated, \d[\d,]* notes? added, \d[\d,]* failed/)?.[0] ?? `no summary line; exit ${result.code}`;
-        log(`  ${withNotes ? 'with' : 'without'} notes: ${requests.length} requests in ${fmt(result.wallMs / 1000, 2)} s (${summary}; exit ${result.code})`);
+        const summary =
+          result.stderr.match(/\d[\d,]* updated, \d[\d,]* notes? added, \d[\d,]* failed/)?.[0] ??
+          `no summary line; exit ${result.code}`;
+        log(
+          `  ${withNotes ? 'with' : 'without'} notes: ${requests.length} requests in ${fmt(result.wallMs / 1000, 2)} s (${summary}; exit ${result.code})`,
+        );
         results.push({ seconds: result.wallMs / 1000, requests, summary, code: result.code });
       }
       rows.push(
-        row(name, scenario, 'API requests', fmt(median(results.map((r) => r.requests.length))), { runs: results.map((r) => fmt(r.requests.length)).join(' / ') }),
-        row(name, scenario, 'wall time (s)', fmt(median(results.map((r) => r.seconds)), 2), { runs: results.map((r) => fmt(r.seconds, 2)).join(' / ') }),
+        row(name, scenario, 'API requests', fmt(median(results.map((r) => r.requests.length))), {
+          runs: results.map((r) => fmt(r.requests.length)).join(' / '),
+        }),
+        row(name, scenario, 'wall time (s)', fmt(median(results.map((r) => r.seconds)), 2), {
+          runs: results.map((r) => fmt(r.seconds, 2)).join(' / '),
+        }),
       );
       const last = results.at(-1);
-      note(`${withNotes ? 'with' : 'without'} notes (last run): ${requestMix(last.requests)}; CLI: ${last.summary}, exit ${last.code}`);
+      note(
+        `${withNotes ? 'with' : 'without'} notes (last run): ${requestMix(last.requests)}; CLI: ${last.summary}, exit ${last.code}`,
+      );
     }
   } finally {
     await emulator.stop();

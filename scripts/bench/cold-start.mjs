@@ -34,7 +34,12 @@ export async function run({ log, coldRuns }) {
     const list = times.get(c);
     const ms = median(list);
     const spread = `${fmt(Math.min(...list))}..${fmt(Math.max(...list))} (n=${list.length})`;
-    rows.push(row(name, c.label, 'wall time (ms)', fmt(ms, 1), { runs: spread, target: c.floor ? '' : `<= ${TARGET_MS} ms: ${verdict(ms <= TARGET_MS)}` }));
+    rows.push(
+      row(name, c.label, 'wall time (ms)', fmt(ms, 1), {
+        runs: spread,
+        target: c.floor ? '' : `<= ${TARGET_MS} ms: ${verdict(ms <= TARGET_MS)}`,
+      }),
+    );
     if (!c.floor) rows.push(row(name, c.label, 'minus the floor (ms)', fmt(ms - floorMs, 1)));
   }
   return rows;

@@ -25,7 +25,10 @@ export async function startEmulator({ sessions, latencyMs = 0, control = false }
   const env = await new Promise((resolve, reject) => {
     let text = '';
     let settled = false;
-    const timer = setTimeout(() => fail(new Error(`the emulator did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(new Error(`the emulator did not start within ${START_TIMEOUT_MS / 1000} s`)),
+      START_TIMEOUT_MS,
+    );
     const fail = (error) => {
       if (settled) return;
       settled = true;
@@ -34,11 +37,15 @@ export async function startEmulator({ sessions, latencyMs = 0, control = false }
       reject(error);
     };
     child.once('error', (error) => fail(new Error(`cannot start the emulator: ${error.message}`, { cause: error })));
-    child.once('close', (code) => fail(new Error(`the emulator exited (${code}) before printing its URL: ${stderr.trim()}`)));
+    child.once('close', (code) =>
+      fail(new Error(`the emulator exited (${code}) before printing its URL: ${stderr.trim()}`)),
+    );
     child.stdout.on('data', (chunk) => {
       if (settled) return;
       text += chunk.toString('utf8');
-      const found = Object.fromEntries([...text.matchAll(/^export (INCYDR_[A-Z_]+)=(.*)$/gm)].map((m) => [m[1], m[2].trim()]));
+      const found = Object.fromEntries(
+        [...text.matchAll(/^export (INCYDR_[A-Z_]+)=(.*)$/gm)].map((m) => [m[1], m[2].trim()]),
+      );
       if (found.INCYDR_URL && found.INCYDR_API_CLIENT_ID && found.INCYDR_API_CLIENT_SECRET) {
         settled = true;
         clearTimeout(timer);
@@ -51,7 +58,10 @@ export async function startEmulator({ sessions, latencyMs = 0, control = false }
     url: env.INCYDR_URL,
     env,
     async control(method, path) {
-      const response = await fetch(`${env.INCYDR_URL}${path}`, { method, signal: AbortSignal.timeout(CONTROL_TIMEOUT_MS) });
+      const response = await fetch(`${env.INCYDR_URL}${path}`, {
+        method,
+        signal: AbortSignal.timeout(CONTROL_TIMEOUT_MS),
+      });
       if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
       return response.status === 204 ? undefined : response.json();
     },

@@ -21,7 +21,9 @@ export async function run({ runs, log }) {
   try {
     for (let i = 0; i < runs; i += 1) {
       const result = await exportOnce(emulator, { timeoutMs: TIMEOUT_MS });
-      log(`  ${fmt(result.sessions)} sessions in ${fmt(result.seconds, 2)} s, peak RSS ${result.maxRssKiB === undefined ? 'n/a' : `${fmt(kibToMb(result.maxRssKiB), 1)} MB`}`);
+      log(
+        `  ${fmt(result.sessions)} sessions in ${fmt(result.seconds, 2)} s, peak RSS ${result.maxRssKiB === undefined ? 'n/a' : `${fmt(kibToMb(result.maxRssKiB), 1)} MB`}`,
+      );
       results.push(result);
     }
   } finally {

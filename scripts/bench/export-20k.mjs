@@ -49,15 +49,31 @@ export async function run({ runs, log }) {
       const rate = median(list.map((r) => r.sessionsPerSecond));
       rates.set(c, rate);
       const scenario = `${latencyMs} ms latency, ${c.label}`;
-      rows.push(row(name, scenario, 'sessions/s', fmt(rate), { runs: list.map((r) => fmt(r.sessionsPerSecond)).join(' / ') }));
+      rows.push(
+        row(name, scenario, 'sessions/s', fmt(rate), { runs: list.map((r) => fmt(r.sessionsPerSecond)).join(' / ') }),
+      );
       const rss = list.map((r) => r.maxRssKiB).filter((v) => v !== undefined);
-      rows.push(row(name, scenario, 'CLI peak RSS (MB)', rss.length > 0 ? fmt(kibToMb(median(rss)), 1) : 'n/a', { runs: rss.map((v) => fmt(kibToMb(v), 1)).join(' / ') }));
+      rows.push(
+        row(name, scenario, 'CLI peak RSS (MB)', rss.length > 0 ? fmt(kibToMb(median(rss)), 1) : 'n/a', {
+          runs: rss.map((v) => fmt(kibToMb(v), 1)).join(' / '),
+        }),
+      );
     }
     const speedUp = rates.get(CASES[1]) / rates.get(CASES[0]);
-    rows.push(row(name, `${latencyMs} ms latency`, 'speed-up default vs --concurrency 1', `${fmt(speedUp, 2)}x`, {
-      target: latencyMs === 20 ? `>= ${SPEED_UP_TARGET}x: ${verdict(speedUp >= SPEED_UP_TARGET)}` : '(target is for 20 ms)',
-    }));
+    rows.push(
+      row(name, `${latencyMs} ms latency`, 'speed-up default vs --concurrency 1', `${fmt(speedUp, 2)}x`, {
+        target:
+          latencyMs === 20 ? `>= ${SPEED_UP_TARGET}x: ${verdict(speedUp >= SPEED_UP_TARGET)}` : '(target is for 20 ms)',
+      }),
+    );
   }
-  rows.push(row(name, `${fmt(SESSIONS)} in the emulator`, 'sessions exported per run', [...counts].map((n) => fmt(n)).join(', ')));
+  rows.push(
+    row(
+      name,
+      `${fmt(SESSIONS)} in the emulator`,
+      'sessions exported per run',
+      [...counts].map((n) => fmt(n)).join(', '),
+    ),
+  );
   return rows;
 }

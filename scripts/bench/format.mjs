@@ -48,7 +48,9 @@ export function renderTable(rows) {
   const widths = COLUMNS.map(([key, title]) => Math.max(title.length, ...rows.map((r) => r[key].length)));
   const line = (cells) =>
     cells
-      .map((cell, i) => (COLUMNS[i][2] === 'right' && NUMERIC.test(cell) ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+      .map((cell, i) =>
+        COLUMNS[i][2] === 'right' && NUMERIC.test(cell) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]),
+      )
       .join('  ')
       .trimEnd();
   const header = line(COLUMNS.map(([, title]) => title));

@@ -105,7 +105,16 @@ export function runNode(args, { timeoutMs, env = cliEnv(), cwd = scratchDir(), s
           maxRssKiB = undefined;
         }
       }
-      resolve({ code, signal, wallMs: wallMs ?? performance.now() - started, lines, bytes, stdout: Buffer.concat(kept).toString('utf8'), stderr, maxRssKiB });
+      resolve({
+        code,
+        signal,
+        wallMs: wallMs ?? performance.now() - started,
+        lines,
+        bytes,
+        stdout: Buffer.concat(kept).toString('utf8'),
+        stderr,
+        maxRssKiB,
+      });
     });
   });
 }

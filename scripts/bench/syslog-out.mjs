@@ -19,7 +19,11 @@ const COST_LINE = /^(TCP|TLS)\s+(-?[\d.]+) %\s+(met|NOT met)\s*$/;
 /** Run the benchmark; resolves to table rows. */
 export async function run({ runs, log }) {
   log(`node ${SCRIPT} (BENCH_RUNS=${runs})`);
-  const result = await runNode([SCRIPT], { timeoutMs: TIMEOUT_MS, env: { ...process.env, BENCH_RUNS: String(runs) }, stdout: 'keep' });
+  const result = await runNode([SCRIPT], {
+    timeoutMs: TIMEOUT_MS,
+    env: { ...process.env, BENCH_RUNS: String(runs) },
+    stdout: 'keep',
+  });
   if (result.code !== 0) {
     const why = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-3).join(' | ');
     throw new Error(`throughput.mjs failed (exit ${result.code ?? result.signal}): ${why}`);
@@ -29,16 +33,23 @@ export async function run({ runs, log }) {
     const rate = RATE_LINE.exec(line);
     if (rate !== null) {
       const [, protocol, confirm, recordsPerSecond, , runsText, target] = rate;
-      const scenario = confirm === 'reference' ? `${protocol}, hand-written loop (reference)` : `${protocol}, confirm ${confirm}`;
-      rows.push(row(name, scenario, 'records/s', recordsPerSecond, {
-        runs: `${runsText} k`,
-        target: confirm === 'reference' ? 'the ceiling on this machine' : target.trim(),
-      }));
+      const scenario =
+        confirm === 'reference' ? `${protocol}, hand-written loop (reference)` : `${protocol}, confirm ${confirm}`;
+      rows.push(
+        row(name, scenario, 'records/s', recordsPerSecond, {
+          runs: `${runsText} k`,
+          target: confirm === 'reference' ? 'the ceiling on this machine' : target.trim(),
+        }),
+      );
       continue;
     }
     const cost = COST_LINE.exec(line);
     if (cost !== null) {
-      rows.push(row(name, `${cost[1]}, confirm every 5,000`, 'confirm cost (% of rate)', fmt(Number(cost[2]), 1), { target: `<= 25 %: ${cost[3]}` }));
+      rows.push(
+        row(name, `${cost[1]}, confirm every 5,000`, 'confirm cost (% of rate)', fmt(Number(cost[2]), 1), {
+          target: `<= 25 %: ${cost[3]}`,
+        }),
+      );
     }
   }
   if (rows.length === 0) throw new Error(`no figures found in the output of throughput.mjs:\n${result.stdout}`);

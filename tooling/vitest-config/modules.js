@@ -40,7 +40,9 @@ export async function loadedModules(args, { cwd, env = process.env, timeoutMs = 
       );
     });
     const own = pathToFileURL(dir).href;
-    const urls = readFileSync(list, 'utf8').split('\n').filter((url) => url !== '' && !url.startsWith(own));
+    const urls = readFileSync(list, 'utf8')
+      .split('\n')
+      .filter((url) => url !== '' && !url.startsWith(own));
     return { ...run, urls };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -38,7 +38,10 @@ export declare function runIn(
 ): Promise<ExampleRun>;
 
 /** Every block matches exactly one expectation and every expectation exactly one block. */
-export declare function expectPaired(blocks: readonly CodeBlock[], expectations: ReadonlyArray<{ match: RegExp }>): void;
+export declare function expectPaired(
+  blocks: readonly CodeBlock[],
+  expectations: ReadonlyArray<{ match: RegExp }>,
+): void;
 
 /** A TCP receiver on 127.0.0.1 for examples that send syslog. */
 export interface ByteReceiver {

@@ -65,10 +65,16 @@ export function runIn(dir, command, args, env, timeoutMs = 30_000) {
 export function expectPaired(blocks, expectations) {
   expect(blocks.length).toBeGreaterThan(0);
   for (const block of blocks) {
-    expect(expectations.filter((e) => e.match.test(block.code)), block.code).toHaveLength(1);
+    expect(
+      expectations.filter((e) => e.match.test(block.code)),
+      block.code,
+    ).toHaveLength(1);
   }
   for (const expectation of expectations) {
-    expect(blocks.filter((b) => expectation.match.test(b.code)), String(expectation.match)).toHaveLength(1);
+    expect(
+      blocks.filter((b) => expectation.match.test(b.code)),
+      String(expectation.match),
+    ).toHaveLength(1);
   }
 }
 

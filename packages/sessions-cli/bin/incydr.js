@@ -7,7 +7,9 @@ import { existsSync } from 'node:fs';
 
 const target = new URL('../dist/bin.js', import.meta.url);
 if (!existsSync(target)) {
-  process.stderr.write('incydr: not built yet (no dist/bin.js): run `npx --yes pnpm@10.34.9 build` in the repository first\n');
+  process.stderr.write(
+    'incydr: not built yet (no dist/bin.js): run `npx --yes pnpm@10.34.9 build` in the repository first\n',
+  );
   process.exit(1);
 }
 await import(target.href);

@@ -37,7 +37,9 @@ export function buildCli(argv: string[], options: { width?: number } = {}) {
     .alias('h', 'help')
     .group([...GLOBAL_OPTIONS], GLOBAL_GROUP)
     .wrap(options.width ?? helpWidth())
-    .epilogue('Settings: INCYDR_URL, INCYDR_API_CLIENT_ID, INCYDR_API_CLIENT_SECRET (environment, ./.env or ~/.config/incydr/.env).')
+    .epilogue(
+      'Settings: INCYDR_URL, INCYDR_API_CLIENT_ID, INCYDR_API_CLIENT_SECRET (environment, ./.env or ~/.config/incydr/.env).',
+    )
     // yargs takes `--f` for `-f` without complaint: every option is checked here, before yargs' own checks.
     .middleware((parsed) => {
       if (parsed['help'] === true) return;
@@ -61,5 +63,12 @@ function factsOf(cli: Argv<unknown>): CommandFacts {
   const positionals = positionalsOf(reached.definitions.at(-1) ?? '');
   const { accepted, suggested } = optionSpellings(optionTable(cli), positionals);
   const usage = (reached.usage ?? `$0 ${reached.path.join(' ')}`).split('\n')[0]?.replace(/^\$0/, 'incydr') ?? 'incydr';
-  return { path: reached.path, usage, accepted, suggested, subcommands: reached.subcommands, positionals: positionals.map(positionalName) };
+  return {
+    path: reached.path,
+    usage,
+    accepted,
+    suggested,
+    subcommands: reached.subcommands,
+    positionals: positionals.map(positionalName),
+  };
 }

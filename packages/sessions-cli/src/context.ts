@@ -90,7 +90,10 @@ function stopOnSignals(progress: Progress): AbortSignal {
     }
     interrupted = true;
     // Only a person at a terminal presses Ctrl-C; a scheduler that sent SIGTERM is told what it sent.
-    const how = signal === 'SIGINT' ? 'interrupted, stopping after the current record (Ctrl-C again to quit now)' : `${signal}, stopping after the current record`;
+    const how =
+      signal === 'SIGINT'
+        ? 'interrupted, stopping after the current record (Ctrl-C again to quit now)'
+        : `${signal}, stopping after the current record`;
     progress.note(`\nincydr: ${how}`);
     controller.abort(new InterruptedError('interrupted'));
   };
@@ -140,7 +143,9 @@ function missingProfile(file: string): ExitError {
   const folder = join(file, '..');
   let names: string[] = [];
   try {
-    names = readdirSync(folder).filter((entry) => entry.endsWith('.env')).map((entry) => entry.slice(0, -'.env'.length));
+    names = readdirSync(folder)
+      .filter((entry) => entry.endsWith('.env'))
+      .map((entry) => entry.slice(0, -'.env'.length));
   } catch {
     // No profiles folder yet: there are none.
   }

@@ -26,7 +26,9 @@ describe('replaceEnvValue', () => {
 
   it('keeps CRLF line ends, an export prefix, the key as spelled and the quotes', () => {
     const text = 'A=1\r\nexport incydr_refresh_token="old"\r\nB=2\r\n';
-    expect(replaceEnvValue(text, 'INCYDR_REFRESH_TOKEN', 'old', 'new')).toBe('A=1\r\nexport incydr_refresh_token="new"\r\nB=2\r\n');
+    expect(replaceEnvValue(text, 'INCYDR_REFRESH_TOKEN', 'old', 'new')).toBe(
+      'A=1\r\nexport incydr_refresh_token="new"\r\nB=2\r\n',
+    );
     expect(replaceEnvValue("T='old' # c\n", 'T', 'old', 'new')).toBe("T='new' # c\n");
   });
 

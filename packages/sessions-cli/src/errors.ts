@@ -28,7 +28,8 @@ export function describeError(error: unknown): { message: string; exitCode: numb
   if (error instanceof UsageError && error.details.length > 0) {
     return { message: oneLine(error.message), exitCode: EXIT.usage, details: error.details.map(oneLine) };
   }
-  if (error instanceof UsageError || error instanceof ColumnsError) return { message: oneLine(error.message), exitCode: EXIT.usage };
+  if (error instanceof UsageError || error instanceof ColumnsError)
+    return { message: oneLine(error.message), exitCode: EXIT.usage };
   if (error instanceof InterruptedError) return { message: 'interrupted', exitCode: EXIT.interrupted };
   if (error instanceof ExitError) return { message: oneLine(error.message), exitCode: error.exitCode };
   if (isOutputClosed(error)) return { message: '', exitCode: EXIT.ok };
@@ -38,17 +39,24 @@ export function describeError(error: unknown): { message: string; exitCode: numb
     return { message: oneLine(`not found (HTTP 404): ${error.serverMessage || error.url}`), exitCode: EXIT.failure };
   }
   if (error instanceof RateLimitedError) {
-    const wait = error.retryAfterMs === undefined ? '' : `; the server asks to wait ${Math.ceil(error.retryAfterMs / 1000)} s`;
+    const wait =
+      error.retryAfterMs === undefined ? '' : `; the server asks to wait ${Math.ceil(error.retryAfterMs / 1000)} s`;
     const tries = error.retries === 0 ? ', not retried' : ` after ${retries(error.retries)}`;
     return { message: oneLine(`rate limited (HTTP 429)${tries}${wait}`), exitCode: EXIT.failure };
   }
   if (error instanceof AuthenticationError) return { message: oneLine(error.message), exitCode: EXIT.failure };
   if (error instanceof ApiError) {
     const reason = error.serverMessage === '' ? '' : `: ${error.serverMessage}`;
-    return { message: oneLine(`API error (HTTP ${error.status}) on ${error.method} ${error.url}${reason}${after(error.retries)}`), exitCode: EXIT.failure };
+    return {
+      message: oneLine(
+        `API error (HTTP ${error.status}) on ${error.method} ${error.url}${reason}${after(error.retries)}`,
+      ),
+      exitCode: EXIT.failure,
+    };
   }
   // The wrong scheme for the server (https:// to plain HTTP or the reverse): the SDK's words name the URL to use.
-  if (error instanceof ConnectionError && error.reason !== undefined) return { message: oneLine(error.detail), exitCode: EXIT.failure };
+  if (error instanceof ConnectionError && error.reason !== undefined)
+    return { message: oneLine(error.detail), exitCode: EXIT.failure };
   if (error instanceof ConnectionError || error instanceof TimeoutError) {
     return { message: oneLine(`${error.message}${after(error.retries)}`), exitCode: EXIT.failure };
   }
@@ -59,9 +67,13 @@ export function describeError(error: unknown): { message: string; exitCode: numb
     return { message: oneLine(`syslog output failed: ${cliMessage(error)}`), exitCode: EXIT.failure };
   }
   if (error instanceof IncydrError) return { message: oneLine(error.message), exitCode: EXIT.failure };
-  if (error instanceof Error && error.name === 'AbortError') return { message: 'interrupted', exitCode: EXIT.interrupted };
+  if (error instanceof Error && error.name === 'AbortError')
+    return { message: 'interrupted', exitCode: EXIT.interrupted };
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return { message: oneLine(`unexpected error: ${text} (rerun with --log-level DEBUG --log-stderr for details)`), exitCode: EXIT.failure };
+  return {
+    message: oneLine(`unexpected error: ${text} (rerun with --log-level DEBUG --log-stderr for details)`),
+    exitCode: EXIT.failure,
+  };
 }
 
 function retries(count: number): string {
@@ -74,5 +86,7 @@ function after(count: number): string {
 }
 
 function isOutputClosed(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'OutputClosedError' || (error as NodeJS.ErrnoException).code === 'EPIPE');
+  return (
+    error instanceof Error && (error.name === 'OutputClosedError' || (error as NodeJS.ErrnoException).code === 'EPIPE')
+  );
 }

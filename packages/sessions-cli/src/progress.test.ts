@@ -48,7 +48,10 @@ describe('progress', () => {
       vi.advanceTimersByTime(1);
     }
     vi.advanceTimersByTime(200);
-    const draws = out.text().split('\r\x1b[2K').filter((part) => part !== '');
+    const draws = out
+      .text()
+      .split('\r\x1b[2K')
+      .filter((part) => part !== '');
     expect(draws.length).toBeGreaterThanOrEqual(9);
     expect(draws.length).toBeLessThanOrEqual(12);
     expect(draws.at(-1)).toMatch(/^rows: 1,000 · /);
@@ -74,7 +77,9 @@ describe('progress', () => {
     progress.waiting(waitReason({ reason: 'retry-after', cause: 'HTTP 429' }), 5000);
     expect(out.text().split('\r\x1b[2K').at(-1)).toBe('requests: 0 · 0 s · waiting 5 s (server asked: Retry-After)');
     vi.advanceTimersByTime(2000);
-    expect(out.text().split('\r\x1b[2K').at(-1)).toBe('requests: 0 · 0/s · 2 s · waiting 3 s (server asked: Retry-After)');
+    expect(out.text().split('\r\x1b[2K').at(-1)).toBe(
+      'requests: 0 · 0/s · 2 s · waiting 3 s (server asked: Retry-After)',
+    );
     vi.advanceTimersByTime(3500);
     expect(out.text().split('\r\x1b[2K').at(-1)).toBe('requests: 0 · 0/s · 5 s');
     progress.stop();

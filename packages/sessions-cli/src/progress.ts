@@ -56,7 +56,13 @@ export function createProgress(options: ProgressOptions): Progress {
     stream.write(`${text}\n`);
   };
   if (!progressWanted(stream, options.env)) {
-    return { start: () => undefined, count: () => undefined, waiting: () => undefined, note: writeNote, stop: () => undefined };
+    return {
+      start: () => undefined,
+      count: () => undefined,
+      waiting: () => undefined,
+      note: writeNote,
+      stop: () => undefined,
+    };
   }
   const showAfterMs = options.showAfterMs ?? 1_000;
   const redrawMs = options.redrawMs ?? 100;
@@ -135,12 +141,18 @@ function render(
   now: number,
 ): string {
   const seconds = (now - task.startedAt) / 1000;
-  const parts = [`${task.label}: ${task.done.toLocaleString('en-US')}${task.total === undefined ? '' : `/${task.total.toLocaleString('en-US')}`}`];
+  const parts = [
+    `${task.label}: ${task.done.toLocaleString('en-US')}${task.total === undefined ? '' : `/${task.total.toLocaleString('en-US')}`}`,
+  ];
   if (task.detail !== '') parts.push(task.detail);
   if (seconds >= 1) parts.push(`${Math.round(task.done / seconds).toLocaleString('en-US')}/s`);
   parts.push(`${Math.floor(seconds)} s`);
   if (wait !== undefined) {
-    parts.push(Number.isFinite(wait.until) ? `waiting ${Math.max(1, Math.ceil((wait.until - now) / 1000))} s (${wait.text})` : wait.text);
+    parts.push(
+      Number.isFinite(wait.until)
+        ? `waiting ${Math.max(1, Math.ceil((wait.until - now) / 1000))} s (${wait.text})`
+        : wait.text,
+    );
   }
   return parts.join(' · ');
 }

@@ -34,7 +34,11 @@ describe('keepRotatedRefreshToken', () => {
     await writeFile(target, 'INCYDR_REFRESH_TOKEN=first\n');
     const link = join(home, '.env');
     await symlink(target, link);
-    await keepRotatedRefreshToken({ kind: 'file', file: link, token: 'first' }, () => undefined, home)({ tokenValue: 'second' });
+    await keepRotatedRefreshToken(
+      { kind: 'file', file: link, token: 'first' },
+      () => undefined,
+      home,
+    )({ tokenValue: 'second' });
     expect((await lstat(link)).isSymbolicLink()).toBe(true);
     expect(await readFile(target, 'utf8')).toBe('INCYDR_REFRESH_TOKEN=second\n');
   });
@@ -57,7 +61,11 @@ describe('keepRotatedRefreshToken', () => {
     const file = join(home, 'tenant.env');
     await writeFile(file, 'INCYDR_REFRESH_TOKEN=edited-meanwhile\n');
     const notes: string[] = [];
-    await keepRotatedRefreshToken({ kind: 'file', file, token: 'first' }, (text) => notes.push(text), home)({ tokenValue: 'rt-new' });
+    await keepRotatedRefreshToken(
+      { kind: 'file', file, token: 'first' },
+      (text) => notes.push(text),
+      home,
+    )({ tokenValue: 'rt-new' });
     expect(await readFile(file, 'utf8')).toBe('INCYDR_REFRESH_TOKEN=edited-meanwhile\n');
     expect(await readFile(rescueFile(home), 'utf8')).toBe('INCYDR_REFRESH_TOKEN=rt-new\n');
     expect(notes).toHaveLength(1);

@@ -7,7 +7,10 @@ import { ExitError } from './failures.js';
  * `./.env`, else `~/.config/incydr/.env`). Through the SDK's light `env` entry: its main one would cost every
  * command's start-up. Blank values count as unset, as they do for the client.
  */
-export function settingLookup(env: NodeJS.ProcessEnv, envFile: string | undefined): (name: string) => string | undefined {
+export function settingLookup(
+  env: NodeJS.ProcessEnv,
+  envFile: string | undefined,
+): (name: string) => string | undefined {
   const lookup = settingsLookup({ env, ...(envFile === undefined ? {} : { envFile }) });
   return (name) => {
     let value: string | undefined;

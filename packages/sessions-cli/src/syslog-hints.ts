@@ -40,9 +40,12 @@ export function cliUsageError(error: SyslogConfigError): Error {
   if (error.reason === 'tls-only' && flag !== undefined) {
     return new UsageError(`${flag} applies only to TLS-TCP outputs`, { cause: error });
   }
-  if (error.reason === 'cert-without-key') return new UsageError('--client-cert and --client-key go together', { cause: error });
+  if (error.reason === 'cert-without-key')
+    return new UsageError('--client-cert and --client-key go together', { cause: error });
   if (error.reason === 'not-for-udp' && error.option === 'delivery') {
-    return new UsageError('--delivery confirmed needs a TCP or TLS-TCP output: UDP has no confirmation', { cause: error });
+    return new UsageError('--delivery confirmed needs a TCP or TLS-TCP output: UDP has no confirmation', {
+      cause: error,
+    });
   }
   return error;
 }

@@ -19,11 +19,21 @@ function internals(yargs: Argv<unknown>): InternalMethods {
 }
 
 /** The command a parse has reached: its words, its definition strings, its subcommands and its usage line. */
-export function reachedCommand(yargs: Argv<unknown>): { path: string[]; definitions: string[]; subcommands: string[]; usage: string | undefined } {
+export function reachedCommand(yargs: Argv<unknown>): {
+  path: string[];
+  definitions: string[];
+  subcommands: string[];
+  usage: string | undefined;
+} {
   const methods = internals(yargs);
   const { commands, fullCommands } = methods.getContext();
   const usage = methods.getUsageInstance().getUsage()[0]?.[0];
-  return { path: [...commands], definitions: [...fullCommands], subcommands: methods.getCommandInstance().getCommands(), usage };
+  return {
+    path: [...commands],
+    definitions: [...fullCommands],
+    subcommands: methods.getCommandInstance().getCommands(),
+    usage,
+  };
 }
 
 /** Set the usage line and description the command being built shows atop its `--help`. */
@@ -40,7 +50,9 @@ export function editHelp(yargs: Argv<unknown>, edit: (text: string) => string): 
 
 /** The descriptions of the options and positionals defined on `yargs`, keyed by name. */
 export function descriptions(yargs: Argv<unknown>): Record<string, string | undefined> {
-  return (internals(yargs).getUsageInstance() as unknown as { getDescriptions(): Record<string, string | undefined> }).getDescriptions();
+  return (
+    internals(yargs).getUsageInstance() as unknown as { getDescriptions(): Record<string, string | undefined> }
+  ).getDescriptions();
 }
 
 /** yargs' table of the options defined on `yargs` (names, aliases, booleans, defaults). */

@@ -97,7 +97,10 @@ describe('runCheckpoint', () => {
     expect((await storedIds('gated')).sort()).toEqual(sent.slice(0, 25).sort());
     for (let index = 1; ; index += 1) {
       gates[index]?.open();
-      const done = await Promise.race([run.then(() => true), waitFor(() => gates.length > index + 1, 'a confirm').then(() => false)]);
+      const done = await Promise.race([
+        run.then(() => true),
+        waitFor(() => gates.length > index + 1, 'a confirm').then(() => false),
+      ]);
       if (done) break;
     }
     expect((await storedIds('gated')).sort()).toEqual([...sent].sort());

@@ -19,10 +19,15 @@ const scripts: Record<string, string> = {};
 /** Run a shell with arguments; resolves with its stdout, rejects on a non-zero exit (with its stderr). */
 function shell(file: string, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { timeout: SHELL_TIMEOUT_MS, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir } }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${file} failed: ${stderr || error.message}`));
-      else resolve(stdout);
-    });
+    execFile(
+      file,
+      args,
+      { timeout: SHELL_TIMEOUT_MS, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir } },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`${file} failed: ${stderr || error.message}`));
+        else resolve(stdout);
+      },
+    );
   });
 }
 
@@ -37,8 +42,14 @@ async function installed(name: string): Promise<boolean> {
 const hasZsh = await installed('zsh');
 const hasFish = await installed('fish');
 // A skip says why, and how to run what it skips.
-for (const [name, has] of [['zsh', hasZsh], ['fish', hasFish]] as const) {
-  if (!has) console.warn(`skipping the ${name} completion tests: ${name} is not installed (apt-get install -y ${name}, as .ci/run does)`);
+for (const [name, has] of [
+  ['zsh', hasZsh],
+  ['fish', hasFish],
+] as const) {
+  if (!has)
+    console.warn(
+      `skipping the ${name} completion tests: ${name} is not installed (apt-get install -y ${name}, as .ci/run does)`,
+    );
 }
 
 async function script(args: { shell?: string }, env: Record<string, string> = {}): Promise<string> {
@@ -71,7 +82,10 @@ describe('incydr completion', () => {
 
   it('refuses a shell it has no script for, exit 2', async () => {
     const io = inProcess();
-    expect(await exitOf(run({ shell: 'powershell' }, { ...io.ctx, env: {} }))).toEqual({ code: 2, message: 'unknown shell "powershell": choose from bash, zsh, fish' });
+    expect(await exitOf(run({ shell: 'powershell' }, { ...io.ctx, env: {} }))).toEqual({
+      code: 2,
+      message: 'unknown shell "powershell": choose from bash, zsh, fish',
+    });
   });
 });
 
@@ -91,7 +105,9 @@ describe('the bash script', () => {
     expect(await complete('incydr', '')).toEqual(['sessions', 'completion']);
     expect(await complete('incydr', 'sessions', 'up')).toEqual(['update', 'update-by-criteria']);
     const options = await complete('incydr', 'sessions', 'search', '--');
-    expect(options).toEqual(expect.arrayContaining(['--state', '--severity', '--format', '--output', '--no-alerts', '--log-level', '--help']));
+    expect(options).toEqual(
+      expect.arrayContaining(['--state', '--severity', '--format', '--output', '--no-alerts', '--log-level', '--help']),
+    );
     expect(options.filter((option) => /^--.$/.test(option))).toEqual([]);
     expect(await complete('incydr', 'sessions', 'search', '-')).toContain('-f');
   });
@@ -100,12 +116,25 @@ describe('the bash script', () => {
     expect(await complete('incydr', 'sessions', 'update', 'id-1', '--state', '')).toEqual(STATES);
     expect(await complete('incydr', 'sessions', 'update', 'id-1', '-s', 'OPEN')).toEqual(['OPEN', 'OPEN_NEW_DATA']);
     expect(await complete('incydr', 'sessions', 'search', '--start', '7d', '--severity', '')).toEqual(SEVERITIES);
-    expect(await complete('incydr', 'sessions', 'search', '-f', '')).toEqual(['table', 'json-pretty', 'json-lines', 'csv']);
-    expect(await complete('incydr', 'sessions', 'show', 'id-1', '--format', '')).toEqual(['rich', 'json-pretty', 'json-lines']);
+    expect(await complete('incydr', 'sessions', 'search', '-f', '')).toEqual([
+      'table',
+      'json-pretty',
+      'json-lines',
+      'csv',
+    ]);
+    expect(await complete('incydr', 'sessions', 'show', 'id-1', '--format', '')).toEqual([
+      'rich',
+      'json-pretty',
+      'json-lines',
+    ]);
     expect(await complete('incydr', 'sessions', 'search', '--output', '')).toEqual(['TCP:', 'UDP:', 'TLS-TCP:']);
     expect(await complete('incydr', 'sessions', 'search', '--output', 't')).toEqual([]);
     expect(await complete('incydr', 'sessions', 'search', '--output', 'T')).toEqual(['TCP:', 'TLS-TCP:']);
-    expect(await complete('incydr', 'sessions', 'update-by-criteria', 'CLOSED_')).toEqual(['CLOSED_TP', 'CLOSED_TP_BENIGN', 'CLOSED_FP']);
+    expect(await complete('incydr', 'sessions', 'update-by-criteria', 'CLOSED_')).toEqual([
+      'CLOSED_TP',
+      'CLOSED_TP_BENIGN',
+      'CLOSED_FP',
+    ]);
     expect(await complete('incydr', '--log-level', 'D')).toEqual(['DEBUG']);
   });
 
@@ -123,9 +152,13 @@ describe.skipIf(!hasZsh)('the zsh script', () => {
       'compadd() { while [[ $1 == -* && $1 != -- ]]; do [[ $1 == -S ]] && shift; shift; done; [[ $1 == -- ]] && shift; print -r -- "values: $*"; }',
       '_describe() { print -r -- "described: ${(P)${@[-1]}}"; }',
       '_files() { print -r -- files; }',
-      "compset() { return 0; }",
+      'compset() { return 0; }',
     ].join('\n');
-    return shell('zsh', ['-f', '-c', `${stubs}\nsource ${scripts['zsh']}\nwords=(${array}); CURRENT=${words.length}\n_incydr`]);
+    return shell('zsh', [
+      '-f',
+      '-c',
+      `${stubs}\nsource ${scripts['zsh']}\nwords=(${array}); CURRENT=${words.length}\n_incydr`,
+    ]);
   }
 
   it('passes zsh -n', async () => {
@@ -147,7 +180,10 @@ describe.skipIf(!hasFish)('the fish script', () => {
   /** The candidates fish offers for a command line (`complete -C`), without their descriptions. */
   async function complete(line: string): Promise<string[]> {
     const out = await shell('fish', ['--no-config', '-c', `source ${scripts['fish']}; complete -C ${`'${line}'`}`]);
-    return out.split('\n').filter((row) => row !== '').map((row) => row.split('\t')[0] as string);
+    return out
+      .split('\n')
+      .filter((row) => row !== '')
+      .map((row) => row.split('\t')[0] as string);
   }
 
   it('passes fish -n', async () => {
@@ -155,10 +191,17 @@ describe.skipIf(!hasFish)('the fish script', () => {
   });
 
   it('completes commands, options and the values of options', async () => {
-    expect(await complete('incydr sessions ')).toEqual(expect.arrayContaining(['search', 'update', 'update-by-criteria', 'checkpoint']));
+    expect(await complete('incydr sessions ')).toEqual(
+      expect.arrayContaining(['search', 'update', 'update-by-criteria', 'checkpoint']),
+    );
     expect((await complete('incydr sessions search --severity ')).sort()).toEqual([...SEVERITIES].sort());
     expect((await complete('incydr sessions update id-1 --state ')).sort()).toEqual([...STATES].sort());
-    expect((await complete('incydr sessions search -f ')).sort()).toEqual(['csv', 'json-lines', 'json-pretty', 'table']);
+    expect((await complete('incydr sessions search -f ')).sort()).toEqual([
+      'csv',
+      'json-lines',
+      'json-pretty',
+      'table',
+    ]);
     expect((await complete('incydr sessions search --output ')).sort()).toEqual(['TCP:', 'TLS-TCP:', 'UDP:']);
     expect(await complete('incydr sessions search --state=OPEN_')).toEqual(['--state=OPEN_NEW_DATA']);
     const options = await complete('incydr sessions search --');

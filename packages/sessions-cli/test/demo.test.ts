@@ -6,11 +6,14 @@ import { patient } from '@x/vitest-config/patience';
 
 let result: Awaited<ReturnType<typeof runShell>>;
 
-beforeAll(async () => {
-  await ensureBuilt();
-  const demo = join(PACKAGE_DIR, '..', '..', 'scripts', 'demo.mjs');
-  result = await runShell(`"$INCYDR_TEST_NODE" ${JSON.stringify(demo)}`, { timeoutMs: 60_000 });
-}, BUILD_TIMEOUT_MS + patient(60_000));
+beforeAll(
+  async () => {
+    await ensureBuilt();
+    const demo = join(PACKAGE_DIR, '..', '..', 'scripts', 'demo.mjs');
+    result = await runShell(`"$INCYDR_TEST_NODE" ${JSON.stringify(demo)}`, { timeoutMs: 60_000 });
+  },
+  BUILD_TIMEOUT_MS + patient(60_000),
+);
 
 describe('the demo', () => {
   it('searches, shows, forwards with a checkpoint, forwards only changes, bulk-closes, and cleans up', () => {
@@ -19,9 +22,9 @@ describe('the demo', () => {
     const out = result.stdout;
     expect(out).toMatch(/\$ incydr sessions search --start 3d --state OPEN .*\n {2}session_id +begin_time +actor_name/);
     expect(out).toMatch(/\$ incydr sessions show \S+\n {2}Session \S+\n {2}Current state: OPEN/);
-    const forwards = [...out.matchAll(/checkpoint "siem": fetched (\d+), new (\d+), changed (\d+), unchanged (\d+), delivered (\d+)/g)].map(
-      (match) => match.slice(1).map(Number),
-    );
+    const forwards = [
+      ...out.matchAll(/checkpoint "siem": fetched (\d+), new (\d+), changed (\d+), unchanged (\d+), delivered (\d+)/g),
+    ].map((match) => match.slice(1).map(Number));
     expect(forwards).toHaveLength(3);
     const [first, second, third] = forwards as [number[], number[], number[]];
     expect(first[4]).toBe(first[0]);
@@ -30,7 +33,9 @@ describe('the demo', () => {
     expect(second[4]).toBe((second[1] ?? 0) + (second[2] ?? 0));
     expect(second[4]).toBeGreaterThan(0);
     expect(second[4]).toBeLessThan(first[4] ?? 0);
-    expect(out).toContain(`The receiver got ${second[4]} more records (${second[1]} new, ${second[2]} changed), not ${first[4]} again.`);
+    expect(out).toContain(
+      `The receiver got ${second[4]} more records (${second[1]} new, ${second[2]} changed), not ${first[4]} again.`,
+    );
     expect(out).toContain('5 updated, 5 notes added, 0 failed');
     // The window is now minus the lookback on the wall clock: a session that began at its very start can leave it
     // between two forwards on a slow machine, so the third may fetch a few fewer. What changed is the five closed.
@@ -45,7 +50,10 @@ describe('the demo', () => {
     const out = result.stdout;
     const clock = /The emulator's clock starts at (\S+), the top of the hour, and moves 1 ms per change/.exec(out)?.[1];
     expect(Date.parse(clock ?? '') % 3_600_000).toBe(0);
-    const told = /as the checkpoint will count them: (\d+) new \((\d+) began in those hours, (\d+) arrived late, [^)]*\) and (\d+) changed since it forwarded them \((\d+) grew/.exec(out);
+    const told =
+      /as the checkpoint will count them: (\d+) new \((\d+) began in those hours, (\d+) arrived late, [^)]*\) and (\d+) changed since it forwarded them \((\d+) grew/.exec(
+        out,
+      );
     expect(told, out).not.toBeNull();
     const [, fresh, began, late, changed] = (told ?? []).map(Number);
     const second = /checkpoint "siem": fetched \d+, new (\d+), changed (\d+),/g;

@@ -3,7 +3,14 @@
 import { TIME_FORMS } from '@x/sessions-sdk/time';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closedPort } from './helpers/receivers.js';
-import { BUILD_TIMEOUT_MS, errorLines, startFixture, type Fixture, type RunOptions, type RunResult } from './helpers/run.js';
+import {
+  BUILD_TIMEOUT_MS,
+  errorLines,
+  startFixture,
+  type Fixture,
+  type RunOptions,
+  type RunResult,
+} from './helpers/run.js';
 import { patient } from '@x/vitest-config/patience';
 
 let fx: Fixture;
@@ -51,7 +58,8 @@ describe('profiles', () => {
     expect(none.code).toBe(2);
     expect(none.message).toContain('there are none yet');
     await mkdir(folder, { recursive: true });
-    for (const name of ['tenant-b', 'tenant-a']) await writeFile(join(folder, `${name}.env`), `INCYDR_URL=${fx.emu.url}\n`);
+    for (const name of ['tenant-b', 'tenant-a'])
+      await writeFile(join(folder, `${name}.env`), `INCYDR_URL=${fx.emu.url}\n`);
     const result = await runFailing(['--profile', 'nope', 'sessions', 'search']);
     expect(result.code).toBe(2);
     expect(result.message).toContain('nope.env');
@@ -68,19 +76,51 @@ describe('usage errors exit 2 with one line and send nothing', () => {
     { name: 'a missing session id', args: ['sessions', 'show'], mentions: [] },
     { name: 'a bad --format choice', args: ['sessions', 'search', '--format', 'xml'], mentions: ['xml', 'json-lines'] },
     { name: 'a bad --state choice', args: ['sessions', 'search', '--state', 'bogus'], mentions: ['bogus', 'OPEN'] },
-    { name: 'a bad --severity choice', args: ['sessions', 'search', '--severity', 'extreme'], mentions: ['extreme', 'CRITICAL'] },
-    { name: 'a bad --sort-key choice', args: ['sessions', 'search', '--sort-key', 'name'], mentions: ['end_time', 'score'] },
+    {
+      name: 'a bad --severity choice',
+      args: ['sessions', 'search', '--severity', 'extreme'],
+      mentions: ['extreme', 'CRITICAL'],
+    },
+    {
+      name: 'a bad --sort-key choice',
+      args: ['sessions', 'search', '--sort-key', 'name'],
+      mentions: ['end_time', 'score'],
+    },
     {
       name: 'a bad --content-inspection-status choice',
       args: ['sessions', 'search', '--content-inspection-status', 'maybe'],
       mentions: ['PENDING', 'NOT_FOUND', 'PII_FOUND', 'UNPROCESSED'],
     },
-    { name: 'a bad --sort-dir choice', args: ['sessions', 'search', '--sort-dir', 'up'], mentions: ['up', 'asc', 'DESC'] },
-    { name: 'a --page-size over 1000', args: ['sessions', 'search', '--page-size', '1001'], mentions: ['--page-size', '1 to 1000'] },
-    { name: '--no-alerts with --any-alerts', args: ['sessions', 'search', '--no-alerts', '--any-alerts'], mentions: ['--any-alerts', '--no-alerts'] },
-    { name: 'an --output port that is not a number', args: ['sessions', 'search', '--output', 'TCP:127.0.0.1:syslog'], mentions: ['syslog'] },
-    { name: 'an --output port out of range', args: ['sessions', 'search', '--output', 'TCP:127.0.0.1:70000'], mentions: ['70000'] },
-    { name: 'an --output protocol that does not exist', args: ['sessions', 'search', '--output', 'HTTP:127.0.0.1:80'], mentions: ['HTTP', 'TLS-TCP'] },
+    {
+      name: 'a bad --sort-dir choice',
+      args: ['sessions', 'search', '--sort-dir', 'up'],
+      mentions: ['up', 'asc', 'DESC'],
+    },
+    {
+      name: 'a --page-size over 1000',
+      args: ['sessions', 'search', '--page-size', '1001'],
+      mentions: ['--page-size', '1 to 1000'],
+    },
+    {
+      name: '--no-alerts with --any-alerts',
+      args: ['sessions', 'search', '--no-alerts', '--any-alerts'],
+      mentions: ['--any-alerts', '--no-alerts'],
+    },
+    {
+      name: 'an --output port that is not a number',
+      args: ['sessions', 'search', '--output', 'TCP:127.0.0.1:syslog'],
+      mentions: ['syslog'],
+    },
+    {
+      name: 'an --output port out of range',
+      args: ['sessions', 'search', '--output', 'TCP:127.0.0.1:70000'],
+      mentions: ['70000'],
+    },
+    {
+      name: 'an --output protocol that does not exist',
+      args: ['sessions', 'search', '--output', 'HTTP:127.0.0.1:80'],
+      mentions: ['HTTP', 'TLS-TCP'],
+    },
     {
       name: 'a bad show-events --output',
       args: ['sessions', 'show-events', 'some-id', '--output', 'TCP:127.0.0.1:'],
@@ -103,13 +143,37 @@ describe('usage errors exit 2 with one line and send nothing', () => {
     },
     {
       name: '--certs with --ignore-cert-validation',
-      args: ['sessions', 'search', '--output', 'TLS-TCP:127.0.0.1:6514', '--certs', 'ca.pem', '--ignore-cert-validation'],
+      args: [
+        'sessions',
+        'search',
+        '--output',
+        'TLS-TCP:127.0.0.1:6514',
+        '--certs',
+        'ca.pem',
+        '--ignore-cert-validation',
+      ],
       mentions: ['--certs', '--ignore-cert-validation'],
     },
-    { name: 'a syslog option without --output', args: ['sessions', 'search', '--syslog-header', 'rfc5424'], mentions: ['--output'] },
-    { name: 'a bad --start date', args: ['sessions', 'search', '--start', 'yesterday'], mentions: ['yesterday', ...THE_FORMS] },
-    { name: 'an impossible --end date', args: ['sessions', 'search', '--end', '2024-02-30'], mentions: ['2024-02-30', ...THE_FORMS] },
-    { name: 'a --start of 6 digits', args: ['sessions', 'search', '--start', '240101'], mentions: ['--start: invalid time "240101"', ...THE_FORMS] },
+    {
+      name: 'a syslog option without --output',
+      args: ['sessions', 'search', '--syslog-header', 'rfc5424'],
+      mentions: ['--output'],
+    },
+    {
+      name: 'a bad --start date',
+      args: ['sessions', 'search', '--start', 'yesterday'],
+      mentions: ['yesterday', ...THE_FORMS],
+    },
+    {
+      name: 'an impossible --end date',
+      args: ['sessions', 'search', '--end', '2024-02-30'],
+      mentions: ['2024-02-30', ...THE_FORMS],
+    },
+    {
+      name: 'a --start of 6 digits',
+      args: ['sessions', 'search', '--start', '240101'],
+      mentions: ['--start: invalid time "240101"', ...THE_FORMS],
+    },
     {
       name: 'an impossible yyyyMMdd --end',
       args: ['sessions', 'update-by-criteria', 'OPEN', '--end', '20240230', '--yes'],
@@ -155,7 +219,9 @@ describe('API and configuration failures exit 1 with one line', () => {
     const result = await runFailing(['sessions', 'search']);
     expect(result.code).toBe(1);
     // The first request (the token call) gets the injected 400.
-    expect(result.message).toMatch(/^incydr: API error \(HTTP 400\) on POST http:\/\/127\.0\.0\.1:\d+\/v1\/oauth: injected failure$/);
+    expect(result.message).toMatch(
+      /^incydr: API error \(HTTP 400\) on POST http:\/\/127\.0\.0\.1:\d+\/v1\/oauth: injected failure$/,
+    );
   });
 
   it('says the credentials were refused on a 401', async () => {
@@ -199,8 +265,12 @@ describe('API and configuration failures exit 1 with one line', () => {
     });
     expect(result.code).toBe(1);
     const { join } = await import('node:path');
-    expect(result.message).toMatch(/^incydr: missing settings INCYDR_URL .*, INCYDR_API_CLIENT_ID and INCYDR_API_CLIENT_SECRET /);
-    expect(result.message).toContain(`in a .env file (none found at ${join(fx.home, '.env')} or ${join(fx.home, '.config', 'incydr', '.env')})`);
+    expect(result.message).toMatch(
+      /^incydr: missing settings INCYDR_URL .*, INCYDR_API_CLIENT_ID and INCYDR_API_CLIENT_SECRET /,
+    );
+    expect(result.message).toContain(
+      `in a .env file (none found at ${join(fx.home, '.env')} or ${join(fx.home, '.config', 'incydr', '.env')})`,
+    );
   });
 
   it('names the .env file it read when that file lacks the credentials', async () => {
@@ -235,13 +305,17 @@ describe('API and configuration failures exit 1 with one line', () => {
     expect(fx.emu.requests()).toEqual([]);
   });
 
-  it('reports an API that refuses connections in one line', async () => {
-    const port = await closedPort();
-    const result = await runFailing(['sessions', 'show', 'some-id'], {
-      extraEnv: { INCYDR_URL: `http://127.0.0.1:${port}` },
-      timeoutMs: 60_000,
-    });
-    expect(result.code).toBe(1);
-    expect(result.message).toContain(`127.0.0.1:${port}`);
-  }, patient(70_000));
+  it(
+    'reports an API that refuses connections in one line',
+    async () => {
+      const port = await closedPort();
+      const result = await runFailing(['sessions', 'show', 'some-id'], {
+        extraEnv: { INCYDR_URL: `http://127.0.0.1:${port}` },
+        timeoutMs: 60_000,
+      });
+      expect(result.code).toBe(1);
+      expect(result.message).toContain(`127.0.0.1:${port}`);
+    },
+    patient(70_000),
+  );
 });

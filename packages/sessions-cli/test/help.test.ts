@@ -20,7 +20,13 @@ beforeAll(async () => {
 describe('stored help texts', () => {
   it('cover every command and group', () => {
     expect(commandPaths()).toEqual(
-      expect.arrayContaining(['', 'sessions', 'sessions search', 'sessions bulk-update-state', 'sessions checkpoint reset']),
+      expect.arrayContaining([
+        '',
+        'sessions',
+        'sessions search',
+        'sessions bulk-update-state',
+        'sessions checkpoint reset',
+      ]),
     );
     for (const width of CACHED_WIDTHS) expect(Object.keys(stored[width] ?? {}).sort()).toEqual(commandPaths().sort());
   });
@@ -59,15 +65,20 @@ describe('stored help texts', () => {
     for (const args of yargsAnswers) {
       const answered = await loadedModules([BIN, ...args], { cwd: PACKAGE_DIR });
       expect(answered).toMatchObject({ code: 0, stderr: '' });
-      expect(answered.urls.some((url) => url.includes('/yargs/')), args.join(' ')).toBe(true);
+      expect(
+        answered.urls.some((url) => url.includes('/yargs/')),
+        args.join(' '),
+      ).toBe(true);
       expect(heavy(answered.urls), args.join(' ')).toEqual([]);
     }
   });
 
-  it('show the SDK\'s list of time forms (TIME_FORMS) for --start of search and update-by-criteria', async () => {
+  it("show the SDK's list of time forms (TIME_FORMS) for --start of search and update-by-criteria", async () => {
     const oneLine = (text: string): string => text.replace(/\s+/g, ' ');
     for (const path of ['sessions search', 'sessions update-by-criteria']) {
-      expect(oneLine(await renderHelp(path, 100)), path).toContain(`--start Sessions that began on or after this time: ${TIME_FORMS.join('; ')}`);
+      expect(oneLine(await renderHelp(path, 100)), path).toContain(
+        `--start Sessions that began on or after this time: ${TIME_FORMS.join('; ')}`,
+      );
     }
   });
 
@@ -82,7 +93,15 @@ describe('stored help texts', () => {
   });
 
   it("list a command's own options first and the global ones after, once, under their own heading", async () => {
-    const global = ['--log-stderr', '--log-file', '--log-level', '--profile', '--max-requests-per-minute', '--version', '--help'];
+    const global = [
+      '--log-stderr',
+      '--log-file',
+      '--log-level',
+      '--profile',
+      '--max-requests-per-minute',
+      '--version',
+      '--help',
+    ];
     for (const path of commandPaths().filter((path) => path.split(' ').length > 1)) {
       const lines = (await renderHelp(path, 100)).split('\n');
       const heading = lines.indexOf('Global options:');
@@ -107,6 +126,8 @@ describe('stored help texts', () => {
 
   it('make the committed CLI reference (docs/reference.md), which must be regenerated when a command changes', async () => {
     const committed = readFileSync(join(PACKAGE_DIR, 'docs', 'reference.md'), 'utf8');
-    expect(committed, 'docs/reference.md is stale: run `pnpm --filter @x/sessions-cli run reference`').toBe(await renderReference());
+    expect(committed, 'docs/reference.md is stale: run `pnpm --filter @x/sessions-cli run reference`').toBe(
+      await renderReference(),
+    );
   });
 });

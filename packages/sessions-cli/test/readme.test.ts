@@ -29,7 +29,10 @@ const blocks = codeBlocks(join(packageDir, 'README.md'), 'sh').map((block) => bl
 const lines = (text: string): string[] => text.split(/\r?\n/).filter((line) => line !== '');
 
 /** What each block must print and do, matched on a distinctive part of its code. */
-const expectations: Array<{ match: RegExp; check: (run: Run, ctx: { emu: Emulator; receiver: Receiver; dir: string }) => void }> = [
+const expectations: Array<{
+  match: RegExp;
+  check: (run: Run, ctx: { emu: Emulator; receiver: Receiver; dir: string }) => void;
+}> = [
   {
     match: /--columns session_id,actor_name,high_events/,
     check: (run) => {
@@ -49,7 +52,10 @@ const expectations: Array<{ match: RegExp; check: (run: Run, ctx: { emu: Emulato
       expect(lines(readFileSync(join(dir, 'results.csv'), 'utf8'))[1]).toBe(
         `2,${id},CLOSED_FP,Approved backup to a company drive,ok,ok`,
       );
-      const changes = emu.requests().filter((r) => r.path === '/v1/sessions/change-state').map((r) => r.body);
+      const changes = emu
+        .requests()
+        .filter((r) => r.path === '/v1/sessions/change-state')
+        .map((r) => r.body);
       expect(changes).toEqual([
         { ids: [id], newState: 'IN_PROGRESS' },
         { ids: [id], newState: 'CLOSED_FP' },
@@ -81,7 +87,10 @@ describe('README shell examples', () => {
     dir = mkdtempSync(join(tmpdir(), 'cli-readme-'));
     const binDir = join(dir, 'bin');
     mkdirSync(binDir);
-    writeFileSync(join(binDir, 'incydr'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"\n`);
+    writeFileSync(
+      join(binDir, 'incydr'),
+      `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"\n`,
+    );
     chmodSync(join(binDir, 'incydr'), 0o755);
     mkdirSync(join(dir, 'work'));
     emu = await startEmulator({ sessions: 300, seed: 7 });
@@ -103,16 +112,23 @@ describe('README shell examples', () => {
   });
 
   it('has an expectation for every block and a block for every expectation', () => {
-    expectPaired(blocks.map((code) => ({ source: 'README.md', code })), expectations);
+    expectPaired(
+      blocks.map((code) => ({ source: 'README.md', code })),
+      expectations,
+    );
   });
 
-  it.each(blocks.map((block, index) => [index + 1, block] as const))('runs block %i and does what it says', async (_n, block) => {
-    const expectation = expectations.find((e) => e.match.test(block));
-    expect(expectation).toBeDefined();
-    const run = await runIn(join(dir, 'work'), 'bash', ['-e', '-o', 'pipefail', '-c', block], env, 30_000);
-    expect(run.code, run.stderr).toBe(0);
-    expectation?.check(run, { emu, receiver, dir: join(dir, 'work') });
-  }, patient(60_000));
+  it.each(blocks.map((block, index) => [index + 1, block] as const))(
+    'runs block %i and does what it says',
+    async (_n, block) => {
+      const expectation = expectations.find((e) => e.match.test(block));
+      expect(expectation).toBeDefined();
+      const run = await runIn(join(dir, 'work'), 'bash', ['-e', '-o', 'pipefail', '-c', block], env, 30_000);
+      expect(run.code, run.stderr).toBe(0);
+      expectation?.check(run, { emu, receiver, dir: join(dir, 'work') });
+    },
+    patient(60_000),
+  );
 });
 
 describe('README times', () => {

@@ -77,7 +77,9 @@ describe('a refresh token kept in a profile or .env file', () => {
     await symlink(target, join(fx.home, '.env'));
     const seen = [fx.emu.refreshToken];
     for (let run = 1; run <= 2; run += 1) {
-      const result = await fx.runBinary(['--log-stderr', '--log-level', 'DEBUG', ...search], { extraEnv: noCredentials });
+      const result = await fx.runBinary(['--log-stderr', '--log-level', 'DEBUG', ...search], {
+        extraEnv: noCredentials,
+      });
       expectSearched(result);
       const text = await readFile(target, 'utf8');
       const token = tokenIn(text);
@@ -104,13 +106,20 @@ describe('a refresh token kept in a profile or .env file', () => {
     expect(await readFile(file, 'utf8')).toBe(text);
     const rescue = join(fx.home, '.config', 'incydr', 'rotated-refresh-token.env');
     expect(errorLines(result.stderr)).toEqual([
-      expect.stringMatching(new RegExp(`^incydr: warning: could not save the new refresh token in ${file} .*${rescue}`)),
+      expect.stringMatching(
+        new RegExp(`^incydr: warning: could not save the new refresh token in ${file} .*${rescue}`),
+      ),
     ]);
     const rescued = tokenIn(await readFile(rescue, 'utf8'));
     expect(rescued).toMatch(/^rt-/);
     expect(shown(result, [fx.emu.refreshToken, rescued])).toEqual([]);
     const next = await fx.run(search, {
-      extraEnv: { ...noCredentials, INCYDR_URL: fx.emu.url, INCYDR_REFRESH_URL: `${fx.emu.url}/v1/refresh`, INCYDR_REFRESH_TOKEN: rescued },
+      extraEnv: {
+        ...noCredentials,
+        INCYDR_URL: fx.emu.url,
+        INCYDR_REFRESH_URL: `${fx.emu.url}/v1/refresh`,
+        INCYDR_REFRESH_TOKEN: rescued,
+      },
     });
     expectSearched(next);
   });
@@ -124,7 +133,9 @@ describe('a refresh token from the environment', () => {
     const rescue = join(fx.home, '.config', 'incydr', 'rotated-refresh-token.env');
     const warnings = errorLines(first.stderr);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^incydr: warning: the server replaced the refresh token and the one in INCYDR_REFRESH_TOKEN/);
+    expect(warnings[0]).toMatch(
+      /^incydr: warning: the server replaced the refresh token and the one in INCYDR_REFRESH_TOKEN/,
+    );
     expect(warnings[0]).toContain(`set -a; . ${rescue}; set +a`);
     expect((await stat(rescue)).mode & 0o777).toBe(0o600);
     const rotated = tokenIn(await readFile(rescue, 'utf8'));

@@ -85,24 +85,49 @@ describe('the wire requests of the Python CLI command lines', () => {
   });
 
   it('sends every filter, in the API order, with lists as repeated keys', async () => {
-    const all = fx.emu.state().sessions.map((dump) => dump.session.beginTime).sort((a, b) => a - b);
+    const all = fx.emu
+      .state()
+      .sessions.map((dump) => dump.session.beginTime)
+      .sort((a, b) => a - b);
     const start = pythonDate(all[Math.floor(all.length / 4)] ?? 0).day;
     const end = pythonDate(all[Math.floor((all.length * 3) / 4)] ?? 0).dateTime;
     const result = await fx.run([
-      'sessions', 'search',
-      '--actor-id', '1234567890123456789',
-      '--start', start,
-      '--end', end,
-      '--type', 'STANDARD',
-      '--risk-indicators', 'Public link share, , Cloud storage upload,',
-      '--state', 'open', '--state', 'CLOSED',
-      '--severity', 'high', '--severity', 'CRITICAL',
-      '--rule-id', 'rule-a', '--rule-id', 'rule-b',
-      '--watchlist-id', 'wl-departing-employees',
-      '--content-inspection-status', 'found',
-      '--sort-key', 'score', '--sort-dir', 'asc',
-      '--page-size', '7',
-      '-f', 'json-lines',
+      'sessions',
+      'search',
+      '--actor-id',
+      '1234567890123456789',
+      '--start',
+      start,
+      '--end',
+      end,
+      '--type',
+      'STANDARD',
+      '--risk-indicators',
+      'Public link share, , Cloud storage upload,',
+      '--state',
+      'open',
+      '--state',
+      'CLOSED',
+      '--severity',
+      'high',
+      '--severity',
+      'CRITICAL',
+      '--rule-id',
+      'rule-a',
+      '--rule-id',
+      'rule-b',
+      '--watchlist-id',
+      'wl-departing-employees',
+      '--content-inspection-status',
+      'found',
+      '--sort-key',
+      'score',
+      '--sort-dir',
+      'asc',
+      '--page-size',
+      '7',
+      '-f',
+      'json-lines',
     ]);
     expect(result.stderr).toBe('No results found.\n');
     expect(result.code).toBe(0);
@@ -121,7 +146,16 @@ describe('the wire requests of the Python CLI command lines', () => {
 
   it('converts ISO-8601 times with an offset to UTC and resolves durations against the clock', async () => {
     const started = Date.now();
-    const result = await fx.run(['sessions', 'search', '--start', '7d', '--end', '2024-05-10T12:00:00+02:00', '-f', 'csv']);
+    const result = await fx.run([
+      'sessions',
+      'search',
+      '--start',
+      '7d',
+      '--end',
+      '2024-05-10T12:00:00+02:00',
+      '-f',
+      'csv',
+    ]);
     const finished = Date.now();
     expect(result.code).toBe(0);
     const query = new URLSearchParams(searchQueries()[0]);
@@ -137,12 +171,17 @@ describe('the wire requests of the Python CLI command lines', () => {
     ['2024/01/01', '2024/1/2T9:05+02:00', Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 2, 7, 5)],
     ['20240101', '20240102093000', Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 2, 9, 30)],
     ['202401010905', '1704240000000', Date.UTC(2024, 0, 1, 9, 5), Date.UTC(2024, 0, 3)],
-  ])('sends --start %s --end %s as the UTC epoch milliseconds the Python CLI meant', async (start, end, onOrAfter, before) => {
-    const result = await fx.run(['sessions', 'search', '--start', start, '--end', end, '-f', 'json-lines']);
-    expect(result.stderr).toBe('No results found.\n');
-    expect(result.code).toBe(0);
-    expect(searchQueries()).toEqual([`on_or_after=${onOrAfter}&before=${before}&has_alerts=true&page_number=0&page_size=50`]);
-  });
+  ])(
+    'sends --start %s --end %s as the UTC epoch milliseconds the Python CLI meant',
+    async (start, end, onOrAfter, before) => {
+      const result = await fx.run(['sessions', 'search', '--start', start, '--end', end, '-f', 'json-lines']);
+      expect(result.stderr).toBe('No results found.\n');
+      expect(result.code).toBe(0);
+      expect(searchQueries()).toEqual([
+        `on_or_after=${onOrAfter}&before=${before}&has_alerts=true&page_number=0&page_size=50`,
+      ]);
+    },
+  );
 
   it('refuses 10 digits as epoch seconds with exit 2, naming --start, before any request', async () => {
     const result = await fx.run(['sessions', 'search', '--start', '1704067200']);
@@ -159,8 +198,11 @@ describe('the wire requests of the Python CLI command lines', () => {
     // A target that every filter below selects, so the combined result is not empty.
     const dump = fx.emu
       .state()
-      .sessions.find((d) => d.session.triggeredAlerts.length > 0 && d.session.riskIndicators.length > 0 && d.watchlistIds.length > 0);
-    if (dump === undefined) throw new Error('the emulator data has no session with alerts, risk indicators and watchlists');
+      .sessions.find(
+        (d) => d.session.triggeredAlerts.length > 0 && d.session.riskIndicators.length > 0 && d.watchlistIds.length > 0,
+      );
+    if (dump === undefined)
+      throw new Error('the emulator data has no session with alerts, risk indicators and watchlists');
     const target = dump.session;
     const day = pythonDate(target.beginTime).day;
     const nextDay = pythonDate(Date.parse(`${day}T00:00:00Z`) + 86_400_000).dateTime;
@@ -181,20 +223,38 @@ describe('the wire requests of the Python CLI command lines', () => {
       sortDirection: 'asc',
     };
     const result = await fx.run([
-      'sessions', 'search',
-      '--actor-id', target.actorId,
-      '--start', day,
-      '--end', nextDay,
-      '--type', target.type,
-      '--risk-indicators', `${target.riskIndicators[0]?.name ?? ''}, No such indicator`,
-      '--state', state.toLowerCase(), '--state', 'CLOSED',
-      '--severity', (SEVERITY_LABELS[severity] ?? 'HIGH').toLowerCase(),
-      '--rule-id', target.triggeredAlerts[0]?.ruleId ?? '',
-      '--watchlist-id', dump.watchlistIds[0] ?? '',
-      '--content-inspection-status', dump.contentInspectionStatus,
-      '--sort-key', 'score', '--sort-dir', 'asc',
-      '--page-size', '7',
-      '-f', 'json-lines',
+      'sessions',
+      'search',
+      '--actor-id',
+      target.actorId,
+      '--start',
+      day,
+      '--end',
+      nextDay,
+      '--type',
+      target.type,
+      '--risk-indicators',
+      `${target.riskIndicators[0]?.name ?? ''}, No such indicator`,
+      '--state',
+      state.toLowerCase(),
+      '--state',
+      'CLOSED',
+      '--severity',
+      (SEVERITY_LABELS[severity] ?? 'HIGH').toLowerCase(),
+      '--rule-id',
+      target.triggeredAlerts[0]?.ruleId ?? '',
+      '--watchlist-id',
+      dump.watchlistIds[0] ?? '',
+      '--content-inspection-status',
+      dump.contentInspectionStatus,
+      '--sort-key',
+      'score',
+      '--sort-dir',
+      'asc',
+      '--page-size',
+      '7',
+      '-f',
+      'json-lines',
     ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -215,8 +275,23 @@ describe('the wire requests of the Python CLI command lines', () => {
     const expected = expectedSearch(fx.emu, criteria);
     expect(expected.length).toBeGreaterThan(14);
     const result = await fx.run([
-      'sessions', 'search', '--any-alerts', '--start', start, '--state', 'Open', '--state', 'in_progress',
-      '--sort-key', 'score', '--sort-dir', 'asc', '--page-size', '7', '-f', 'json-lines',
+      'sessions',
+      'search',
+      '--any-alerts',
+      '--start',
+      start,
+      '--state',
+      'Open',
+      '--state',
+      'in_progress',
+      '--sort-key',
+      'score',
+      '--sort-dir',
+      'asc',
+      '--page-size',
+      '7',
+      '-f',
+      'json-lines',
     ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(jsonLinesOf(expected));
@@ -237,13 +312,28 @@ describe('the spellings of the API description', () => {
   // PII_NOT_FOUND, UNPROCESSED and page_size up to 1000; the Python CLI sends asc/desc, FOUND/NOT_FOUND, 50.
   it('sends --sort-dir ASC, --content-inspection-status pii_found and --page-size 1000 in the documented form', async () => {
     const result = await fx.run([
-      'sessions', 'search', '--any-alerts', '--sort-dir', 'ASC', '--content-inspection-status', 'pii_found',
-      '--page-size', '1000', '-f', 'json-lines',
+      'sessions',
+      'search',
+      '--any-alerts',
+      '--sort-dir',
+      'ASC',
+      '--content-inspection-status',
+      'pii_found',
+      '--page-size',
+      '1000',
+      '-f',
+      'json-lines',
     ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(searchQueries()).toEqual(['content_inspection_status=PII_FOUND&sort_direction=ASC&page_number=0&page_size=1000']);
-    const expected = expectedSearch(fx.emu, { hasAlerts: null, contentInspectionStatus: 'FOUND', sortDirection: 'asc' });
+    expect(searchQueries()).toEqual([
+      'content_inspection_status=PII_FOUND&sort_direction=ASC&page_number=0&page_size=1000',
+    ]);
+    const expected = expectedSearch(fx.emu, {
+      hasAlerts: null,
+      contentInspectionStatus: 'FOUND',
+      sortDirection: 'asc',
+    });
     expect(expected.length).toBeGreaterThan(1);
     expect(result.stdout).toBe(jsonLinesOf(expected));
   });
@@ -255,7 +345,16 @@ describe('the spellings of the API description', () => {
       ['Asc', 'Pii_Not_Found', 'content_inspection_status=PII_NOT_FOUND&sort_direction=asc'],
     ] as const) {
       fx.emu.clearRequests();
-      const result = await fx.run(['sessions', 'search', '--sort-dir', sortDir, '--content-inspection-status', status, '-f', 'csv']);
+      const result = await fx.run([
+        'sessions',
+        'search',
+        '--sort-dir',
+        sortDir,
+        '--content-inspection-status',
+        status,
+        '-f',
+        'csv',
+      ]);
       expect(result.code, result.stderr).toBe(0);
       expect(searchQueries()[0]).toBe(`has_alerts=true&${sent}&page_number=0&page_size=50`);
     }
@@ -266,7 +365,9 @@ describe('the spellings of the API description', () => {
     const { renderHelp } = await import('../src/help/render.js');
     const help = (await renderHelp('sessions search', 100)).replace(/\s+/g, ' ');
     expect(help).toContain('--sort-dir asc, desc, ASC, DESC, sent as typed');
-    expect(help).toContain('--content-inspection-status PENDING, FOUND, NOT_FOUND, PII_FOUND, PII_NOT_FOUND, UNPROCESSED');
+    expect(help).toContain(
+      '--content-inspection-status PENDING, FOUND, NOT_FOUND, PII_FOUND, PII_NOT_FOUND, UNPROCESSED',
+    );
     expect(help).toContain('--page-size Sessions per request, 1-1000 (default 50)');
   });
 });
@@ -290,15 +391,27 @@ describe('against a server that keeps page_size to 50', () => {
     expect(over.code).toBe(1);
     expect(over.stdout).toBe('');
     expect(errorLines(over.stderr)).toEqual([
-      expect.stringMatching(/^incydr: API error \(HTTP 400\) on GET \S+page_size=1000: Invalid page_size '1000': expected an integer from 1 to 50$/),
+      expect.stringMatching(
+        /^incydr: API error \(HTTP 400\) on GET \S+page_size=1000: Invalid page_size '1000': expected an integer from 1 to 50$/,
+      ),
     ]);
   });
 });
 
 describe('output formats', () => {
   const DEFAULT_COLUMNS = [
-    'session_id', 'begin_time', 'end_time', 'context_summary', 'exfiltration_summary', 'actor_id',
-    'actor_name', 'low_events', 'moderate_events', 'high_events', 'states', 'notes',
+    'session_id',
+    'begin_time',
+    'end_time',
+    'context_summary',
+    'exfiltration_summary',
+    'actor_id',
+    'actor_name',
+    'low_events',
+    'moderate_events',
+    'high_events',
+    'states',
+    'notes',
   ];
 
   it('writes JSON Lines byte-equal to the API objects (unknown fields, nulls and key order kept)', async () => {
@@ -424,7 +537,14 @@ describe('output formats', () => {
       .slice(0, 6)
       .map((session) => dumps.find((dump) => dump.session.sessionId === session.sessionId));
     // Values an attacker could put in front of an analyst (OWASP's list: = + - @ TAB CR), and a harmless one.
-    const hostile = ['=HYPERLINK("http://evil.example","open")', "+cmd|' /C calc'!A0", '-2+3', '@SUM(1)', '\tx', '\r=1'];
+    const hostile = [
+      '=HYPERLINK("http://evil.example","open")',
+      "+cmd|' /C calc'!A0",
+      '-2+3',
+      '@SUM(1)',
+      '\tx',
+      '\r=1',
+    ];
     const originals = sessions.map((dump) => dump?.session.actorName);
     try {
       sessions.forEach((dump, index) => {
@@ -460,7 +580,11 @@ describe('output formats', () => {
   });
 
   it('rejects --escape-formulas with a format other than csv or with --output, before any request', async () => {
-    for (const extra of [['-f', 'json-lines'], ['-f', 'table'], ['--output', 'TCP:127.0.0.1:9']]) {
+    for (const extra of [
+      ['-f', 'json-lines'],
+      ['-f', 'table'],
+      ['--output', 'TCP:127.0.0.1:9'],
+    ]) {
       const result = await fx.run(['sessions', 'search', ...extra, '--escape-formulas']);
       expect(result.code, extra.join(' ')).toBe(2);
       expect(errorLines(result.stderr)[0]).toMatch(
@@ -487,9 +611,17 @@ describe('output formats', () => {
     const { run: showEvents } = await import('../src/commands/sessions/show-events.js');
     fx.emu.clearRequests();
     for (const [format, io, run] of [
-      ['csv', inProcess(fx.emu), (ctx: InProcess['ctx']) => search({ format: 'csv', columns: 'session_id,actor_nmae' }, ctx)],
+      [
+        'csv',
+        inProcess(fx.emu),
+        (ctx: InProcess['ctx']) => search({ format: 'csv', columns: 'session_id,actor_nmae' }, ctx),
+      ],
       ['table', inProcess(fx.emu), (ctx: InProcess['ctx']) => search({ format: 'table', columns: 'sesion_id' }, ctx)],
-      ['events', inProcess(fx.emu), (ctx: InProcess['ctx']) => showEvents({ sessionId: 'x', format: 'csv', columns: 'file.nmae' }, ctx)],
+      [
+        'events',
+        inProcess(fx.emu),
+        (ctx: InProcess['ctx']) => showEvents({ sessionId: 'x', format: 'csv', columns: 'file.nmae' }, ctx),
+      ],
     ] as const) {
       const result = await exitOf(run(io.ctx));
       expect(result.code, format).toBe(2);
@@ -525,7 +657,9 @@ describe('output formats', () => {
       const fromFile = await fx.run(['sessions', 'search', '--page-size', '3']);
       expect(fromFile.stdout.startsWith(expected)).toBe(true);
       // The environment wins over the file.
-      const overridden = await fx.run(['sessions', 'search', '--page-size', '3'], { extraEnv: { INCYDR_USE_RICH: 'true' } });
+      const overridden = await fx.run(['sessions', 'search', '--page-size', '3'], {
+        extraEnv: { INCYDR_USE_RICH: 'true' },
+      });
       expect(overridden.stdout).toMatch(/^session_id\s+begin_time/);
     } finally {
       await rm(join(fx.home, '.env'), { force: true });
@@ -589,14 +723,17 @@ describe('paging ahead', () => {
 
   it('--max-requests-per-minute holds requests back (logged at INFO) and Ctrl-C still stops the wait', async () => {
     let stderr = '';
-    const result = await fx.runBinary([...args, '--max-requests-per-minute', '2', '--log-level', 'INFO', '--log-stderr'], {
-      onSpawn: (child) => {
-        child.stderr?.on('data', (chunk: Buffer) => {
-          stderr += chunk.toString('utf8');
-          if (stderr.includes('maxRequestsPerMinute reached')) child.kill('SIGINT');
-        });
+    const result = await fx.runBinary(
+      [...args, '--max-requests-per-minute', '2', '--log-level', 'INFO', '--log-stderr'],
+      {
+        onSpawn: (child) => {
+          child.stderr?.on('data', (chunk: Buffer) => {
+            stderr += chunk.toString('utf8');
+            if (stderr.includes('maxRequestsPerMinute reached')) child.kill('SIGINT');
+          });
+        },
       },
-    });
+    );
     expect(result.code).toBe(130);
     expect(result.stderr).toMatch(/waiting \d+ms before GET \/v1\/sessions: maxRequestsPerMinute reached/);
     // The token call and the first page fill the minute; nothing else went out.
@@ -617,9 +754,12 @@ describe('a reader that goes away', () => {
   });
 
   it('ends quietly with exit 0 when CSV output is cut short', async () => {
-    const result = await runShell('set -o pipefail; incydr sessions search --any-alerts -f csv | head -c 100 >/dev/null', {
-      env: fx.env,
-    });
+    const result = await runShell(
+      'set -o pipefail; incydr sessions search --any-alerts -f csv | head -c 100 >/dev/null',
+      {
+        env: fx.env,
+      },
+    );
     expect(result).toMatchObject({ code: 0, stderr: '' });
   });
 });

@@ -30,11 +30,13 @@ beforeAll(async () => {
   const sessions = fx.emu.state().sessions.map((dump) => dump.session);
   const rich = sessions.find((s) => s.triggeredAlerts.length > 0 && s.notes.length > 0 && s.states.length > 1);
   const bare = sessions.find((s) => s.triggeredAlerts.length === 0);
-  if (rich === undefined || bare === undefined) throw new Error('the emulator data lacks the sessions these tests need');
+  if (rich === undefined || bare === undefined)
+    throw new Error('the emulator data lacks the sessions these tests need');
   sessionId = rich.sessionId;
   withoutAlerts = bare.sessionId;
   events = await fileEventsOf(fx.emu, sessionId);
-  if (events.length < 2) throw new Error(`session ${sessionId} has ${events.length} file events; the tests need 2 or more`);
+  if (events.length < 2)
+    throw new Error(`session ${sessionId} has ${events.length} file events; the tests need 2 or more`);
 }, BUILD_TIMEOUT_MS);
 
 afterAll(async () => {
@@ -96,7 +98,9 @@ describe('sessions show', () => {
     for (const id of ['  ', 'a\rb']) {
       const result = await fx.run(['sessions', 'show', id]);
       expect(result.code).toBe(2);
-      expect(errorLines(result.stderr)[0]).toMatch(/^incydr: invalid SESSION_ID ".*": it (is empty|holds the control or invisible character U\+000D)$/);
+      expect(errorLines(result.stderr)[0]).toMatch(
+        /^incydr: invalid SESSION_ID ".*": it (is empty|holds the control or invisible character U\+000D)$/,
+      );
     }
     expect(fx.emu.requests()).toEqual([]);
   });
@@ -106,7 +110,10 @@ describe('sessions show', () => {
       for (const command of [show, showEvents]) {
         const io = inProcess(fx.emu);
         const result = await exitOf(command({ sessionId: id }, io.ctx));
-        expect(result, JSON.stringify(id)).toEqual({ code: 2, message: expect.stringMatching(/^invalid SESSION_ID ".+": (a URL path reads|it holds)/) });
+        expect(result, JSON.stringify(id)).toEqual({
+          code: 2,
+          message: expect.stringMatching(/^invalid SESSION_ID ".+": (a URL path reads|it holds)/),
+        });
         expect(result.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u);
       }
     }
@@ -180,15 +187,29 @@ describe('sessions show-events', () => {
   });
 
   it('prints only the --columns asked for, in the table and in CSV', async () => {
-    const names = events.map((event) => [(event['file'] as ApiRecord)['name'], (event['event'] as ApiRecord)['action']]);
+    const names = events.map((event) => [
+      (event['file'] as ApiRecord)['name'],
+      (event['event'] as ApiRecord)['action'],
+    ]);
     const table = await fx.run(['sessions', 'show-events', sessionId, '--columns', 'file.name,event.action']);
     expect(table.code).toBe(0);
     const [header = '', ...rows] = lines(table.stdout);
     expect(header.split(/\s+/)).toEqual(['file.name', 'event.action']);
     expect(rows.map((row) => row.split(/\s{2,}/))).toEqual(names);
-    const csv = await fx.run(['sessions', 'show-events', sessionId, '-f', 'csv', '--columns', 'file.name,event.action']);
+    const csv = await fx.run([
+      'sessions',
+      'show-events',
+      sessionId,
+      '-f',
+      'csv',
+      '--columns',
+      'file.name,event.action',
+    ]);
     expect(csv.code).toBe(0);
-    expect(Papa.parse<string[]>(csv.stdout, { skipEmptyLines: true }).data).toEqual([['file.name', 'event.action'], ...names]);
+    expect(Papa.parse<string[]>(csv.stdout, { skipEmptyLines: true }).data).toEqual([
+      ['file.name', 'event.action'],
+      ...names,
+    ]);
   });
 
   it('ignores --columns with the JSON formats and says so in one line on stderr', async () => {

@@ -88,14 +88,26 @@ describe('search --output', () => {
     const rx = await tcpReceiver({ framing: 'octet-counting' });
     const expected = expectedSearch(fx.emu).map((session) => JSON.stringify(session));
     const result = await fx.run([
-      'sessions', 'search', '--output', `tcp:127.0.0.1:${rx.port}`,
-      '--framing', 'octet-counting', '--syslog-header', 'rfc5424', '--facility', 'local4', '--app-name', 'incydr-test',
+      'sessions',
+      'search',
+      '--output',
+      `tcp:127.0.0.1:${rx.port}`,
+      '--framing',
+      'octet-counting',
+      '--syslog-header',
+      'rfc5424',
+      '--facility',
+      'local4',
+      '--app-name',
+      'incydr-test',
     ]);
     expect(result.code).toBe(0);
     await rx.waitForRecords(expected.length);
     // local4 (20) * 8 + info (6) = 166; HOSTNAME is this host, PROCID the process that sent, no MSGID or SD.
     const host = hostname().replace(/[^\x21-\x7e]/g, '_') || '-';
-    const header = new RegExp(`^<166>1 (\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z) ${escape(host)} incydr-test ${result.pid} - - `);
+    const header = new RegExp(
+      `^<166>1 (\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z) ${escape(host)} incydr-test ${result.pid} - - `,
+    );
     const raw = rx.raw();
     let offset = 0;
     rx.records.forEach((record, index) => {
@@ -123,7 +135,14 @@ describe('search --output', () => {
   it('delivers over TLS-TCP with --certs, without a warning', async () => {
     const rx = await tcpReceiver({ tls: { cert: pki.server.cert, key: pki.server.key } });
     const expected = expectedSearch(fx.emu).map((session) => JSON.stringify(session));
-    const result = await fx.run(['sessions', 'search', '--output', `TLS-TCP:127.0.0.1:${rx.port}`, '--certs', pki.ca.certPath]);
+    const result = await fx.run([
+      'sessions',
+      'search',
+      '--output',
+      `TLS-TCP:127.0.0.1:${rx.port}`,
+      '--certs',
+      pki.ca.certPath,
+    ]);
     expect(result.stderr).not.toMatch(/warning/i);
     expect(result.code).toBe(0);
     await rx.waitForRecords(expected.length);
@@ -133,72 +152,98 @@ describe('search --output', () => {
   it('warns on stderr with --ignore-cert-validation and still delivers to an untrusted certificate', async () => {
     const rx = await tcpReceiver({ tls: { cert: pki.selfSigned.cert, key: pki.selfSigned.key } });
     const expected = expectedSearch(fx.emu).map((session) => JSON.stringify(session));
-    const result = await fx.run(['sessions', 'search', '--output', `TLS-TCP:127.0.0.1:${rx.port}`, '--ignore-cert-validation']);
+    const result = await fx.run([
+      'sessions',
+      'search',
+      '--output',
+      `TLS-TCP:127.0.0.1:${rx.port}`,
+      '--ignore-cert-validation',
+    ]);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/warning.*--ignore-cert-validation/);
     await rx.waitForRecords(expected.length);
     expect(rx.records).toEqual(expected);
   });
 
-  it('refuses an untrusted certificate without --ignore-cert-validation, in one line', async () => {
-    const rx = await tcpReceiver({ tls: { cert: pki.selfSigned.cert, key: pki.selfSigned.key } });
-    const result = await fx.run(['sessions', 'search', '--output', `TLS-TCP:127.0.0.1:${rx.port}`], { timeoutMs: 30_000 });
-    expect(result.code).toBe(1);
-    expect(result.stderr).not.toContain('    at ');
-    const failures = errorLines(result.stderr).filter((line) => !/syslog retry/.test(line));
-    expect(failures).toHaveLength(1);
-    expect(failures[0]).toMatch(/certificate/i);
-    expect(rx.records).toEqual([]);
-  }, patient(40_000));
+  it(
+    'refuses an untrusted certificate without --ignore-cert-validation, in one line',
+    async () => {
+      const rx = await tcpReceiver({ tls: { cert: pki.selfSigned.cert, key: pki.selfSigned.key } });
+      const result = await fx.run(['sessions', 'search', '--output', `TLS-TCP:127.0.0.1:${rx.port}`], {
+        timeoutMs: 30_000,
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).not.toContain('    at ');
+      const failures = errorLines(result.stderr).filter((line) => !/syslog retry/.test(line));
+      expect(failures).toHaveLength(1);
+      expect(failures[0]).toMatch(/certificate/i);
+      expect(rx.records).toEqual([]);
+    },
+    patient(40_000),
+  );
 
-  it('exits 1 with a one-line reason when the receiver is down', async () => {
-    const port = await closedPort();
-    const result = await fx.run(['sessions', 'search', '--output', `TCP:127.0.0.1:${port}`], { timeoutMs: 45_000 });
-    expect(result.code).toBe(1);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).not.toContain('    at ');
-    // Retry notices are progress for people; the failure itself is one line at the end.
-    const failures = errorLines(result.stderr).filter((line) => !/syslog retry/.test(line));
-    expect(failures).toHaveLength(1);
-    expect(failures[0]).toMatch(/^incydr: /);
-    expect(failures[0]).toMatch(/refused|ECONNREFUSED/i);
-    expect(failures[0]).toContain(String(port));
-  }, patient(60_000));
+  it(
+    'exits 1 with a one-line reason when the receiver is down',
+    async () => {
+      const port = await closedPort();
+      const result = await fx.run(['sessions', 'search', '--output', `TCP:127.0.0.1:${port}`], { timeoutMs: 45_000 });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).not.toContain('    at ');
+      // Retry notices are progress for people; the failure itself is one line at the end.
+      const failures = errorLines(result.stderr).filter((line) => !/syslog retry/.test(line));
+      expect(failures).toHaveLength(1);
+      expect(failures[0]).toMatch(/^incydr: /);
+      expect(failures[0]).toMatch(/refused|ECONNREFUSED/i);
+      expect(failures[0]).toContain(String(port));
+    },
+    patient(60_000),
+  );
 
-  it('hints at the framing when the receiver drops what it is sent', async () => {
-    const rx = await tcpReceiver({ closeOnFirstBytes: true });
-    const result = await fx.run(['sessions', 'search', '--output', `TCP:127.0.0.1:${rx.port}`], { timeoutMs: 45_000 });
-    expect(result.code).toBe(1);
-    const failures = errorLines(result.stderr).filter((line) => !/syslog retry|syslog: sending/.test(line));
-    expect(failures).toHaveLength(1);
-    // Closed, or reset when records it had not read yet were left in its socket.
-    expect(failures[0]).toMatch(/^incydr: .*(closed|reset) the connection right after the first bytes/);
-    expect(failures[0]).toContain('--framing octet-counting');
-  }, patient(60_000));
+  it(
+    'hints at the framing when the receiver drops what it is sent',
+    async () => {
+      const rx = await tcpReceiver({ closeOnFirstBytes: true });
+      const result = await fx.run(['sessions', 'search', '--output', `TCP:127.0.0.1:${rx.port}`], {
+        timeoutMs: 45_000,
+      });
+      expect(result.code).toBe(1);
+      const failures = errorLines(result.stderr).filter((line) => !/syslog retry|syslog: sending/.test(line));
+      expect(failures).toHaveLength(1);
+      // Closed, or reset when records it had not read yet were left in its socket.
+      expect(failures[0]).toMatch(/^incydr: .*(closed|reset) the connection right after the first bytes/);
+      expect(failures[0]).toContain('--framing octet-counting');
+    },
+    patient(60_000),
+  );
 
-  it('gives up on a receiver that stopped reading after --stall-timeout and its retries (two attempts when the batch fits in the socket buffers), naming the option', async () => {
-    const rx = await startLiveReceiver();
-    closers.push(() => rx.close());
-    rx.pauseReading();
-    const started = Date.now();
-    const result = await fx.run(
-      ['sessions', 'search', '--any-alerts', '--output', `TCP:127.0.0.1:${rx.port}`, '--stall-timeout', '1s'],
-      { timeoutMs: 90_000 },
-    );
-    expect(result.code).toBe(1);
-    const failures = errorLines(result.stderr).filter((line) => !/syslog retry|syslog: sending/.test(line));
-    expect(failures).toHaveLength(1);
-    // A batch that fits in the socket buffers is all written: the sender cannot tell this receiver from one that read
-    // it and never closes, and sends it only twice.
-    expect(failures[0]).toMatch(
-      /^incydr: syslog output failed: (giving up after 5 retries: .*1000 ms.*raise --stall-timeout|.* on two connections but closed neither within 1000 ms .*needs --delivery written; one that is only slow, a longer --stall-timeout)$/,
-    );
-    // Hints speak the CLI's language, never the library's option names.
-    expect(result.stderr).not.toMatch(/TimeoutMs/);
-    // Six attempts of one second each, and the backoff between them (at most 0.2 + 0.4 + 0.8 + 1.6 + 3.2 s).
-    expect(Date.now() - started).toBeLessThan(patient(60_000));
-    expect(rx.confirmed).toEqual([]);
-  }, patient(120_000));
+  it(
+    'gives up on a receiver that stopped reading after --stall-timeout and its retries (two attempts when the batch fits in the socket buffers), naming the option',
+    async () => {
+      const rx = await startLiveReceiver();
+      closers.push(() => rx.close());
+      rx.pauseReading();
+      const started = Date.now();
+      const result = await fx.run(
+        ['sessions', 'search', '--any-alerts', '--output', `TCP:127.0.0.1:${rx.port}`, '--stall-timeout', '1s'],
+        { timeoutMs: 90_000 },
+      );
+      expect(result.code).toBe(1);
+      const failures = errorLines(result.stderr).filter((line) => !/syslog retry|syslog: sending/.test(line));
+      expect(failures).toHaveLength(1);
+      // A batch that fits in the socket buffers is all written: the sender cannot tell this receiver from one that read
+      // it and never closes, and sends it only twice.
+      expect(failures[0]).toMatch(
+        /^incydr: syslog output failed: (giving up after 5 retries: .*1000 ms.*raise --stall-timeout|.* on two connections but closed neither within 1000 ms .*needs --delivery written; one that is only slow, a longer --stall-timeout)$/,
+      );
+      // Hints speak the CLI's language, never the library's option names.
+      expect(result.stderr).not.toMatch(/TimeoutMs/);
+      // Six attempts of one second each, and the backoff between them (at most 0.2 + 0.4 + 0.8 + 1.6 + 3.2 s).
+      expect(Date.now() - started).toBeLessThan(patient(60_000));
+      expect(rx.confirmed).toEqual([]);
+    },
+    patient(120_000),
+  );
 
   it('rejects a --stall-timeout that is not a duration of 1s to 1d, before any request', async () => {
     for (const value of ['0s', '500ms', 'soon', '2d']) {
@@ -217,7 +262,9 @@ describe('search --output --delivery', () => {
   it('rejects an unknown --delivery, confirmed delivery over UDP and --delivery without --output, before any request', async () => {
     const bad = await fx.run(['sessions', 'search', '--output', 'TCP:127.0.0.1:9', '--delivery', 'acked']);
     expect(bad.code).toBe(2);
-    expect(errorLines(bad.stderr)).toEqual(['incydr: invalid value "acked" for --delivery: choose from confirmed, written']);
+    expect(errorLines(bad.stderr)).toEqual([
+      'incydr: invalid value "acked" for --delivery: choose from confirmed, written',
+    ]);
     const udp = await fx.run(['sessions', 'search', '--output', 'UDP:127.0.0.1:9', '--delivery', 'confirmed']);
     expect(udp.code).toBe(2);
     expect(errorLines(udp.stderr)).toEqual([
@@ -231,7 +278,15 @@ describe('search --output --delivery', () => {
 
   it('sends over UDP with --delivery written, as without it', async () => {
     const rx = await udpReceiver();
-    const result = await fx.run(['sessions', 'search', '--any-alerts', '--output', `UDP:127.0.0.1:${rx.port}`, '--delivery', 'written']);
+    const result = await fx.run([
+      'sessions',
+      'search',
+      '--any-alerts',
+      '--output',
+      `UDP:127.0.0.1:${rx.port}`,
+      '--delivery',
+      'written',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     await rx.waitForDatagrams(allSessionsJson().length);
     expect(rx.datagrams.map(String).sort()).toEqual(allSessionsJson().sort());
@@ -304,7 +359,12 @@ describe.skipIf(rsyslog.rsyslogMissing !== undefined)(
     it('writes every session over TLS-TCP with --certs', async () => {
       const expected = expectedSearch(fx.emu).map((session) => JSON.stringify(session));
       const result = await fx.run([
-        'sessions', 'search', '--output', `TLS-TCP:127.0.0.1:${rx.tlsPort}`, '--certs', pki.ca.certPath,
+        'sessions',
+        'search',
+        '--output',
+        `TLS-TCP:127.0.0.1:${rx.tlsPort}`,
+        '--certs',
+        pki.ca.certPath,
       ]);
       expect(result.code).toBe(0);
       expect(await rx.waitForLines(expected.length)).toEqual(expected);
@@ -315,9 +375,21 @@ describe.skipIf(rsyslog.rsyslogMissing !== undefined)(
       if (session === undefined) throw new Error('no session with alerts');
       const events = (await fileEventsOf(fx.emu, session.sessionId)).map((event) => JSON.stringify(event));
       const result = await fx.run([
-        'sessions', 'show-events', session.sessionId, '--output', `TCP:127.0.0.1:${rx.tcpPort}`,
-        '--framing', 'octet-counting', '--syslog-header', 'rfc5424', '--facility', 'local4',
-        '--app-name', 'incydr-test', '--syslog-hostname', 'soc-collector',
+        'sessions',
+        'show-events',
+        session.sessionId,
+        '--output',
+        `TCP:127.0.0.1:${rx.tcpPort}`,
+        '--framing',
+        'octet-counting',
+        '--syslog-header',
+        'rfc5424',
+        '--facility',
+        'local4',
+        '--app-name',
+        'incydr-test',
+        '--syslog-hostname',
+        'soc-collector',
       ]);
       expect(result.code).toBe(0);
       expect(await rx.waitForProps(events.length)).toEqual(

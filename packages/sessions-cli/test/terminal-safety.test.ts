@@ -77,7 +77,9 @@ describe('lines for people on stderr carry no control characters', () => {
     });
 
     it('escapes them in log lines on stderr, one line per entry', async () => {
-      const result = await fx.runBinary(['--log-stderr', '--log-level', 'DEBUG', 'sessions', 'search'], { extraEnv: { INCYDR_URL: url } });
+      const result = await fx.runBinary(['--log-stderr', '--log-level', 'DEBUG', 'sessions', 'search'], {
+        extraEnv: { INCYDR_URL: url },
+      });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('\\u001b]0;owned\\u0007');
       expect(result.stderr).not.toMatch(CONTROL);

@@ -5,7 +5,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { run as updateByCriteria } from '../src/commands/sessions/update-by-criteria.js';
 import { exitOf, inProcess } from './helpers/in-process.js';
 import { BUILD_TIMEOUT_MS, SCRIPT_PATH, errorLines, runInTerminal, startFixture, type Fixture } from './helpers/run.js';
-import { SEVERITY_LABELS, currentState, expectedSearch, latestScore, pythonDate, type Criteria } from './helpers/sessions.js';
+import {
+  SEVERITY_LABELS,
+  currentState,
+  expectedSearch,
+  latestScore,
+  pythonDate,
+  type Criteria,
+} from './helpers/sessions.js';
 
 /** Sessions per change-states call (api.md E5). */
 const PER_CALL = 500;
@@ -29,7 +36,11 @@ function apiCalls(): Array<{ call: string; query: string; body: unknown }> {
   return fx.emu
     .requests()
     .filter((request) => request.path !== '/v1/oauth')
-    .map((request) => ({ call: `${request.method} ${request.path}`, query: request.query.replaceAll('%20', '+'), body: request.body }));
+    .map((request) => ({
+      call: `${request.method} ${request.path}`,
+      query: request.query.replaceAll('%20', '+'),
+      body: request.body,
+    }));
 }
 
 function changeCalls(): Array<{ query: string; body: unknown }> {
@@ -50,7 +61,11 @@ describe('sessions update-by-criteria', () => {
   });
 
   it('rejects a bad filter before any request (exit 2)', async () => {
-    for (const args of [['--start', 'yesterday'], ['--state', 'SHUT'], ['--any-alerts', '--no-alerts']]) {
+    for (const args of [
+      ['--start', 'yesterday'],
+      ['--state', 'SHUT'],
+      ['--any-alerts', '--no-alerts'],
+    ]) {
       const result = await fx.run(['sessions', 'update-by-criteria', 'closed', '--yes', ...args]);
       expect(result.code, args.join(' ')).toBe(2);
     }
@@ -60,9 +75,15 @@ describe('sessions update-by-criteria', () => {
   it('sends the combined filters as the change-states query, without paging or ordering, then follows no token', async () => {
     const dump = fx.emu
       .state()
-      .sessions.find((d) => d.session.triggeredAlerts.length > 0 && d.session.riskIndicators.length > 0 && d.watchlistIds.length > 0
-        && currentState(d.session) !== 'CLOSED_TP');
-    if (dump === undefined) throw new Error('the emulator data has no session with alerts, risk indicators and watchlists');
+      .sessions.find(
+        (d) =>
+          d.session.triggeredAlerts.length > 0 &&
+          d.session.riskIndicators.length > 0 &&
+          d.watchlistIds.length > 0 &&
+          currentState(d.session) !== 'CLOSED_TP',
+      );
+    if (dump === undefined)
+      throw new Error('the emulator data has no session with alerts, risk indicators and watchlists');
     const target = dump.session;
     const day = pythonDate(target.beginTime).day;
     const nextDay = pythonDate(Date.parse(`${day}T00:00:00Z`) + 86_400_000).dateTime;
@@ -90,17 +111,31 @@ describe('sessions update-by-criteria', () => {
     const before_ = statesById();
 
     const result = await fx.run([
-      'sessions', 'update-by-criteria', 'closed_tp',
-      '--actor-id', target.actorId,
-      '--start', day,
-      '--end', nextDay,
-      '--type', target.type,
-      '--risk-indicators', `${riskIndicator}, No such indicator,`,
-      '--state', state.toLowerCase(), '--state', 'CLOSED',
-      '--severity', (SEVERITY_LABELS[severity] ?? 'HIGH').toLowerCase(),
-      '--rule-id', ruleId,
-      '--watchlist-id', watchlistId,
-      '--content-inspection-status', dump.contentInspectionStatus.toLowerCase(),
+      'sessions',
+      'update-by-criteria',
+      'closed_tp',
+      '--actor-id',
+      target.actorId,
+      '--start',
+      day,
+      '--end',
+      nextDay,
+      '--type',
+      target.type,
+      '--risk-indicators',
+      `${riskIndicator}, No such indicator,`,
+      '--state',
+      state.toLowerCase(),
+      '--state',
+      'CLOSED',
+      '--severity',
+      (SEVERITY_LABELS[severity] ?? 'HIGH').toLowerCase(),
+      '--rule-id',
+      ruleId,
+      '--watchlist-id',
+      watchlistId,
+      '--content-inspection-status',
+      dump.contentInspectionStatus.toLowerCase(),
       '--yes',
     ]);
     expect(result.stdout).toBe('');
@@ -126,10 +161,15 @@ describe('sessions update-by-criteria', () => {
     ]).toString();
     expect(apiCalls()).toEqual([
       { call: 'GET /v1/sessions', query: `${filterQuery}&page_number=0&page_size=1`, body: null },
-      { call: 'POST /v1/sessions/change-states', query: filterQuery, body: { continuationToken: null, newState: 'CLOSED_TP' } },
+      {
+        call: 'POST /v1/sessions/change-states',
+        query: filterQuery,
+        body: { continuationToken: null, newState: 'CLOSED_TP' },
+      },
     ]);
     const after = statesById();
-    for (const [id, previous] of before_) expect(after.get(id), id).toBe(expected.includes(id) ? 'CLOSED_TP' : previous);
+    for (const [id, previous] of before_)
+      expect(after.get(id), id).toBe(expected.includes(id) ? 'CLOSED_TP' : previous);
   });
 
   it('changes more than 500 matches in ceil(n/500) calls, following the continuation tokens, and nothing else', async () => {
@@ -140,14 +180,29 @@ describe('sessions update-by-criteria', () => {
     const before = statesById();
 
     const result = await fx.run([
-      'sessions', 'update-by-criteria', 'Closed_FP', '--any-alerts',
-      '--state', 'open,in_progress', '--state', 'OPEN_NEW_DATA', '--state', 'closed', '--yes',
+      'sessions',
+      'update-by-criteria',
+      'Closed_FP',
+      '--any-alerts',
+      '--state',
+      'open,in_progress',
+      '--state',
+      'OPEN_NEW_DATA',
+      '--state',
+      'closed',
+      '--yes',
     ]);
-    expect(result.stderr).toBe(`${expected.size} sessions match.\nChanged ${expected.size} sessions to CLOSED_FP in ${calls} requests.\n`);
+    expect(result.stderr).toBe(
+      `${expected.size} sessions match.\nChanged ${expected.size} sessions to CLOSED_FP in ${calls} requests.\n`,
+    );
     expect(result.code).toBe(0);
 
     const query = 'state=OPEN&state=IN_PROGRESS&state=OPEN_NEW_DATA&state=CLOSED';
-    expect(apiCalls().filter((c) => c.call === 'GET /v1/sessions').map((c) => c.query)).toEqual([`${query}&page_number=0&page_size=1`]);
+    expect(
+      apiCalls()
+        .filter((c) => c.call === 'GET /v1/sessions')
+        .map((c) => c.query),
+    ).toEqual([`${query}&page_number=0&page_size=1`]);
     const changes = changeCalls();
     expect(changes).toHaveLength(calls);
     expect(changes.every((c) => c.query === query)).toBe(true);
@@ -165,11 +220,24 @@ describe('sessions update-by-criteria', () => {
     const expected = expectedSearch(fx.emu, { severities: [3, 4] }).length;
     expect(expected).toBeGreaterThan(0);
     const before = statesById();
-    const result = await fx.run(['sessions', 'update-by-criteria', 'in_progress', '--severity', 'HIGH', '--severity', 'critical', '--dry-run']);
+    const result = await fx.run([
+      'sessions',
+      'update-by-criteria',
+      'in_progress',
+      '--severity',
+      'HIGH',
+      '--severity',
+      'critical',
+      '--dry-run',
+    ]);
     expect(result).toMatchObject({ code: 0, stdout: '' });
     expect(result.stderr).toBe(`${expected} sessions match.\nDry run: nothing changed.\n`);
     expect(apiCalls()).toEqual([
-      { call: 'GET /v1/sessions', query: 'has_alerts=true&severity=3&severity=4&page_number=0&page_size=1', body: null },
+      {
+        call: 'GET /v1/sessions',
+        query: 'has_alerts=true&severity=3&severity=4&page_number=0&page_size=1',
+        body: null,
+      },
     ]);
     expect(statesById()).toEqual(before);
   });
@@ -199,7 +267,10 @@ describe('sessions update-by-criteria', () => {
     const io = inProcess(fx.emu);
     const stdin = Object.assign(Readable.from(['y\n']), { isTTY: false });
     const result = await exitOf(updateByCriteria({ newState: 'OPEN', anyAlerts: true }, io.ctx, stdin));
-    expect(result).toEqual({ code: 2, message: 'refusing to change sessions without confirmation: stdin is not a terminal; add --yes' });
+    expect(result).toEqual({
+      code: 2,
+      message: 'refusing to change sessions without confirmation: stdin is not a terminal; add --yes',
+    });
     expect(io.stderr()).toBe('');
     expect(fx.emu.requests()).toEqual([]);
     expect(statesById()).toEqual(before);
@@ -216,12 +287,18 @@ describe('sessions update-by-criteria', () => {
     const expected = new Set(expectedSearch(fx.emu, criteria).map((s) => s.sessionId));
     expect(expected.size).toBeGreaterThan(0);
     const env = { ...fx.env };
-    const declined = await runInTerminal(['sessions', 'update-by-criteria', 'OPEN', '--state', 'CLOSED_TP'], { env, input: 'n\n' });
+    const declined = await runInTerminal(['sessions', 'update-by-criteria', 'OPEN', '--state', 'CLOSED_TP'], {
+      env,
+      input: 'n\n',
+    });
     expect(declined.stdout).toContain(`Change the state of ${expected.size} sessions to OPEN? [y/N]`);
     expect(declined.code).toBe(1);
     expect(changeCalls()).toEqual([]);
 
-    const accepted = await runInTerminal(['sessions', 'update-by-criteria', 'OPEN', '--state', 'CLOSED_TP'], { env, input: 'yes\n' });
+    const accepted = await runInTerminal(['sessions', 'update-by-criteria', 'OPEN', '--state', 'CLOSED_TP'], {
+      env,
+      input: 'yes\n',
+    });
     expect(accepted.stdout).toContain(`Changed ${expected.size} sessions to OPEN in 1 request.`);
     expect(accepted.code).toBe(0);
     expect(changeCalls()).toHaveLength(1);

@@ -58,7 +58,9 @@ describe('sessions update when the answer is lost', () => {
     const result = await update({ note: 'added behind a proxy' }, { dropAfterApplyNext: 1 });
     expect(result.error).toBeUndefined();
     expect(result.stdout).toBe(`Successfully added note to session ${id}!\n`);
-    expect(result.stderr).toEqual([expect.stringMatching(new RegExp(`^incydr: the answer was lost \\(.*\\); session ${id} read back has the note$`))]);
+    expect(result.stderr).toEqual([
+      expect.stringMatching(new RegExp(`^incydr: the answer was lost \\(.*\\); session ${id} read back has the note$`)),
+    ]);
     expect(session().notes.filter((note) => note.content === 'added behind a proxy')).toHaveLength(1);
   });
 
@@ -84,12 +86,18 @@ describe('sessions update when the answer is lost', () => {
     const result = await update({ state: 'CLOSED_TP' }, { dropAfterApplyRate: 1 }, { maxRetries: 1 });
     expect(result.error).toBeUndefined();
     expect(result.stdout).toBe(`Successfully updated session ${id} to CLOSED_TP!\n`);
-    expect(result.stderr).toEqual([expect.stringMatching(/^incydr: the answer was lost \(.*\(after 1 retry\)\); session .* read back is CLOSED_TP$/)]);
+    expect(result.stderr).toEqual([
+      expect.stringMatching(/^incydr: the answer was lost \(.*\(after 1 retry\)\); session .* read back is CLOSED_TP$/),
+    ]);
     expect(currentState(session())).toBe('CLOSED_TP');
   });
 
   it('exits 1 saying the state was not changed, and the note not sent, after a storm of 502', async () => {
-    const result = await update({ state: 'CLOSED', note: 'never sent' }, { failNext: 3, failStatus: 502 }, { maxRetries: 2 });
+    const result = await update(
+      { state: 'CLOSED', note: 'never sent' },
+      { failNext: 3, failStatus: 502 },
+      { maxRetries: 2 },
+    );
     expect(result.error).toBeInstanceOf(ExitError);
     expect((result.error as ExitError).message).toMatch(
       /^state not changed: API error \(HTTP 502\) on POST .*change-state: injected failure \(after 2 retries\); session .* read back is OPEN; the note was not sent$/,

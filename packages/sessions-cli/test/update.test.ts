@@ -44,7 +44,9 @@ describe('sessions update', () => {
     const id = takeSession();
     const result = await fx.run(['sessions', 'update', id, '--state', 'closed_fp']);
     expect(result).toMatchObject({ code: 0, stderr: '', stdout: `Successfully updated session ${id} to CLOSED_FP!\n` });
-    expect(apiCalls()).toEqual([{ call: 'POST /v1/sessions/change-state', body: { ids: [id], newState: 'CLOSED_FP' } }]);
+    expect(apiCalls()).toEqual([
+      { call: 'POST /v1/sessions/change-state', body: { ids: [id], newState: 'CLOSED_FP' } },
+    ]);
     expect(currentState(dumpOf(fx.emu, id).session)).toBe('CLOSED_FP');
   });
 
@@ -124,7 +126,10 @@ describe('sessions update', () => {
     for (const id of ['.', '..', 'a\u009bb', 'a\u202eb', 'a\u2067b', 'a\u0007']) {
       const io = inProcess(fx.emu);
       const result = await exitOf(update({ sessionId: id, state: 'OPEN', note: 'checked' }, io.ctx));
-      expect(result, JSON.stringify(id)).toEqual({ code: 2, message: expect.stringMatching(/^invalid SESSION_ID ".+": (a URL path reads|it holds)/) });
+      expect(result, JSON.stringify(id)).toEqual({
+        code: 2,
+        message: expect.stringMatching(/^invalid SESSION_ID ".+": (a URL path reads|it holds)/),
+      });
       expect(io.stdout()).toBe('');
     }
     expect(fx.emu.requests()).toEqual([]);

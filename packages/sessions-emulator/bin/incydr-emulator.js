@@ -7,7 +7,9 @@ import { existsSync } from 'node:fs';
 
 const target = new URL('../dist/cli.js', import.meta.url);
 if (!existsSync(target)) {
-  process.stderr.write('incydr-emulator: not built yet (no dist/cli.js): run `npx --yes pnpm@10.34.9 build` in the repository first\n');
+  process.stderr.write(
+    'incydr-emulator: not built yet (no dist/cli.js): run `npx --yes pnpm@10.34.9 build` in the repository first\n',
+  );
   process.exit(1);
 }
 await import(target.href);

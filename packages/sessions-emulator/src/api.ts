@@ -159,7 +159,9 @@ function jsonObject(req: ApiRequest): Record<string, unknown> {
 
 function checkState(value: unknown): string {
   if (typeof value !== 'string' || !(SESSION_STATES as readonly string[]).includes(value)) {
-    throw badRequest(`Invalid newState ${JSON.stringify(value) ?? 'undefined'}: expected one of ${SESSION_STATES.join(', ')}`);
+    throw badRequest(
+      `Invalid newState ${JSON.stringify(value) ?? 'undefined'}: expected one of ${SESSION_STATES.join(', ')}`,
+    );
   }
   return value;
 }
@@ -238,6 +240,11 @@ function addNote(ctx: ApiContext, req: ApiRequest, sessionId: string, owner: Tok
 
 /** Append a state entry as the API does: `stateV2` exact, the deprecated `state` coarse. */
 function setState(record: SessionRecord, newState: string, owner: TokenOwner, now: number): void {
-  record.session.states.push({ sourceTimestamp: now, state: coarseState(newState), stateV2: newState, userId: owner.clientId });
+  record.session.states.push({
+    sourceTimestamp: now,
+    state: coarseState(newState),
+    stateV2: newState,
+    userId: owner.clientId,
+  });
   record.session.lastUpdated = Math.max(record.session.lastUpdated, now);
 }

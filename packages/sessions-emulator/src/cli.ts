@@ -38,7 +38,13 @@ function usageError(message: string): never {
 function number(name: string, text: string | undefined, min: number, max: number, integer = true): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+  if (
+    text.trim() === '' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (integer && !Number.isInteger(value))
+  ) {
     usageError(`--${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got '${text}'`);
   }
   return value;
@@ -129,7 +135,9 @@ async function main(): Promise<void> {
     process.stderr.write(`incydr-emulator: cannot start: ${(error as Error).message}${hint}\n`);
     process.exit(1);
   }
-  const lines = [`Incydr Sessions API emulator listening on ${emulator.url} (${options.sessions} sessions, seed ${options.seed})`];
+  const lines = [
+    `Incydr Sessions API emulator listening on ${emulator.url} (${options.sessions} sessions, seed ${options.seed})`,
+  ];
   lines.push(
     `Its clock starts at ${new Date(options.now ?? 0).toISOString()} (the top of the hour) and moves 1 ms per change, not with wall time: changes made now are stamped just after it`,
   );
@@ -147,13 +155,17 @@ async function main(): Promise<void> {
   const envFile = values['write-env-file'];
   if (envFile !== undefined) {
     try {
-      await writeFile(envFile, settings.map(([name, value]) => `${name}=${dotenvValue(value)}\n`).join(''), { mode: 0o600 });
+      await writeFile(envFile, settings.map(([name, value]) => `${name}=${dotenvValue(value)}\n`).join(''), {
+        mode: 0o600,
+      });
     } catch (error) {
       process.stderr.write(`incydr-emulator: cannot write --write-env-file ${envFile}: ${(error as Error).message}\n`);
       await emulator.close();
       process.exit(1);
     }
-    lines.push(`or run incydr where it reads ${envFile} (wrote the same settings there; ./.env, or a profile file with --profile)`);
+    lines.push(
+      `or run incydr where it reads ${envFile} (wrote the same settings there; ./.env, or a profile file with --profile)`,
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   const stop = (signal: string): void => {

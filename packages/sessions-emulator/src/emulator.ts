@@ -86,7 +86,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const sessions = options.sessions ?? 500;
   if (!Number.isSafeInteger(sessions) || sessions < 0) throw new RangeError('sessions must be an integer of 0 or more');
   const maxPageSize = options.maxPageSize ?? MAX_PAGE_SIZE;
-  if (!Number.isSafeInteger(maxPageSize) || maxPageSize < 1) throw new RangeError('maxPageSize must be an integer of 1 or more');
+  if (!Number.isSafeInteger(maxPageSize) || maxPageSize < 1)
+    throw new RangeError('maxPageSize must be an integer of 1 or more');
   const dataNow = options.now ?? Math.floor(Date.now() / 3_600_000) * 3_600_000;
   // The emulator's clock is simulated, not wall time: advance() moves it, and each change moves it by 1 ms so that
   // history entries stay ordered. The same requests and advances therefore always give the same data.
@@ -169,7 +170,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },
   };
-  if (options.control === true) ctx.control = (method, path, params, body) => control(emulator, method, path, params, body);
+  if (options.control === true)
+    ctx.control = (method, path, params, body) => control(emulator, method, path, params, body);
 
   const server = createApiServer(ctx);
   await new Promise<void>((resolve, reject) => {

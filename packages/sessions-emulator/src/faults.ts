@@ -31,10 +31,7 @@ export interface FaultSettings {
 
 /** What to do with a request before handling it. */
 type FaultDecision =
-  | { kind: 'none' }
-  | { kind: 'drop' }
-  | { kind: 'drop-after-apply' }
-  | { kind: 'error'; error: HttpError };
+  { kind: 'none' } | { kind: 'drop' } | { kind: 'drop-after-apply' } | { kind: 'error'; error: HttpError };
 
 /** Settings with every fault off. */
 export function noFaults(): FaultSettings {
@@ -142,7 +139,10 @@ export class Faults {
       this.#windows.set(clientKey, window);
       if (window.length >= s.rateLimitPerMinute) {
         const retryAfterSec = Math.max(1, Math.ceil(((window[0] ?? now) + 60_000 - now) / 1000));
-        return { kind: 'error', error: tooMany(retryAfterSec, `rate limit of ${s.rateLimitPerMinute} requests per minute exceeded`) };
+        return {
+          kind: 'error',
+          error: tooMany(retryAfterSec, `rate limit of ${s.rateLimitPerMinute} requests per minute exceeded`),
+        };
       }
       window.push(now);
     }
@@ -160,7 +160,8 @@ export class Faults {
       s.dropAfterApplyNext -= 1;
       return { kind: 'drop-after-apply' };
     }
-    if (change && s.dropAfterApplyRate > 0 && this.#random() < s.dropAfterApplyRate) return { kind: 'drop-after-apply' };
+    if (change && s.dropAfterApplyRate > 0 && this.#random() < s.dropAfterApplyRate)
+      return { kind: 'drop-after-apply' };
     return { kind: 'none' };
   }
 }

@@ -97,7 +97,10 @@ export function matches(record: SessionRecord, f: Filters): boolean {
   if (f.before !== undefined && s.beginTime >= f.before) return false;
   if (f.type !== undefined && s.type !== f.type) return false;
   if (f.hasAlerts !== undefined && s.triggeredAlerts.length > 0 !== f.hasAlerts) return false;
-  if (f.riskIndicators.length > 0 && !s.riskIndicators.some((r) => f.riskIndicators.includes(r.id) || f.riskIndicators.includes(r.name))) {
+  if (
+    f.riskIndicators.length > 0 &&
+    !s.riskIndicators.some((r) => f.riskIndicators.includes(r.id) || f.riskIndicators.includes(r.name))
+  ) {
     return false;
   }
   if (f.states.length > 0 && !f.states.includes(currentState(s) ?? '')) return false;
@@ -111,8 +114,13 @@ export function matches(record: SessionRecord, f: Filters): boolean {
 }
 
 /** Order records as the API does: by end time or current score, ties broken by session id. */
-export function compareFor(search: Pick<Search, 'orderBy' | 'sortDirection'>): (a: SessionRecord, b: SessionRecord) => number {
-  const key = search.orderBy === 'score' ? (r: SessionRecord) => latestScore(r.session)?.score ?? 0 : (r: SessionRecord) => r.session.endTime;
+export function compareFor(
+  search: Pick<Search, 'orderBy' | 'sortDirection'>,
+): (a: SessionRecord, b: SessionRecord) => number {
+  const key =
+    search.orderBy === 'score'
+      ? (r: SessionRecord) => latestScore(r.session)?.score ?? 0
+      : (r: SessionRecord) => r.session.endTime;
   const sign = search.sortDirection === 'asc' ? 1 : -1;
   return (a, b) => {
     const diff = key(a) - key(b);

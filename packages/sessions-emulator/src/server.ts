@@ -50,10 +50,16 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
   const path = url.pathname;
   if (path.startsWith('/_emulator/')) {
     if (ctx.control === undefined) {
-      send(res, { status: 404, json: errorBody(404, 'Control routes are off; start the emulator with control enabled') });
+      send(res, {
+        status: 404,
+        json: errorBody(404, 'Control routes are off; start the emulator with control enabled'),
+      });
       return;
     }
-    send(res, safely(() => ctx.control?.(req.method ?? 'GET', path, url.searchParams, parseBody(text)) ?? { status: 404 }));
+    send(
+      res,
+      safely(() => ctx.control?.(req.method ?? 'GET', path, url.searchParams, parseBody(text)) ?? { status: 404 }),
+    );
     return;
   }
 
@@ -66,7 +72,8 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
     at: Date.now(),
   };
   ctx.requestLog.push(entry);
-  if (ctx.requestLog.length > ctx.requestLogLimit) ctx.requestLog.splice(0, ctx.requestLog.length - ctx.requestLogLimit);
+  if (ctx.requestLog.length > ctx.requestLogLimit)
+    ctx.requestLog.splice(0, ctx.requestLog.length - ctx.requestLogLimit);
 
   await ctx.faults.delay();
   const decision = ctx.faults.decide(clientKey(ctx, req), Date.now(), isChange(req.method ?? '', entry.path));

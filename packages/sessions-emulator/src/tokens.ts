@@ -19,7 +19,12 @@ export class Tokens {
   issueAccess(owner: TokenOwner, ttlSec: number): { token: string; expiresAt: number } {
     const now = Date.now();
     const part = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-    const claims = { sub: owner.clientId, tenantUid: this.#tenantId, iat: Math.floor(now / 1000), jti: randomBytes(8).toString('hex') };
+    const claims = {
+      sub: owner.clientId,
+      tenantUid: this.#tenantId,
+      iat: Math.floor(now / 1000),
+      jti: randomBytes(8).toString('hex'),
+    };
     const token = `${part({ alg: 'RS256', typ: 'JWT' })}.${part(claims)}.${randomBytes(32).toString('base64url')}`;
     const expiresAt = now + ttlSec * 1000;
     this.#access.set(token, { owner, expiresAt });

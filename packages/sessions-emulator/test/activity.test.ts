@@ -79,14 +79,16 @@ function byId(dump: StateDump): Map<string, Session> {
 /** api.md §5: the `states` entry with the largest `sourceTimestamp` (the later one on a tie), `stateV2` first. */
 function stateOf(session: Session): string | undefined {
   let best: Session['states'][number] | undefined;
-  for (const entry of session.states) if (best === undefined || entry.sourceTimestamp >= best.sourceTimestamp) best = entry;
+  for (const entry of session.states)
+    if (best === undefined || entry.sourceTimestamp >= best.sourceTimestamp) best = entry;
   return best === undefined ? undefined : best.stateV2 || best.state;
 }
 
 /** api.md §5: the severity of the latest `scores` entry. */
 function severityOf(session: Session): number | undefined {
   let best: Session['scores'][number] | undefined;
-  for (const entry of session.scores) if (best === undefined || entry.sourceTimestamp >= best.sourceTimestamp) best = entry;
+  for (const entry of session.scores)
+    if (best === undefined || entry.sourceTimestamp >= best.sourceTimestamp) best = entry;
   return best?.severity;
 }
 
@@ -174,42 +176,57 @@ describe('advancing time', () => {
     for (const id of report.late) expect(inLookback.has(id), id).toBe(true);
   });
 
-  it('gives an existing session its first alert within a few hours, and has_alerts=true finds it from then on', async () => {
-    const gained: string[] = [];
-    for (let hour = 0; hour < 6 && gained.length === 0; hour += 1) {
-      const before = await dumpOf(emu);
-      const alertedBefore = await searchIds(client, { hasAlerts: true });
-      const report = await advance(emu, HOUR_MS);
-      const after = byId(await dumpOf(emu));
-      const alertedAfter = await searchIds(client, { hasAlerts: true });
-      const quietAfter = await searchIds(client, { hasAlerts: false });
+  it(
+    'gives an existing session its first alert within a few hours, and has_alerts=true finds it from then on',
+    async () => {
+      const gained: string[] = [];
+      for (let hour = 0; hour < 6 && gained.length === 0; hour += 1) {
+        const before = await dumpOf(emu);
+        const alertedBefore = await searchIds(client, { hasAlerts: true });
+        const report = await advance(emu, HOUR_MS);
+        const after = byId(await dumpOf(emu));
+        const alertedAfter = await searchIds(client, { hasAlerts: true });
+        const quietAfter = await searchIds(client, { hasAlerts: false });
 
-      const fromDumps = before.sessions
-        .filter((d) => d.session.triggeredAlerts.length === 0 && (after.get(d.session.sessionId)?.triggeredAlerts.length ?? 0) > 0)
-        .map((d) => d.session.sessionId);
-      const newcomers = new Set([...report.arrived, ...report.late]);
-      const fromSearches = [...alertedAfter].filter((id) => !alertedBefore.has(id) && !newcomers.has(id));
-      expect(new Set(fromSearches)).toEqual(new Set(fromDumps));
-      for (const id of fromDumps) {
-        expect(report.grown, id).toContain(id);
-        expect(quietAfter.has(id), id).toBe(false);
+        const fromDumps = before.sessions
+          .filter(
+            (d) =>
+              d.session.triggeredAlerts.length === 0 &&
+              (after.get(d.session.sessionId)?.triggeredAlerts.length ?? 0) > 0,
+          )
+          .map((d) => d.session.sessionId);
+        const newcomers = new Set([...report.arrived, ...report.late]);
+        const fromSearches = [...alertedAfter].filter((id) => !alertedBefore.has(id) && !newcomers.has(id));
+        expect(new Set(fromSearches)).toEqual(new Set(fromDumps));
+        for (const id of fromDumps) {
+          expect(report.grown, id).toContain(id);
+          expect(quietAfter.has(id), id).toBe(false);
+        }
+        gained.push(...fromDumps);
       }
-      gained.push(...fromDumps);
-    }
-    expect(gained.length).toBeGreaterThan(0);
-  }, patient(60_000));
+      expect(gained.length).toBeGreaterThan(0);
+    },
+    patient(60_000),
+  );
 
-  it('reports every kind of change over a few hours of 5,000 sessions', async () => {
-    const seen = Object.fromEntries(KINDS.map((kind) => [kind, new Set<string>()])) as Record<(typeof KINDS)[number], Set<string>>;
-    let previousNow = (await dumpOf(emu)).now;
-    for (let hour = 0; hour < 4; hour += 1) {
-      const report = await advance(emu, HOUR_MS);
-      expect(report.now).toBeGreaterThanOrEqual(previousNow + HOUR_MS);
-      previousNow = report.now;
-      for (const kind of KINDS) for (const id of report[kind]) seen[kind].add(id);
-    }
-    for (const kind of KINDS) expect(seen[kind].size, kind).toBeGreaterThan(0);
-  }, patient(60_000));
+  it(
+    'reports every kind of change over a few hours of 5,000 sessions',
+    async () => {
+      const seen = Object.fromEntries(KINDS.map((kind) => [kind, new Set<string>()])) as Record<
+        (typeof KINDS)[number],
+        Set<string>
+      >;
+      let previousNow = (await dumpOf(emu)).now;
+      for (let hour = 0; hour < 4; hour += 1) {
+        const report = await advance(emu, HOUR_MS);
+        expect(report.now).toBeGreaterThanOrEqual(previousNow + HOUR_MS);
+        previousNow = report.now;
+        for (const kind of KINDS) for (const id of report[kind]) seen[kind].add(id);
+      }
+      for (const kind of KINDS) expect(seen[kind].size, kind).toBeGreaterThan(0);
+    },
+    patient(60_000),
+  );
 
   it('restores the original data exactly on reset', async () => {
     const original = await dumpOf(emu);

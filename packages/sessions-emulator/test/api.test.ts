@@ -12,7 +12,14 @@ const NOW = Date.UTC(2026, 10, 1, 12);
 
 beforeAll(async () => {
   emu = await startEmulator({ sessions: 1500, seed: 7, now: NOW, control: true, maxNotesPerSession: 5 });
-  client = new Client({ url: emu.url, apiClientId: emu.clientId, apiClientSecret: emu.clientSecret, env: {}, envFile: null, logStderr: false });
+  client = new Client({
+    url: emu.url,
+    apiClientId: emu.clientId,
+    apiClientSecret: emu.clientSecret,
+    env: {},
+    envFile: null,
+    logStderr: false,
+  });
   token = await fetchToken();
 });
 
@@ -34,10 +41,18 @@ async function fetchToken(id = emu.clientId, secret = emu.clientSecret): Promise
   return body.access_token ?? `status ${res.status}`;
 }
 
-async function call(method: string, path: string, body?: unknown, bearer = token): Promise<{ status: number; json: unknown }> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  bearer = token,
+): Promise<{ status: number; json: unknown }> {
   const res = await fetch(`${emu.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${bearer}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
@@ -57,7 +72,9 @@ describe('authentication', () => {
     });
     const body = (await res.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ token_type: 'bearer', expires_in: 900 });
-    const claims = JSON.parse(Buffer.from(String(body.access_token).split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+    const claims = JSON.parse(
+      Buffer.from(String(body.access_token).split('.')[1] ?? '', 'base64url').toString(),
+    ) as Record<string, unknown>;
     expect(typeof claims.tenantUid).toBe('string');
     expect(await fetchToken(emu.clientId, 'wrong')).toBe('status 401');
   });
@@ -77,10 +94,17 @@ describe('authentication', () => {
 
   it('rotates refresh tokens and refuses a used one', async () => {
     const refresh = async (refreshToken: string) =>
-      fetch(`${emu.url}/v1/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken }) });
+      fetch(`${emu.url}/v1/refresh`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refreshToken }),
+      });
     const first = await refresh(emu.refreshToken);
     expect(first.status).toBe(200);
-    const body = (await first.json()) as { accessToken: { tokenValue: string; expiresAt: string }; refreshToken: { tokenValue: string } };
+    const body = (await first.json()) as {
+      accessToken: { tokenValue: string; expiresAt: string };
+      refreshToken: { tokenValue: string };
+    };
     expect(Date.parse(body.accessToken.expiresAt)).toBeGreaterThan(Date.now());
     expect((await call('GET', '/v1/sessions', undefined, body.accessToken.tokenValue)).status).toBe(200);
     expect((await refresh(emu.refreshToken)).status).toBe(401);
@@ -111,7 +135,9 @@ describe('sessions', () => {
       expect(at).toBeGreaterThanOrEqual(withAlerts?.session.beginTime ?? 0);
       expect(at).toBeLessThanOrEqual(withAlerts?.session.endTime ?? 0);
     }
-    await expect(client.sessions.v1.getSessionEvents(without?.session.sessionId ?? '')).rejects.toMatchObject({ status: 404 });
+    await expect(client.sessions.v1.getSessionEvents(without?.session.sessionId ?? '')).rejects.toMatchObject({
+      status: 404,
+    });
   });
 });
 
@@ -129,21 +155,28 @@ describe('change-state', () => {
       expect(now?.lastUpdated).toBeGreaterThan(before.session.lastUpdated);
     }
     const found = new Set<string>();
-    for await (const s of client.sessions.v1.iterAll({ states: 'CLOSED_FP', hasAlerts: null })) found.add(s.sessionId ?? '');
+    for await (const s of client.sessions.v1.iterAll({ states: 'CLOSED_FP', hasAlerts: null }))
+      found.add(s.sessionId ?? '');
     for (const id of ids) expect(found.has(id)).toBe(true);
   });
 
   it('rejects more than 100 ids, unknown or null states, and applies nothing when an id is unknown', async () => {
     const ids = (await dump()).slice(0, 101).map((s) => s.session.sessionId);
     expect((await call('POST', '/v1/sessions/change-state', { ids, newState: 'CLOSED' })).status).toBe(400);
-    expect((await call('POST', '/v1/sessions/change-state', { ids: ids.slice(0, 2), newState: 'DONE' })).status).toBe(400);
-    expect((await call('POST', '/v1/sessions/change-state', { ids: ids.slice(0, 2), newState: null })).status).toBe(400);
+    expect((await call('POST', '/v1/sessions/change-state', { ids: ids.slice(0, 2), newState: 'DONE' })).status).toBe(
+      400,
+    );
+    expect((await call('POST', '/v1/sessions/change-state', { ids: ids.slice(0, 2), newState: null })).status).toBe(
+      400,
+    );
     expect((await call('POST', '/v1/sessions/change-state', { ids: [], newState: 'OPEN' })).status).toBe(400);
     const mixed = await call('POST', '/v1/sessions/change-state', { ids: [ids[0], 'ghost-1'], newState: 'CLOSED' });
     expect(mixed).toMatchObject({ status: 404, json: { msg: 'Sessions not found: ghost-1' } });
     const first = (await dump()).find((s) => s.session.sessionId === ids[0]);
     expect(first?.session.states.some((s) => s.userId === emu.clientId)).toBe(false);
-    expect((await call('POST', '/v1/sessions/change-state', { ids: ids.slice(0, 100), newState: 'IN_PROGRESS' })).status).toBe(204);
+    expect(
+      (await call('POST', '/v1/sessions/change-state', { ids: ids.slice(0, 100), newState: 'IN_PROGRESS' })).status,
+    ).toBe(204);
   });
 });
 
@@ -156,7 +189,13 @@ describe('error bodies', () => {
       [401, await fetch(`${emu.url}/v1/sessions`)],
       [401, await fetch(`${emu.url}/v1/oauth`, { method: 'POST' })],
       [400, await raw('GET', '/v1/sessions?sort_direction=sideways')],
-      [400, await raw('POST', '/v1/sessions/change-state', { body: '{not json', headers: { 'content-type': 'application/json' } })],
+      [
+        400,
+        await raw('POST', '/v1/sessions/change-state', {
+          body: '{not json',
+          headers: { 'content-type': 'application/json' },
+        }),
+      ],
       [404, await raw('GET', '/v1/sessions/no-such-session')],
       [404, await raw('GET', '/v1/nothing-here')],
       [405, await raw('DELETE', '/v1/sessions')],
@@ -186,17 +225,30 @@ describe('change-states', () => {
     const after = await dump();
     const changed = after.filter((s) => s.session.states.at(-1)?.userId === emu.clientId);
     expect(changed).toHaveLength(matching.length);
-    const bodies = emu.requests().filter((r) => r.path === '/v1/sessions/change-states').map((r) => r.body);
+    const bodies = emu
+      .requests()
+      .filter((r) => r.path === '/v1/sessions/change-states')
+      .map((r) => r.body);
     expect(bodies[0]).toEqual({ continuationToken: null, newState: 'IN_PROGRESS' });
   });
 
   it('rejects a reused or unknown continuation token and paging parameters', async () => {
-    const first = await call('POST', '/v1/sessions/change-states?has_alerts=true', { continuationToken: null, newState: 'OPEN' });
+    const first = await call('POST', '/v1/sessions/change-states?has_alerts=true', {
+      continuationToken: null,
+      newState: 'OPEN',
+    });
     const next = (first.json as { continuationToken: string }).continuationToken;
     expect(typeof next).toBe('string');
-    expect((await call('POST', '/v1/sessions/change-states', { continuationToken: next, newState: 'OPEN' })).status).toBe(200);
-    expect((await call('POST', '/v1/sessions/change-states', { continuationToken: next, newState: 'OPEN' })).status).toBe(400);
-    expect((await call('POST', '/v1/sessions/change-states?page_size=5', { continuationToken: null, newState: 'OPEN' })).status).toBe(400);
+    expect(
+      (await call('POST', '/v1/sessions/change-states', { continuationToken: next, newState: 'OPEN' })).status,
+    ).toBe(200);
+    expect(
+      (await call('POST', '/v1/sessions/change-states', { continuationToken: next, newState: 'OPEN' })).status,
+    ).toBe(400);
+    expect(
+      (await call('POST', '/v1/sessions/change-states?page_size=5', { continuationToken: null, newState: 'OPEN' }))
+        .status,
+    ).toBe(400);
   });
 });
 
@@ -205,10 +257,14 @@ describe('add-note', () => {
     const target = (await dump()).find((s) => s.session.notes.length === 0);
     const id = target?.session.sessionId ?? '';
     await client.sessions.v1.addNote(id, '😀'.repeat(2000));
-    const tooLong = await call('POST', `/v1/sessions/${encodeURIComponent(id)}/add-note`, { noteContent: '😀'.repeat(2001) });
+    const tooLong = await call('POST', `/v1/sessions/${encodeURIComponent(id)}/add-note`, {
+      noteContent: '😀'.repeat(2001),
+    });
     expect(tooLong).toMatchObject({ status: 400, json: { msg: expect.stringContaining('2001') } });
     for (let i = 1; i < 5; i += 1) await client.sessions.v1.addNote(id, `note ${i}`);
-    const capped = await call('POST', `/v1/sessions/${encodeURIComponent(id)}/add-note`, { noteContent: 'one too many' });
+    const capped = await call('POST', `/v1/sessions/${encodeURIComponent(id)}/add-note`, {
+      noteContent: 'one too many',
+    });
     expect(capped.status).toBe(400);
     const notes = (await client.sessions.v1.getSessionDetails(id)).notes ?? [];
     expect(notes.map((n) => n.content)).toEqual(['😀'.repeat(2000), 'note 1', 'note 2', 'note 3', 'note 4']);
@@ -233,7 +289,13 @@ describe('control routes', () => {
     await call('GET', '/v1/sessions?has_alerts=false&page_size=2');
     const log = await (await fetch(`${emu.url}/_emulator/requests`)).json();
     expect(log).toMatchObject([
-      { method: 'POST', path: '/v1/sessions/change-state', query: '', body: { ids: ['x'], newState: 'OPEN' }, status: 404 },
+      {
+        method: 'POST',
+        path: '/v1/sessions/change-state',
+        query: '',
+        body: { ids: ['x'], newState: 'OPEN' },
+        status: 404,
+      },
       { method: 'GET', path: '/v1/sessions', query: 'has_alerts=false&page_size=2', body: null, status: 200 },
     ]);
   });

@@ -32,7 +32,9 @@ function stop(child: ChildProcess, signal: NodeJS.Signals): void {
 
 describe('incydr-emulator', () => {
   it('prints the URL and the environment lines, serves, and stops cleanly on SIGTERM', async () => {
-    const proc = run(['--port', '0', '--sessions', '50', '--seed', '9'], (out) => out.includes('INCYDR_API_CLIENT_SECRET='));
+    const proc = run(['--port', '0', '--sessions', '50', '--seed', '9'], (out) =>
+      out.includes('INCYDR_API_CLIENT_SECRET='),
+    );
     await proc.ready;
     const url = /^export INCYDR_URL=(http:\/\/127\.0\.0\.1:\d+)$/m.exec(proc.out())?.[1];
     expect(url).toBeDefined();
@@ -53,14 +55,21 @@ describe('incydr-emulator', () => {
     try {
       const envFile = join(folder, '.env');
       const secret = "it's a secret #1";
-      const proc = run(['--port', '0', '--sessions', '5', '--client-secret', secret, '--write-env-file', envFile], (out) =>
-        out.includes('INCYDR_API_CLIENT_SECRET='),
+      const proc = run(
+        ['--port', '0', '--sessions', '5', '--client-secret', secret, '--write-env-file', envFile],
+        (out) => out.includes('INCYDR_API_CLIENT_SECRET='),
       );
       await proc.ready;
-      const pasted = proc.out().split('\n').filter((line) => line.startsWith('export '));
+      const pasted = proc
+        .out()
+        .split('\n')
+        .filter((line) => line.startsWith('export '));
       expect(pasted).toHaveLength(3);
       const url = /^export INCYDR_URL=(\S+)$/m.exec(proc.out())?.[1];
-      const script = [...pasted, `node -e 'for (const k of ["INCYDR_URL","INCYDR_API_CLIENT_ID","INCYDR_API_CLIENT_SECRET"]) console.log(process.env[k])'`];
+      const script = [
+        ...pasted,
+        `node -e 'for (const k of ["INCYDR_URL","INCYDR_API_CLIENT_ID","INCYDR_API_CLIENT_SECRET"]) console.log(process.env[k])'`,
+      ];
       const shell = spawnSync('bash', ['-c', script.join('\n')], { encoding: 'utf8', timeout: patient(60_000) });
       expect(shell.stderr).toBe('');
       expect(shell.stdout.split('\n')).toEqual([url, 'emulator-client', secret, '']);
@@ -78,8 +87,9 @@ describe('incydr-emulator', () => {
   });
 
   it('stops on SIGINT too, with its control routes when asked for them', async () => {
-    const proc = run(['--port', '0', '--sessions', '5', '--control', '--client-id', 'me', '--client-secret', 's3'], (out) =>
-      out.includes('INCYDR_API_CLIENT_SECRET='),
+    const proc = run(
+      ['--port', '0', '--sessions', '5', '--control', '--client-id', 'me', '--client-secret', 's3'],
+      (out) => out.includes('INCYDR_API_CLIENT_SECRET='),
     );
     await proc.ready;
     const url = /^export INCYDR_URL=(\S+)$/m.exec(proc.out())?.[1];
@@ -92,10 +102,15 @@ describe('incydr-emulator', () => {
 
   it('says where its clock starts, the top of the hour, which is the clock the API answers with', async () => {
     const started = Date.now();
-    const proc = run(['--port', '0', '--sessions', '5', '--control'], (out) => out.includes('INCYDR_API_CLIENT_SECRET='));
+    const proc = run(['--port', '0', '--sessions', '5', '--control'], (out) =>
+      out.includes('INCYDR_API_CLIENT_SECRET='),
+    );
     await proc.ready;
     const url = /^export INCYDR_URL=(\S+)$/m.exec(proc.out())?.[1];
-    const printed = /^Its clock starts at (\S+) \(the top of the hour\) and moves 1 ms per change, not with wall time/m.exec(proc.out())?.[1];
+    const printed =
+      /^Its clock starts at (\S+) \(the top of the hour\) and moves 1 ms per change, not with wall time/m.exec(
+        proc.out(),
+      )?.[1];
     expect(printed).toBeDefined();
     const clock = Date.parse(printed ?? '');
     expect(clock % 3_600_000).toBe(0);
@@ -108,7 +123,9 @@ describe('incydr-emulator', () => {
   });
 
   it('limits page_size to --max-page-size', async () => {
-    const proc = run(['--port', '0', '--sessions', '60', '--max-page-size', '50'], (out) => out.includes('INCYDR_API_CLIENT_SECRET='));
+    const proc = run(['--port', '0', '--sessions', '60', '--max-page-size', '50'], (out) =>
+      out.includes('INCYDR_API_CLIENT_SECRET='),
+    );
     await proc.ready;
     const url = /^export INCYDR_URL=(\S+)$/m.exec(proc.out())?.[1];
     const auth = await fetch(`${url}/v1/oauth`, {
@@ -127,7 +144,13 @@ describe('incydr-emulator', () => {
   });
 
   it('rejects bad flags with exit 2 and a one-line reason', async () => {
-    for (const args of [['--port', 'abc'], ['--fail-rate', '2'], ['--bogus'], ['--sessions', '-1'], ['--max-page-size', '0']]) {
+    for (const args of [
+      ['--port', 'abc'],
+      ['--fail-rate', '2'],
+      ['--bogus'],
+      ['--sessions', '-1'],
+      ['--max-page-size', '0'],
+    ]) {
       const proc = run(args);
       expect(await proc.exited).toBe(2);
       expect(proc.err()).toMatch(/^incydr-emulator: .+\nTry 'incydr-emulator --help'\.\n$/);

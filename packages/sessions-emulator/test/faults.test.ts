@@ -113,7 +113,10 @@ describe('faults', () => {
   it('applies a change and then drops its connection without an answer (dropAfterApplyNext)', async () => {
     const [first, second] = emu.state().sessions.map((dump) => dump.session.sessionId);
     const notesOf = (id: string | undefined): string[] =>
-      emu.state().sessions.find((dump) => dump.session.sessionId === id)?.session.notes.map((note) => note.content) ?? [];
+      emu
+        .state()
+        .sessions.find((dump) => dump.session.sessionId === id)
+        ?.session.notes.map((note) => note.content) ?? [];
     await using c = client({ maxRetries: 0 });
     await c.sessions.v1.getPage({ pageSize: 1 });
     await setFaults({ dropAfterApplyNext: 1 });
@@ -127,7 +130,10 @@ describe('faults', () => {
   });
 
   it('applies a share of changes and drops their answers (dropAfterApplyRate)', async () => {
-    const ids = emu.state().sessions.slice(0, 40).map((dump) => dump.session.sessionId);
+    const ids = emu
+      .state()
+      .sessions.slice(0, 40)
+      .map((dump) => dump.session.sessionId);
     await setFaults({ dropAfterApplyRate: 0.5 });
     await using c = client({ maxRetries: 0 });
     const results = await Promise.allSettled(ids.map((id) => c.sessions.v1.addNote(id, 'half unanswered')));
@@ -154,7 +160,13 @@ describe('faults', () => {
   });
 
   it('rejects unknown faults and out-of-range values', async () => {
-    for (const body of [{ latency: 5 }, { failRate: 2 }, { failStatus: 200 }, { dropNext: -1 }, { dropAfterApplyRate: 1.5 }]) {
+    for (const body of [
+      { latency: 5 },
+      { failRate: 2 },
+      { failStatus: 200 },
+      { dropNext: -1 },
+      { dropAfterApplyRate: 1.5 },
+    ]) {
       const res = await fetch(`${emu.url}/_emulator/faults`, { method: 'POST', body: JSON.stringify(body) });
       expect(res.status).toBe(400);
     }

@@ -82,29 +82,38 @@ async function clearLog(): Promise<void> {
 /** api.md §5: the `states` entry with the largest `sourceTimestamp` (the later one on a tie), `stateV2` first. */
 function stateOf(session: Session): string | undefined {
   let best: Session['states'][number] | undefined;
-  for (const entry of session.states) if (best === undefined || entry.sourceTimestamp >= best.sourceTimestamp) best = entry;
+  for (const entry of session.states)
+    if (best === undefined || entry.sourceTimestamp >= best.sourceTimestamp) best = entry;
   return best === undefined ? undefined : best.stateV2 || best.state;
 }
 
 /** api.md §5: the latest `scores` entry. */
 function scoreOf(session: Session): Session['scores'][number] | undefined {
   let best: Session['scores'][number] | undefined;
-  for (const entry of session.scores) if (best === undefined || entry.sourceTimestamp >= best.sourceTimestamp) best = entry;
+  for (const entry of session.scores)
+    if (best === undefined || entry.sourceTimestamp >= best.sourceTimestamp) best = entry;
   return best;
 }
 
 function selects(c: Criteria, { session: s, watchlistIds, contentInspectionStatus }: SessionDump): boolean {
-  const anyOf = <T>(wanted: T[] | undefined, have: T[]): boolean => wanted === undefined || have.some((x) => wanted.includes(x));
+  const anyOf = <T>(wanted: T[] | undefined, have: T[]): boolean =>
+    wanted === undefined || have.some((x) => wanted.includes(x));
   return (
     (c.actorId === undefined || s.actorId === c.actorId) &&
     (c.startTime === undefined || s.beginTime >= c.startTime) &&
     (c.endTime === undefined || s.beginTime < c.endTime) &&
     (c.type === undefined || s.type === c.type) &&
-    (c.hasAlerts === null || (s.triggeredAlerts.length > 0) === c.hasAlerts) &&
-    anyOf(c.riskIndicators, s.riskIndicators.flatMap((r) => [r.id, r.name])) &&
+    (c.hasAlerts === null || s.triggeredAlerts.length > 0 === c.hasAlerts) &&
+    anyOf(
+      c.riskIndicators,
+      s.riskIndicators.flatMap((r) => [r.id, r.name]),
+    ) &&
     anyOf(c.states, [stateOf(s)]) &&
     anyOf(c.severities, [scoreOf(s)?.severity]) &&
-    anyOf(c.ruleIds, s.triggeredAlerts.map((a) => a.ruleId)) &&
+    anyOf(
+      c.ruleIds,
+      s.triggeredAlerts.map((a) => a.ruleId),
+    ) &&
     anyOf(c.watchlistIds, watchlistIds) &&
     (c.contentInspectionStatus === undefined || contentInspectionStatus === inspectionData(c.contentInspectionStatus))
   );
@@ -195,7 +204,11 @@ describe('search filters', () => {
     const ids = await checkSearch({ endTime: pivot.session.beginTime, hasAlerts: null });
     expect(ids).not.toContain(pivot.session.sessionId);
     expect(ids.length).toBeGreaterThan(0);
-    const window = await checkSearch({ startTime: pivot.session.beginTime, endTime: pivot.session.beginTime + 1, hasAlerts: null });
+    const window = await checkSearch({
+      startTime: pivot.session.beginTime,
+      endTime: pivot.session.beginTime + 1,
+      hasAlerts: null,
+    });
     expect(window).toContain(pivot.session.sessionId);
   });
 
@@ -220,7 +233,9 @@ describe('search filters', () => {
   });
 
   it('filters on risk_indicators by name and by id', async () => {
-    const indicators = all((d) => d.session.riskIndicators.map((r) => `${r.id}\u0000${r.name}`)).map((pair) => pair.split('\u0000'));
+    const indicators = all((d) => d.session.riskIndicators.map((r) => `${r.id}\u0000${r.name}`)).map((pair) =>
+      pair.split('\u0000'),
+    );
     expect(indicators.length).toBeGreaterThan(1);
     const commonName = mostCommon((d) => d.session.riskIndicators.map((r) => r.name));
     const byName = await checkSearch({ riskIndicators: [commonName], hasAlerts: null });
@@ -238,11 +253,19 @@ describe('search filters', () => {
   });
 
   it('filters on the current state, including OPEN_NEW_DATA', async () => {
-    for (const states of [['OPEN'], ['OPEN_NEW_DATA'], ['IN_PROGRESS'], ['CLOSED_TP', 'CLOSED_FP'], ['CLOSED', 'CLOSED_TP_BENIGN']]) {
+    for (const states of [
+      ['OPEN'],
+      ['OPEN_NEW_DATA'],
+      ['IN_PROGRESS'],
+      ['CLOSED_TP', 'CLOSED_FP'],
+      ['CLOSED', 'CLOSED_TP_BENIGN'],
+    ]) {
       expect((await checkSearch({ states, hasAlerts: null })).length, states.join()).toBeGreaterThan(0);
     }
     // Only the current state counts: sessions that were OPEN once and moved on are left out.
-    const formerlyOpen = dumps.filter((d) => d.session.states.some((e) => e.stateV2 === 'OPEN') && stateOf(d.session) !== 'OPEN');
+    const formerlyOpen = dumps.filter(
+      (d) => d.session.states.some((e) => e.stateV2 === 'OPEN') && stateOf(d.session) !== 'OPEN',
+    );
     expect(formerlyOpen.length).toBeGreaterThan(0);
   });
 
@@ -251,7 +274,9 @@ describe('search filters', () => {
       expect((await checkSearch({ severities, hasAlerts: null })).length, severities.join()).toBeGreaterThan(0);
     }
     // Only the latest score counts: a session that escalated from LOW is not a LOW session any more.
-    const escalated = dumps.filter((d) => d.session.scores.some((e) => e.severity === 1) && scoreOf(d.session)?.severity !== 1);
+    const escalated = dumps.filter(
+      (d) => d.session.scores.some((e) => e.severity === 1) && scoreOf(d.session)?.severity !== 1,
+    );
     expect(escalated.length).toBeGreaterThan(0);
   });
 
@@ -275,7 +300,9 @@ describe('search filters', () => {
 
   it('filters on each content_inspection_status', async () => {
     for (const status of ['PENDING', 'FOUND', 'NOT_FOUND']) {
-      expect((await checkSearch({ contentInspectionStatus: status, hasAlerts: null })).length, status).toBeGreaterThan(0);
+      expect((await checkSearch({ contentInspectionStatus: status, hasAlerts: null })).length, status).toBeGreaterThan(
+        0,
+      );
     }
   });
 
@@ -283,12 +310,17 @@ describe('search filters', () => {
     const documented = documentedValues('content_inspection_status');
     expect(documented).toEqual(expect.arrayContaining(['PENDING', 'PII_FOUND', 'PII_NOT_FOUND', 'UNPROCESSED']));
     const results = new Map<string, string[]>();
-    for (const status of documented) results.set(status, await checkSearch({ contentInspectionStatus: status, hasAlerts: null }));
+    for (const status of documented)
+      results.set(status, await checkSearch({ contentInspectionStatus: status, hasAlerts: null }));
     expect(results.get('PII_FOUND')).toEqual(await checkSearch({ contentInspectionStatus: 'FOUND', hasAlerts: null }));
-    expect(results.get('PII_NOT_FOUND')).toEqual(await checkSearch({ contentInspectionStatus: 'NOT_FOUND', hasAlerts: null }));
+    expect(results.get('PII_NOT_FOUND')).toEqual(
+      await checkSearch({ contentInspectionStatus: 'NOT_FOUND', hasAlerts: null }),
+    );
     expect(results.get('PII_FOUND')?.length).toBeGreaterThan(0);
     expect(results.get('UNPROCESSED')).toEqual([]);
-    await expect(client.sessions.v1.getPage({ contentInspectionStatus: 'pii_found' })).rejects.toMatchObject({ status: 400 });
+    await expect(client.sessions.v1.getPage({ contentInspectionStatus: 'pii_found' })).rejects.toMatchObject({
+      status: 400,
+    });
   });
 
   it('takes the documented sort_direction spellings ASC and DESC as well as asc and desc', async () => {
@@ -322,14 +354,20 @@ describe('search filters', () => {
     const top = <T>(pick: (d: SessionDump) => T[], n: number): T[] => {
       const counts = new Map<T, number>();
       for (const d of dumps) for (const value of new Set(pick(d))) counts.set(value, (counts.get(value) ?? 0) + 1);
-      return [...counts].sort((a, b) => b[1] - a[1]).slice(0, n).map(([value]) => value);
+      return [...counts]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, n)
+        .map(([value]) => value);
     };
     const combined: Criteria = {
       startTime: NOW - 25 * 86_400_000,
       endTime: NOW - 86_400_000,
       type: 'STANDARD',
       hasAlerts: true,
-      riskIndicators: [...top((d) => d.session.riskIndicators.map((r) => r.name), 2), ...top((d) => d.session.riskIndicators.map((r) => r.id), 4).slice(2)],
+      riskIndicators: [
+        ...top((d) => d.session.riskIndicators.map((r) => r.name), 2),
+        ...top((d) => d.session.riskIndicators.map((r) => r.id), 4).slice(2),
+      ],
       states: ['OPEN', 'OPEN_NEW_DATA', 'IN_PROGRESS'],
       severities: [2, 3, 4],
       ruleIds: top((d) => d.session.triggeredAlerts.map((a) => a.ruleId), 8),
@@ -341,14 +379,29 @@ describe('search filters', () => {
     const ids = await checkSearch(combined);
     expect(ids.length).toBeGreaterThan(5);
     // Each filter narrows the result: dropping any one of them selects more sessions.
-    for (const key of ['startTime', 'endTime', 'type', 'riskIndicators', 'states', 'severities', 'ruleIds', 'watchlistIds', 'contentInspectionStatus'] as const) {
+    for (const key of [
+      'startTime',
+      'endTime',
+      'type',
+      'riskIndicators',
+      'states',
+      'severities',
+      'ruleIds',
+      'watchlistIds',
+      'contentInspectionStatus',
+    ] as const) {
       const { [key]: _, ...rest } = combined;
       expect(expectedIds({ ...rest, hasAlerts: true }).length, key).toBeGreaterThan(ids.length);
     }
 
     const target = dumps.find((d) => d.session.sessionId === ids[0]);
     if (target === undefined) throw new Error('the first result is not in the dump');
-    const withActor = await checkSearch({ ...combined, actorId: target.session.actorId, sortKey: 'end_time', sortDir: 'asc' });
+    const withActor = await checkSearch({
+      ...combined,
+      actorId: target.session.actorId,
+      sortKey: 'end_time',
+      sortDir: 'asc',
+    });
     expect(withActor).toContain(target.session.sessionId);
   });
 });
@@ -388,8 +441,15 @@ describe('change-states by criteria', () => {
     const before = await fetchDump();
     const matching = new Set(expectedIds({ contentInspectionStatus: 'FOUND', hasAlerts: null }, before));
     expect(matching.size).toBeGreaterThan(0);
-    await client.sessions.v1.updateStateByCriteria('CLOSED_TP', { contentInspectionStatus: 'PII_FOUND', hasAlerts: null });
-    const changed = (await fetchDump()).filter((d) => d.session.states.length > (before.find((b) => b.session.sessionId === d.session.sessionId)?.session.states.length ?? 0));
+    await client.sessions.v1.updateStateByCriteria('CLOSED_TP', {
+      contentInspectionStatus: 'PII_FOUND',
+      hasAlerts: null,
+    });
+    const changed = (await fetchDump()).filter(
+      (d) =>
+        d.session.states.length >
+        (before.find((b) => b.session.sessionId === d.session.sessionId)?.session.states.length ?? 0),
+    );
     expect(new Set(changed.map((d) => d.session.sessionId))).toEqual(matching);
   });
 

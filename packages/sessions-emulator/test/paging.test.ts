@@ -112,7 +112,12 @@ describe.each([
   let token: string;
 
   beforeAll(async () => {
-    emu = await startEmulator({ sessions: max + 7, seed: 5, now: NOW, ...(maxPageSize === undefined ? {} : { maxPageSize }) });
+    emu = await startEmulator({
+      sessions: max + 7,
+      seed: 5,
+      now: NOW,
+      ...(maxPageSize === undefined ? {} : { maxPageSize }),
+    });
     const res = await fetch(`${emu.url}/v1/oauth`, {
       method: 'POST',
       headers: { authorization: `Basic ${Buffer.from(`${emu.clientId}:${emu.clientSecret}`).toString('base64')}` },
@@ -124,7 +129,9 @@ describe.each([
     await emu?.close();
   });
 
-  async function page(query: string): Promise<{ status: number; body: { items?: unknown[]; totalCount?: number; msg?: string } }> {
+  async function page(
+    query: string,
+  ): Promise<{ status: number; body: { items?: unknown[]; totalCount?: number; msg?: string } }> {
     const res = await fetch(`${emu.url}/v1/sessions?${query}`, { headers: { authorization: `Bearer ${token}` } });
     return { status: res.status, body: (await res.json()) as { items?: unknown[]; totalCount?: number; msg?: string } };
   }
@@ -154,7 +161,9 @@ describe('malformed search queries', () => {
   beforeAll(async () => {
     const res = await fetch(`${large.emu.url}/v1/oauth`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${large.emu.clientId}:${large.emu.clientSecret}`).toString('base64')}` },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${large.emu.clientId}:${large.emu.clientSecret}`).toString('base64')}`,
+      },
     });
     expect(res.status).toBe(200);
     token = ((await res.json()) as { access_token: string }).access_token;

@@ -4,7 +4,13 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { codeBlocks, exampleFolder, expectPaired, type ExampleFolder, type ExampleRun as Run } from '@x/vitest-config/readme';
+import {
+  codeBlocks,
+  exampleFolder,
+  expectPaired,
+  type ExampleFolder,
+  type ExampleRun as Run,
+} from '@x/vitest-config/readme';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patient } from '@x/vitest-config/patience';
 
@@ -59,12 +65,16 @@ describe('README examples', () => {
     expectPaired(examples, expectations);
   });
 
-  it.each(examples.map((example, index) => [index + 1, example.code] as const))('runs example %i and prints what it says', async (n, code) => {
-    const expectation = expectations.find((e) => e.match.test(code));
-    expect(expectation).toBeDefined();
-    const run = await folder.run(n, code);
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    expectation?.check(run);
-  }, patient(30_000));
+  it.each(examples.map((example, index) => [index + 1, example.code] as const))(
+    'runs example %i and prints what it says',
+    async (n, code) => {
+      const expectation = expectations.find((e) => e.match.test(code));
+      expect(expectation).toBeDefined();
+      const run = await folder.run(n, code);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expectation?.check(run);
+    },
+    patient(30_000),
+  );
 });

@@ -4,10 +4,13 @@ import { TokenCache, refreshMarginMs, tenantIdFromToken } from './auth.js';
 function cache(lifetimeMs: number) {
   let now = 1_000_000;
   let calls = 0;
-  const tokens = new TokenCache(async () => {
-    calls += 1;
-    return { value: `t${calls}`, lifetimeMs };
-  }, () => now);
+  const tokens = new TokenCache(
+    async () => {
+      calls += 1;
+      return { value: `t${calls}`, lifetimeMs };
+    },
+    () => now,
+  );
   return {
     tokens,
     calls: () => calls,

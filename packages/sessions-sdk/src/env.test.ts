@@ -21,7 +21,10 @@ function envFile(text: string): string {
 
 describe('settingsLookup', () => {
   it('reads names case-insensitively, the environment before the .env file', () => {
-    const lookup = settingsLookup({ env: { incydr_use_rich: 'false' }, envFile: envFile('INCYDR_USE_RICH=true\nIncydr_Log_Level=DEBUG\n') });
+    const lookup = settingsLookup({
+      env: { incydr_use_rich: 'false' },
+      envFile: envFile('INCYDR_USE_RICH=true\nIncydr_Log_Level=DEBUG\n'),
+    });
     expect(lookup('INCYDR_USE_RICH')).toBe('false');
     expect(lookup('INCYDR_LOG_LEVEL')).toBe('DEBUG');
     expect(lookup('INCYDR_URL')).toBeUndefined();

@@ -22,7 +22,7 @@ describe('serverMessage', () => {
     expect(serverMessage('x'.repeat(2000)).length).toBeLessThan(600);
   });
 
-  it('reads msg, the field of the API\'s documented error body, before any other', () => {
+  it("reads msg, the field of the API's documented error body, before any other", () => {
     expect(serverMessage('{"msg":"Session not found"}')).toBe('Session not found');
     expect(serverMessage('{"message":"other","msg":"  the documented one "}')).toBe('the documented one');
     expect(serverMessage(`{"msg":"${'y'.repeat(2000)}"}`)).toMatch(/^y{500}… \(1500 more characters\)$/);

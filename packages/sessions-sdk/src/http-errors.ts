@@ -80,7 +80,9 @@ export function httpError(
     serverMessage: serverMessage(text),
   };
   if (status === 401) {
-    const hint = isTokenCall ? 'the API client id or secret (or refresh token) was refused' : 'the access token was refused twice';
+    const hint = isTokenCall
+      ? 'the API client id or secret (or refresh token) was refused'
+      : 'the access token was refused twice';
     const reason = details.serverMessage === '' ? '' : `: ${details.serverMessage}`;
     return new AuthenticationError(details, `authentication failed (HTTP 401 from ${method} ${url}): ${hint}${reason}`);
   }
@@ -90,7 +92,12 @@ export function httpError(
 }
 
 /** The error for a request that got no HTTP answer, naming the proxy it went through and whether it was sent. */
-export function connectionError(method: string, url: string, error: unknown, route: ProxyRoute | undefined): ConnectionError {
+export function connectionError(
+  method: string,
+  url: string,
+  error: unknown,
+  route: ProxyRoute | undefined,
+): ConnectionError {
   const cause = (error as { cause?: unknown }).cause ?? error;
   const code = errorCode(error);
   const message = cause instanceof Error ? cause.message : String(cause);
@@ -114,7 +121,12 @@ export function connectionError(method: string, url: string, error: unknown, rou
         : `${detail} (through ${proxy})`;
   // A tunnel the proxy refused never reached the API.
   const proxiedOutcome = refusal !== undefined ? 'not-applied' : outcome;
-  return new ConnectionError(method, url, { cause: error, detail: proxied, proxy: route.shown, outcome: proxiedOutcome });
+  return new ConnectionError(method, url, {
+    cause: error,
+    detail: proxied,
+    proxy: route.shown,
+    outcome: proxiedOutcome,
+  });
 }
 
 /** Codes of a connection the server closed without answering, as a TLS-only server does to plain HTTP. */
@@ -131,7 +143,12 @@ export async function closedByTlsServer(error: ConnectionError, timeoutMs: numbe
 export function tlsOnly(error: ConnectionError): ConnectionError {
   const { origin, other } = otherScheme(error.url);
   const detail = `the server at ${origin} speaks TLS; use ${other}`;
-  return new ConnectionError(error.method, error.url, { cause: error.cause, detail, outcome: 'not-applied', reason: 'tls-only' });
+  return new ConnectionError(error.method, error.url, {
+    cause: error.cause,
+    detail,
+    outcome: 'not-applied',
+    reason: 'tls-only',
+  });
 }
 
 /** Certificate and handshake failures: TLS fails before any request byte is sent. */

@@ -117,9 +117,13 @@ export class HttpClient {
     this.#exchanges = new ExchangeLog(log, settings.maxResponseHistory);
     this.#limiter =
       limiter ??
-      (settings.maxRequestsPerMinute === undefined ? undefined : new SlidingWindowLimiter(settings.maxRequestsPerMinute));
+      (settings.maxRequestsPerMinute === undefined
+        ? undefined
+        : new SlidingWindowLimiter(settings.maxRequestsPerMinute));
     this.#proxies = ProxyFetch.create(settings.proxy);
-    this.#ky = ky.create({ headers: { 'user-agent': userAgent(settings.userAgentPrefix), accept: 'application/json' } });
+    this.#ky = ky.create({
+      headers: { 'user-agent': userAgent(settings.userAgentPrefix), accept: 'application/json' },
+    });
   }
 
   /** Set where bearer tokens come from (the auth layer itself uses this client for its token calls). */

@@ -133,8 +133,7 @@ export async function* paginateByNumber<T>(
       if (keys !== undefined && keys === previousKeys) return;
       previousKeys = keys;
       received += page.items.length;
-      const isLast =
-        page.items.length < pageSize || (page.totalCount !== undefined && received >= page.totalCount);
+      const isLast = page.items.length < pageSize || (page.totalCount !== undefined && received >= page.totalCount);
       if (!isLast && page.totalCount !== undefined) {
         // Pages are full until the last one, so the total says which page ends the listing. Requesting ahead
         // before yielding lets the server work while the consumer handles this page.
@@ -184,7 +183,9 @@ export async function drainContinuation(
     const next = await step(token);
     if (next === null || next === undefined || next === '') return calls;
     if (seen.has(next)) {
-      throw new IncydrError(`the server returned continuation token "${next}" a second time; stopped after ${calls} calls`);
+      throw new IncydrError(
+        `the server returned continuation token "${next}" a second time; stopped after ${calls} calls`,
+      );
     }
     seen.add(next);
     token = next;

@@ -13,7 +13,10 @@ describe('proxyFor', () => {
     const both = settings({ httpProxy: 'http://plain:3128', httpsProxy: 'http://secure:3128' });
     const secure = { url: 'http://secure:3128', setting: 'HTTPS_PROXY' };
     expect(proxyFor('https://api.example.com/v1', both)).toMatchObject(secure);
-    expect(proxyFor('http://api.example.com/v1', both)).toMatchObject({ url: 'http://plain:3128', setting: 'HTTP_PROXY' });
+    expect(proxyFor('http://api.example.com/v1', both)).toMatchObject({
+      url: 'http://plain:3128',
+      setting: 'HTTP_PROXY',
+    });
     const httpOnly = settings({ httpProxy: 'http://plain:3128' });
     expect(proxyFor('https://api.example.com/v1', httpOnly)).toMatchObject({ setting: 'HTTP_PROXY' });
     expect(proxyFor('http://api.example.com/v1', settings({ httpsProxy: 'http://secure:3128' }))).toBeUndefined();

@@ -24,7 +24,12 @@ export function speaksTls(url: string, timeoutMs: number): Promise<boolean> {
   const { hostname, port } = new URL(url);
   const host = hostname.replace(/^\[|\]$/g, '');
   return new Promise((resolve) => {
-    const socket = connect({ host, port: Number(port === '' ? 80 : port), rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
+    const socket = connect({
+      host,
+      port: Number(port === '' ? 80 : port),
+      rejectUnauthorized: false,
+      ALPNProtocols: ['http/1.1'],
+    });
     const done = (answer: boolean): void => {
       clearTimeout(timer);
       socket.destroy();

@@ -42,7 +42,11 @@ describe('resolveSettings', () => {
     const fromEnv = resolveSettings({ env: { INCYDR_URL: 'https://env.example' }, envFile: file });
     expect(fromEnv.url).toBe('https://env.example');
     expect(fromEnv.auth).toMatchObject({ apiClientId: 'file-id' });
-    const fromOption = resolveSettings({ url: 'https://opt.example', env: { INCYDR_URL: 'https://env.example' }, envFile: file });
+    const fromOption = resolveSettings({
+      url: 'https://opt.example',
+      env: { INCYDR_URL: 'https://env.example' },
+      envFile: file,
+    });
     expect(fromOption.url).toBe('https://opt.example');
   });
 
@@ -56,7 +60,12 @@ describe('resolveSettings', () => {
 
   it('uses the refresh token when both it and the refresh URL are set', () => {
     const settings = resolveSettings({
-      env: { ...creds, INCYDR_URL: 'https://a.example', INCYDR_REFRESH_TOKEN: 'r', INCYDR_REFRESH_URL: 'https://a.example/r' },
+      env: {
+        ...creds,
+        INCYDR_URL: 'https://a.example',
+        INCYDR_REFRESH_TOKEN: 'r',
+        INCYDR_REFRESH_URL: 'https://a.example/r',
+      },
       envFile: null,
     });
     expect(settings.auth).toEqual({ kind: 'refresh-token', refreshToken: 'r', refreshUrl: 'https://a.example/r' });
@@ -76,7 +85,12 @@ describe('resolveSettings', () => {
   });
 
   it('rejects a URL without http:// or https:// before anything else', () => {
-    for (const url of ['api.us.code42.com', 'ftp://api.example', 'https://user:pw@api.example', 'https://a.example/?x=1']) {
+    for (const url of [
+      'api.us.code42.com',
+      'ftp://api.example',
+      'https://user:pw@api.example',
+      'https://a.example/?x=1',
+    ]) {
       expect(() => resolveSettings({ url, env: creds, envFile: null })).toThrow(ConfigurationError);
     }
     expect(() => resolveSettings({ url: 'api.us.code42.com', env: creds, envFile: null })).toThrow(/https:\/\//);
@@ -88,16 +102,20 @@ describe('resolveSettings', () => {
     expect(() => resolveSettings({ url: 'https://a.example', env: {}, envFile: null })).toThrow(
       /INCYDR_API_CLIENT_ID and INCYDR_API_CLIENT_SECRET/,
     );
-    expect(() => resolveSettings({ url: 'https://a.example', env: { INCYDR_API_CLIENT_ID: 'x' }, envFile: null })).toThrow(
-      /^missing setting INCYDR_API_CLIENT_SECRET \(or INCYDR_REFRESH_TOKEN with INCYDR_REFRESH_URL/,
-    );
+    expect(() =>
+      resolveSettings({ url: 'https://a.example', env: { INCYDR_API_CLIENT_ID: 'x' }, envFile: null }),
+    ).toThrow(/^missing setting INCYDR_API_CLIENT_SECRET \(or INCYDR_REFRESH_TOKEN with INCYDR_REFRESH_URL/);
   });
 
   it('names every missing setting at once, URL and credentials, with the .env file it read', () => {
     const file = envFile('INCYDR_LOG_LEVEL=INFO\n');
     const error = captured(() => resolveSettings({ env: {}, envFile: file }));
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect((error as ConfigurationError).missing).toEqual(['INCYDR_URL', 'INCYDR_API_CLIENT_ID', 'INCYDR_API_CLIENT_SECRET']);
+    expect((error as ConfigurationError).missing).toEqual([
+      'INCYDR_URL',
+      'INCYDR_API_CLIENT_ID',
+      'INCYDR_API_CLIENT_SECRET',
+    ]);
     expect((error as Error).message).toBe(
       'missing settings INCYDR_URL (the API URL, e.g. https://api.us.code42.com), INCYDR_API_CLIENT_ID and ' +
         'INCYDR_API_CLIENT_SECRET (or INCYDR_REFRESH_TOKEN with INCYDR_REFRESH_URL instead of the client id and secret): ' +
@@ -113,7 +131,11 @@ describe('resolveSettings', () => {
     process.env['HOME'] = join(dir, 'home');
     try {
       const error = captured(() => resolveSettings({ env: {} }));
-      expect((error as ConfigurationError).missing).toEqual(['INCYDR_URL', 'INCYDR_API_CLIENT_ID', 'INCYDR_API_CLIENT_SECRET']);
+      expect((error as ConfigurationError).missing).toEqual([
+        'INCYDR_URL',
+        'INCYDR_API_CLIENT_ID',
+        'INCYDR_API_CLIENT_SECRET',
+      ]);
       expect((error as Error).message).toMatch(
         `: set them in the environment or in a .env file (none found at ${join(dir, '.env')} or ${join(dir, 'home', '.config', 'incydr', '.env')})`,
       );
@@ -125,7 +147,9 @@ describe('resolveSettings', () => {
   });
 
   it('names the partner of a refresh token given alone', () => {
-    const error = captured(() => resolveSettings({ url: 'https://a.example', env: { INCYDR_REFRESH_TOKEN: 'r' }, envFile: null }));
+    const error = captured(() =>
+      resolveSettings({ url: 'https://a.example', env: { INCYDR_REFRESH_TOKEN: 'r' }, envFile: null }),
+    );
     expect((error as ConfigurationError).missing).toEqual(['INCYDR_REFRESH_URL']);
     expect((error as Error).message).toBe(
       'missing setting INCYDR_REFRESH_URL: set it in the environment or the client options (no .env file is read)',
@@ -141,14 +165,17 @@ describe('resolveSettings', () => {
       /INCYDR_LOG_STDERR/,
     );
     expect(() => resolveSettings({ env: { ...base, INCYDR_LOG_LEVEL: 'LOUD' }, envFile: null })).toThrow(/LOUD/);
-    expect(resolveSettings({ env: { ...base, INCYDR_LOG_LEVEL: 'warn', INCYDR_LOG_STDERR: 'false' }, envFile: null })).toMatchObject(
-      { logLevel: 'WARNING', logStderr: false },
-    );
+    expect(
+      resolveSettings({ env: { ...base, INCYDR_LOG_LEVEL: 'warn', INCYDR_LOG_STDERR: 'false' }, envFile: null }),
+    ).toMatchObject({ logLevel: 'WARNING', logStderr: false });
   });
 
   it('resolves concurrency and maxRequestsPerMinute from options, then the environment, then the .env file', () => {
     const base = { ...creds, INCYDR_URL: 'https://a.example' };
-    expect(resolveSettings({ env: base, envFile: null })).toMatchObject({ concurrency: 4, maxRequestsPerMinute: undefined });
+    expect(resolveSettings({ env: base, envFile: null })).toMatchObject({
+      concurrency: 4,
+      maxRequestsPerMinute: undefined,
+    });
     const file = envFile('INCYDR_CONCURRENCY=2\nINCYDR_MAX_REQUESTS_PER_MINUTE=100\n');
     expect(resolveSettings({ env: base, envFile: file })).toMatchObject({ concurrency: 2, maxRequestsPerMinute: 100 });
     const env = { ...base, incydr_concurrency: '16', INCYDR_MAX_REQUESTS_PER_MINUTE: '120' };
@@ -162,7 +189,9 @@ describe('resolveSettings', () => {
   it('rejects a concurrency outside 1 to 16 and a maxRequestsPerMinute below 1, naming the variable', () => {
     const base = { ...creds, INCYDR_URL: 'https://a.example' };
     for (const value of ['0', '17', 'four', '2.5', '-1']) {
-      expect(() => resolveSettings({ env: { ...base, INCYDR_CONCURRENCY: value }, envFile: null })).toThrow(ConfigurationError);
+      expect(() => resolveSettings({ env: { ...base, INCYDR_CONCURRENCY: value }, envFile: null })).toThrow(
+        ConfigurationError,
+      );
       expect(() => resolveSettings({ env: { ...base, INCYDR_CONCURRENCY: value }, envFile: null })).toThrow(
         /INCYDR_CONCURRENCY must be an integer from 1 to 16/,
       );

@@ -106,7 +106,11 @@ export function resolveSettings(options: ClientOptions = {}): ResolvedSettings {
     auth = { kind: 'refresh-token', refreshToken, refreshUrl: validateUrl(refreshUrl, 'INCYDR_REFRESH_URL') };
   } else {
     // missingCredentials found both.
-    auth = { kind: 'client-credentials', apiClientId: apiClientId as string, apiClientSecret: apiClientSecret as string };
+    auth = {
+      kind: 'client-credentials',
+      apiClientId: apiClientId as string,
+      apiClientSecret: apiClientSecret as string,
+    };
   }
 
   const logStderrText = options.logStderr ?? nonEmpty(lookup('INCYDR_LOG_STDERR'));
@@ -132,10 +136,20 @@ export function resolveSettings(options: ClientOptions = {}): ResolvedSettings {
 }
 
 /** The credential settings still needed: none when either pair is complete, else the partner of a half-given pair. */
-function missingCredentials(given: Record<'apiClientId' | 'apiClientSecret' | 'refreshToken' | 'refreshUrl', string | undefined>): string[] {
+function missingCredentials(
+  given: Record<'apiClientId' | 'apiClientSecret' | 'refreshToken' | 'refreshUrl', string | undefined>,
+): string[] {
   const { apiClientId, apiClientSecret, refreshToken, refreshUrl } = given;
-  if ((refreshToken !== undefined && refreshUrl !== undefined) || (apiClientId !== undefined && apiClientSecret !== undefined)) return [];
-  if (apiClientId === undefined && apiClientSecret === undefined && (refreshToken !== undefined || refreshUrl !== undefined)) {
+  if (
+    (refreshToken !== undefined && refreshUrl !== undefined) ||
+    (apiClientId !== undefined && apiClientSecret !== undefined)
+  )
+    return [];
+  if (
+    apiClientId === undefined &&
+    apiClientSecret === undefined &&
+    (refreshToken !== undefined || refreshUrl !== undefined)
+  ) {
     return [refreshToken === undefined ? 'INCYDR_REFRESH_TOKEN' : 'INCYDR_REFRESH_URL'];
   }
   return [
@@ -149,11 +163,16 @@ function missingCredentials(given: Record<'apiClientId' | 'apiClientSecret' | 'r
  * where none was found.
  */
 function missingMessage(missing: readonly string[], defaultFile: boolean, envFile: string | null): string {
-  const described = missing.map((name) => (name === 'INCYDR_URL' ? 'INCYDR_URL (the API URL, e.g. https://api.us.code42.com)' : name));
-  const names = described.length === 1 ? described.join('') : `${described.slice(0, -1).join(', ')} and ${described.at(-1)}`;
+  const described = missing.map((name) =>
+    name === 'INCYDR_URL' ? 'INCYDR_URL (the API URL, e.g. https://api.us.code42.com)' : name,
+  );
+  const names =
+    described.length === 1 ? described.join('') : `${described.slice(0, -1).join(', ')} and ${described.at(-1)}`;
   const them = missing.length === 1 ? 'it' : 'them';
   const clientPair = missing.includes('INCYDR_API_CLIENT_ID') || missing.includes('INCYDR_API_CLIENT_SECRET');
-  const instead = clientPair ? ' (or INCYDR_REFRESH_TOKEN with INCYDR_REFRESH_URL instead of the client id and secret)' : '';
+  const instead = clientPair
+    ? ' (or INCYDR_REFRESH_TOKEN with INCYDR_REFRESH_URL instead of the client id and secret)'
+    : '';
   const where =
     envFile !== null
       ? `in the environment or in ${envFile} (read: it does not set ${them})`

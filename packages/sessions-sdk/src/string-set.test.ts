@@ -26,7 +26,19 @@ describe('CompactStringSet', () => {
 
   it('keeps strings that differ only in length, case, or non-ASCII characters apart', () => {
     const set = new CompactStringSet();
-    const values = ['', 'a', 'aa', 'A', 'é', 'e\u0301', '日本', '日本語', 'a\u0000', 'x'.repeat(70_000), 'x'.repeat(70_001)];
+    const values = [
+      '',
+      'a',
+      'aa',
+      'A',
+      'é',
+      'e\u0301',
+      '日本',
+      '日本語',
+      'a\u0000',
+      'x'.repeat(70_000),
+      'x'.repeat(70_001),
+    ];
     for (const value of values) expect(set.add(value)).toBe(true);
     for (const value of values) expect(set.add(value)).toBe(false);
     expect(set.size).toBe(values.length);

@@ -45,7 +45,10 @@ export class CompactStringSet {
         if (this.#count * 2 > this.#slots.length) this.#rehash(this.#slots.length * 2);
         return true;
       }
-      if (this.#arena.readUInt16LE(offset) === bytes && this.#arena.compare(this.#arena, start + 2, start + 2 + bytes, offset + 2, offset + 2 + bytes) === 0) {
+      if (
+        this.#arena.readUInt16LE(offset) === bytes &&
+        this.#arena.compare(this.#arena, start + 2, start + 2 + bytes, offset + 2, offset + 2 + bytes) === 0
+      ) {
         return false;
       }
     }

@@ -78,7 +78,7 @@ describe('toEpochMs', () => {
       ['fifteen digits', '170406720000000'],
       ['yyyyMMdd with month 13', '20241301'],
       ['yyyyMMdd with February 30', '20240230'],
-      ['yyyyMMdd of a common year\'s February 29', '20230229'],
+      ["yyyyMMdd of a common year's February 29", '20230229'],
       ['yyyyMMddHHmm at 24:00', '202401012400'],
       ['yyyyMMddHHmmss with second 60', '20240101235960'],
     ])('refuses %s (%s) and lists the accepted forms', (_label, input) => {
@@ -260,12 +260,15 @@ describe('toEpochMs', () => {
       expect(toEpochMs('PT1M', NOW)).toBe(NOW - MINUTE);
     });
 
-    it.each(['P1Y', 'P1M', 'p2y', 'P1Y2M3D', 'P1MT1H'])('rejects %s because years and months vary in length', (input) => {
-      const error = rejection(input);
-      expect(error).toBeInstanceOf(InvalidArgumentError);
-      expect((error as Error).message).toContain(`"${input}"`);
-      expect((error as Error).message).toMatch(/use days or weeks/);
-    });
+    it.each(['P1Y', 'P1M', 'p2y', 'P1Y2M3D', 'P1MT1H'])(
+      'rejects %s because years and months vary in length',
+      (input) => {
+        const error = rejection(input);
+        expect(error).toBeInstanceOf(InvalidArgumentError);
+        expect((error as Error).message).toContain(`"${input}"`);
+        expect((error as Error).message).toMatch(/use days or weeks/);
+      },
+    );
 
     it('rejects a duration that reaches before the epoch', () => {
       expect(rejection('99999999999d')).toBeInstanceOf(InvalidArgumentError);
@@ -311,7 +314,9 @@ describe('toEpochMs', () => {
     ])('rejects %s', (_label, input) => {
       const error = rejection(input);
       expect(error).toBeInstanceOf(InvalidArgumentError);
-      expect((error as Error).message).toBe(`invalid time ${JSON.stringify(String(input))}: use one of: ${TIME_FORMS.join('; ')}`);
+      expect((error as Error).message).toBe(
+        `invalid time ${JSON.stringify(String(input))}: use one of: ${TIME_FORMS.join('; ')}`,
+      );
     });
 
     it('gives the documented message', () => {
@@ -353,7 +358,9 @@ describe('toDurationMs', () => {
     'rejects %j, which is no duration, naming the forms',
     (input) => {
       expect(() => toDurationMs(input)).toThrow(
-        new InvalidArgumentError(`invalid duration ${JSON.stringify(input)}: use 30d, 24h, 15m, 45s, 2w, 1d12h, P3D, PT12H or P1DT2H30M (no years or months)`),
+        new InvalidArgumentError(
+          `invalid duration ${JSON.stringify(input)}: use 30d, 24h, 15m, 45s, 2w, 1d12h, P3D, PT12H or P1DT2H30M (no years or months)`,
+        ),
       );
     },
   );
@@ -378,10 +385,7 @@ describe('formatIso', () => {
     expect(formatIso(toEpochMs('2024-05-01T12:00:00.250+02:00'))).toBe('2024-05-01T10:00:00.250Z');
   });
 
-  it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 8.64e15 + 1])(
-    'rejects %s',
-    (ms) => {
-      expect(() => formatIso(ms)).toThrow(InvalidArgumentError);
-    },
-  );
+  it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 8.64e15 + 1])('rejects %s', (ms) => {
+    expect(() => formatIso(ms)).toThrow(InvalidArgumentError);
+  });
 });

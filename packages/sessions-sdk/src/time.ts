@@ -67,7 +67,9 @@ export function toDurationMs(input: string): number {
 export function formatIso(ms: number): string {
   const date = new Date(ms);
   if (!Number.isFinite(ms) || Number.isNaN(date.getTime())) {
-    throw new InvalidArgumentError(`invalid epoch milliseconds ${String(ms)}: expected a finite number within the Date range`);
+    throw new InvalidArgumentError(
+      `invalid epoch milliseconds ${String(ms)}: expected a finite number within the Date range`,
+    );
   }
   return date.toISOString();
 }
@@ -120,8 +122,15 @@ function utcMs(fields: Record<string, string | undefined>): number | undefined {
   const offsetHours = field('offsetHours');
   const offsetMinutes = field('offsetMinutes');
   const valid =
-    month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) &&
-    hour <= 23 && minute <= 59 && second <= 59 && offsetHours <= 23 && offsetMinutes <= 59;
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month) &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59 &&
+    offsetHours <= 23 &&
+    offsetMinutes <= 59;
   if (!valid) return undefined;
 
   // Not Date.UTC: it maps years 0-99 to 1900-1999. Epoch 0 is midnight, so this is the day's start.

@@ -1,6 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthenticationError, Client } from '../src/index.js';
-import { CLIENT_ID, CLIENT_SECRET, clientOptions, makeJwt, startTestServer, type TestServer } from './helpers/server.js';
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  clientOptions,
+  makeJwt,
+  startTestServer,
+  type TestServer,
+} from './helpers/server.js';
 
 let server: TestServer;
 

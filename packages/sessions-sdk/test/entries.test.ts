@@ -51,17 +51,25 @@ describe('the main entry', () => {
 });
 
 describe('the model entry', () => {
-  it('loads only the SDK\'s own files and Node built-ins: no valibot, ky or undici', async () => {
-    const urls = await modulesOf('@x/sessions-sdk/model');
-    const dist = pathToFileURL(`${packageDir}dist/`).href;
-    expect(urls).toContain(`${dist}model.js`);
-    expect(urls.filter((url) => !url.startsWith(dist) && !url.startsWith('node:'))).toEqual([]);
-    expect(urls.filter((url) => /\/(http|client|auth)\.js$/.test(url))).toEqual([]);
-  }, patient(30_000));
+  it(
+    "loads only the SDK's own files and Node built-ins: no valibot, ky or undici",
+    async () => {
+      const urls = await modulesOf('@x/sessions-sdk/model');
+      const dist = pathToFileURL(`${packageDir}dist/`).href;
+      expect(urls).toContain(`${dist}model.js`);
+      expect(urls.filter((url) => !url.startsWith(dist) && !url.startsWith('node:'))).toEqual([]);
+      expect(urls.filter((url) => /\/(http|client|auth)\.js$/.test(url))).toEqual([]);
+    },
+    patient(30_000),
+  );
 
-  it('is lighter than the main entry, which loads valibot and ky', async () => {
-    const urls = await modulesOf('@x/sessions-sdk');
-    expect(urls.some((url) => url.includes('/node_modules/valibot/'))).toBe(true);
-    expect(urls.some((url) => url.includes('/node_modules/ky/'))).toBe(true);
-  }, patient(30_000));
+  it(
+    'is lighter than the main entry, which loads valibot and ky',
+    async () => {
+      const urls = await modulesOf('@x/sessions-sdk');
+      expect(urls.some((url) => url.includes('/node_modules/valibot/'))).toBe(true);
+      expect(urls.some((url) => url.includes('/node_modules/ky/'))).toBe(true);
+    },
+    patient(30_000),
+  );
 });

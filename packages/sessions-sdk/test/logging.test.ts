@@ -91,7 +91,8 @@ describe('logging', () => {
     await client.sessions.v1.getPage();
     const response = lines.find((line) => line.startsWith('response GET')) ?? '';
     expect(response).toContain('a\\u001b]0;t\\u0007\\u009b2J\\u202eb');
-    for (const line of lines) expect(line).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u);
+    for (const line of lines)
+      expect(line).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u);
   });
 
   it('logs one line per response at INFO and nothing at the default level', async () => {

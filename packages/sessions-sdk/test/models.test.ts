@@ -45,7 +45,9 @@ describe('models', () => {
     const event =
       '{"@timestamp":"2024-05-01T10:00:00.000Z","event":{"id":"e1","action":"file-uploaded","brandNew":1},' +
       '"file":{"name":"plan.xlsx","hash":{"sha256":"ab","md5":null}},"risk":{"severity":"SEVERE_NEW"},"galaxy":{}}';
-    server.on('GET /v1/sessions/s1/events', () => ({ text: `{"queryResult":{"fileEvents":[${event}],"totalCount":1}}` }));
+    server.on('GET /v1/sessions/s1/events', () => ({
+      text: `{"queryResult":{"fileEvents":[${event}],"totalCount":1}}`,
+    }));
     const page = await client.sessions.v1.getSessionEvents('s1');
     expect(JSON.stringify(page.fileEvents[0])).toBe(event);
   });

@@ -92,7 +92,9 @@ beforeAll(async () => {
   const tgz = readdirSync(workDir).filter((name) => name.endsWith('.tgz'));
   expect(tgz).toHaveLength(1);
   tarball = join(workDir, tgz[0] ?? '');
-  tarFiles = (await ok('tar', ['-tzf', tarball], { cwd: workDir, timeoutMs: 10_000 })).stdout.split('\n').filter(Boolean);
+  tarFiles = (await ok('tar', ['-tzf', tarball], { cwd: workDir, timeoutMs: 10_000 })).stdout
+    .split('\n')
+    .filter(Boolean);
 
   consumerDir = join(workDir, 'consumer');
   mkdirSync(consumerDir);
@@ -158,103 +160,115 @@ describe('packed SDK', () => {
     expect([...new Set(installed)].sort()).toEqual([...needed].sort());
   });
 
-  it('serves the model entry from the tarball without loading valibot, ky or undici', async () => {
-    const code =
-      "const m = await import('@x/sessions-sdk/model');\nconsole.log(m.MAX_NOTE_LENGTH, m.SESSION_STATES[0]);";
-    const run = await loadedModules(['--input-type=module', '-e', code], { cwd: consumerDir });
-    expect(run).toMatchObject({ code: 0, stdout: '2000 OPEN\n', stderr: '' });
-    const sdk = pathToFileURL(join(consumerDir, 'node_modules', '@x', 'sessions-sdk', 'dist')).href;
-    expect(run.urls).toContain(`${sdk}/model.js`);
-    expect(run.urls.filter((url) => !url.startsWith(`${sdk}/`) && !url.startsWith('node:'))).toEqual([]);
-  }, patient(30_000));
+  it(
+    'serves the model entry from the tarball without loading valibot, ky or undici',
+    async () => {
+      const code =
+        "const m = await import('@x/sessions-sdk/model');\nconsole.log(m.MAX_NOTE_LENGTH, m.SESSION_STATES[0]);";
+      const run = await loadedModules(['--input-type=module', '-e', code], { cwd: consumerDir });
+      expect(run).toMatchObject({ code: 0, stdout: '2000 OPEN\n', stderr: '' });
+      const sdk = pathToFileURL(join(consumerDir, 'node_modules', '@x', 'sessions-sdk', 'dist')).href;
+      expect(run.urls).toContain(`${sdk}/model.js`);
+      expect(run.urls.filter((url) => !url.startsWith(`${sdk}/`) && !url.startsWith('node:'))).toEqual([]);
+    },
+    patient(30_000),
+  );
 
-  it('runs the search example against a loopback server', async () => {
-    const server = await startTestServer();
-    try {
-      const day = 86_400_000;
-      const now = Date.now();
-      const session = (id: string, actor: string, name: string, severity: number, begin: number): object => ({
-        actorId: actor,
-        actorName: name,
-        type: 'STANDARD',
-        beginTime: begin,
-        endTime: begin + 3_600_000,
-        exfiltrationSummary: '14 files uploaded to personal cloud storage',
-        notes: [],
-        riskIndicators: [{ eventCount: 14, id: 'ri-1', name: 'Cloud storage upload', weight: 5 }],
-        scores: [
-          { score: 20, severity: 1, sourceTimestamp: begin + 60_000 },
-          { score: 70, severity, sourceTimestamp: begin + 120_000 },
-        ],
-        sessionId: id,
-        states: [{ sourceTimestamp: begin + 60_000, state: 'OPEN', stateV2: 'OPEN', userId: null }],
-        tenantId: 'tenant-7',
-        triggeredAlerts: [{ alertId: 'al-1', lessonId: null, ruleId: 'rule-1', ruleName: 'Departing employee' }],
-      });
-      const items = [
-        session(`ann.lee@example.com_${now - day}`, 'ann.lee@example.com', 'Ann Lee', 4, now - day),
-        session(`raj.patel@example.com_${now - 2 * day}`, 'raj.patel@example.com', 'Raj Patel', 3, now - 2 * day),
-      ];
-      server.on('GET /v1/sessions', () => ({ json: { items, totalCount: 2 } }));
-      copyFileSync(join(packageDir, 'examples', 'search.mjs'), join(consumerDir, 'search.mjs'));
+  it(
+    'runs the search example against a loopback server',
+    async () => {
+      const server = await startTestServer();
+      try {
+        const day = 86_400_000;
+        const now = Date.now();
+        const session = (id: string, actor: string, name: string, severity: number, begin: number): object => ({
+          actorId: actor,
+          actorName: name,
+          type: 'STANDARD',
+          beginTime: begin,
+          endTime: begin + 3_600_000,
+          exfiltrationSummary: '14 files uploaded to personal cloud storage',
+          notes: [],
+          riskIndicators: [{ eventCount: 14, id: 'ri-1', name: 'Cloud storage upload', weight: 5 }],
+          scores: [
+            { score: 20, severity: 1, sourceTimestamp: begin + 60_000 },
+            { score: 70, severity, sourceTimestamp: begin + 120_000 },
+          ],
+          sessionId: id,
+          states: [{ sourceTimestamp: begin + 60_000, state: 'OPEN', stateV2: 'OPEN', userId: null }],
+          tenantId: 'tenant-7',
+          triggeredAlerts: [{ alertId: 'al-1', lessonId: null, ruleId: 'rule-1', ruleName: 'Departing employee' }],
+        });
+        const items = [
+          session(`ann.lee@example.com_${now - day}`, 'ann.lee@example.com', 'Ann Lee', 4, now - day),
+          session(`raj.patel@example.com_${now - 2 * day}`, 'raj.patel@example.com', 'Raj Patel', 3, now - 2 * day),
+        ];
+        server.on('GET /v1/sessions', () => ({ json: { items, totalCount: 2 } }));
+        copyFileSync(join(packageDir, 'examples', 'search.mjs'), join(consumerDir, 'search.mjs'));
 
-      const result = await run(process.execPath, ['search.mjs'], {
-        cwd: consumerDir,
-        env: {
-          PATH: process.env.PATH,
-          HOME: workDir,
-          INCYDR_URL: server.url,
-          INCYDR_API_CLIENT_ID: CLIENT_ID,
-          INCYDR_API_CLIENT_SECRET: CLIENT_SECRET,
-        },
-        timeoutMs: 30_000,
-      });
+        const result = await run(process.execPath, ['search.mjs'], {
+          cwd: consumerDir,
+          env: {
+            PATH: process.env.PATH,
+            HOME: workDir,
+            INCYDR_URL: server.url,
+            INCYDR_API_CLIENT_ID: CLIENT_ID,
+            INCYDR_API_CLIENT_SECRET: CLIENT_SECRET,
+          },
+          timeoutMs: 30_000,
+        });
 
-      expect(result.stderr).toBe('');
-      expect(result.code).toBe(0);
-      const lines = result.stdout.trimEnd().split('\n');
-      expect(lines).toHaveLength(3);
-      expect(lines[0]).toBe(`ann.lee@example.com_${now - day}  Ann Lee  OPEN  CRITICAL`);
-      expect(lines[1]).toBe(`raj.patel@example.com_${now - 2 * day}  Raj Patel  OPEN  HIGH`);
-      expect(lines[2]).toMatch(/^2\b/);
-      expect(server.tokenRequests).toHaveLength(1);
-      expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v1/sessions']);
-      const query = server.requests[0]?.query ?? '';
-      expect(query).toMatch(/^on_or_after=\d+&has_alerts=true&state=OPEN&page_number=0&page_size=50$/);
-      const since = Number(new URLSearchParams(query).get('on_or_after'));
-      expect(Math.abs(since - (now - 7 * day))).toBeLessThan(60_000);
-    } finally {
-      await server.close();
-    }
-  }, patient(60_000));
+        expect(result.stderr).toBe('');
+        expect(result.code).toBe(0);
+        const lines = result.stdout.trimEnd().split('\n');
+        expect(lines).toHaveLength(3);
+        expect(lines[0]).toBe(`ann.lee@example.com_${now - day}  Ann Lee  OPEN  CRITICAL`);
+        expect(lines[1]).toBe(`raj.patel@example.com_${now - 2 * day}  Raj Patel  OPEN  HIGH`);
+        expect(lines[2]).toMatch(/^2\b/);
+        expect(server.tokenRequests).toHaveLength(1);
+        expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v1/sessions']);
+        const query = server.requests[0]?.query ?? '';
+        expect(query).toMatch(/^on_or_after=\d+&has_alerts=true&state=OPEN&page_number=0&page_size=50$/);
+        const since = Number(new URLSearchParams(query).get('on_or_after'));
+        expect(Math.abs(since - (now - 7 * day))).toBeLessThan(60_000);
+      } finally {
+        await server.close();
+      }
+    },
+    patient(60_000),
+  );
 
-  it('makes the example exit 1 with the error message on stderr', async () => {
-    const server = await startTestServer();
-    try {
-      copyFileSync(join(packageDir, 'examples', 'search.mjs'), join(consumerDir, 'search.mjs'));
-      const env = { PATH: process.env.PATH, HOME: workDir, INCYDR_URL: server.url, INCYDR_API_CLIENT_ID: CLIENT_ID };
-      const options = { cwd: consumerDir, timeoutMs: 30_000 };
+  it(
+    'makes the example exit 1 with the error message on stderr',
+    async () => {
+      const server = await startTestServer();
+      try {
+        copyFileSync(join(packageDir, 'examples', 'search.mjs'), join(consumerDir, 'search.mjs'));
+        const env = { PATH: process.env.PATH, HOME: workDir, INCYDR_URL: server.url, INCYDR_API_CLIENT_ID: CLIENT_ID };
+        const options = { cwd: consumerDir, timeoutMs: 30_000 };
 
-      const wrongSecret = await run(process.execPath, ['search.mjs'], {
-        ...options,
-        env: { ...env, INCYDR_API_CLIENT_SECRET: 'not-the-secret' },
-      });
-      expect(wrongSecret.code).toBe(1);
-      expect(wrongSecret.stdout).toBe('');
-      expect(wrongSecret.stderr).toMatch(/\S/);
-      expect(wrongSecret.stderr).not.toContain('not-the-secret');
-      expect(wrongSecret.stderr).not.toMatch(/^\s+at /m);
-      expect(server.requests).toEqual([]);
+        const wrongSecret = await run(process.execPath, ['search.mjs'], {
+          ...options,
+          env: { ...env, INCYDR_API_CLIENT_SECRET: 'not-the-secret' },
+        });
+        expect(wrongSecret.code).toBe(1);
+        expect(wrongSecret.stdout).toBe('');
+        expect(wrongSecret.stderr).toMatch(/\S/);
+        expect(wrongSecret.stderr).not.toContain('not-the-secret');
+        expect(wrongSecret.stderr).not.toMatch(/^\s+at /m);
+        expect(server.requests).toEqual([]);
 
-      const missingSecret = await run(process.execPath, ['search.mjs'], { ...options, env });
-      expect(missingSecret.code).toBe(1);
-      expect(missingSecret.stdout).toBe('');
-      expect(missingSecret.stderr).toContain('INCYDR_API_CLIENT_SECRET');
-      expect(missingSecret.stderr).not.toMatch(/^\s+at /m);
-    } finally {
-      await server.close();
-    }
-  }, patient(70_000));
+        const missingSecret = await run(process.execPath, ['search.mjs'], { ...options, env });
+        expect(missingSecret.code).toBe(1);
+        expect(missingSecret.stdout).toBe('');
+        expect(missingSecret.stderr).toContain('INCYDR_API_CLIENT_SECRET');
+        expect(missingSecret.stderr).not.toMatch(/^\s+at /m);
+      } finally {
+        await server.close();
+      }
+    },
+    patient(70_000),
+  );
 
   describe('TypeScript consumer', () => {
     const compile = (file: string): Promise<Run> =>
@@ -279,54 +293,62 @@ describe('packed SDK', () => {
         { cwd: consumerDir, timeoutMs: 240_000 },
       );
 
-    it('type-checks a consumer of the public API', async () => {
-      writeFileSync(
-        join(consumerDir, 'consumer.ts'),
-        [
-          "import { Client, currentState, type Session, type SessionSearch } from '@x/sessions-sdk';",
-          "import { MAX_NOTE_LENGTH, SESSION_FIELDS, type SessionState } from '@x/sessions-sdk/model';",
-          '',
-          "const closed: SessionState = 'CLOSED_TP';",
-          'const limits: [number, string | undefined] = [MAX_NOTE_LENGTH, SESSION_FIELDS[0]];',
-          "const session: Session = { sessionId: 's1', actorName: 'Ann Lee', states: [{ stateV2: 'OPEN' }] };",
-          'const state: string | undefined = currentState(session);',
-          '',
-          'export async function openSessions(): Promise<string[]> {',
-          "  const client = new Client({ url: 'https://api.us.code42.com', apiClientId: 'id', apiClientSecret: 'x' });",
-          '  try {',
-          "    const search: SessionSearch = { startTime: '7d', states: ['OPEN'], pageSize: 25 };",
-          '    const ids: string[] = [];',
-          '    for await (const s of client.sessions.v1.iterAll(search)) ids.push(s.sessionId ?? String(state));',
-          '    const page = await client.sessions.v1.getPage({ pageNum: 1 });',
-          '    const total: number | null | undefined = page.totalCount;',
-          '    return total === 0 ? [closed, String(limits)] : ids;',
-          '  } finally {',
-          '    await client.close();',
-          '  }',
-          '}',
-          '',
-        ].join('\n'),
-      );
-      const result = await compile('consumer.ts');
-      expect(result.stdout + result.stderr).toBe('');
-      expect(result.code).toBe(0);
-    }, patient(250_000));
+    it(
+      'type-checks a consumer of the public API',
+      async () => {
+        writeFileSync(
+          join(consumerDir, 'consumer.ts'),
+          [
+            "import { Client, currentState, type Session, type SessionSearch } from '@x/sessions-sdk';",
+            "import { MAX_NOTE_LENGTH, SESSION_FIELDS, type SessionState } from '@x/sessions-sdk/model';",
+            '',
+            "const closed: SessionState = 'CLOSED_TP';",
+            'const limits: [number, string | undefined] = [MAX_NOTE_LENGTH, SESSION_FIELDS[0]];',
+            "const session: Session = { sessionId: 's1', actorName: 'Ann Lee', states: [{ stateV2: 'OPEN' }] };",
+            'const state: string | undefined = currentState(session);',
+            '',
+            'export async function openSessions(): Promise<string[]> {',
+            "  const client = new Client({ url: 'https://api.us.code42.com', apiClientId: 'id', apiClientSecret: 'x' });",
+            '  try {',
+            "    const search: SessionSearch = { startTime: '7d', states: ['OPEN'], pageSize: 25 };",
+            '    const ids: string[] = [];',
+            '    for await (const s of client.sessions.v1.iterAll(search)) ids.push(s.sessionId ?? String(state));',
+            '    const page = await client.sessions.v1.getPage({ pageNum: 1 });',
+            '    const total: number | null | undefined = page.totalCount;',
+            '    return total === 0 ? [closed, String(limits)] : ids;',
+            '  } finally {',
+            '    await client.close();',
+            '  }',
+            '}',
+            '',
+          ].join('\n'),
+        );
+        const result = await compile('consumer.ts');
+        expect(result.stdout + result.stderr).toBe('');
+        expect(result.code).toBe(0);
+      },
+      patient(250_000),
+    );
 
-    it('rejects a wrong use of the API', async () => {
-      writeFileSync(
-        join(consumerDir, 'wrong.ts'),
-        [
-          "import { Client } from '@x/sessions-sdk';",
-          '',
-          'const client = new Client();',
-          "export const page = client.sessions.v1.getPage({ pageNum: 'x' });",
-          '',
-        ].join('\n'),
-      );
-      const result = await compile('wrong.ts');
-      expect(result.code).not.toBe(0);
-      expect(result.stdout).toMatch(/^wrong\.ts\(4,\d+\): error TS2322: .*'string'.*'number'/m);
-      expect(result.stdout.match(/error TS/g)).toHaveLength(1);
-    }, patient(250_000));
+    it(
+      'rejects a wrong use of the API',
+      async () => {
+        writeFileSync(
+          join(consumerDir, 'wrong.ts'),
+          [
+            "import { Client } from '@x/sessions-sdk';",
+            '',
+            'const client = new Client();',
+            "export const page = client.sessions.v1.getPage({ pageNum: 'x' });",
+            '',
+          ].join('\n'),
+        );
+        const result = await compile('wrong.ts');
+        expect(result.code).not.toBe(0);
+        expect(result.stdout).toMatch(/^wrong\.ts\(4,\d+\): error TS2322: .*'string'.*'number'/m);
+        expect(result.stdout.match(/error TS/g)).toHaveLength(1);
+      },
+      patient(250_000),
+    );
   });
 });

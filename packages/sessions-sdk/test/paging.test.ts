@@ -159,7 +159,11 @@ describe('iterAll with concurrency', () => {
     });
     const got = await collect(client.sessions.v1.iterAll({ pageSize: 10 }, { concurrency: 4 }));
     expect(got).toEqual(ids(0, 11 * 9 + 10));
-    expect(pageRequests().map(pageOf).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect(
+      pageRequests()
+        .map(pageOf)
+        .sort((a, b) => a - b),
+    ).toEqual(Array.from({ length: 12 }, (_, i) => i));
     expect(server.maxInFlight).toBeGreaterThan(1);
   });
 

@@ -16,7 +16,6 @@ afterEach(async () => {
   await server.close();
 });
 
-
 describe('maxRequestsPerMinute', () => {
   it('holds back a request once the limit of the last minute is used, counting the token call', async () => {
     server.on('GET /v1/sessions/a', () => ({ json: { sessionId: 'a' } }));
@@ -33,7 +32,10 @@ describe('maxRequestsPerMinute', () => {
     const cancel = new AbortController();
     const second = client.sessions.v1.getSessionDetails('b', { signal: cancel.signal });
     const waiting = /^waiting \d+ms before GET \/v1\/sessions\/b: maxRequestsPerMinute reached$/;
-    await vi.waitFor(() => expect(lines.some((line) => waiting.test(line))).toBe(true), { timeout: patient(10_000), interval: 5 });
+    await vi.waitFor(() => expect(lines.some((line) => waiting.test(line))).toBe(true), {
+      timeout: patient(10_000),
+      interval: 5,
+    });
     cancel.abort(new Error('gave up waiting'));
     await expect(second).rejects.toThrow('gave up waiting');
     expect(server.tokenRequests).toHaveLength(1);

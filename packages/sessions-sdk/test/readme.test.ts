@@ -4,7 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { codeBlocks, exampleFolder, expectPaired, listAfter, type ExampleFolder, type ExampleRun as Run } from '@x/vitest-config/readme';
+import {
+  codeBlocks,
+  exampleFolder,
+  expectPaired,
+  listAfter,
+  type ExampleFolder,
+  type ExampleRun as Run,
+} from '@x/vitest-config/readme';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TIME_FORMS } from '../src/time.js';
 import { CLIENT_ID, CLIENT_SECRET, startTestServer, type TestServer } from './helpers/server.js';
@@ -24,9 +31,14 @@ const expectations: Array<{ match: RegExp; check: (run: Run, server: TestServer)
     // The package README's search: open HIGH/CRITICAL sessions of the last 7 days, with their max severity.
     match: /severities: \['HIGH', 'CRITICAL'\]/,
     check: (run, server) => {
-      expect(run.stdout.trimEnd().split('\n')).toEqual(['s-ann ann@example.com OPEN CRITICAL', 's-raj raj@example.com OPEN HIGH']);
+      expect(run.stdout.trimEnd().split('\n')).toEqual([
+        's-ann ann@example.com OPEN CRITICAL',
+        's-raj raj@example.com OPEN HIGH',
+      ]);
       const query = server.requests.find((r) => r.path === '/v1/sessions')?.query ?? '';
-      expect(query).toMatch(/^on_or_after=\d+&has_alerts=true&state=OPEN&severity=3&severity=4&page_number=0&page_size=50$/);
+      expect(query).toMatch(
+        /^on_or_after=\d+&has_alerts=true&state=OPEN&severity=3&severity=4&page_number=0&page_size=50$/,
+      );
     },
   },
   {
@@ -92,11 +104,17 @@ function serveSessions(server: TestServer): void {
     scores: [{ score: 10 * severity, severity, sourceTimestamp: now - hoursAgo * 3_600_000 }],
     states: [{ sourceTimestamp: now - hoursAgo * 3_600_000, state: 'OPEN', stateV2: 'OPEN', userId: null }],
   });
-  const sessions = [make('s-ann', 'ann@example.com', 4, 2), make('s-raj', 'raj@example.com', 3, 5), make('s-lee', 'lee@example.com', 1, 9)];
+  const sessions = [
+    make('s-ann', 'ann@example.com', 4, 2),
+    make('s-raj', 'raj@example.com', 3, 5),
+    make('s-lee', 'lee@example.com', 1, 9),
+  ];
   server.on('GET /v1/sessions', (request) => {
     const query = new URLSearchParams(request.query);
     const severities = query.getAll('severity').map(Number);
-    const items = sessions.filter((s) => severities.length === 0 || severities.includes(s.scores.at(-1)?.severity ?? -1));
+    const items = sessions.filter(
+      (s) => severities.length === 0 || severities.includes(s.scores.at(-1)?.severity ?? -1),
+    );
     return { json: { items, totalCount: items.length } };
   });
   for (const session of sessions) {

@@ -71,7 +71,7 @@ describe('getPage', () => {
     );
   });
 
-  it('sends page sizes up to 1000, the maximum of the vendor\'s API description', async () => {
+  it("sends page sizes up to 1000, the maximum of the vendor's API description", async () => {
     server.on('GET /v1/sessions', () => ({ json: { items: [], totalCount: 0 } }));
     await client.sessions.v1.getPage({ pageSize: 1000 });
     await client.sessions.v1.getPage({ pageSize: 51 });
@@ -83,10 +83,18 @@ describe('getPage', () => {
     // asc/desc and FOUND/NOT_FOUND are what the Python SDK sends; ASC/DESC and PENDING, PII_FOUND, PII_NOT_FOUND,
     // UNPROCESSED are what the vendor's API description documents.
     expect(SORT_DIRECTIONS).toEqual(['asc', 'desc', 'ASC', 'DESC']);
-    expect(CONTENT_INSPECTION_STATUSES).toEqual(['PENDING', 'FOUND', 'NOT_FOUND', 'PII_FOUND', 'PII_NOT_FOUND', 'UNPROCESSED']);
+    expect(CONTENT_INSPECTION_STATUSES).toEqual([
+      'PENDING',
+      'FOUND',
+      'NOT_FOUND',
+      'PII_FOUND',
+      'PII_NOT_FOUND',
+      'UNPROCESSED',
+    ]);
     server.on('GET /v1/sessions', () => ({ json: { items: [], totalCount: 0 } }));
     for (const sortDir of SORT_DIRECTIONS) await client.sessions.v1.getPage({ sortDir });
-    for (const contentInspectionStatus of CONTENT_INSPECTION_STATUSES) await client.sessions.v1.getPage({ contentInspectionStatus });
+    for (const contentInspectionStatus of CONTENT_INSPECTION_STATUSES)
+      await client.sessions.v1.getPage({ contentInspectionStatus });
     const sent = server.requests.map((r) => new URLSearchParams(r.query));
     expect(sent.slice(0, 4).map((q) => q.get('sort_direction'))).toEqual([...SORT_DIRECTIONS]);
     expect(sent.slice(4).map((q) => q.get('content_inspection_status'))).toEqual([...CONTENT_INSPECTION_STATUSES]);
@@ -99,7 +107,9 @@ describe('getPage', () => {
   });
 
   it('rejects bad arguments before sending anything', async () => {
-    await expect(client.sessions.v1.getPage({ pageSize: 1001 })).rejects.toThrow('pageSize must be an integer from 1 to 1000, got 1001');
+    await expect(client.sessions.v1.getPage({ pageSize: 1001 })).rejects.toThrow(
+      'pageSize must be an integer from 1 to 1000, got 1001',
+    );
     await expect(client.sessions.v1.getPage({ pageNum: -1 })).rejects.toThrow(/pageNum/);
     await expect(client.sessions.v1.getPage({ severities: ['SEVERE'] })).rejects.toThrow(/unknown severity "SEVERE"/);
     await expect(client.sessions.v1.getPage({ startTime: 'yesterday' })).rejects.toBeInstanceOf(InvalidArgumentError);
@@ -204,8 +214,16 @@ describe('updateStateByCriteria', () => {
     let call = 0;
     server.on('POST /v1/sessions/change-states', () => ({ json: { continuationToken: tokens[call++] } }));
     const told: Array<[number, number]> = [];
-    await client.sessions.v1.updateStateByCriteria('OPEN', {}, { onCall: (calls) => told.push([calls, server.requests.length]) });
-    expect(told).toEqual([[1, 1], [2, 2], [3, 3]]);
+    await client.sessions.v1.updateStateByCriteria(
+      'OPEN',
+      {},
+      { onCall: (calls) => told.push([calls, server.requests.length]) },
+    );
+    expect(told).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
   });
 
   it('stops on a missing or empty token', async () => {

@@ -21,7 +21,6 @@ afterEach(async () => {
   await server.close();
 });
 
-
 function client(extra: ClientOptions = {}): Client {
   return new Client(clientOptions(server, extra));
 }
@@ -30,7 +29,10 @@ const ok: Reply = { json: { sessionId: 's1' } };
 
 describe('retries', () => {
   it('waits for Retry-After seconds after a 429, then succeeds', async () => {
-    server.sequence('GET /v1/sessions/s1', [{ status: 429, headers: { 'retry-after': '1' }, json: { message: 'slow down' } }, ok]);
+    server.sequence('GET /v1/sessions/s1', [
+      { status: 429, headers: { 'retry-after': '1' }, json: { message: 'slow down' } },
+      ok,
+    ]);
     await using c = client();
     const started = Date.now();
     expect((await c.sessions.v1.getSessionDetails('s1')).sessionId).toBe('s1');
@@ -88,7 +90,10 @@ describe('retries', () => {
       const error = await c.sessions.v1.addNote(`n${status}`, 'hello').catch((e: unknown) => e);
       expect(error).toMatchObject({ status, retries: 0 });
     }
-    expect(server.requests.slice(3).map((r) => r.path)).toEqual(['/v1/sessions/n408/add-note', '/v1/sessions/n500/add-note']);
+    expect(server.requests.slice(3).map((r) => r.path)).toEqual([
+      '/v1/sessions/n408/add-note',
+      '/v1/sessions/n500/add-note',
+    ]);
   });
 
   it('reports the server message of a 500 that persists after its retries, with an unknown outcome', async () => {
@@ -98,7 +103,13 @@ describe('retries', () => {
     expect((await c.sessions.v1.getSessionDetails('s1')).sessionId).toBe('s1');
     const error = await c.sessions.v1.getSessionDetails('s2').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ status: 500, method: 'GET', serverMessage: 'database on fire', retries: 1, outcome: 'unknown' });
+    expect(error).toMatchObject({
+      status: 500,
+      method: 'GET',
+      serverMessage: 'database on fire',
+      retries: 1,
+      outcome: 'unknown',
+    });
     expect((error as ApiError).url).toBe(`${server.url}/v1/sessions/s2`);
     expect((error as Error).message).toContain('database on fire');
     expect(server.requests).toHaveLength(4);
@@ -113,7 +124,9 @@ describe('retries', () => {
   });
 
   it('gives up after maxRetries with a RateLimitedError carrying the last Retry-After', async () => {
-    server.sequence('GET /v1/sessions/s1', [{ status: 429, headers: { 'retry-after': '0' }, text: 'Too Many Requests' }]);
+    server.sequence('GET /v1/sessions/s1', [
+      { status: 429, headers: { 'retry-after': '0' }, text: 'Too Many Requests' },
+    ]);
     await using c = client({ maxRetries: 2 });
     const error = await c.sessions.v1.getSessionDetails('s1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
@@ -238,8 +251,14 @@ describe('retries', () => {
     await using c = client();
     const notFound = await c.sessions.v1.getSessionDetails('nope').catch((e: unknown) => e);
     expect(notFound).toBeInstanceOf(NotFoundError);
-    expect(notFound).toMatchObject({ status: 404, serverMessage: 'Session nope not found', body: '{"msg":"Session nope not found"}' });
-    expect((notFound as Error).message).toBe(`GET ${server.url}/v1/sessions/nope failed with HTTP 404: Session nope not found`);
+    expect(notFound).toMatchObject({
+      status: 404,
+      serverMessage: 'Session nope not found',
+      body: '{"msg":"Session nope not found"}',
+    });
+    expect((notFound as Error).message).toBe(
+      `GET ${server.url}/v1/sessions/nope failed with HTTP 404: Session nope not found`,
+    );
     const bad = await c.sessions.v1.updateStateById(['a'], 'CLOSED').catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(ApiError);
     expect(bad).toMatchObject({ status: 400, serverMessage: 'Invalid state transition' });

@@ -15,7 +15,12 @@ describe('a URL whose scheme the server does not speak', () => {
     const server: TestServer = await startTestServer();
     closeServer = () => server.close();
     const plain = new URL(server.url);
-    await using client = new Client({ ...clientOptions(server), url: `https://${plain.host}`, maxRetries: 3, maxRetryDelayMs: 20 });
+    await using client = new Client({
+      ...clientOptions(server),
+      url: `https://${plain.host}`,
+      maxRetries: 3,
+      maxRetryDelayMs: 20,
+    });
     const error = await client.sessions.v1.getSessionDetails('s1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).toMatchObject({

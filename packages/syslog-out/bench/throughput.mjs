@@ -47,12 +47,33 @@ function opensslCert(dir) {
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
   writeFileSync(join(dir, 'openssl.cnf'), '[req]\ndistinguished_name=dn\n[dn]\n');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-config', join(dir, 'openssl.cnf'), '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-keyout', key, '-out', cert,
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-config',
+      join(dir, 'openssl.cnf'),
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   return { cert, key };
 }
 
@@ -151,7 +172,8 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const pad = (text, width) => String(text).padEnd(width);
 const padStart = (text, width) => String(text).padStart(width);
 
@@ -163,8 +185,12 @@ try {
   const ports = await sink.ready;
   const cpu = cpus();
   console.log('@x/syslog-out throughput');
-  console.log(`node ${process.version} on ${process.platform}/${process.arch}; CPU: ${cpu[0]?.model.trim() ?? 'unknown'} (${cpu.length} logical cores)`);
-  console.log(`${fmt(RECORDS)} JSON records of about ${fmt(RECORD_BYTES)} bytes (LF framing, no header); sink in a separate process;`);
+  console.log(
+    `node ${process.version} on ${process.platform}/${process.arch}; CPU: ${cpu[0]?.model.trim() ?? 'unknown'} (${cpu.length} logical cores)`,
+  );
+  console.log(
+    `${fmt(RECORDS)} JSON records of about ${fmt(RECORD_BYTES)} bytes (LF framing, no header); sink in a separate process;`,
+  );
   console.log(`median of ${RUNS} run(s); "confirm" = confirm() every ${fmt(CONFIRM_EVERY)} records; MB = 10^6 bytes\n`);
 
   // A short unmeasured run per protocol lets the JIT and the TLS stack warm up.
@@ -187,8 +213,14 @@ try {
     }
   }
 
-  const header = [pad('protocol', 9), pad('confirm', 12), padStart('records/s', 11), padStart('MB/s', 8),
-    padStart('runs (k rec/s)', 22), '  target'].join(' ');
+  const header = [
+    pad('protocol', 9),
+    pad('confirm', 12),
+    padStart('records/s', 11),
+    padStart('MB/s', 8),
+    padStart('runs (k rec/s)', 22),
+    '  target',
+  ].join(' ');
   console.log(header);
   console.log('-'.repeat(header.length + 24));
   for (const protocol of ['tcp', 'tls']) {
@@ -196,17 +228,29 @@ try {
     for (const withConfirm of [false, true]) {
       const r = results[`${protocol}-${withConfirm}`];
       const verdict = r.recordsPerSecond >= target ? 'met' : 'NOT met';
-      console.log([pad(protocol.toUpperCase(), 9), pad(withConfirm ? `every ${fmt(CONFIRM_EVERY)}` : 'none', 12),
-        padStart(fmt(r.recordsPerSecond), 11), padStart(fmt(r.mbPerSecond, 1), 8),
-        padStart(r.all.map((v) => fmt(v / 1e3)).join(' / '), 22),
-        `  >= ${fmt(target / 1e3)}k rec/s: ${verdict}`].join(' '));
+      console.log(
+        [
+          pad(protocol.toUpperCase(), 9),
+          pad(withConfirm ? `every ${fmt(CONFIRM_EVERY)}` : 'none', 12),
+          padStart(fmt(r.recordsPerSecond), 11),
+          padStart(fmt(r.mbPerSecond, 1), 8),
+          padStart(r.all.map((v) => fmt(v / 1e3)).join(' / '), 22),
+          `  >= ${fmt(target / 1e3)}k rec/s: ${verdict}`,
+        ].join(' '),
+      );
     }
   }
   const ref = reference.map((r) => r.recordsPerSecond);
-  console.log([pad('TCP', 9), pad('reference', 12), padStart(fmt(median(ref)), 11),
-    padStart(fmt(median(reference.map((r) => r.mbPerSecond)), 1), 8),
-    padStart(ref.map((v) => fmt(v / 1e3)).join(' / '), 22),
-    '  hand-written loop, no library: the ceiling here'].join(' '));
+  console.log(
+    [
+      pad('TCP', 9),
+      pad('reference', 12),
+      padStart(fmt(median(ref)), 11),
+      padStart(fmt(median(reference.map((r) => r.mbPerSecond)), 1), 8),
+      padStart(ref.map((v) => fmt(v / 1e3)).join(' / '), 22),
+      '  hand-written loop, no library: the ceiling here',
+    ].join(' '),
+  );
   console.log('\nconfirm cost = 1 - rate(confirm every 5,000) / rate(none); target <= 25 %');
   for (const protocol of ['tcp', 'tls']) {
     const cost = 1 - results[`${protocol}-true`].recordsPerSecond / results[`${protocol}-false`].recordsPerSecond;

@@ -45,7 +45,10 @@ describe('createFormatter: RFC 5424', () => {
 
   it('defaults to facility user, severity info, app incydr, this host and pid, no msgid', () => {
     const f = createFormatter({ header: 'rfc5424' });
-    const host = osHostname().replace(/[^\x21-\x7e]/g, '_').slice(0, 255) || '-';
+    const host =
+      osHostname()
+        .replace(/[^\x21-\x7e]/g, '_')
+        .slice(0, 255) || '-';
     expect(f.text('m', undefined, AT)).toBe(`<14>1 2024-05-01T10:00:00.000Z ${host} incydr ${process.pid} - - m`);
   });
 
@@ -101,7 +104,9 @@ describe('createFormatter: RFC 5424', () => {
 
   it('keeps the message itself as it is (UTF-8, spaces)', () => {
     const f = createFormatter({ header: 'rfc5424', ...FIXED });
-    expect(f.text('héllo wörld 😀', undefined, AT)).toBe('<14>1 2024-05-01T10:00:00.000Z host app 123 ID47 - héllo wörld 😀');
+    expect(f.text('héllo wörld 😀', undefined, AT)).toBe(
+      '<14>1 2024-05-01T10:00:00.000Z host app 123 ID47 - héllo wörld 😀',
+    );
   });
 
   it('cuts header fields to the RFC 5424 limits 255/48/128/32', () => {

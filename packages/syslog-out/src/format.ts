@@ -9,13 +9,41 @@ export type HeaderStyle = 'none' | 'rfc3164' | 'rfc5424';
 
 /** Facility names of RFC 5424 §6.2.1 and their codes. */
 export const FACILITIES: Record<string, number> = {
-  kern: 0, user: 1, mail: 2, daemon: 3, auth: 4, syslog: 5, lpr: 6, news: 7, uucp: 8, cron: 9, authpriv: 10,
-  ftp: 11, ntp: 12, security: 13, console: 14, 'solaris-cron': 15, local0: 16, local1: 17, local2: 18,
-  local3: 19, local4: 20, local5: 21, local6: 22, local7: 23,
+  kern: 0,
+  user: 1,
+  mail: 2,
+  daemon: 3,
+  auth: 4,
+  syslog: 5,
+  lpr: 6,
+  news: 7,
+  uucp: 8,
+  cron: 9,
+  authpriv: 10,
+  ftp: 11,
+  ntp: 12,
+  security: 13,
+  console: 14,
+  'solaris-cron': 15,
+  local0: 16,
+  local1: 17,
+  local2: 18,
+  local3: 19,
+  local4: 20,
+  local5: 21,
+  local6: 22,
+  local7: 23,
 };
 /** Severity names of RFC 5424 and their codes. */
 export const SEVERITIES: Record<string, number> = {
-  emerg: 0, alert: 1, crit: 2, err: 3, warning: 4, notice: 5, info: 6, debug: 7,
+  emerg: 0,
+  alert: 1,
+  crit: 2,
+  err: 3,
+  warning: 4,
+  notice: 5,
+  info: 6,
+  debug: 7,
 };
 
 /** Header options; names or codes for facility and severity. */
@@ -74,7 +102,9 @@ export function code(value: string | number, table: Record<string, number>, what
     const name = value.toLowerCase();
     if (Object.hasOwn(table, name)) return table[name] as number;
   }
-  throw new SyslogConfigError(`invalid ${what} ${JSON.stringify(value)}: use 0–${max} or one of ${Object.keys(table).join(', ')}`);
+  throw new SyslogConfigError(
+    `invalid ${what} ${JSON.stringify(value)}: use 0–${max} or one of ${Object.keys(table).join(', ')}`,
+  );
 }
 
 /** Printable US-ASCII only (RFC 5424 PRINTUSASCII), at most `max` characters; empty becomes the NILVALUE `-`. */

@@ -96,8 +96,16 @@ export class StreamConnection {
     const started = performance.now();
     const raw = netConnect({ host: options.host, port: options.port });
     if (ahead) raw.unref();
-    await settle(raw, 'connect', ahead, options.connectTimeoutMs, options.signal, () =>
-      new SyslogTimeoutError(`connecting to ${target} timed out after ${options.connectTimeoutMs} ms`, { retryable: true }),
+    await settle(
+      raw,
+      'connect',
+      ahead,
+      options.connectTimeoutMs,
+      options.signal,
+      () =>
+        new SyslogTimeoutError(`connecting to ${target} timed out after ${options.connectTimeoutMs} ms`, {
+          retryable: true,
+        }),
     ).catch((error: unknown) => {
       raw.destroy();
       throw classify(error, 'connecting to', target);
@@ -124,18 +132,28 @@ export class StreamConnection {
       session.value = ticket;
     });
     // A TCP connection whose handshake never completes is as likely a hung TLS receiver as a plain port: retried.
-    await settle(secure, 'secureConnect', ahead, options.handshakeTimeoutMs, options.signal, () =>
-      new SyslogTimeoutError(`TLS handshake with ${target} timed out after ${options.handshakeTimeoutMs} ms`, {
-        retryable: true,
-        ...HUNG_TLS,
-      }),
+    await settle(
+      secure,
+      'secureConnect',
+      ahead,
+      options.handshakeTimeoutMs,
+      options.signal,
+      () =>
+        new SyslogTimeoutError(`TLS handshake with ${target} timed out after ${options.handshakeTimeoutMs} ms`, {
+          retryable: true,
+          ...HUNG_TLS,
+        }),
     ).catch((error: unknown) => {
       secure.destroy();
       raw.destroy();
       const classified = classify(error, 'TLS handshake with', target);
       // A plain receiver often just drops a ClientHello: retry, but say what it may mean.
       if (classified instanceof SyslogConnectionError && !(classified instanceof SyslogTlsError)) {
-        throw new SyslogConnectionError(classified.message, { retryable: classified.retryable, ...NOT_TLS, cause: error });
+        throw new SyslogConnectionError(classified.message, {
+          retryable: classified.retryable,
+          ...NOT_TLS,
+          cause: error,
+        });
       }
       throw classified;
     });
@@ -250,7 +268,8 @@ export class StreamConnection {
     if (!this.usable) return;
     this.#socket.end();
     const deadline = Date.now() + timeoutMs;
-    while (!this.#socket.writableFinished && this.usable && Date.now() < deadline) await this.#wait(deadline - Date.now());
+    while (!this.#socket.writableFinished && this.usable && Date.now() < deadline)
+      await this.#wait(deadline - Date.now());
   }
 
   /** Resolve after a round trip (the connect time) and the event-loop poll phases that follow it. */

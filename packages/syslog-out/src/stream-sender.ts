@@ -181,7 +181,10 @@ export class StreamSender extends SenderCore {
 
   /** Close a connection opened ahead that nothing will use. */
   #dropOpening(): void {
-    this.#opening?.then((conn) => conn.destroy(), () => undefined);
+    this.#opening?.then(
+      (conn) => conn.destroy(),
+      () => undefined,
+    );
     this.#opening = undefined;
   }
 

@@ -15,7 +15,8 @@ export interface Target {
 export const DEFAULT_PORT = 601;
 
 const PROTOCOLS: Record<string, Protocol> = { tcp: 'tcp', udp: 'udp', 'tls-tcp': 'tls', tls: 'tls' };
-const FORMS = 'use HOST, HOST:PORT or PROTOCOL:HOST:PORT with PROTOCOL TCP, UDP or TLS-TCP (IPv6 in brackets: TCP:[::1]:6514)';
+const FORMS =
+  'use HOST, HOST:PORT or PROTOCOL:HOST:PORT with PROTOCOL TCP, UDP or TLS-TCP (IPv6 in brackets: TCP:[::1]:6514)';
 
 /** Parse `HOST`, `HOST:PORT` or `PROTOCOL:HOST:PORT` (IPv6 in brackets); TCP and port 601 by default. */
 export function parseTarget(text: string): Target {

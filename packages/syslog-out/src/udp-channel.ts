@@ -51,7 +51,10 @@ export class UdpChannel {
 
   #wrap(error: Error): Error {
     const code = (error as { code?: string }).code;
-    if (code === 'EMSGSIZE') return new SyslogMessageError(`datagram too large for ${this.#host}: ${error.message}`, { cause: error });
-    return new SyslogConnectionError(`sending UDP to ${this.#host}:${this.#port} failed: ${error.message}`, { cause: error });
+    if (code === 'EMSGSIZE')
+      return new SyslogMessageError(`datagram too large for ${this.#host}: ${error.message}`, { cause: error });
+    return new SyslogConnectionError(`sending UDP to ${this.#host}:${this.#port} failed: ${error.message}`, {
+      cause: error,
+    });
   }
 }

@@ -1,7 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSyslogSender, SyslogConfigError, type SyslogSender, type SyslogSenderOptions } from '../src/index.js';
 import { createTestPki, type TestPki } from './helpers/certs.js';
-import { LOOPBACK, analyse, seqRecord, startTcpReceiver, type TcpReceiver, type TcpReceiverOptions } from './helpers/receivers.js';
+import {
+  LOOPBACK,
+  analyse,
+  seqRecord,
+  startTcpReceiver,
+  type TcpReceiver,
+  type TcpReceiverOptions,
+} from './helpers/receivers.js';
 import { outcome, waitFor } from './helpers/wait.js';
 import { patient } from '@x/vitest-config/patience';
 

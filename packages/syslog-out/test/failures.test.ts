@@ -146,7 +146,10 @@ describe('delivery', () => {
   it('counts octet-counting frames in UTF-8 bytes, line breaks included', async () => {
     const rx = await receiver({ framing: 'octet-counting' });
     const s = sender({ ...tcp(rx), framing: 'octet-counting' });
-    const texts = Array.from({ length: 2_000 }, (_, seq) => `{"seq":${seq},"text":"é😀\\n${'ü'.repeat(seq % 300)}"}\nline 2`);
+    const texts = Array.from(
+      { length: 2_000 },
+      (_, seq) => `{"seq":${seq},"text":"é😀\\n${'ü'.repeat(seq % 300)}"}\nline 2`,
+    );
     for (const text of texts) await s.send(text);
     await s.confirm();
     expect(rx.counts.badFrames).toBe(0);
@@ -170,7 +173,9 @@ describe('delivery', () => {
     await s.send({ seq: 2 }, { severity: 2 });
     await s.confirm();
     const pattern = (pri: number, seq: number): RegExp =>
-      new RegExp(`^<${pri}>1 \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z host_one app 42 ID47 - \\{"seq":${seq}\\}$`);
+      new RegExp(
+        `^<${pri}>1 \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z host_one app 42 ID47 - \\{"seq":${seq}\\}$`,
+      );
     expect(rx.records).toHaveLength(3);
     expect(rx.records[0]).toMatch(pattern(134, 0));
     expect(rx.records[1]).toMatch(pattern(131, 1));
@@ -232,22 +237,26 @@ describe('receiver down or unreachable', () => {
     ['TCP, resetting', false, true],
     ['TLS, closing', true, false],
     ['TLS, resetting', true, true],
-  ])('loses nothing when the receiver crashes twice mid-stream and restarts (%s)', async (_name, useTls, reset) => {
-    const rx = await receiver({
-      ...(useTls ? { tls: serverPair(pki.server) } : {}),
-      mode: { crashAfter: [7_000, 13_000], restartAfterMs: 50, reset },
-    });
-    const s = sender(useTls ? tls(rx, { ca: pki.ca.cert }) : tcp(rx));
-    await sendSeq(s, 0, N);
-    const result = analyse(rx.records, N);
-    expect(rx.counts.crashes).toBe(2);
-    expect(result.missing).toEqual([]);
-    expect(result.unexpected).toBe(0);
-    // At most the unconfirmed batch again per crash.
-    expect(result.duplicates).toBeLessThanOrEqual(2 * BATCH);
-    expect(s.stats.retries).toBeGreaterThanOrEqual(2);
-    expect(s.stats.confirmedBatches).toBe(N / BATCH);
-  }, patient(30_000));
+  ])(
+    'loses nothing when the receiver crashes twice mid-stream and restarts (%s)',
+    async (_name, useTls, reset) => {
+      const rx = await receiver({
+        ...(useTls ? { tls: serverPair(pki.server) } : {}),
+        mode: { crashAfter: [7_000, 13_000], restartAfterMs: 50, reset },
+      });
+      const s = sender(useTls ? tls(rx, { ca: pki.ca.cert }) : tcp(rx));
+      await sendSeq(s, 0, N);
+      const result = analyse(rx.records, N);
+      expect(rx.counts.crashes).toBe(2);
+      expect(result.missing).toEqual([]);
+      expect(result.unexpected).toBe(0);
+      // At most the unconfirmed batch again per crash.
+      expect(result.duplicates).toBeLessThanOrEqual(2 * BATCH);
+      expect(s.stats.retries).toBeGreaterThanOrEqual(2);
+      expect(s.stats.confirmedBatches).toBe(N / BATCH);
+    },
+    patient(30_000),
+  );
 });
 
 describe('slow, stalled and idle receivers', () => {
@@ -259,33 +268,37 @@ describe('slow, stalled and idle receivers', () => {
     expect(s.stats.retries).toBe(0);
   });
 
-  it('stops accepting records while the receiver does not read (send awaits backpressure)', async () => {
-    // What the kernel may buffer between the two ends is the most a sender without a backlog of its own can accept,
-    // give or take a few chunks (256 KiB each by default).
-    const kernelBytes = maxSocketBuffers();
-    const bound = Math.ceil((kernelBytes + 4 * 262_144) / 1024);
-    const total = Math.max(2 * bound, 20_000);
-    const rx = await receiver();
-    rx.pauseReading();
-    const s = sender({ ...tcp(rx), writeStallTimeoutMs: 20_000 });
-    let accepted = 0;
-    const producer = outcome(
-      (async () => {
-        for (let seq = 0; seq < total; seq += 1) {
-          await s.send(seqRecord(seq));
-          accepted = seq + 1;
-        }
-        await s.confirm();
-      })(),
-    );
-    const steady = await waitForSteady(() => accepted, 'accepted records', 500, 15_000);
-    expect(steady).toBeGreaterThan(0);
-    expect(steady).toBeLessThan(bound);
-    rx.resumeReading();
-    const result = await producer;
-    expect(result.error).toBeUndefined();
-    expect(analyse(rx.records, total)).toEqual({ missing: [], duplicates: 0, unexpected: 0 });
-  }, patient(40_000));
+  it(
+    'stops accepting records while the receiver does not read (send awaits backpressure)',
+    async () => {
+      // What the kernel may buffer between the two ends is the most a sender without a backlog of its own can accept,
+      // give or take a few chunks (256 KiB each by default).
+      const kernelBytes = maxSocketBuffers();
+      const bound = Math.ceil((kernelBytes + 4 * 262_144) / 1024);
+      const total = Math.max(2 * bound, 20_000);
+      const rx = await receiver();
+      rx.pauseReading();
+      const s = sender({ ...tcp(rx), writeStallTimeoutMs: 20_000 });
+      let accepted = 0;
+      const producer = outcome(
+        (async () => {
+          for (let seq = 0; seq < total; seq += 1) {
+            await s.send(seqRecord(seq));
+            accepted = seq + 1;
+          }
+          await s.confirm();
+        })(),
+      );
+      const steady = await waitForSteady(() => accepted, 'accepted records', 500, 15_000);
+      expect(steady).toBeGreaterThan(0);
+      expect(steady).toBeLessThan(bound);
+      rx.resumeReading();
+      const result = await producer;
+      expect(result.error).toBeUndefined();
+      expect(analyse(rx.records, total)).toEqual({ missing: [], duplicates: 0, unexpected: 0 });
+    },
+    patient(40_000),
+  );
 
   it('fails with a timeout when the receiver stops reading, in bounded time', async () => {
     const rx = await receiver({ mode: 'stall' });
@@ -401,30 +414,33 @@ describe('slow, stalled and idle receivers', () => {
   it.each([
     ['TCP', false],
     ['TLS', true],
-  ])('sends a batch twice at most to a receiver that reads it but never closes, then fails naming the cause (%s)', async (_name, useTls) => {
-    const rx = await receiver({ mode: 'noClose', ...(useTls ? { tls: serverPair(pki.server) } : {}) });
-    // Plenty of retries left: only the receiver's behaviour may stop the resending.
-    const s = sender({ ...(useTls ? tls(rx, { ca: pki.ca.cert }) : tcp(rx)), confirmTimeoutMs: 100, maxRetries: 20 });
-    for (let seq = 0; seq < 10; seq += 1) await s.send(seqRecord(seq));
-    const result = await outcome(s.confirm());
-    expect(result.ok).toBe(false);
-    const error = result.error as SyslogDeliveryError;
-    expect(error).toBeInstanceOf(SyslogDeliveryError);
-    expect(error.detail).toBe(
-      `${rx.host}:${rx.port} took the batch of 10 record(s) on two connections but closed neither within 100 ms ` +
-        'after end of stream, so delivery cannot be confirmed',
-    );
-    expect(error.hint).toContain("delivery: 'written'");
-    expect(error.unconfirmed).toBe(10);
-    expect(error.message).not.toContain('\n');
-    expect(causes(error).some((e) => e instanceof SyslogTimeoutError)).toBe(true);
-    // One send and one resend: every record arrived exactly twice.
-    expect(rx.counts.connections).toBe(2);
-    expect(rx.records).toHaveLength(20);
-    expect(analyse(rx.records, 10)).toEqual({ missing: [], duplicates: 10, unexpected: 0 });
-    expect(s.stats).toMatchObject({ retries: 1, resent: 10, confirmedBatches: 0 });
-    await expect(s.send(seqRecord(10))).rejects.toBe(error);
-  });
+  ])(
+    'sends a batch twice at most to a receiver that reads it but never closes, then fails naming the cause (%s)',
+    async (_name, useTls) => {
+      const rx = await receiver({ mode: 'noClose', ...(useTls ? { tls: serverPair(pki.server) } : {}) });
+      // Plenty of retries left: only the receiver's behaviour may stop the resending.
+      const s = sender({ ...(useTls ? tls(rx, { ca: pki.ca.cert }) : tcp(rx)), confirmTimeoutMs: 100, maxRetries: 20 });
+      for (let seq = 0; seq < 10; seq += 1) await s.send(seqRecord(seq));
+      const result = await outcome(s.confirm());
+      expect(result.ok).toBe(false);
+      const error = result.error as SyslogDeliveryError;
+      expect(error).toBeInstanceOf(SyslogDeliveryError);
+      expect(error.detail).toBe(
+        `${rx.host}:${rx.port} took the batch of 10 record(s) on two connections but closed neither within 100 ms ` +
+          'after end of stream, so delivery cannot be confirmed',
+      );
+      expect(error.hint).toContain("delivery: 'written'");
+      expect(error.unconfirmed).toBe(10);
+      expect(error.message).not.toContain('\n');
+      expect(causes(error).some((e) => e instanceof SyslogTimeoutError)).toBe(true);
+      // One send and one resend: every record arrived exactly twice.
+      expect(rx.counts.connections).toBe(2);
+      expect(rx.records).toHaveLength(20);
+      expect(analyse(rx.records, 10)).toEqual({ missing: [], duplicates: 10, unexpected: 0 });
+      expect(s.stats).toMatchObject({ retries: 1, resent: 10, confirmedBatches: 0 });
+      await expect(s.send(seqRecord(10))).rejects.toBe(error);
+    },
+  );
 
   it('disposes of a sender in bounded time with Symbol.asyncDispose and drops its connection', async () => {
     const rx = await receiver();
@@ -454,8 +470,18 @@ describe('slow, stalled and idle receivers', () => {
 
 describe('TLS', () => {
   const cases: Array<[string, () => { cert: string; key: string }, () => string | undefined, RegExp]> = [
-    ['a CA that did not sign the certificate', () => pki.server, () => pki.selfSigned.cert, /UNABLE_TO_(VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT)/],
-    ['no CA for a private certificate', () => pki.server, () => undefined, /UNABLE_TO_(VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT)/],
+    [
+      'a CA that did not sign the certificate',
+      () => pki.server,
+      () => pki.selfSigned.cert,
+      /UNABLE_TO_(VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT)/,
+    ],
+    [
+      'no CA for a private certificate',
+      () => pki.server,
+      () => undefined,
+      /UNABLE_TO_(VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT)/,
+    ],
     ['a certificate for the wrong host', () => pki.wrongHost, () => pki.ca.cert, /ERR_TLS_CERT_ALTNAME_INVALID/],
     ['an expired certificate', () => pki.expired, () => pki.ca.cert, /CERT_HAS_EXPIRED/],
     ['a self-signed certificate', () => pki.selfSigned, () => pki.ca.cert, /DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED/],
@@ -523,7 +549,11 @@ describe('TLS', () => {
   it('takes PEM buffers for mutual TLS', async () => {
     const rx = await receiver({ tls: { ...serverPair(pki.server), ca: pki.ca.cert, requestCert: true } });
     const s = sender(
-      tls(rx, { ca: readFileSync(pki.ca.certPath), cert: Buffer.from(pki.client.cert), key: Buffer.from(pki.client.key) }),
+      tls(rx, {
+        ca: readFileSync(pki.ca.certPath),
+        cert: Buffer.from(pki.client.cert),
+        key: Buffer.from(pki.client.key),
+      }),
     );
     await sendSeq(s, 0, 10);
     expect(analyse(rx.records, 10).missing).toEqual([]);
@@ -554,29 +584,33 @@ describe('TLS', () => {
     expect(s.retryEvents).toHaveLength(1);
   });
 
-  it('retries a TLS receiver that hangs in the handshake, and delivers once it answers', async () => {
-    // A listener that accepts and never answers (a hung TLS receiver), then a working TLS receiver on that port.
-    const hung = await startTcpReceiver({ mode: 'stall' });
-    const port = hung.port;
-    const s = sender({
-      target: { protocol: 'tls', host: hung.host, port },
-      ca: pki.ca.cert,
-      handshakeTimeoutMs: 300,
-      maxRetries: 50,
-      retryMaxDelayMs: 50,
-    });
-    const done = outcome(sendSeq(s, 0, 1_000));
-    await waitFor(() => s.retryEvents.length >= 1, 'a retry after the handshake timeout', 10_000);
-    const first = (s.retryEvents[0] as { error: SyslogError }).error;
-    expect(first).toBeInstanceOf(SyslogTimeoutError);
-    expect(first.retryable).toBe(true);
-    expect(first.message).toMatch(/TLS handshake with .* timed out/);
-    await hung.close();
-    const rx = await receiver({ tls: serverPair(pki.server), port });
-    const result = await done;
-    expect(result.error).toBeUndefined();
-    expect(analyse(rx.records, 1_000)).toEqual({ missing: [], duplicates: 0, unexpected: 0 });
-  }, patient(30_000));
+  it(
+    'retries a TLS receiver that hangs in the handshake, and delivers once it answers',
+    async () => {
+      // A listener that accepts and never answers (a hung TLS receiver), then a working TLS receiver on that port.
+      const hung = await startTcpReceiver({ mode: 'stall' });
+      const port = hung.port;
+      const s = sender({
+        target: { protocol: 'tls', host: hung.host, port },
+        ca: pki.ca.cert,
+        handshakeTimeoutMs: 300,
+        maxRetries: 50,
+        retryMaxDelayMs: 50,
+      });
+      const done = outcome(sendSeq(s, 0, 1_000));
+      await waitFor(() => s.retryEvents.length >= 1, 'a retry after the handshake timeout', 10_000);
+      const first = (s.retryEvents[0] as { error: SyslogError }).error;
+      expect(first).toBeInstanceOf(SyslogTimeoutError);
+      expect(first.retryable).toBe(true);
+      expect(first.message).toMatch(/TLS handshake with .* timed out/);
+      await hung.close();
+      const rx = await receiver({ tls: serverPair(pki.server), port });
+      const result = await done;
+      expect(result.error).toBeUndefined();
+      expect(analyse(rx.records, 1_000)).toEqual({ missing: [], duplicates: 0, unexpected: 0 });
+    },
+    patient(30_000),
+  );
 
   it.each([
     ['one record', 1],
@@ -597,17 +631,20 @@ describe('framing mismatch', () => {
   it.each([
     ['a few records', 10],
     ['a stream of 20,000 records', N],
-  ])('stops with a framing hint when the receiver drops the connection on the first bytes (%s)', async (_name, count) => {
-    const rx = await receiver({ mode: 'closeOnFirstBytes' });
-    const s = sender(tcp(rx));
-    const result = await outcome(sendSeq(s, 0, count));
-    expect(result.error).toBeInstanceOf(SyslogError);
-    expect((result.error as SyslogError).retryable).toBe(false);
-    expect((result.error as SyslogError).hint).toMatch(/octet-counting/);
-    expect(s.retryEvents.length).toBeLessThanOrEqual(2);
-    expect(rx.counts.firstByteCloses).toBeLessThanOrEqual(3);
-    expect(result.ms).toBeLessThan(patient(5_000));
-  });
+  ])(
+    'stops with a framing hint when the receiver drops the connection on the first bytes (%s)',
+    async (_name, count) => {
+      const rx = await receiver({ mode: 'closeOnFirstBytes' });
+      const s = sender(tcp(rx));
+      const result = await outcome(sendSeq(s, 0, count));
+      expect(result.error).toBeInstanceOf(SyslogError);
+      expect((result.error as SyslogError).retryable).toBe(false);
+      expect((result.error as SyslogError).hint).toMatch(/octet-counting/);
+      expect(s.retryEvents.length).toBeLessThanOrEqual(2);
+      expect(rx.counts.firstByteCloses).toBeLessThanOrEqual(3);
+      expect(result.ms).toBeLessThan(patient(5_000));
+    },
+  );
 });
 
 describe('receivers that drop connections whatever is sent', () => {
@@ -638,67 +675,80 @@ describe('receivers that drop connections whatever is sent', () => {
 describe('abort', () => {
   // Without the abort each wait below lasts a minute; a bound of a quarter of that proves the abort on a busy machine.
   const PROMPT_MS = 15_000;
-  it('ends a confirm stalled on a receiver that stopped reading at once, leaving the batch unconfirmed', async () => {
-    const rx = await receiver({ mode: 'stall' });
-    const controller = new AbortController();
-    const s = sender({ ...tcp(rx), signal: controller.signal, writeStallTimeoutMs: 60_000, confirmTimeoutMs: 60_000 });
-    let accepted = 0;
-    const run = outcome(
-      (async () => {
-        for (let seq = 0; seq < 200_000; seq += 1) {
-          await s.send(seqRecord(seq));
-          accepted = seq + 1;
-        }
-        await s.confirm();
-      })(),
-    );
-    // Stalled: the socket buffers are full and nothing more is accepted.
-    await waitForSteady(() => accepted, 'accepted records', 300, 20_000);
-    const aborted = Date.now();
-    controller.abort(new Error('stop'));
-    const result = await within(run, 2 * PROMPT_MS, 'the aborted run');
-    expect(Date.now() - aborted).toBeLessThan(PROMPT_MS);
-    expect(result.error).toBeInstanceOf(SyslogAbortError);
-    expect((result.error as SyslogAbortError).unconfirmed).toBe(accepted);
-    expect((result.error as SyslogAbortError).cause).toEqual(new Error('stop'));
-    expect(s.stats.confirmedBatches).toBe(0);
-    await expect(s.send(seqRecord(0))).rejects.toBeInstanceOf(SyslogAbortError);
-    const closing = await outcome(s.close());
-    expect(closing.ms).toBeLessThan(PROMPT_MS);
-  }, patient(90_000));
+  it(
+    'ends a confirm stalled on a receiver that stopped reading at once, leaving the batch unconfirmed',
+    async () => {
+      const rx = await receiver({ mode: 'stall' });
+      const controller = new AbortController();
+      const s = sender({
+        ...tcp(rx),
+        signal: controller.signal,
+        writeStallTimeoutMs: 60_000,
+        confirmTimeoutMs: 60_000,
+      });
+      let accepted = 0;
+      const run = outcome(
+        (async () => {
+          for (let seq = 0; seq < 200_000; seq += 1) {
+            await s.send(seqRecord(seq));
+            accepted = seq + 1;
+          }
+          await s.confirm();
+        })(),
+      );
+      // Stalled: the socket buffers are full and nothing more is accepted.
+      await waitForSteady(() => accepted, 'accepted records', 300, 20_000);
+      const aborted = Date.now();
+      controller.abort(new Error('stop'));
+      const result = await within(run, 2 * PROMPT_MS, 'the aborted run');
+      expect(Date.now() - aborted).toBeLessThan(PROMPT_MS);
+      expect(result.error).toBeInstanceOf(SyslogAbortError);
+      expect((result.error as SyslogAbortError).unconfirmed).toBe(accepted);
+      expect((result.error as SyslogAbortError).cause).toEqual(new Error('stop'));
+      expect(s.stats.confirmedBatches).toBe(0);
+      await expect(s.send(seqRecord(0))).rejects.toBeInstanceOf(SyslogAbortError);
+      const closing = await outcome(s.close());
+      expect(closing.ms).toBeLessThan(PROMPT_MS);
+    },
+    patient(90_000),
+  );
 
   it.each([
     ['a retry backoff', 'backoff'],
     ['a connect that hangs', 'connect'],
-  ])('ends %s at once', async (_name, where) => {
-    const controller = new AbortController();
-    let target: { host: string; port: number };
-    if (where === 'connect') {
-      const hole = await startBlackHole();
-      cleanups.push(() => hole.close());
-      target = hole;
-    } else {
-      const probe = await startTcpReceiver();
-      target = { host: probe.host, port: probe.port };
-      await probe.close();
-    }
-    const s = sender({
-      ...tcp(target),
-      signal: controller.signal,
-      connectTimeoutMs: 60_000,
-      retryBaseDelayMs: 60_000,
-      retryMaxDelayMs: 60_000,
-    });
-    await s.send(seqRecord(0));
-    const confirming = outcome(s.confirm());
-    if (where === 'backoff') await waitFor(() => s.retryEvents.length === 1, 'the first retry', 5_000);
-    const aborted = Date.now();
-    controller.abort();
-    const result = await within(confirming, 2 * PROMPT_MS, 'the aborted confirm');
-    expect(Date.now() - aborted).toBeLessThan(PROMPT_MS);
-    expect(result.error).toBeInstanceOf(SyslogAbortError);
-    expect((result.error as SyslogAbortError).unconfirmed).toBe(1);
-  }, patient(60_000));
+  ])(
+    'ends %s at once',
+    async (_name, where) => {
+      const controller = new AbortController();
+      let target: { host: string; port: number };
+      if (where === 'connect') {
+        const hole = await startBlackHole();
+        cleanups.push(() => hole.close());
+        target = hole;
+      } else {
+        const probe = await startTcpReceiver();
+        target = { host: probe.host, port: probe.port };
+        await probe.close();
+      }
+      const s = sender({
+        ...tcp(target),
+        signal: controller.signal,
+        connectTimeoutMs: 60_000,
+        retryBaseDelayMs: 60_000,
+        retryMaxDelayMs: 60_000,
+      });
+      await s.send(seqRecord(0));
+      const confirming = outcome(s.confirm());
+      if (where === 'backoff') await waitFor(() => s.retryEvents.length === 1, 'the first retry', 5_000);
+      const aborted = Date.now();
+      controller.abort();
+      const result = await within(confirming, 2 * PROMPT_MS, 'the aborted confirm');
+      expect(Date.now() - aborted).toBeLessThan(PROMPT_MS);
+      expect(result.error).toBeInstanceOf(SyslogAbortError);
+      expect((result.error as SyslogAbortError).unconfirmed).toBe(1);
+    },
+    patient(60_000),
+  );
 
   it('rejects every call of a sender whose signal was aborted before it started', async () => {
     const rx = await receiver();

@@ -52,7 +52,12 @@ describe.skipIf(rsyslogMissing !== undefined)(
     }
 
     function sender(options: SyslogSenderOptions): SyslogSender {
-      const created = createSyslogSender({ host: '127.0.0.1', connectTimeoutMs: patient(5_000), confirmTimeoutMs: patient(5_000), ...options });
+      const created = createSyslogSender({
+        host: '127.0.0.1',
+        connectTimeoutMs: patient(5_000),
+        confirmTimeoutMs: patient(5_000),
+        ...options,
+      });
       senders.push(created);
       return created;
     }
@@ -107,18 +112,22 @@ describe.skipIf(rsyslogMissing !== undefined)(
       await out.confirm();
 
       const props = await rx.waitForProps(3);
-      expect(props).toEqual([5, 3, 7].map((severity, seq) => ({
-        hostname: 'qradar_source',
-        appName: 'incydr-test',
-        procId: '4242',
-        msgId: 'FILEEVENT',
-        facility: '20',
-        severity: String(severity),
-        protocolVersion: '1',
-        msg: JSON.stringify(record(seq)),
-      })));
+      expect(props).toEqual(
+        [5, 3, 7].map((severity, seq) => ({
+          hostname: 'qradar_source',
+          appName: 'incydr-test',
+          procId: '4242',
+          msgId: 'FILEEVENT',
+          facility: '20',
+          severity: String(severity),
+          protocolVersion: '1',
+          msg: JSON.stringify(record(seq)),
+        })),
+      );
       const raw = await rx.waitForLines(3);
-      expect(raw[0]).toMatch(/^<165>1 \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z qradar_source incydr-test 4242 FILEEVENT - \{"seq":0,/);
+      expect(raw[0]).toMatch(
+        /^<165>1 \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z qradar_source incydr-test 4242 FILEEVENT - \{"seq":0,/,
+      );
       await out.close();
     });
 
@@ -140,16 +149,18 @@ describe.skipIf(rsyslogMissing !== undefined)(
       await out.confirm();
 
       const props = await rx.waitForProps(2);
-      expect(props.map((p) => ({ ...p, msg: p.msg.trimStart() }))).toEqual([6, 4].map((severity, seq) => ({
-        hostname: 'bsd-host',
-        appName: 'incydr',
-        procId: '77',
-        msgId: '-',
-        facility: '16',
-        severity: String(severity),
-        protocolVersion: '0',
-        msg: JSON.stringify(record(seq)),
-      })));
+      expect(props.map((p) => ({ ...p, msg: p.msg.trimStart() }))).toEqual(
+        [6, 4].map((severity, seq) => ({
+          hostname: 'bsd-host',
+          appName: 'incydr',
+          procId: '77',
+          msgId: '-',
+          facility: '16',
+          severity: String(severity),
+          protocolVersion: '0',
+          msg: JSON.stringify(record(seq)),
+        })),
+      );
       const raw = await rx.waitForLines(2);
       expect(raw[0]).toMatch(/^<134>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d bsd-host incydr\[77\]: \{"seq":0,/);
       await out.close();
@@ -209,22 +220,26 @@ describe.skipIf(rsyslogMissing !== undefined)(
       await out.close();
     });
 
-    it('confirms 20,000 records in batches of 5,000: rsyslog closes after end of stream and has every record', async () => {
-      const rx = await receiver();
-      const out = sender({ protocol: 'tcp', port: rx.tcpPort });
-      const confirmed: number[] = [];
-      out.on('confirm', ({ records }: { records: number }) => confirmed.push(records));
-      for (let seq = 0; seq < 20_000; seq += 1) {
-        await out.send(record(seq));
-        if ((seq + 1) % 5_000 === 0) await out.confirm();
-      }
+    it(
+      'confirms 20,000 records in batches of 5,000: rsyslog closes after end of stream and has every record',
+      async () => {
+        const rx = await receiver();
+        const out = sender({ protocol: 'tcp', port: rx.tcpPort });
+        const confirmed: number[] = [];
+        out.on('confirm', ({ records }: { records: number }) => confirmed.push(records));
+        for (let seq = 0; seq < 20_000; seq += 1) {
+          await out.send(record(seq));
+          if ((seq + 1) % 5_000 === 0) await out.confirm();
+        }
 
-      expect(confirmed).toEqual([5_000, 5_000, 5_000, 5_000]);
-      expect(out.stats).toMatchObject({ sent: 20_000, confirmedBatches: 4, retries: 0 });
-      const lines = await rx.waitForLines(20_000, 15_000);
-      expect(lines).toHaveLength(20_000);
-      expect(tally(lines, 20_000)).toEqual({ missing: [], duplicates: [] });
-      await out.close();
-    }, patient(30_000));
+        expect(confirmed).toEqual([5_000, 5_000, 5_000, 5_000]);
+        expect(out.stats).toMatchObject({ sent: 20_000, confirmedBatches: 4, retries: 0 });
+        const lines = await rx.waitForLines(20_000, 15_000);
+        expect(lines).toHaveLength(20_000);
+        expect(tally(lines, 20_000)).toEqual({ missing: [], duplicates: [] });
+        await out.close();
+      },
+      patient(30_000),
+    );
   },
 );

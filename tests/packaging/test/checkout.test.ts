@@ -12,13 +12,28 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** Every workspace package's folder and the bins its package.json declares. */
 async function workspaceBins(): Promise<Array<{ dir: string; name: string; target: string }>> {
-  const manifests = (await ok('git', ['ls-files', '--', 'packages/*/package.json', 'tooling/*/package.json', 'tests/*/package.json'], { cwd: root, timeoutMs: 30_000 })).stdout
+  const manifests = (
+    await ok('git', ['ls-files', '--', 'packages/*/package.json', 'tooling/*/package.json', 'tests/*/package.json'], {
+      cwd: root,
+      timeoutMs: 30_000,
+    })
+  ).stdout
     .split('\n')
     .filter(Boolean);
   return manifests.flatMap((file) => {
-    const manifest = JSON.parse(readFileSync(join(root, file), 'utf8')) as { name: string; bin?: string | Record<string, string> };
-    const bins = typeof manifest.bin === 'string' ? { [manifest.name.replace(/^@[^/]+\//, '')]: manifest.bin } : (manifest.bin ?? {});
-    return Object.entries(bins).map(([name, target]) => ({ dir: dirname(file), name, target: target.replace(/^\.\//, '') }));
+    const manifest = JSON.parse(readFileSync(join(root, file), 'utf8')) as {
+      name: string;
+      bin?: string | Record<string, string>;
+    };
+    const bins =
+      typeof manifest.bin === 'string'
+        ? { [manifest.name.replace(/^@[^/]+\//, '')]: manifest.bin }
+        : (manifest.bin ?? {});
+    return Object.entries(bins).map(([name, target]) => ({
+      dir: dirname(file),
+      name,
+      target: target.replace(/^\.\//, ''),
+    }));
   });
 }
 
@@ -29,7 +44,12 @@ describe('a fresh clone', () => {
   it('has every bin of the workspace packages committed, so pnpm links them before the first build', async () => {
     const bins = await workspaceBins();
     expect(bins.map((bin) => bin.name).sort()).toEqual(['incydr', 'incydr-emulator']);
-    const tracked = (await ok('git', ['ls-files', '--', ...bins.map((bin) => `${bin.dir}/${bin.target}`)], { cwd: root, timeoutMs: 30_000 })).stdout
+    const tracked = (
+      await ok('git', ['ls-files', '--', ...bins.map((bin) => `${bin.dir}/${bin.target}`)], {
+        cwd: root,
+        timeoutMs: 30_000,
+      })
+    ).stdout
       .split('\n')
       .filter(Boolean);
     expect(tracked.sort()).toEqual(bins.map((bin) => `${bin.dir}/${bin.target}`).sort());
@@ -47,7 +67,9 @@ describe('a fresh clone', () => {
     copyFileSync(join(root, bin?.dir ?? '', bin?.target ?? ''), copy);
     const result = await run(process.execPath, [copy, '--version'], { cwd: scratch, timeoutMs: 30_000 });
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(`${name}: not built yet (no ${built}): run \`npx --yes pnpm@10.34.9 build\` in the repository first\n`);
+    expect(result.stderr).toBe(
+      `${name}: not built yet (no ${built}): run \`npx --yes pnpm@10.34.9 build\` in the repository first\n`,
+    );
     expect(result.code).toBe(1);
   });
 });

@@ -21,10 +21,24 @@ async function closedPort(): Promise<number> {
 }
 
 describe('nodeRuntime', () => {
-  it('fails with a message naming the download when the registry cannot be reached', async () => {
-    const registry = `http://127.0.0.1:${await closedPort()}/`;
-    await expect(
-      nodeRuntime(22, cacheDir, ['--registry', registry, '--fetch-retries', '0', '--prefer-online', '--cache', join(cacheDir, 'npm-cache')]),
-    ).rejects.toThrow(/^cannot download Node 22 from the npm registry \(npm install node@22\); the packaging tests need it/);
-  }, patient(60_000));
+  it(
+    'fails with a message naming the download when the registry cannot be reached',
+    async () => {
+      const registry = `http://127.0.0.1:${await closedPort()}/`;
+      await expect(
+        nodeRuntime(22, cacheDir, [
+          '--registry',
+          registry,
+          '--fetch-retries',
+          '0',
+          '--prefer-online',
+          '--cache',
+          join(cacheDir, 'npm-cache'),
+        ]),
+      ).rejects.toThrow(
+        /^cannot download Node 22 from the npm registry \(npm install node@22\); the packaging tests need it/,
+      );
+    },
+    patient(60_000),
+  );
 });

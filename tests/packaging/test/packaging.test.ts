@@ -1,7 +1,17 @@
 // The four public packages as a user gets them: packed with pnpm (which rewrites `workspace:` and `catalog:`),
 // checked as tarballs, installed with npm from the tarballs and the registry into empty folders, and run there on
 // this Node and on the newest Node 22 and 24 from the npm registry.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join } from 'node:path';
@@ -82,7 +92,9 @@ const inTarball = (target: string): string => target.replace(/^\.\//, '');
 
 /** Names of what npm installed into `consumer` (from its hidden lockfile), and the `@x` entries it resolved. */
 function installed(consumer: string): { names: string[]; resolved: Record<string, string | undefined> } {
-  const lock = readJson<{ packages: Record<string, { resolved?: string }> }>(join(consumer, 'node_modules', '.package-lock.json'));
+  const lock = readJson<{ packages: Record<string, { resolved?: string }> }>(
+    join(consumer, 'node_modules', '.package-lock.json'),
+  );
   const names: string[] = [];
   const resolved: Record<string, string | undefined> = {};
   for (const [path, entry] of Object.entries(lock.packages)) {
@@ -99,7 +111,9 @@ function topLevel(consumer: string): string[] {
   const modules = join(consumer, 'node_modules');
   return readdirSync(modules)
     .filter((name) => !name.startsWith('.'))
-    .flatMap((name) => (name.startsWith('@') ? readdirSync(join(modules, name)).map((inner) => `${name}/${inner}`) : [name]))
+    .flatMap((name) =>
+      name.startsWith('@') ? readdirSync(join(modules, name)).map((inner) => `${name}/${inner}`) : [name],
+    )
     .sort();
 }
 
@@ -112,7 +126,10 @@ function closure(consumer: string, from: string): string[] {
     const peers = Object.keys(manifest.peerDependencies ?? {}).filter(
       (peer) => manifest.peerDependenciesMeta?.[peer]?.optional !== true,
     );
-    for (const dependency of [...Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies }), ...peers]) {
+    for (const dependency of [
+      ...Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies }),
+      ...peers,
+    ]) {
       if (!needed.has(dependency)) {
         needed.add(dependency);
         queue.push(dependency);
@@ -129,7 +146,12 @@ interface EmulatorRun {
 }
 
 /** Start an emulator command and wait for the lines it prints once it listens. */
-async function startEmulatorCommand(file: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<EmulatorRun> {
+async function startEmulatorCommand(
+  file: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<EmulatorRun> {
   const emulator = start(file, args, { cwd, env });
   const exited = { value: false };
   void emulator.exited.then(() => (exited.value = true));
@@ -145,7 +167,10 @@ async function startEmulatorCommand(file: string, args: readonly string[], cwd: 
   );
   const url = /listening on (http:\/\/127\.0\.0\.1:\d+) /.exec(emulator.stdout())?.[1] ?? '';
   const settings = Object.fromEntries(
-    [...emulator.stdout().matchAll(/^export (INCYDR_[A-Z_]+)=(.*)$/gm)].map((match) => [match[1] ?? '', match[2] ?? '']),
+    [...emulator.stdout().matchAll(/^export (INCYDR_[A-Z_]+)=(.*)$/gm)].map((match) => [
+      match[1] ?? '',
+      match[2] ?? '',
+    ]),
   );
   return { process: emulator, url, env: settings };
 }
@@ -244,22 +269,33 @@ beforeAll(async () => {
   const install = async (name: keyof typeof consumers, packages: string[]): Promise<void> => {
     const dir = join(workDir, `consumer-${name}`);
     mkdirSync(dir);
-    writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: `consumer-${name}`, private: true, type: 'module' })}\n`);
-    await ok('npm', ['install', '--no-audit', '--no-fund', '--no-update-notifier', ...packages.map((p) => pack(p).tarball)], {
-      cwd: dir,
-      env: cleanEnv(),
-      timeoutMs: 180_000,
-    });
+    writeFileSync(
+      join(dir, 'package.json'),
+      `${JSON.stringify({ name: `consumer-${name}`, private: true, type: 'module' })}\n`,
+    );
+    await ok(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--no-update-notifier', ...packages.map((p) => pack(p).tarball)],
+      {
+        cwd: dir,
+        env: cleanEnv(),
+        timeoutMs: 180_000,
+      },
+    );
     consumers[name] = dir;
   };
   // The root README's global install line, verbatim (its globs expanded by the shell), into a prefix of its own.
   const installGlobally = async (): Promise<void> => {
     globalPrefix = join(workDir, 'global');
-    await ok('sh', ['-c', `${readmeLine(/^npm i -g \.\/dist-tarballs\/.*$/m)} --prefix "$PREFIX" --no-audit --no-fund`], {
-      cwd: workDir,
-      env: cleanEnv({ PREFIX: globalPrefix }),
-      timeoutMs: 180_000,
-    });
+    await ok(
+      'sh',
+      ['-c', `${readmeLine(/^npm i -g \.\/dist-tarballs\/.*$/m)} --prefix "$PREFIX" --no-audit --no-fund`],
+      {
+        cwd: workDir,
+        env: cleanEnv({ PREFIX: globalPrefix }),
+        timeoutMs: 180_000,
+      },
+    );
   };
   await Promise.all([
     install('sdk', ['@x/sessions-sdk']),
@@ -310,7 +346,9 @@ describe.each(NAMES)('packed %s', (name) => {
     expect(Object.keys(binTargets(manifest)).sort()).toEqual([...bins].sort());
     for (const target of Object.values(binTargets(manifest))) {
       expect(files, target).toContain(inTarball(target));
-      const text = (await ok('tar', ['-xzOf', tarball, `package/${inTarball(target)}`], { cwd: workDir, timeoutMs: 30_000 })).stdout;
+      const text = (
+        await ok('tar', ['-xzOf', tarball, `package/${inTarball(target)}`], { cwd: workDir, timeoutMs: 30_000 })
+      ).stdout;
       expect(text.startsWith('#!/usr/bin/env node\n'), `${target} starts with: ${text.slice(0, 40)}`).toBe(true);
     }
   });
@@ -332,7 +370,9 @@ describe.each(NAMES)('packed %s', (name) => {
       level: 'suggestion',
       strict: true,
     });
-    expect(result.messages.map((message) => `${message.type} ${message.code}: ${formatMessage(message, result.pkg) ?? ''}`)).toEqual([]);
+    expect(
+      result.messages.map((message) => `${message.type} ${message.code}: ${formatMessage(message, result.pkg) ?? ''}`),
+    ).toEqual([]);
   });
 });
 
@@ -362,32 +402,38 @@ describe('installed alone', () => {
     expect(installed(consumers.syslog).names).toEqual(['@x/syslog-out']);
   });
 
-  it('brings the emulator and nothing else, and `npx incydr-emulator` serves until SIGTERM', async () => {
-    expect(topLevel(consumers.emulator)).toEqual(['@x/sessions-emulator']);
-    expect(installed(consumers.emulator).names).toEqual(['@x/sessions-emulator']);
+  it(
+    'brings the emulator and nothing else, and `npx incydr-emulator` serves until SIGTERM',
+    async () => {
+      expect(topLevel(consumers.emulator)).toEqual(['@x/sessions-emulator']);
+      expect(installed(consumers.emulator).names).toEqual(['@x/sessions-emulator']);
 
-    const emulator = await startEmulatorCommand(
-      'npx',
-      ['--no', '--', 'incydr-emulator', '--port', '0', '--sessions', '50'],
-      consumers.emulator,
-      cleanEnv({ HOME: home }),
-    );
-    try {
-      expect(emulator.process.stdout()).toMatch(/^Incydr Sessions API emulator listening on http:\/\/127\.0\.0\.1:\d+ \(50 sessions, seed 42\)$/m);
-      expect(emulator.env).toEqual({
-        INCYDR_URL: emulator.url,
-        INCYDR_API_CLIENT_ID: 'emulator-client',
-        INCYDR_API_CLIENT_SECRET: 'emulator-secret',
-      });
-      const port = Number(new URL(emulator.url).port);
-      expect(await accepts(port)).toBe(true);
-      await emulator.process.stop('SIGTERM');
-      expect(emulator.process.stderr()).toContain('incydr-emulator: SIGTERM, stopping');
-      expect(await accepts(port)).toBe(false);
-    } finally {
-      await emulator.process.stop('SIGKILL');
-    }
-  }, patient(60_000));
+      const emulator = await startEmulatorCommand(
+        'npx',
+        ['--no', '--', 'incydr-emulator', '--port', '0', '--sessions', '50'],
+        consumers.emulator,
+        cleanEnv({ HOME: home }),
+      );
+      try {
+        expect(emulator.process.stdout()).toMatch(
+          /^Incydr Sessions API emulator listening on http:\/\/127\.0\.0\.1:\d+ \(50 sessions, seed 42\)$/m,
+        );
+        expect(emulator.env).toEqual({
+          INCYDR_URL: emulator.url,
+          INCYDR_API_CLIENT_ID: 'emulator-client',
+          INCYDR_API_CLIENT_SECRET: 'emulator-secret',
+        });
+        const port = Number(new URL(emulator.url).port);
+        expect(await accepts(port)).toBe(true);
+        await emulator.process.stop('SIGTERM');
+        expect(emulator.process.stderr()).toContain('incydr-emulator: SIGTERM, stopping');
+        expect(await accepts(port)).toBe(false);
+      } finally {
+        await emulator.process.stop('SIGKILL');
+      }
+    },
+    patient(60_000),
+  );
 });
 
 describe('the CLI installed with the SDK, syslog-out and emulator tarballs', () => {
@@ -397,7 +443,9 @@ describe('the CLI installed with the SDK, syslog-out and emulator tarballs', () 
     const { resolved } = installed(consumers.cli);
     expect(Object.keys(resolved).sort()).toEqual(NAMES.map((name) => `node_modules/${name}`).sort());
     for (const name of NAMES) {
-      expect(resolved[`node_modules/${name}`], name).toMatch(new RegExp(`^file:.*${basename(pack(name).tarball).replace(/\./g, '\\.')}$`));
+      expect(resolved[`node_modules/${name}`], name).toMatch(
+        new RegExp(`^file:.*${basename(pack(name).tarball).replace(/\./g, '\\.')}$`),
+      );
       // The installed manifest is the packed one, byte for byte.
       const installedManifest = readFileSync(join(consumers.cli, 'node_modules', name, 'package.json'), 'utf8');
       expect(JSON.parse(installedManifest), name).toEqual(pack(name).manifest);
@@ -413,25 +461,32 @@ describe('the CLI installed with the SDK, syslog-out and emulator tarballs', () 
     expect(help.stdout).toContain('--any-alerts');
   });
 
-  it('searches the installed emulator', async () => {
-    const emulator = await startEmulatorCommand(
-      join(consumers.cli, 'node_modules', '.bin', 'incydr-emulator'),
-      ['--port', '0', '--sessions', '50'],
-      consumers.cli,
-      cleanEnv({ HOME: home }),
-    );
-    try {
-      const result = await ok(incydr(), ['sessions', 'search', '--any-alerts', '-f', 'json-lines'], {
-        cwd: consumers.cli,
-        env: { PATH: cleanEnv().PATH, HOME: home, ...emulator.env },
-        timeoutMs: 60_000,
-      });
-      const sessions = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { sessionId: string });
-      expect(new Set(sessions.map((session) => session.sessionId)).size).toBe(50);
-    } finally {
-      await emulator.process.stop('SIGTERM');
-    }
-  }, patient(90_000));
+  it(
+    'searches the installed emulator',
+    async () => {
+      const emulator = await startEmulatorCommand(
+        join(consumers.cli, 'node_modules', '.bin', 'incydr-emulator'),
+        ['--port', '0', '--sessions', '50'],
+        consumers.cli,
+        cleanEnv({ HOME: home }),
+      );
+      try {
+        const result = await ok(incydr(), ['sessions', 'search', '--any-alerts', '-f', 'json-lines'], {
+          cwd: consumers.cli,
+          env: { PATH: cleanEnv().PATH, HOME: home, ...emulator.env },
+          timeoutMs: 60_000,
+        });
+        const sessions = result.stdout
+          .trimEnd()
+          .split('\n')
+          .map((line) => JSON.parse(line) as { sessionId: string });
+        expect(new Set(sessions.map((session) => session.sessionId)).size).toBe(50);
+      } finally {
+        await emulator.process.stop('SIGTERM');
+      }
+    },
+    patient(90_000),
+  );
 
   describe('TypeScript consumer (strict, module nodenext)', () => {
     const compile = (files: readonly string[]): Promise<Awaited<ReturnType<typeof run>>> =>
@@ -457,61 +512,63 @@ describe('the CLI installed with the SDK, syslog-out and emulator tarballs', () 
 
     // One compilation for both files (tsc is the slowest step here): the right consumer must add no error, the
     // wrong one exactly its three.
-    it('compiles a consumer of the SDK, syslog-out and the emulator, and rejects a wrong use of each', async () => {
-      writeFileSync(
-        join(consumers.cli, 'consumer.ts'),
-        [
-          "import { Client, currentState, type Session } from '@x/sessions-sdk';",
-          "import { createSyslogSender, type SyslogSenderOptions } from '@x/syslog-out';",
-          "import { startEmulator, type Emulator } from '@x/sessions-emulator';",
-          '',
-          'export async function forwardOpen(): Promise<number> {',
-          '  const emulator: Emulator = await startEmulator({ port: 0, sessions: 10 });',
-          '  const client = new Client({ url: emulator.url, apiClientId: emulator.clientId, apiClientSecret: emulator.clientSecret });',
-          "  const options: SyslogSenderOptions = { target: 'TCP:127.0.0.1:5514', framing: 'octet-counting', header: 'rfc5424' };",
-          '  const sender = createSyslogSender(options);',
-          '  let count = 0;',
-          '  try {',
-          "    for await (const session of client.sessions.v1.iterAll({ states: ['OPEN'] })) {",
-          '      const kept: Session = session;',
-          '      await sender.send({ id: kept.sessionId, state: currentState(kept) ?? null });',
-          '      count += 1;',
-          '    }',
-          '    await sender.confirm();',
-          '  } finally {',
-          '    await sender.close();',
-          '    await client.close();',
-          '    await emulator.close();',
-          '  }',
-          '  return count;',
-          '}',
-          '',
-        ].join('\n'),
-      );
-      writeFileSync(
-        join(consumers.cli, 'wrong.ts'),
-        [
-          "import { Client } from '@x/sessions-sdk';",
-          "import { createSyslogSender } from '@x/syslog-out';",
-          "import { startEmulator } from '@x/sessions-emulator';",
-          '',
-          "export const page = new Client().sessions.v1.getPage({ pageNum: 'x' });",
-          "export const sender = createSyslogSender({ target: 'TCP:127.0.0.1:5514', framing: 'crlf' });",
-          "export const emulator = startEmulator({ port: '8042' });",
-          '',
-        ].join('\n'),
-      );
-      const result = await compile(['consumer.ts', 'wrong.ts']);
-      expect(result.stderr).toBe('');
-      expect(result.code).not.toBe(0);
-      // Every error line, global ones (a missing type library) included; located ones as `file line code`.
-      const errors = result.stdout.split('\n').filter((line) => /error TS\d+/.test(line));
-      expect(errors.map((line) => /^(\S+)\((\d+),\d+\): error (TS\d+)/.exec(line)?.slice(1, 4).join(' ') ?? line)).toEqual([
-        'wrong.ts 5 TS2322',
-        'wrong.ts 6 TS2322',
-        'wrong.ts 7 TS2322',
-      ]);
-    }, patient(100_000));
+    it(
+      'compiles a consumer of the SDK, syslog-out and the emulator, and rejects a wrong use of each',
+      async () => {
+        writeFileSync(
+          join(consumers.cli, 'consumer.ts'),
+          [
+            "import { Client, currentState, type Session } from '@x/sessions-sdk';",
+            "import { createSyslogSender, type SyslogSenderOptions } from '@x/syslog-out';",
+            "import { startEmulator, type Emulator } from '@x/sessions-emulator';",
+            '',
+            'export async function forwardOpen(): Promise<number> {',
+            '  const emulator: Emulator = await startEmulator({ port: 0, sessions: 10 });',
+            '  const client = new Client({ url: emulator.url, apiClientId: emulator.clientId, apiClientSecret: emulator.clientSecret });',
+            "  const options: SyslogSenderOptions = { target: 'TCP:127.0.0.1:5514', framing: 'octet-counting', header: 'rfc5424' };",
+            '  const sender = createSyslogSender(options);',
+            '  let count = 0;',
+            '  try {',
+            "    for await (const session of client.sessions.v1.iterAll({ states: ['OPEN'] })) {",
+            '      const kept: Session = session;',
+            '      await sender.send({ id: kept.sessionId, state: currentState(kept) ?? null });',
+            '      count += 1;',
+            '    }',
+            '    await sender.confirm();',
+            '  } finally {',
+            '    await sender.close();',
+            '    await client.close();',
+            '    await emulator.close();',
+            '  }',
+            '  return count;',
+            '}',
+            '',
+          ].join('\n'),
+        );
+        writeFileSync(
+          join(consumers.cli, 'wrong.ts'),
+          [
+            "import { Client } from '@x/sessions-sdk';",
+            "import { createSyslogSender } from '@x/syslog-out';",
+            "import { startEmulator } from '@x/sessions-emulator';",
+            '',
+            "export const page = new Client().sessions.v1.getPage({ pageNum: 'x' });",
+            "export const sender = createSyslogSender({ target: 'TCP:127.0.0.1:5514', framing: 'crlf' });",
+            "export const emulator = startEmulator({ port: '8042' });",
+            '',
+          ].join('\n'),
+        );
+        const result = await compile(['consumer.ts', 'wrong.ts']);
+        expect(result.stderr).toBe('');
+        expect(result.code).not.toBe(0);
+        // Every error line, global ones (a missing type library) included; located ones as `file line code`.
+        const errors = result.stdout.split('\n').filter((line) => /error TS\d+/.test(line));
+        expect(
+          errors.map((line) => /^(\S+)\((\d+),\d+\): error (TS\d+)/.exec(line)?.slice(1, 4).join(' ') ?? line),
+        ).toEqual(['wrong.ts 5 TS2322', 'wrong.ts 6 TS2322', 'wrong.ts 7 TS2322']);
+      },
+      patient(100_000),
+    );
   });
 });
 
@@ -529,118 +586,172 @@ describe("the root README's commands for the tarballs of pack-all", () => {
     expect(existsSync(join(globalModules, '@x', 'sessions-cli', 'node_modules', '@x'))).toBe(false);
   });
 
-  it('runs the installed incydr, against the emulator run from its tarball with `npx -p`', async () => {
-    const env = cleanEnv({ HOME: home });
-    const version = await ok(incydr(), ['--version'], { cwd: workDir, env, timeoutMs: 30_000 });
-    expect(version.stdout).toBe(`${pack('@x/sessions-cli').manifest.version}\n`);
-    // The README's line up to the command name; npx answers its install question itself off a terminal with --yes.
-    const npx = /^npx -p \S+ incydr-emulator\b/.exec(readmeLine(/^npx -p \.\/dist-tarballs\/x-sessions-emulator-/))?.[0];
-    expect(npx).toBeDefined();
-    const emulator = await startEmulatorCommand('sh', ['-c', `${npx ?? ''} --port 0 --sessions 40`], workDir, {
-      ...env,
-      npm_config_yes: 'true',
-      npm_config_cache: join(workDir, 'npx-cache'),
-    });
-    try {
-      const result = await ok(incydr(), ['sessions', 'search', '--any-alerts', '-f', 'json-lines'], {
-        cwd: workDir,
-        env: { ...env, ...emulator.env },
-        timeoutMs: 60_000,
+  it(
+    'runs the installed incydr, against the emulator run from its tarball with `npx -p`',
+    async () => {
+      const env = cleanEnv({ HOME: home });
+      const version = await ok(incydr(), ['--version'], { cwd: workDir, env, timeoutMs: 30_000 });
+      expect(version.stdout).toBe(`${pack('@x/sessions-cli').manifest.version}\n`);
+      // The README's line up to the command name; npx answers its install question itself off a terminal with --yes.
+      const npx = /^npx -p \S+ incydr-emulator\b/.exec(
+        readmeLine(/^npx -p \.\/dist-tarballs\/x-sessions-emulator-/),
+      )?.[0];
+      expect(npx).toBeDefined();
+      const emulator = await startEmulatorCommand('sh', ['-c', `${npx ?? ''} --port 0 --sessions 40`], workDir, {
+        ...env,
+        npm_config_yes: 'true',
+        npm_config_cache: join(workDir, 'npx-cache'),
       });
-      const sessions = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { sessionId: string });
-      expect(new Set(sessions.map((session) => session.sessionId)).size).toBe(40);
-    } finally {
-      await emulator.process.stop('SIGTERM');
-    }
-  }, patient(120_000));
+      try {
+        const result = await ok(incydr(), ['sessions', 'search', '--any-alerts', '-f', 'json-lines'], {
+          cwd: workDir,
+          env: { ...env, ...emulator.env },
+          timeoutMs: 60_000,
+        });
+        const sessions = result.stdout
+          .trimEnd()
+          .split('\n')
+          .map((line) => JSON.parse(line) as { sessionId: string });
+        expect(new Set(sessions.map((session) => session.sessionId)).size).toBe(40);
+      } finally {
+        await emulator.process.stop('SIGTERM');
+      }
+    },
+    patient(120_000),
+  );
 });
 
-const thisNode: NodeRuntime = { major: Number(process.versions.node.split('.')[0]), version: process.version, binDir: dirname(process.execPath) };
+const thisNode: NodeRuntime = {
+  major: Number(process.versions.node.split('.')[0]),
+  version: process.version,
+  binDir: dirname(process.execPath),
+};
 
-describe.each([{ major: thisNode.major }, { major: 22 }, { major: 24 }])('installed packages on Node $major', ({ major }) => {
-  let runtime: NodeRuntime = thisNode;
-  let emulator: EmulatorRun | undefined;
-  let env: NodeJS.ProcessEnv = {};
-  let sessionIds = new Set<string>();
+describe.each([{ major: thisNode.major }, { major: 22 }, { major: 24 }])(
+  'installed packages on Node $major',
+  ({ major }) => {
+    let runtime: NodeRuntime = thisNode;
+    let emulator: EmulatorRun | undefined;
+    let env: NodeJS.ProcessEnv = {};
+    let sessionIds = new Set<string>();
 
-  beforeAll(async () => {
-    if (major !== thisNode.major) {
-      const download = runtimes.get(major);
-      if (download === undefined) throw new Error(`no download of Node ${major} was started`);
-      runtime = await download;
-    }
-    // The bins start with `#!/usr/bin/env node`: the runtime's folder first on PATH picks the Node they run on.
-    const path = `${runtime.binDir}${delimiter}${cleanEnv().PATH ?? ''}`;
-    emulator = await startEmulatorCommand(
-      join(consumers.emulator, 'node_modules', '.bin', 'incydr-emulator'),
-      ['--port', '0', '--sessions', '300'],
-      consumers.emulator,
-      { PATH: path, HOME: home },
+    beforeAll(async () => {
+      if (major !== thisNode.major) {
+        const download = runtimes.get(major);
+        if (download === undefined) throw new Error(`no download of Node ${major} was started`);
+        runtime = await download;
+      }
+      // The bins start with `#!/usr/bin/env node`: the runtime's folder first on PATH picks the Node they run on.
+      const path = `${runtime.binDir}${delimiter}${cleanEnv().PATH ?? ''}`;
+      emulator = await startEmulatorCommand(
+        join(consumers.emulator, 'node_modules', '.bin', 'incydr-emulator'),
+        ['--port', '0', '--sessions', '300'],
+        consumers.emulator,
+        { PATH: path, HOME: home },
+      );
+      env = { PATH: path, HOME: home, ...emulator.env };
+    }, patient(240_000));
+
+    afterAll(async () => {
+      await emulator?.process.stop('SIGTERM');
+    });
+
+    it(
+      'runs the bins on that Node',
+      async () => {
+        const version = await ok('node', ['-p', 'process.version'], { cwd: consumers.cli, env, timeoutMs: 30_000 });
+        expect(version.stdout.trim()).toBe(runtime.version);
+        expect(version.stdout.startsWith(`v${major}.`)).toBe(true);
+        expect(emulator?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        const cli = await ok(join(consumers.cli, 'node_modules', '.bin', 'incydr'), ['--version'], {
+          cwd: consumers.cli,
+          env,
+          timeoutMs: 30_000,
+        });
+        expect(cli.stdout).toBe(`${pack('@x/sessions-cli').manifest.version}\n`);
+      },
+      patient(60_000),
     );
-    env = { PATH: path, HOME: home, ...emulator.env };
-  }, patient(240_000));
 
-  afterAll(async () => {
-    await emulator?.process.stop('SIGTERM');
-  });
+    it(
+      'searches the emulator with the CLI',
+      async () => {
+        const result = await ok(
+          join(consumers.cli, 'node_modules', '.bin', 'incydr'),
+          ['sessions', 'search', '--any-alerts', '-f', 'json-lines'],
+          {
+            cwd: consumers.cli,
+            env,
+            timeoutMs: 60_000,
+          },
+        );
+        const sessions = result.stdout
+          .trimEnd()
+          .split('\n')
+          .map((line) => JSON.parse(line) as { sessionId: string });
+        sessionIds = new Set(sessions.map((session) => session.sessionId));
+        expect(sessionIds.size).toBe(300);
+      },
+      patient(90_000),
+    );
 
-  it('runs the bins on that Node', async () => {
-    const version = await ok('node', ['-p', 'process.version'], { cwd: consumers.cli, env, timeoutMs: 30_000 });
-    expect(version.stdout.trim()).toBe(runtime.version);
-    expect(version.stdout.startsWith(`v${major}.`)).toBe(true);
-    expect(emulator?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const cli = await ok(join(consumers.cli, 'node_modules', '.bin', 'incydr'), ['--version'], { cwd: consumers.cli, env, timeoutMs: 30_000 });
-    expect(cli.stdout).toBe(`${pack('@x/sessions-cli').manifest.version}\n`);
-  }, patient(60_000));
+    it(
+      'runs the SDK example against the emulator',
+      async () => {
+        copyFileSync(
+          join(consumers.sdk, 'node_modules', '@x', 'sessions-sdk', 'examples', 'search.mjs'),
+          join(consumers.sdk, 'search.mjs'),
+        );
+        const result = await run(join(runtime.binDir, 'node'), ['search.mjs'], {
+          cwd: consumers.sdk,
+          env,
+          timeoutMs: 60_000,
+        });
+        expect(result.stderr).toBe('');
+        expect(result.code).toBe(0);
+        const lines = result.stdout.trimEnd().split('\n');
+        const count = Number(/^(\d+) open session\(s\)$/.exec(lines.at(-1) ?? '')?.[1]);
+        expect(count).toBe(lines.length - 1);
+        expect(count).toBeGreaterThan(0);
+        for (const line of lines.slice(0, -1)) {
+          expect(line).toMatch(/^\S+ {2}\S+ {2}OPEN {2}(NO_RISK|LOW|MODERATE|HIGH|CRITICAL)$/);
+          expect(sessionIds, line).toContain(line.split(' ')[0]);
+        }
+      },
+      patient(90_000),
+    );
 
-  it('searches the emulator with the CLI', async () => {
-    const result = await ok(join(consumers.cli, 'node_modules', '.bin', 'incydr'), ['sessions', 'search', '--any-alerts', '-f', 'json-lines'], {
-      cwd: consumers.cli,
-      env,
-      timeoutMs: 60_000,
-    });
-    const sessions = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { sessionId: string });
-    sessionIds = new Set(sessions.map((session) => session.sessionId));
-    expect(sessionIds.size).toBe(300);
-  }, patient(90_000));
-
-  it('runs the SDK example against the emulator', async () => {
-    copyFileSync(join(consumers.sdk, 'node_modules', '@x', 'sessions-sdk', 'examples', 'search.mjs'), join(consumers.sdk, 'search.mjs'));
-    const result = await run(join(runtime.binDir, 'node'), ['search.mjs'], { cwd: consumers.sdk, env, timeoutMs: 60_000 });
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    const lines = result.stdout.trimEnd().split('\n');
-    const count = Number(/^(\d+) open session\(s\)$/.exec(lines.at(-1) ?? '')?.[1]);
-    expect(count).toBe(lines.length - 1);
-    expect(count).toBeGreaterThan(0);
-    for (const line of lines.slice(0, -1)) {
-      expect(line).toMatch(/^\S+ {2}\S+ {2}OPEN {2}(NO_RISK|LOW|MODERATE|HIGH|CRITICAL)$/);
-      expect(sessionIds, line).toContain(line.split(' ')[0]);
-    }
-  }, patient(90_000));
-
-  it('sends records with syslog-out to a loopback TCP receiver and confirms them', async () => {
-    copyFileSync(join(testDir, 'fixtures', 'send-syslog.mjs'), join(consumers.syslog, 'send-syslog.mjs'));
-    const receiver = await startSyslogReceiver();
-    try {
-      const result = await run(join(runtime.binDir, 'node'), ['send-syslog.mjs', `127.0.0.1:${receiver.port}`, '5'], {
-        cwd: consumers.syslog,
-        env: { PATH: env.PATH, HOME: home },
-        timeoutMs: 30_000,
-      });
-      expect(result.stderr).toBe('');
-      expect(result.code).toBe(0);
-      const stats = JSON.parse(result.stdout) as { sent: number; confirmedBatches: number };
-      expect(stats.sent).toBe(5);
-      expect(stats.confirmedBatches).toBeGreaterThanOrEqual(1);
-      const records = receiver.frames.map((frame) => {
-        const match = /^<14>1 \S+ \S+ packaging-test \d+ - - (\{.*\})$/.exec(frame);
-        expect(match, frame).not.toBeNull();
-        return JSON.parse(match?.[1] ?? 'null') as unknown;
-      });
-      expect(records).toEqual([0, 1, 2, 3, 4].map((seq) => ({ seq, node: runtime.version })));
-    } finally {
-      await receiver.close();
-    }
-  }, patient(60_000));
-});
+    it(
+      'sends records with syslog-out to a loopback TCP receiver and confirms them',
+      async () => {
+        copyFileSync(join(testDir, 'fixtures', 'send-syslog.mjs'), join(consumers.syslog, 'send-syslog.mjs'));
+        const receiver = await startSyslogReceiver();
+        try {
+          const result = await run(
+            join(runtime.binDir, 'node'),
+            ['send-syslog.mjs', `127.0.0.1:${receiver.port}`, '5'],
+            {
+              cwd: consumers.syslog,
+              env: { PATH: env.PATH, HOME: home },
+              timeoutMs: 30_000,
+            },
+          );
+          expect(result.stderr).toBe('');
+          expect(result.code).toBe(0);
+          const stats = JSON.parse(result.stdout) as { sent: number; confirmedBatches: number };
+          expect(stats.sent).toBe(5);
+          expect(stats.confirmedBatches).toBeGreaterThanOrEqual(1);
+          const records = receiver.frames.map((frame) => {
+            const match = /^<14>1 \S+ \S+ packaging-test \d+ - - (\{.*\})$/.exec(frame);
+            expect(match, frame).not.toBeNull();
+            return JSON.parse(match?.[1] ?? 'null') as unknown;
+          });
+          expect(records).toEqual([0, 1, 2, 3, 4].map((seq) => ({ seq, node: runtime.version })));
+        } finally {
+          await receiver.close();
+        }
+      },
+      patient(60_000),
+    );
+  },
+);

@@ -49,7 +49,12 @@ const describeError = (error: unknown): string => (error as Error).message;
 const classify = (error: unknown): FailureKind => (error instanceof Failure ? error.kind : 'late');
 const options: ApplyOptions = { describe: describeError, classify };
 const rows = (count: number, note?: string): BulkRow[] =>
-  Array.from({ length: count }, (_, i) => ({ line: i + 2, sessionId: `s${i}`, state: 'OPEN', ...(note === undefined ? {} : { note }) }));
+  Array.from({ length: count }, (_, i) => ({
+    line: i + 2,
+    sessionId: `s${i}`,
+    state: 'OPEN',
+    ...(note === undefined ? {} : { note }),
+  }));
 
 describe('applyPlan', () => {
   it('retries a failed batch id by id and blames only the bad row', async () => {
@@ -68,7 +73,9 @@ describe('applyPlan', () => {
     expect(fake.maxInFlight()).toBeGreaterThan(1);
     expect(fake.calls.filter((call) => call.startsWith('note'))).toHaveLength(19);
     expect(result).toMatchObject({ updated: 19, notesAdded: 18, failed: 2 });
-    expect(result.outcomes.find((outcome) => outcome.row.sessionId === 's5')?.error).toBe('note not added: note refused');
+    expect(result.outcomes.find((outcome) => outcome.row.sessionId === 's5')?.error).toBe(
+      'note not added: note refused',
+    );
   });
 
   it('stops at the first failure with failFast and reports the rest as skipped', async () => {
@@ -104,8 +111,12 @@ describe('applyPlan when the API itself fails', () => {
     expect(result).toMatchObject({ updated: 0, notesAdded: 0, failed: 0, unknown: 0, skipped: 1000 });
     expect(result.stopped).toBe('POST /v1/oauth failed: connect ECONNREFUSED 127.0.0.1:9');
     const statuses = result.outcomes.map(rowStatus);
-    expect(new Set(statuses.slice(0, 100))).toEqual(new Set(['not applied: POST /v1/oauth failed: connect ECONNREFUSED 127.0.0.1:9']));
-    expect(new Set(statuses.slice(100))).toEqual(new Set(['not sent: POST /v1/oauth failed: connect ECONNREFUSED 127.0.0.1:9']));
+    expect(new Set(statuses.slice(0, 100))).toEqual(
+      new Set(['not applied: POST /v1/oauth failed: connect ECONNREFUSED 127.0.0.1:9']),
+    );
+    expect(new Set(statuses.slice(100))).toEqual(
+      new Set(['not sent: POST /v1/oauth failed: connect ECONNREFUSED 127.0.0.1:9']),
+    );
     expect(new Set(result.outcomes.map(rowResult))).toEqual(new Set(['skipped']));
   });
 
@@ -117,9 +128,16 @@ describe('applyPlan when the API itself fails', () => {
     };
     const result = await applyPlan(planRequests(rows(10, 'n')), fake.api, { ...options, noteConcurrency: 1 });
     expect(fake.calls).toEqual(['state OPEN 10', 'note s0']);
-    expect(result).toMatchObject({ updated: 10, notesAdded: 0, skipped: 10, stopped: 'rate limited (HTTP 429) after 4 retries' });
+    expect(result).toMatchObject({
+      updated: 10,
+      notesAdded: 0,
+      skipped: 10,
+      stopped: 'rate limited (HTTP 429) after 4 retries',
+    });
     expect(rowStatus(result.outcomes[0] as never)).toBe('note not added: rate limited (HTTP 429) after 4 retries');
-    expect(rowStatus(result.outcomes[1] as never)).toBe('state changed; note not sent: rate limited (HTTP 429) after 4 retries');
+    expect(rowStatus(result.outcomes[1] as never)).toBe(
+      'state changed; note not sent: rate limited (HTTP 429) after 4 retries',
+    );
   });
 });
 
@@ -149,7 +167,9 @@ describe('applyPlan when an answer is lost', () => {
     const result = await applyPlan(planRequests(rows(2, 'checked')), fake.api, options);
     expect(fake.calls.filter((call) => call.startsWith('note'))).toHaveLength(2);
     expect(result).toMatchObject({ updated: 2, notesAdded: 0, failed: 2, unknown: 0, stopped: undefined });
-    expect(rowStatus(result.outcomes[0] as never)).toBe('note not added: API error (HTTP 502); the session read back has no such note');
+    expect(rowStatus(result.outcomes[0] as never)).toBe(
+      'note not added: API error (HTTP 502); the session read back has no such note',
+    );
   });
 
   it('calls a note unknown when the server may still add it (timeout, 504) and the read-back does not find it yet', async () => {
@@ -160,7 +180,9 @@ describe('applyPlan when an answer is lost', () => {
     const result = await applyPlan(planRequests(rows(2, 'checked')), fake.api, options);
     expect(result).toMatchObject({ notesAdded: 0, failed: 0, unknown: 2 });
     expect(result.outcomes.map(rowResult)).toEqual(['unknown', 'unknown']);
-    expect(rowStatus(result.outcomes[0] as never)).toMatch(/^note outcome unknown: timed out after 60000 ms; .* may still add it$/);
+    expect(rowStatus(result.outcomes[0] as never)).toMatch(
+      /^note outcome unknown: timed out after 60000 ms; .* may still add it$/,
+    );
   });
 
   it('calls a note unknown and stops when the session cannot be read back', async () => {
@@ -173,7 +195,9 @@ describe('applyPlan when an answer is lost', () => {
     };
     const result = await applyPlan(planRequests(rows(5, 'n')), fake.api, { ...options, noteConcurrency: 1 });
     expect(result).toMatchObject({ unknown: 1, skipped: 4, stopped: 'connect ECONNREFUSED' });
-    expect(rowStatus(result.outcomes[0] as never)).toBe('note outcome unknown: other side closed; reading the session back failed: connect ECONNREFUSED');
+    expect(rowStatus(result.outcomes[0] as never)).toBe(
+      'note outcome unknown: other side closed; reading the session back failed: connect ECONNREFUSED',
+    );
   });
 
   it('reads back every id of a change-state whose answer was lost, then stops', async () => {
@@ -191,7 +215,9 @@ describe('applyPlan when an answer is lost', () => {
     expect(rowStatus(result.outcomes[0] as never)).toBe(
       'state changed; note not sent: API error (HTTP 502) (after 4 retries)',
     );
-    expect(rowStatus(result.outcomes[2] as never)).toBe('not applied: API error (HTTP 502) (after 4 retries); the session read back is without a state');
+    expect(rowStatus(result.outcomes[2] as never)).toBe(
+      'not applied: API error (HTTP 502) (after 4 retries); the session read back is without a state',
+    );
   });
 
   it('calls a change in flight at an interruption unknown, and sends nothing more', async () => {

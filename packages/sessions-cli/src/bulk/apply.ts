@@ -130,7 +130,12 @@ export async function applyPlan(plan: Plan, api: BulkApi, options: ApplyOptions)
     return message;
   };
 
-  const settleStates = async (rows: readonly BulkRow[], ids: readonly string[], state: string, error: unknown): Promise<void> => {
+  const settleStates = async (
+    rows: readonly BulkRow[],
+    ids: readonly string[],
+    state: string,
+    error: unknown,
+  ): Promise<void> => {
     const set = (part: PartOutcome, text: string, forRows = rows): void => {
       for (const row of forRows) Object.assign(outcome(row), { state: part, error: text });
     };
@@ -155,19 +160,30 @@ export async function applyPlan(plan: Plan, api: BulkApi, options: ApplyOptions)
       }
       const read = await readBack(id);
       if ('error' in read) {
-        set('unknown', `outcome unknown: ${message}; reading the session back failed: ${unreadable(read.error)}`, idRows);
+        set(
+          'unknown',
+          `outcome unknown: ${message}; reading the session back failed: ${unreadable(read.error)}`,
+          idRows,
+        );
         continue;
       }
       const current = read.session.state ?? 'without a state';
       if (read.session.state === state) {
         for (const row of idRows) {
           outcome(row).state = 'ok';
-          confirmed(outcome(row), `the answer to change-state was lost (${message}); the session read back is ${state}`);
+          confirmed(
+            outcome(row),
+            `the answer to change-state was lost (${message}); the session read back is ${state}`,
+          );
         }
       } else if (kind === 'lost') {
         set('failed', `not applied: ${message}; the session read back is ${current}`, idRows);
       } else {
-        set('unknown', `outcome unknown: ${message}; the session read back is ${current}, but the server may still apply it`, idRows);
+        set(
+          'unknown',
+          `outcome unknown: ${message}; the session read back is ${current}, but the server may still apply it`,
+          idRows,
+        );
       }
     }
     stop(message);
@@ -194,9 +210,14 @@ export async function applyPlan(plan: Plan, api: BulkApi, options: ApplyOptions)
       current.note = 'ok';
       return confirmed(current, `the answer to add-note was lost (${message}); the session read back has the note`);
     }
-    if ('error' in read) set('unknown', `note outcome unknown: ${message}; reading the session back failed: ${unreadable(read.error)}`);
+    if ('error' in read)
+      set('unknown', `note outcome unknown: ${message}; reading the session back failed: ${unreadable(read.error)}`);
     else if (kind === 'lost') set('failed', `note not added: ${message}; the session read back has no such note`);
-    else set('unknown', `note outcome unknown: ${message}; the session read back has no such note yet, but the server may still add it`);
+    else
+      set(
+        'unknown',
+        `note outcome unknown: ${message}; the session read back has no such note yet, but the server may still add it`,
+      );
     failed();
   };
 

@@ -14,7 +14,9 @@ describe('decodeInput', () => {
   });
 
   it('names the line of the first invalid UTF-8 byte', () => {
-    const result = decodeInput(Buffer.concat([Buffer.from('a\nb\n'), Buffer.from([0xff, 0xfe - 1]), Buffer.from('\n')]));
+    const result = decodeInput(
+      Buffer.concat([Buffer.from('a\nb\n'), Buffer.from([0xff, 0xfe - 1]), Buffer.from('\n')]),
+    );
     expect(result).toMatchObject({ ok: false, error: { line: 3 } });
   });
 

@@ -20,7 +20,10 @@ export function decodeInput(bytes: Uint8Array): Decoded {
     const at = lenient.indexOf('\uFFFD');
     const line = at < 0 ? 1 : countLines(lenient, at);
     const name = encoding === 'utf-8' ? 'UTF-8' : encoding.toUpperCase();
-    return { ok: false, error: { line, message: `the input is not valid ${name} (save it as UTF-8, or UTF-16 with a BOM)` } };
+    return {
+      ok: false,
+      error: { line, message: `the input is not valid ${name} (save it as UTF-8, or UTF-16 with a BOM)` },
+    };
   }
 }
 

@@ -25,7 +25,9 @@ describe('readLimited', () => {
     }
     const error = await readLimited(endless()).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InputTooLargeError);
-    expect((error as Error).message).toBe('it is larger than 100 MB, the most bulk-update-state reads: split it into smaller files');
+    expect((error as Error).message).toBe(
+      'it is larger than 100 MB, the most bulk-update-state reads: split it into smaller files',
+    );
     expect(pulled).toBe(Math.floor(MAX_INPUT_BYTES / (1 << 20)) + 1);
     expect(released).toBe(true);
   });

@@ -9,13 +9,18 @@ export class InputTooLargeError extends Error {
   readonly limitBytes: number;
 
   constructor(limitBytes: number) {
-    super(`it is larger than ${limitBytes / 1_000_000} MB, the most bulk-update-state reads: split it into smaller files`);
+    super(
+      `it is larger than ${limitBytes / 1_000_000} MB, the most bulk-update-state reads: split it into smaller files`,
+    );
     this.limitBytes = limitBytes;
   }
 }
 
 /** Collect a stream's chunks; stop reading (and release the stream) as soon as more than `limitBytes` arrived. */
-export async function readLimited(chunks: AsyncIterable<Uint8Array>, limitBytes = MAX_INPUT_BYTES): Promise<Uint8Array> {
+export async function readLimited(
+  chunks: AsyncIterable<Uint8Array>,
+  limitBytes = MAX_INPUT_BYTES,
+): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let total = 0;
   // Leaving the loop early calls the iterator's return(): a file stream closes its descriptor, stdin is destroyed.

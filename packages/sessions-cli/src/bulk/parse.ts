@@ -50,7 +50,12 @@ function parseCsv(input: string): ParsedInput {
       const cells = result.data;
       if (header === undefined) {
         columns = cells.map((name) => FIELDS.get(name.trim().toLowerCase()));
-        header = { line, sessionId: columns.includes('sessionId'), state: columns.includes('state'), note: columns.includes('note') };
+        header = {
+          line,
+          sessionId: columns.includes('sessionId'),
+          state: columns.includes('state'),
+          note: columns.includes('note'),
+        };
         return;
       }
       if (cells.length > columns.length) {

@@ -32,6 +32,11 @@ describe('planRequests', () => {
 
   it('describes the plan', () => {
     const plan = planRequests([...rows(3, 'OPEN'), { line: 9, sessionId: 'z', state: 'CLOSED', note: 'n' }]);
-    expect(describePlan(plan)).toEqual(['3 sessions to OPEN', '1 session to CLOSED', '1 note to add', '3 requests: 2 change-state, 1 add-note']);
+    expect(describePlan(plan)).toEqual([
+      '3 sessions to OPEN',
+      '1 session to CLOSED',
+      '1 note to add',
+      '3 requests: 2 change-state, 1 add-note',
+    ]);
   });
 });

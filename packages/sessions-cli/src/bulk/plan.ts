@@ -53,10 +53,14 @@ export function planRequests(rows: readonly BulkRow[], idsPerRequest = MAX_IDS_P
 
 /** The plan in words, for `--dry-run`. */
 export function describePlan(plan: Plan): string[] {
-  const lines = [...plan.sessionsPerState].map(([state, count]) => `${count} ${count === 1 ? 'session' : 'sessions'} to ${state}`);
+  const lines = [...plan.sessionsPerState].map(
+    ([state, count]) => `${count} ${count === 1 ? 'session' : 'sessions'} to ${state}`,
+  );
   if (lines.length === 0) lines.push('no sessions to update');
   lines.push(`${plan.notes.length} ${plan.notes.length === 1 ? 'note' : 'notes'} to add`);
   const requests = plan.batches.length + plan.notes.length;
-  lines.push(`${requests} ${requests === 1 ? 'request' : 'requests'}: ${plan.batches.length} change-state, ${plan.notes.length} add-note`);
+  lines.push(
+    `${requests} ${requests === 1 ? 'request' : 'requests'}: ${plan.batches.length} change-state, ${plan.notes.length} add-note`,
+  );
   return lines;
 }

@@ -3,12 +3,17 @@ import { SESSION_STATES } from '@x/sessions-sdk/model';
 import { readRows } from './read.js';
 import type { BulkFormat } from './types.js';
 
-const read = (text: string, format: BulkFormat = 'csv', overrides = {}) => readRows(Buffer.from(text), format, SESSION_STATES, overrides);
+const read = (text: string, format: BulkFormat = 'csv', overrides = {}) =>
+  readRows(Buffer.from(text), format, SESSION_STATES, overrides);
 
 describe('readRows (CSV)', () => {
   it('parses quoted commas and newlines, trims headers, skips blank lines, ignores other columns', () => {
-    const text = ' session_id ,extra, status ,note\r\n\r\ns1,x,open,"a, b"\n\n  \ns2,y,Closed_FP,"line 1\nline ""2"""\n';
-    expect(read(text)).toEqual({ ok: false, errors: [{ line: 1, message: 'the header lacks the required column state (or give --state)' }] });
+    const text =
+      ' session_id ,extra, status ,note\r\n\r\ns1,x,open,"a, b"\n\n  \ns2,y,Closed_FP,"line 1\nline ""2"""\n';
+    expect(read(text)).toEqual({
+      ok: false,
+      errors: [{ line: 1, message: 'the header lacks the required column state (or give --state)' }],
+    });
     const fixed = text.replace(' status ', ' State ');
     expect(read(fixed)).toEqual({
       ok: true,
@@ -56,7 +61,10 @@ describe('readRows (CSV)', () => {
 
   it('rejects an empty input and a missing session_id column', () => {
     expect(read('')).toMatchObject({ ok: false, errors: [{ line: 1 }] });
-    expect(read('\n\nid,state\na,open\n')).toMatchObject({ ok: false, errors: [{ line: 3, message: expect.stringContaining('session_id') }] });
+    expect(read('\n\nid,state\na,open\n')).toMatchObject({
+      ok: false,
+      errors: [{ line: 3, message: expect.stringContaining('session_id') }],
+    });
   });
 
   it('rejects one session sent to two states', () => {
@@ -64,10 +72,13 @@ describe('readRows (CSV)', () => {
   });
 
   it('refuses a row with more cells than the header (an unquoted comma in a note), naming its line', () => {
-    const text = 'session_id,state,note\ns1,CLOSED_FP,"Approved by HR, ticket 4711"\ns2,CLOSED_FP,Approved by HR, ticket 4711\ns3,open\n';
+    const text =
+      'session_id,state,note\ns1,CLOSED_FP,"Approved by HR, ticket 4711"\ns2,CLOSED_FP,Approved by HR, ticket 4711\ns3,open\n';
     expect(read(text)).toEqual({
       ok: false,
-      errors: [{ line: 3, message: '4 cells but the header has 3: put a cell that holds a comma in double quotes ("a, b")' }],
+      errors: [
+        { line: 3, message: '4 cells but the header has 3: put a cell that holds a comma in double quotes ("a, b")' },
+      ],
     });
     expect(read(text, 'csv', { note: 'one note for all' })).toMatchObject({ ok: false, errors: [{ line: 3 }] });
   });
@@ -81,15 +92,22 @@ describe('readRows (CSV)', () => {
     expect(result.errors.map((error) => error.line)).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
     expect(result.errors[0]?.message).toBe('invalid session_id ".": a URL path reads it as the current directory');
     expect(result.errors[1]?.message).toBe('invalid session_id "..": a URL path reads it as the parent directory');
-    expect(result.errors[2]?.message).toBe('invalid session_id "a\\u001b[2Jb": it holds the control or invisible character U+001B');
-    expect(result.errors[6]?.message).toBe('invalid session_id "a\\u202eb": it holds the control or invisible character U+202E');
+    expect(result.errors[2]?.message).toBe(
+      'invalid session_id "a\\u001b[2Jb": it holds the control or invisible character U+001B',
+    );
+    expect(result.errors[6]?.message).toBe(
+      'invalid session_id "a\\u202eb": it holds the control or invisible character U+202E',
+    );
     // No message carries the raw character to the terminal.
-    for (const error of result.errors) expect(error.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u);
+    for (const error of result.errors)
+      expect(error.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u);
   });
 
   it('numbers the lines of 100,000 rows right, errors near the end included, in one pass', () => {
     // Blank lines, CRLF and a quoted note over two lines on every 1,000th row: each adds to the line numbers.
-    const rows = Array.from({ length: 100_000 }, (_, i) => (i % 1000 === 999 ? `id-${i},open,"two\r\nlines"` : `id-${i},open,n${i}`));
+    const rows = Array.from({ length: 100_000 }, (_, i) =>
+      i % 1000 === 999 ? `id-${i},open,"two\r\nlines"` : `id-${i},open,n${i}`,
+    );
     rows[99_998] = 'id-99998,opened,x';
     rows[99_999] = 'id-99999,open,a, b';
     const text = `session_id,state,note\r\n\r\n${rows.join('\r\n')}\r\n`;
@@ -108,8 +126,14 @@ describe('readRows (CSV)', () => {
     expect(result).toEqual({
       ok: false,
       errors: [
-        { line: 2, message: `invalid session_id "${'x'.repeat(60)}…" (10,000,000 characters): it is longer than 4096 characters` },
-        { line: 3, message: expect.stringMatching(/^unknown state "x{60}…" \(10,000,000 characters\): choose from OPEN,/) },
+        {
+          line: 2,
+          message: `invalid session_id "${'x'.repeat(60)}…" (10,000,000 characters): it is longer than 4096 characters`,
+        },
+        {
+          line: 3,
+          message: expect.stringMatching(/^unknown state "x{60}…" \(10,000,000 characters\): choose from OPEN,/),
+        },
       ],
     });
   });
@@ -161,7 +185,7 @@ describe('readRows (JSON Lines)', () => {
     });
   });
 
-  it('shows control characters in the parser\'s message as escapes', () => {
+  it("shows control characters in the parser's message as escapes", () => {
     const result = read('\u202e{"session_id":"s1"}\n', 'json-lines');
     expect(result).toMatchObject({ ok: false, errors: [{ line: 1, message: expect.stringContaining('\\u202e') }] });
     if (!result.ok) expect(result.errors[0]?.message).not.toContain('\u202e');

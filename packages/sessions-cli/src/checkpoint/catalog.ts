@@ -30,12 +30,19 @@ export async function findCheckpoints(root: string): Promise<FoundCheckpoint[]> 
 }
 
 /** The one checkpoint called `name` (in `client`'s folder when given); a usage error when none or several match. */
-export async function locateCheckpoint(root: string, name: string, client: string | undefined): Promise<FoundCheckpoint> {
-  let matches = (await findCheckpoints(root)).filter((c) => c.name === name && (client === undefined || c.client === client));
+export async function locateCheckpoint(
+  root: string,
+  name: string,
+  client: string | undefined,
+): Promise<FoundCheckpoint> {
+  let matches = (await findCheckpoints(root)).filter(
+    (c) => c.name === name && (client === undefined || c.client === client),
+  );
   // A first run has no store until its first batch is confirmed, but it holds the lock from the start.
   if (matches.length === 0) matches = await lockedFirstRuns(root, name, client);
   const where = client === undefined ? '' : ` for client ${client}`;
-  if (matches.length === 0) throw new UsageError(`no checkpoint named "${name}"${where} (see \`incydr sessions checkpoint list\`)`);
+  if (matches.length === 0)
+    throw new UsageError(`no checkpoint named "${name}"${where} (see \`incydr sessions checkpoint list\`)`);
   if (matches.length > 1) {
     throw new UsageError(
       `several checkpoints are named "${name}" (clients ${matches.map((m) => m.client).join(', ')}): choose one with --client`,

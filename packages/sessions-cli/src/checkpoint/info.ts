@@ -56,7 +56,8 @@ export async function checkpointInfo(found: FoundCheckpoint): Promise<Checkpoint
     info.updatedAt = store.updatedAt;
     info.importedFrom = store.importedFrom;
     info.lastRun = store.lastRun;
-    info.backfill = store.backfill === null ? null : `${new Date(store.backfill.onOrAfter).toISOString()} (${store.backfill.reason})`;
+    info.backfill =
+      store.backfill === null ? null : `${new Date(store.backfill.onOrAfter).toISOString()} (${store.backfill.reason})`;
   } catch (error) {
     info.kind = 'damaged';
     info.problem = (error as Error).message;
@@ -66,7 +67,11 @@ export async function checkpointInfo(found: FoundCheckpoint): Promise<Checkpoint
 
 async function lockHolder(file: string): Promise<string | null> {
   try {
-    const owner = JSON.parse(await readFile(file, 'utf8')) as { pid?: unknown; hostname?: unknown; startedAt?: unknown };
+    const owner = JSON.parse(await readFile(file, 'utf8')) as {
+      pid?: unknown;
+      hostname?: unknown;
+      startedAt?: unknown;
+    };
     return `process ${String(owner.pid)} on ${String(owner.hostname)} since ${String(owner.startedAt)}`;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENOENT' ? null : `unreadable lock file ${file}`;

@@ -44,8 +44,13 @@ describe('acquireLock', () => {
 
   it('treats a lock from another host or an unreadable lock as held', async () => {
     const file = join(folder, 'remote.lock');
-    await writeFile(file, JSON.stringify({ pid: deadPid(), hostname: 'elsewhere.example', startedAt: 'x', token: 't' }));
-    await expect(acquireLock(file, 'checkpoint "remote"')).rejects.toThrow(/in use by process \d+ on elsewhere\.example/);
+    await writeFile(
+      file,
+      JSON.stringify({ pid: deadPid(), hostname: 'elsewhere.example', startedAt: 'x', token: 't' }),
+    );
+    await expect(acquireLock(file, 'checkpoint "remote"')).rejects.toThrow(
+      /in use by process \d+ on elsewhere\.example/,
+    );
     await writeFile(file, 'garbage');
     await expect(acquireLock(file, 'checkpoint "remote"')).rejects.toThrow(/its lock file is unreadable/);
   });
@@ -54,7 +59,10 @@ describe('acquireLock', () => {
     const file = join(folder, 'b.lock');
     const held = await acquireLock(file, 'checkpoint "b"');
     await rm(file);
-    await writeFile(file, JSON.stringify({ pid: process.pid, hostname: hostname(), startedAt: 'x', token: 'someone-else' }));
+    await writeFile(
+      file,
+      JSON.stringify({ pid: process.pid, hostname: hostname(), startedAt: 'x', token: 'someone-else' }),
+    );
     await held.release();
     expect(existsSync(file)).toBe(true);
   });

@@ -45,6 +45,9 @@ export function checkpointFiles(root: string, clientKey: string, name: string): 
     folder,
     store: join(folder, `${name}.json`),
     lock: join(folder, `${name}.lock`),
-    python: { cursor: join(client, 'session_checkpoints', name), sessions: join(client, 'session_checkpoints', `${name}_sessions`) },
+    python: {
+      cursor: join(client, 'session_checkpoints', name),
+      sessions: join(client, 'session_checkpoints', `${name}_sessions`),
+    },
   };
 }

@@ -40,6 +40,8 @@ describe('Python checkpoint import', () => {
   });
 
   it('refuses a cursor that is not a number, naming the file', async () => {
-    await expect(imported('text', 'yesterday')).rejects.toThrow(/session_checkpoints\/text: expected epoch milliseconds, found "yesterday"/);
+    await expect(imported('text', 'yesterday')).rejects.toThrow(
+      /session_checkpoints\/text: expected epoch milliseconds, found "yesterday"/,
+    );
   });
 });

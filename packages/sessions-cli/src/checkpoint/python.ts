@@ -22,18 +22,23 @@ export async function importPythonCheckpoint(
     try {
       ids = JSON.parse(list);
     } catch (error) {
-      throw new ExitError(`cannot import the Python checkpoint ${files.python.sessions}: not valid JSON (${(error as Error).message})`);
+      throw new ExitError(
+        `cannot import the Python checkpoint ${files.python.sessions}: not valid JSON (${(error as Error).message})`,
+      );
     }
   }
   if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string' || id === '')) {
-    throw new ExitError(`cannot import the Python checkpoint ${files.python.sessions}: expected a JSON array of session ids`);
+    throw new ExitError(
+      `cannot import the Python checkpoint ${files.python.sessions}: expected a JSON array of session ids`,
+    );
   }
   const store = emptyStore(name, null, now);
   store.importedFrom = list === undefined ? files.python.cursor : files.python.sessions;
   const cursorMs = cursor === undefined ? undefined : parseCursor(cursor, files.python.cursor);
   if (cursorMs !== undefined) store.backfill = { onOrAfter: cursorMs, reason: "the Python checkpoint's cursor" };
   // The begin times are unknown until the sessions are seen again; until then the entries live one lookback.
-  for (const id of ids as string[]) store.sessions.set(id, { digest: null, beginTime: now, lastUpdated: null, deliveredAt: now });
+  for (const id of ids as string[])
+    store.sessions.set(id, { digest: null, beginTime: now, lastUpdated: null, deliveredAt: now });
   return store;
 }
 
@@ -48,7 +53,9 @@ function parseCursor(text: string, file: string): number | undefined {
   const trimmed = text.trim();
   if (trimmed === '') return undefined;
   if (!/^\d+(\.\d+)?$/.test(trimmed)) {
-    throw new ExitError(`cannot import the Python checkpoint ${file}: expected epoch milliseconds, found ${JSON.stringify(trimmed.slice(0, 40))}`);
+    throw new ExitError(
+      `cannot import the Python checkpoint ${file}: expected epoch milliseconds, found ${JSON.stringify(trimmed.slice(0, 40))}`,
+    );
   }
   const value = Number(trimmed);
   return Math.floor(value < SECONDS_BELOW ? value * 1000 : value);

@@ -11,7 +11,14 @@ import { acquireLock } from './lock.js';
 import { checkpointFiles, checkpointsRoot } from './paths.js';
 import { importPythonCheckpoint } from './python.js';
 import { checkpointQuery, describeQuery, sameQuery } from './query.js';
-import { emptyStore, readStore, writeStore, type CheckpointEntry, type CheckpointStore, type RunSummary } from './store.js';
+import {
+  emptyStore,
+  readStore,
+  writeStore,
+  type CheckpointEntry,
+  type CheckpointStore,
+  type RunSummary,
+} from './store.js';
 import { formatSummary } from './summary.js';
 import { recordsOnScreen } from '../progress.js';
 
@@ -59,7 +66,9 @@ export async function runCheckpoint(
     const existing = await readStore(files.store, options.name);
     const imported = existing === undefined ? await importPythonCheckpoint(files, options.name, started) : undefined;
     if (imported !== undefined) {
-      ctx.note(`incydr: imported ${counted(imported.sessions.size, 'delivered session id')} from the Python checkpoint ${imported.importedFrom}`);
+      ctx.note(
+        `incydr: imported ${counted(imported.sessions.size, 'delivered session id')} from the Python checkpoint ${imported.importedFrom}`,
+      );
     }
     const query = checkpointQuery(options.filters, client.url, clientKey);
     const store = existing ?? imported ?? emptyStore(options.name, query, started);
@@ -75,7 +84,8 @@ export async function runCheckpoint(
     const lookbackStart = started - options.lookbackMs;
     const regular = Math.max(startOption ?? lookbackStart, lookbackStart);
     // A new checkpoint may reach back further than the lookback (a backfill); it stays owed until a run completes.
-    if (fresh && startOption !== undefined && startOption < regular) store.backfill = { onOrAfter: startOption, reason: '--start' };
+    if (fresh && startOption !== undefined && startOption < regular)
+      store.backfill = { onOrAfter: startOption, reason: '--start' };
     const owed = store.backfill !== null && store.backfill.onOrAfter < regular ? store.backfill : null;
     const onOrAfter = owed === null ? regular : owed.onOrAfter;
     const before = typeof options.filters.endTime === 'number' ? options.filters.endTime : undefined;
@@ -113,7 +123,8 @@ export async function runCheckpoint(
     } catch (error) {
       const closed = isOutputClosed(error);
       summary.status = isInterrupt(error) ? 'interrupted' : 'failed';
-      summary.error = summary.status === 'failed' ? (closed ? 'stdout was closed by its reader' : (error as Error).message) : null;
+      summary.error =
+        summary.status === 'failed' ? (closed ? 'stdout was closed by its reader' : (error as Error).message) : null;
       // The run's own error is what the user must see; a failure to save on top of it is only noted.
       await finish(store, summary, started, save, options, ctx).catch((saveError: unknown) =>
         ctx.note(`incydr: could not save ${label}: ${(saveError as Error).message}`),
@@ -245,7 +256,8 @@ async function finish(
   store.lastRun = summary;
   await save();
   ctx.note(formatSummary(summary));
-  if (options.summaryJson !== undefined) await writeFileAtomic(options.summaryJson, `${JSON.stringify(summary, null, 2)}\n`, 0o644);
+  if (options.summaryJson !== undefined)
+    await writeFileAtomic(options.summaryJson, `${JSON.stringify(summary, null, 2)}\n`, 0o644);
 }
 
 /** The writer's OutputClosedError (by name: the writer module loads only for stdout). */

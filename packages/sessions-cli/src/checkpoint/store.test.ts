@@ -27,14 +27,19 @@ describe('checkpoint store', () => {
     await writeStore(file, store);
     const read = await readStore(file, 'a');
     expect(read?.query).toEqual(query);
-    expect([...(read?.sessions ?? [])]).toEqual([['s1', { digest: 'd1', beginTime: 5, lastUpdated: null, deliveredAt: 9 }]]);
+    expect([...(read?.sessions ?? [])]).toEqual([
+      ['s1', { digest: 'd1', beginTime: 5, lastUpdated: null, deliveredAt: 9 }],
+    ]);
     expect(await readdir(folder)).toEqual(['a.json']);
   });
 
   it('keeps the backfill it owes, and reads a file written before backfills existed as owing none', () => {
     const store = emptyStore('a', query, 0);
     store.backfill = { onOrAfter: 1_700_000_000_000, reason: '--start' };
-    expect(parseStore(serializeStore(store), 'a').backfill).toEqual({ onOrAfter: 1_700_000_000_000, reason: '--start' });
+    expect(parseStore(serializeStore(store), 'a').backfill).toEqual({
+      onOrAfter: 1_700_000_000_000,
+      reason: '--start',
+    });
     const older = JSON.parse(serializeStore(emptyStore('a', query, 0))) as Record<string, unknown>;
     delete older['backfill'];
     expect(parseStore(JSON.stringify(older), 'a').backfill).toBeNull();
@@ -51,9 +56,21 @@ describe('checkpoint store', () => {
     ['a newer version', JSON.stringify({ ...valid, version: 2 }), /format version 2 is not supported/],
     ['a bad query', JSON.stringify({ ...valid, query: 'x' }), /"query" is not a query/],
     ['sessions as a list', JSON.stringify({ ...valid, sessions: [] }), /"sessions" is not an object/],
-    ['a malformed backfill', JSON.stringify({ ...valid, backfill: { onOrAfter: 'yesterday', reason: '--start' } }), /"backfill" is malformed/],
-    ['a bad entry', JSON.stringify({ ...valid, sessions: { s1: { digest: 1, beginTime: 1, lastUpdated: null, deliveredAt: 1 } } }), /session "s1" is malformed/],
-    ['an entry without beginTime', JSON.stringify({ ...valid, sessions: { s1: { digest: 'd', lastUpdated: null, deliveredAt: 1 } } }), /session "s1"/],
+    [
+      'a malformed backfill',
+      JSON.stringify({ ...valid, backfill: { onOrAfter: 'yesterday', reason: '--start' } }),
+      /"backfill" is malformed/,
+    ],
+    [
+      'a bad entry',
+      JSON.stringify({ ...valid, sessions: { s1: { digest: 1, beginTime: 1, lastUpdated: null, deliveredAt: 1 } } }),
+      /session "s1" is malformed/,
+    ],
+    [
+      'an entry without beginTime',
+      JSON.stringify({ ...valid, sessions: { s1: { digest: 'd', lastUpdated: null, deliveredAt: 1 } } }),
+      /session "s1"/,
+    ],
   ];
   for (const [what, text, message] of damaged) {
     it(`rejects ${what} with a reason`, async () => {

@@ -78,7 +78,16 @@ export interface CheckpointStore {
 /** A new, empty checkpoint. */
 export function emptyStore(name: string, query: CheckpointQuery | null, now = Date.now()): CheckpointStore {
   const at = new Date(now).toISOString();
-  return { name, query, createdAt: at, updatedAt: at, importedFrom: null, lastRun: null, backfill: null, sessions: new Map() };
+  return {
+    name,
+    query,
+    createdAt: at,
+    updatedAt: at,
+    importedFrom: null,
+    lastRun: null,
+    backfill: null,
+    sessions: new Map(),
+  };
 }
 
 /** Read a store file; undefined when it does not exist; a clear error (never a silent reset) when it is damaged. */
@@ -132,9 +141,12 @@ export function parseStore(text: string, name: string): CheckpointStore {
   } catch (error) {
     throw new Error(`not valid JSON (${(error as Error).message})`);
   }
-  if (!isObject(value) || value['format'] !== STORE_FORMAT) throw new Error(`not a checkpoint file (no "format": "${STORE_FORMAT}")`);
+  if (!isObject(value) || value['format'] !== STORE_FORMAT)
+    throw new Error(`not a checkpoint file (no "format": "${STORE_FORMAT}")`);
   if (value['version'] !== STORE_VERSION) {
-    throw new Error(`format version ${JSON.stringify(value['version'])} is not supported (this incydr reads version ${STORE_VERSION})`);
+    throw new Error(
+      `format version ${JSON.stringify(value['version'])} is not supported (this incydr reads version ${STORE_VERSION})`,
+    );
   }
   const query = value['query'];
   if (query !== null && !isQuery(query)) throw new Error('"query" is not a query');
@@ -172,7 +184,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function isQuery(value: unknown): value is CheckpointQuery {
-  return isObject(value) && typeof value['url'] === 'string' && typeof value['client'] === 'string' && isObject(value['filters']);
+  return (
+    isObject(value) &&
+    typeof value['url'] === 'string' &&
+    typeof value['client'] === 'string' &&
+    isObject(value['filters'])
+  );
 }
 
 function isBackfill(value: unknown): value is Backfill {

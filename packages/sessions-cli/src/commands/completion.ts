@@ -19,8 +19,10 @@ export const describe = 'Print a shell completion script for bash, zsh or fish (
 export const synopsis = '[bash|zsh|fish]';
 
 export function builder(yargs: Argv): Argv<CompletionArgs> {
-  return completes(yargs, 'shell', { values: SHELLS })
-    .positional('shell', { type: 'string', describe: 'bash, zsh or fish (default: the shell $SHELL names, else bash)' }) as unknown as Argv<CompletionArgs>;
+  return completes(yargs, 'shell', { values: SHELLS }).positional('shell', {
+    type: 'string',
+    describe: 'bash, zsh or fish (default: the shell $SHELL names, else bash)',
+  }) as unknown as Argv<CompletionArgs>;
 }
 
 export async function handler(args: ArgumentsCamelCase<CompletionArgs>): Promise<void> {
@@ -32,8 +34,12 @@ export async function handler(args: ArgumentsCamelCase<CompletionArgs>): Promise
  * completing a word runs no program.
  */
 export async function run(args: CompletionArgs, ctx: Pick<Context, 'stdout' | 'env'>): Promise<void> {
-  const shell = args.shell === undefined ? shellOf(ctx.env['SHELL']) : SHELLS.find((name) => name === args.shell?.trim().toLowerCase());
-  if (shell === undefined) throw new UsageError(`unknown shell ${JSON.stringify(args.shell)}: choose from ${SHELLS.join(', ')}`);
+  const shell =
+    args.shell === undefined
+      ? shellOf(ctx.env['SHELL'])
+      : SHELLS.find((name) => name === args.shell?.trim().toLowerCase());
+  if (shell === undefined)
+    throw new UsageError(`unknown shell ${JSON.stringify(args.shell)}: choose from ${SHELLS.join(', ')}`);
   const { completionScript } = await import('../completion/script.js');
   ctx.stdout.write(completionScript(shell));
 }

@@ -23,7 +23,11 @@ export function fishScript(spec: CompletionSpec, version: string): string {
     'end',
     'function __incydr_takes_value --argument-names path option',
     '    switch "$option"',
-    `        case ${spec.globals.filter((option) => option.takesValue).flatMap((option) => option.spellings).map(fishQuoted).join(' ')}`,
+    `        case ${spec.globals
+      .filter((option) => option.takesValue)
+      .flatMap((option) => option.spellings)
+      .map(fishQuoted)
+      .join(' ')}`,
     '            return 0',
     '    end',
     '    switch "$path/$option"',
@@ -69,12 +73,15 @@ export function fishScript(spec: CompletionSpec, version: string): string {
   ];
   for (const command of spec.commands) {
     const at = `-n ${fishQuoted(`__incydr_at ${fishQuoted(pathOf(command))}`)}`;
-    for (const sub of command.subcommands) lines.push(`complete -c incydr ${at} -a ${fishQuoted(sub.name)} -d ${fishQuoted(sub.description)}`);
+    for (const sub of command.subcommands)
+      lines.push(`complete -c incydr ${at} -a ${fishQuoted(sub.name)} -d ${fishQuoted(sub.description)}`);
     for (const option of command.options) lines.push(...optionLines(option, at));
     command.positionals.forEach((completion, index) => {
       if (completion === undefined) return;
       const condition = `-n ${fishQuoted(`__incydr_positional ${fishQuoted(pathOf(command))} ${index}`)}`;
-      lines.push(`complete -c incydr ${condition} ${completion === 'file' ? '-F' : `-a ${fishQuoted(completion.values.join(' '))}`}`);
+      lines.push(
+        `complete -c incydr ${condition} ${completion === 'file' ? '-F' : `-a ${fishQuoted(completion.values.join(' '))}`}`,
+      );
     });
   }
   for (const option of spec.globals) lines.push(...optionLines(option, ''));
@@ -82,7 +89,9 @@ export function fishScript(spec: CompletionSpec, version: string): string {
 }
 
 function optionLines(option: OptionSpec, condition: string): string[] {
-  const flags = option.spellings.map((spelling) => (spelling.startsWith('--') ? `-l ${spelling.slice(2)}` : `-s ${spelling.slice(1)}`)).join(' ');
+  const flags = option.spellings
+    .map((spelling) => (spelling.startsWith('--') ? `-l ${spelling.slice(2)}` : `-s ${spelling.slice(1)}`))
+    .join(' ');
   const prefix = `complete -c incydr${condition === '' ? '' : ` ${condition}`} ${flags}`;
   return [`${prefix}${valueFlags(option)} -d ${fishQuoted(option.description)}`];
 }

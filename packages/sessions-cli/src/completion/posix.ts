@@ -19,33 +19,57 @@ export function pathOf(command: CommandSpec): string {
  */
 export function posixFunctions(spec: CompletionSpec): string {
   const lines: string[] = [];
-  const commandWords = spec.commands.flatMap((command) => command.subcommands.map((sub) => quoted(`${pathOf(command)}/${sub.name}`)));
-  lines.push('_incydr_is_command() {', `  case "$1/$2" in`, `    ${commandWords.join('|')}) return 0 ;;`, '  esac', '  return 1', '}');
+  const commandWords = spec.commands.flatMap((command) =>
+    command.subcommands.map((sub) => quoted(`${pathOf(command)}/${sub.name}`)),
+  );
+  lines.push(
+    '_incydr_is_command() {',
+    `  case "$1/$2" in`,
+    `    ${commandWords.join('|')}) return 0 ;;`,
+    '  esac',
+    '  return 1',
+    '}',
+  );
 
   const globalValued = spec.globals.filter((option) => option.takesValue).flatMap((option) => option.spellings);
   const valued = spec.commands.flatMap((command) =>
-    command.options.filter((option) => option.takesValue).flatMap((option) => option.spellings.map((spelling) => quoted(`${pathOf(command)}/${spelling}`))),
+    command.options
+      .filter((option) => option.takesValue)
+      .flatMap((option) => option.spellings.map((spelling) => quoted(`${pathOf(command)}/${spelling}`))),
   );
-  lines.push('_incydr_takes_value() {', '  case "$2" in', `    ${globalValued.join('|')}) return 0 ;;`, '  esac', '  case "$1/$2" in');
+  lines.push(
+    '_incydr_takes_value() {',
+    '  case "$2" in',
+    `    ${globalValued.join('|')}) return 0 ;;`,
+    '  esac',
+    '  case "$1/$2" in',
+  );
   if (valued.length > 0) lines.push(`    ${valued.join('|')}) return 0 ;;`);
   lines.push('  esac', '  return 1', '}');
 
   const globalWords = spec.globals.flatMap((option) => option.spellings).join(' ');
   lines.push('_incydr_words() {', '  _incydr_kind=words', '  case "$1" in');
   for (const command of spec.commands) {
-    const words = command.subcommands.length > 0 ? command.subcommands.map((sub) => sub.name) : command.options.flatMap((option) => option.spellings);
+    const words =
+      command.subcommands.length > 0
+        ? command.subcommands.map((sub) => sub.name)
+        : command.options.flatMap((option) => option.spellings);
     lines.push(`    ${quoted(pathOf(command))}) _incydr_reply=${quoted(words.join(' '))} ;;`);
   }
   lines.push("    *) _incydr_reply='' ;;", '  esac', '}');
   lines.push(`_incydr_global_options=${quoted(globalWords)}`);
 
   lines.push('_incydr_values() {', "  _incydr_kind=none _incydr_reply=''", '  case "$2" in');
-  for (const option of spec.globals) if (option.completion !== undefined) lines.push(`    ${option.spellings.join('|')}) ${assign(option.completion)} ;;`);
+  for (const option of spec.globals)
+    if (option.completion !== undefined)
+      lines.push(`    ${option.spellings.join('|')}) ${assign(option.completion)} ;;`);
   lines.push('  esac', '  case "$1/$2" in');
   for (const command of spec.commands) {
     for (const option of command.options) {
       if (option.completion === undefined) continue;
-      lines.push(`    ${option.spellings.map((spelling) => quoted(`${pathOf(command)}/${spelling}`)).join('|')}) ${assign(option.completion)} ;;`);
+      lines.push(
+        `    ${option.spellings.map((spelling) => quoted(`${pathOf(command)}/${spelling}`)).join('|')}) ${assign(option.completion)} ;;`,
+      );
     }
   }
   lines.push('  esac', '}');
@@ -53,7 +77,8 @@ export function posixFunctions(spec: CompletionSpec): string {
   lines.push('_incydr_positional() {', "  _incydr_kind=none _incydr_reply=''", '  case "$1/$2" in');
   for (const command of spec.commands) {
     command.positionals.forEach((completion, index) => {
-      if (completion !== undefined) lines.push(`    ${quoted(`${pathOf(command)}/${index}`)}) ${assign(completion)} ;;`);
+      if (completion !== undefined)
+        lines.push(`    ${quoted(`${pathOf(command)}/${index}`)}) ${assign(completion)} ;;`);
     });
   }
   lines.push('  esac', '}');

@@ -95,7 +95,8 @@ function optionSpecs(built: Argv<unknown>, positionals: readonly string[]): Opti
     if (seen.has(name) || positionals.includes(name)) continue;
     // yargs keys an alias table by whichever name came first (`h` → `help`): gather every name of the option.
     const names = new Set([name, ...(table.alias[name] ?? [])]);
-    for (const [key, aliases] of Object.entries(table.alias)) if (aliases.includes(name)) for (const other of [key, ...aliases]) names.add(other);
+    for (const [key, aliases] of Object.entries(table.alias))
+      if (aliases.includes(name)) for (const other of [key, ...aliases]) names.add(other);
     for (const other of names) seen.add(other);
     const long = [...names].filter((other) => other.length > 1);
     const short = [...names].filter((other) => other.length === 1);

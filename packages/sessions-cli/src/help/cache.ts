@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
  */
 export function cachedHelp(args: readonly string[], width: number): string | undefined {
   if (args.length === 1 && args[0] === '--version') {
-    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     return version;
   }
   const last = args.at(-1);

@@ -8,7 +8,9 @@ describe('unglueTypeTags', () => {
     expect(first).toBe('      --max  Never start more requests than this; the API allows about 120');
     expect(second).toMatch(/^ +\[number\]$/);
     expect(second).toHaveLength(glued.length);
-    expect(unglueTypeTags('  --alerts  Only with alerts[boolean] [default: true]').split('\n')[1]).toMatch(/^ +\[boolean\] \[default: true\]$/);
+    expect(unglueTypeTags('  --alerts  Only with alerts[boolean] [default: true]').split('\n')[1]).toMatch(
+      /^ +\[boolean\] \[default: true\]$/,
+    );
   });
 
   it('leaves lines with a space before the tag and brackets in descriptions alone', () => {

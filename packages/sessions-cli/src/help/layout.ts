@@ -8,7 +8,15 @@ import { reachedCommand, setUsage } from '../yargs-internals.js';
 export const GLOBAL_GROUP = 'Global options:';
 
 /** The options every command takes (defined at the root), listed under {@link GLOBAL_GROUP}. */
-export const GLOBAL_OPTIONS = ['log-stderr', 'log-file', 'log-level', 'profile', 'max-requests-per-minute', 'version', 'help'] as const;
+export const GLOBAL_OPTIONS = [
+  'log-stderr',
+  'log-file',
+  'log-level',
+  'profile',
+  'max-requests-per-minute',
+  'version',
+  'help',
+] as const;
 
 /** A command module as yargs takes it, with an optional synopsis (what follows the command's words in its usage). */
 export interface CommandModule {
@@ -46,7 +54,8 @@ export function synopsisOf(module: Pick<CommandModule, 'command' | 'synopsis' | 
 
 // yargs' table puts an option's type tag on the line its description ends on when it fits; when the description
 // ends exactly where the tag starts, the two run together (`…about 120[number]`).
-const GLUED_TAGS = /^(.*\S)((?:\[(?:boolean|string|number|array|count|required|deprecated|default|choices|aliases)\b[^\]]*\] ?)+)$/;
+const GLUED_TAGS =
+  /^(.*\S)((?:\[(?:boolean|string|number|array|count|required|deprecated|default|choices|aliases)\b[^\]]*\] ?)+)$/;
 
 /** The help text with every type tag that ran into its description moved to a line of its own, right-aligned. */
 export function unglueTypeTags(text: string): string {

@@ -5,7 +5,12 @@ const REFERENCE_WIDTH = 100;
 
 /** The CLI reference in Markdown: every command's `--help`, generated from the yargs definitions. */
 export async function renderReference(): Promise<string> {
-  const sections = ['# `incydr` command reference', '', 'Generated from the command definitions by `pnpm --filter @x/sessions-cli run reference`; the tests fail when it is stale.', ''];
+  const sections = [
+    '# `incydr` command reference',
+    '',
+    'Generated from the command definitions by `pnpm --filter @x/sessions-cli run reference`; the tests fail when it is stale.',
+    '',
+  ];
   const paths = commandPaths();
   sections.push(...paths.map((path) => `- [\`incydr${path === '' ? '' : ` ${path}`}\`](#${anchor(path)})`), '');
   for (const path of paths) {
@@ -20,5 +25,8 @@ function title(path: string): string {
 
 // GitHub's heading anchors: lower case, spaces to dashes, other punctuation dropped.
 function anchor(path: string): string {
-  return title(path).toLowerCase().replace(/[^a-z0-9 -]/g, '').replaceAll(' ', '-');
+  return title(path)
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, '')
+    .replaceAll(' ', '-');
 }

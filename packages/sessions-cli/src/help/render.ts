@@ -8,7 +8,10 @@ interface CommandNode {
 }
 
 /** Every command path of `incydr`, groups included: `''` (the root), `'sessions'`, `'sessions search'`, … */
-export function commandPaths(nodes: readonly CommandNode[] = commands as readonly CommandNode[], prefix: string[] = []): string[] {
+export function commandPaths(
+  nodes: readonly CommandNode[] = commands as readonly CommandNode[],
+  prefix: string[] = [],
+): string[] {
   const paths = prefix.length === 0 ? [''] : [];
   for (const node of nodes) {
     const path = [...prefix, node.command.split(' ')[0] as string];

@@ -34,7 +34,11 @@ export function withFilters<T>(yargs: Argv<T>): Argv<T & FilterArgs> {
       requiresArg: true,
       describe: `Sessions that began on or after this time: ${TIME_FORMS.join('; ')}`,
     })
-    .option('end', { type: 'string', requiresArg: true, describe: 'Sessions that began before (same forms as --start)' })
+    .option('end', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Sessions that began before (same forms as --start)',
+    })
     .option('type', { type: 'string', requiresArg: true, describe: 'Session type, e.g. STANDARD or ACCOUNT_TAKE_OVER' })
     .option('alerts', {
       type: 'boolean',
@@ -70,12 +74,19 @@ export function toFilters(args: FilterArgs): SessionSearch {
     throw new UsageError('--any-alerts and --no-alerts cannot be used together');
   }
   const split = (text: string | undefined): string[] =>
-    (text ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
+    (text ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
   const filters: SessionSearch = {
     hasAlerts: args.anyAlerts === true ? null : args.alerts !== false,
     riskIndicators: split(args.riskIndicators),
-    states: many(args.state).flatMap(split).map((s) => choice('state', s, SESSION_STATES)),
-    severities: many(args.severity).flatMap(split).map((s) => choice('severity', s, SEVERITY_LABELS)),
+    states: many(args.state)
+      .flatMap(split)
+      .map((s) => choice('state', s, SESSION_STATES)),
+    severities: many(args.severity)
+      .flatMap(split)
+      .map((s) => choice('severity', s, SEVERITY_LABELS)),
     ruleIds: many(args.ruleId),
     watchlistIds: many(args.watchlistId),
   };
@@ -95,7 +106,10 @@ export function toFilters(args: FilterArgs): SessionSearch {
  * same window; a bad time is a usage error naming the option and the value, before any request.
  */
 export function resolveTimes(filters: SessionSearch, now = Date.now()): void {
-  for (const [option, value] of [['start', filters.startTime], ['end', filters.endTime]] as const) {
+  for (const [option, value] of [
+    ['start', filters.startTime],
+    ['end', filters.endTime],
+  ] as const) {
     if (typeof value !== 'string') continue;
     let ms: number;
     try {

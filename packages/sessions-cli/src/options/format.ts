@@ -34,7 +34,8 @@ export function withFormat<T>(yargs: Argv<T>, formats: readonly string[], column
     built = built.option('columns', {
       type: 'string',
       requiresArg: true,
-      describe: 'Comma-separated fields for table and csv: snake_case or camelCase, dot paths, * globs (file.*); ignored, with a warning, for JSON and --output',
+      describe:
+        'Comma-separated fields for table and csv: snake_case or camelCase, dot paths, * globs (file.*); ignored, with a warning, for JSON and --output',
     });
   }
   return built as unknown as Argv<T & FormatArgs>;

@@ -41,18 +41,58 @@ export function withSyslog<T>(yargs: Argv<T>): Argv<T & SyslogArgs> {
       type: 'string',
       requiresArg: true,
       group,
-      describe: 'Send each record to syslog instead of stdout: HOST, HOST:PORT or PROTOCOL:HOST:PORT (TCP, UDP, TLS-TCP; port 601)',
+      describe:
+        'Send each record to syslog instead of stdout: HOST, HOST:PORT or PROTOCOL:HOST:PORT (TCP, UDP, TLS-TCP; port 601)',
     })
     .option('certs', { type: 'string', requiresArg: true, group, describe: 'CA bundle (PEM file) for TLS-TCP' })
-    .option('ignore-cert-validation', { type: 'boolean', group, describe: 'TLS-TCP without certificate and host checks' })
-    .option('framing', { type: 'string', requiresArg: true, group, describe: 'lf (default) or octet-counting (syslog-ng, SC4S)' })
-    .option('syslog-header', { type: 'string', requiresArg: true, group, describe: 'none (default), rfc3164 or rfc5424' })
-    .option('facility', { type: 'string', requiresArg: true, group, describe: 'Syslog facility name or code (default user)' })
-    .option('app-name', { type: 'string', requiresArg: true, group, describe: 'APP-NAME / tag in the header (default incydr)' })
-    .option('syslog-hostname', { type: 'string', requiresArg: true, group, describe: 'HOSTNAME in the header (default this host)' })
-    .option('client-cert', { type: 'string', requiresArg: true, group, describe: 'Client certificate (PEM) for mutual TLS' })
+    .option('ignore-cert-validation', {
+      type: 'boolean',
+      group,
+      describe: 'TLS-TCP without certificate and host checks',
+    })
+    .option('framing', {
+      type: 'string',
+      requiresArg: true,
+      group,
+      describe: 'lf (default) or octet-counting (syslog-ng, SC4S)',
+    })
+    .option('syslog-header', {
+      type: 'string',
+      requiresArg: true,
+      group,
+      describe: 'none (default), rfc3164 or rfc5424',
+    })
+    .option('facility', {
+      type: 'string',
+      requiresArg: true,
+      group,
+      describe: 'Syslog facility name or code (default user)',
+    })
+    .option('app-name', {
+      type: 'string',
+      requiresArg: true,
+      group,
+      describe: 'APP-NAME / tag in the header (default incydr)',
+    })
+    .option('syslog-hostname', {
+      type: 'string',
+      requiresArg: true,
+      group,
+      describe: 'HOSTNAME in the header (default this host)',
+    })
+    .option('client-cert', {
+      type: 'string',
+      requiresArg: true,
+      group,
+      describe: 'Client certificate (PEM) for mutual TLS',
+    })
     .option('client-key', { type: 'string', requiresArg: true, group, describe: 'Client key (PEM) for mutual TLS' })
-    .option('max-message-bytes', { type: 'number', requiresArg: true, group, describe: 'Largest record in bytes (UDP default 65507)' })
+    .option('max-message-bytes', {
+      type: 'number',
+      requiresArg: true,
+      group,
+      describe: 'Largest record in bytes (UDP default 65507)',
+    })
     .option('oversize', {
       type: 'string',
       requiresArg: true,
@@ -105,13 +145,15 @@ export function toSenderOptions(args: SyslogArgs & { format?: string | undefined
     if (stray !== undefined) throw new UsageError(`--${stray[1]} needs --output`);
     return undefined;
   }
-  if (args.format !== undefined) throw new UsageError('--format cannot be used with --output: syslog records are compact JSON');
+  if (args.format !== undefined)
+    throw new UsageError('--format cannot be used with --output: syslog records are compact JSON');
   if (args.certs !== undefined && args.ignoreCertValidation === true) {
     throw new UsageError('--certs and --ignore-cert-validation cannot be used together');
   }
   const options: SyslogSenderOptions = { target: args.output };
   if (args.framing !== undefined) options.framing = choice('framing', args.framing, ['lf', 'octet-counting'] as const);
-  if (args.syslogHeader !== undefined) options.header = choice('syslog-header', args.syslogHeader, ['none', 'rfc3164', 'rfc5424'] as const);
+  if (args.syslogHeader !== undefined)
+    options.header = choice('syslog-header', args.syslogHeader, ['none', 'rfc3164', 'rfc5424'] as const);
   if (args.oversize !== undefined) options.oversize = choice('oversize', args.oversize, ['error', 'skip'] as const);
   if (args.facility !== undefined) options.facility = args.facility;
   if (args.appName !== undefined) options.appName = args.appName;

@@ -94,7 +94,10 @@ describe('createCsvFormatter', () => {
       file: { ...(event['file'] as object), name: 'report "Q1", final\r\nv2 — ünïcödé.xlsx' },
     };
     const columns = csvColumns('file-event');
-    const csv = createCsvFormatter(columns, columns.map((column) => recordPath('file-event', column)));
+    const csv = createCsvFormatter(
+      columns,
+      columns.map((column) => recordPath('file-event', column)),
+    );
     const text = csv.header() + csv.row(event) + csv.row(odd);
     const parsed = Papa.parse<Record<string, string>>(text, { header: true, newline: '\r\n', skipEmptyLines: true });
     expect(parsed.errors).toEqual([]);

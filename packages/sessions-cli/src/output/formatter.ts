@@ -63,7 +63,8 @@ export async function loadFormatter(options: RecordWriterOptions): Promise<Forma
         import('./table.js'),
         import('./columns.js'),
       ]);
-      const defaults = kind === 'session' ? table.DEFAULT_SESSION_TABLE_COLUMNS : table.DEFAULT_FILE_EVENT_TABLE_COLUMNS;
+      const defaults =
+        kind === 'session' ? table.DEFAULT_SESSION_TABLE_COLUMNS : table.DEFAULT_FILE_EVENT_TABLE_COLUMNS;
       const priority =
         kind === 'session' ? table.DEFAULT_SESSION_TABLE_PRIORITY : table.DEFAULT_FILE_EVENT_TABLE_PRIORITY;
       let formatter: ReturnType<typeof table.createTableFormatter> | undefined;

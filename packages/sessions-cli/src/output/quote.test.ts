@@ -24,6 +24,8 @@ describe('quote', () => {
 
 describe('visible', () => {
   it('leaves printable text as it is and shows controls as escapes', () => {
-    expect(visible('Unexpected token \u202e, "é" is not valid JSON')).toBe('Unexpected token \\u202e, "é" is not valid JSON');
+    expect(visible('Unexpected token \u202e, "é" is not valid JSON')).toBe(
+      'Unexpected token \\u202e, "é" is not valid JSON',
+    );
   });
 });

@@ -39,12 +39,16 @@ describe('renderSessionCard', () => {
       '  - 2024-05-08T09:00:00.000Z  by 1029384756102938475  Spoke with the manager: upload not expected. Escalating.  id b2f0c8f4-2d55-4d8e-9f0e-6a3c1a7e9b10',
       '  - 2024-05-08T09:20:12.877Z  by 1029384756102938475  Opened case 4412.  id 6f1e2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b',
     ]);
-    expect(after('Scores (3)', 3)[1]).toBe('  - 2024-05-07T08:20:02.311Z  HIGH  score 18  scoreReason: RISK_INDICATOR_ADDED');
+    expect(after('Scores (3)', 3)[1]).toBe(
+      '  - 2024-05-07T08:20:02.311Z  HIGH  score 18  scoreReason: RISK_INDICATOR_ADDED',
+    );
     expect(after('States (3)', 3)[2]).toBe(
       '  - 2024-05-08T09:20:12.877Z  SOME_FUTURE_STATE  (state IN_PROGRESS)  by 1029384756102938475',
     );
     expect(after('Risk indicators (2)', 2)[0]).toContain('Personal cloud storage upload  22 events  weight 9');
-    const one = lines(renderSessionCard({ ...session, riskIndicators: [{ name: 'USB upload', eventCount: 1 }] }, { width: 300 }));
+    const one = lines(
+      renderSessionCard({ ...session, riskIndicators: [{ name: 'USB upload', eventCount: 1 }] }, { width: 300 }),
+    );
     expect(one[one.indexOf('Risk indicators (1)') + 1]).toBe('  - USB upload  1 event');
     expect(after('Triggered alerts (1)', 1)[0]).toContain('Departing employee: cloud upload  rule a1b2c3d4');
     expect(after('Risk indicators alerted on (1)', 1)[0]).toBe(

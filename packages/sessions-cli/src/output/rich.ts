@@ -68,7 +68,10 @@ const LAYOUTS: Readonly<Record<string, EntryLayout>> = {
   riskIndicators: {
     parts: [
       { key: 'name', render: (value) => humanText(value) },
-      { key: 'eventCount', render: (value) => (typeof value === 'number' ? counted(value, 'event') : `${humanText(value)} events`) },
+      {
+        key: 'eventCount',
+        render: (value) => (typeof value === 'number' ? counted(value, 'event') : `${humanText(value)} events`),
+      },
       { key: 'weight', render: labelled('weight') },
       { key: 'id', render: labelled('id') },
     ],
@@ -147,7 +150,9 @@ function highlightSeverity(label: string, style: Styles): string {
 
 /** A human label for an API key: `actorId` → `Actor ID`, `riskIndicatorsAlertedOn` → `Risk indicators alerted on`. */
 export function label(key: string): string {
-  const words = snakeCase(key).replaceAll('_', ' ').replace(/\bid\b/g, 'ID');
+  const words = snakeCase(key)
+    .replaceAll('_', ' ')
+    .replace(/\bid\b/g, 'ID');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
@@ -197,7 +202,9 @@ function entryText(entry: Readonly<Record<string, unknown>>, layout: EntryLayout
   }
   for (const [key, value] of Object.entries(entry)) {
     if (used.has(key) || value === null || value === undefined) continue;
-    parts.push(`${key}: ${SESSION_TIME_KEYS.has(key) || key === 'sourceTimestamp' ? formatTime(value) : humanText(value)}`);
+    parts.push(
+      `${key}: ${SESSION_TIME_KEYS.has(key) || key === 'sourceTimestamp' ? formatTime(value) : humanText(value)}`,
+    );
   }
   return parts.length > 0 ? parts.join('  ') : NONE;
 }

@@ -81,7 +81,11 @@ describe('createTableFormatter', () => {
 
   test.each([80, 120, 200])('fits every line into %i cells, marking cut text with …', (width) => {
     const long = { ...session, contextSummary: 'word '.repeat(200), actorName: '名前'.repeat(40) };
-    const table = createTableFormatter({ kind: 'session', columns: ['session_id', 'context_summary', 'actor_name', 'notes'], width });
+    const table = createTableFormatter({
+      kind: 'session',
+      columns: ['session_id', 'context_summary', 'actor_name', 'notes'],
+      width,
+    });
     const lines = (table.header() + table.row(long) + table.row(session)).split('\n').filter(Boolean);
     for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(width);
     expect(lines[1]).toContain('…');
@@ -104,7 +108,14 @@ describe('createTableFormatter', () => {
   test('prints file events with their default columns', () => {
     const table = createTableFormatter({ kind: 'file-event', columns: DEFAULT_FILE_EVENT_TABLE_COLUMNS, width: 300 });
     const row = table.row(event);
-    for (const text of ['2024-05-07T08:14:21.204Z', 'file-uploaded', 'payments-service-main.zip', '4831201', 'Dropbox', 'CRITICAL']) {
+    for (const text of [
+      '2024-05-07T08:14:21.204Z',
+      'file-uploaded',
+      'payments-service-main.zip',
+      '4831201',
+      'Dropbox',
+      'CRITICAL',
+    ]) {
       expect(row).toContain(text);
     }
   });
@@ -115,7 +126,12 @@ describe('createTableFormatter', () => {
   });
 
   test('makes the header bold with colour, and only the header', () => {
-    const table = createTableFormatter({ kind: 'session', columns: DEFAULT_SESSION_TABLE_COLUMNS, width: 200, color: true });
+    const table = createTableFormatter({
+      kind: 'session',
+      columns: DEFAULT_SESSION_TABLE_COLUMNS,
+      width: 200,
+      color: true,
+    });
     expect(table.header().startsWith('\u001b[1msession_id')).toBe(true);
     expect(table.row(session)).not.toMatch(ANSI);
   });
@@ -123,7 +139,9 @@ describe('createTableFormatter', () => {
 
 describe('columnWidths', () => {
   test('uses natural widths, at least the header, without a width limit', () => {
-    expect(columnWidths(['session_id', 'moderate_events', 'begin_time'], Number.POSITIVE_INFINITY)).toEqual([33, 15, 20]);
+    expect(columnWidths(['session_id', 'moderate_events', 'begin_time'], Number.POSITIVE_INFINITY)).toEqual([
+      33, 15, 20,
+    ]);
   });
 
   test('gives spare room to short text by up to half, then to long text up to a cap', () => {

@@ -25,7 +25,10 @@ export interface YargsOptionTable {
 
 /** How a positional `<new-state>` of a command string is named to users: `NEW_STATE`. */
 export function positionalName(name: string): string {
-  return name.replace(/\.\.\.$/, '').replaceAll('-', '_').toUpperCase();
+  return name
+    .replace(/\.\.\.$/, '')
+    .replaceAll('-', '_')
+    .toUpperCase();
 }
 
 /** The positionals of a yargs command string (`update-by-criteria <new-state>` → `['new-state']`). */
@@ -37,7 +40,10 @@ export function positionalsOf(command: string): string[] {
  * The option spellings yargs accepts for a command and those worth suggesting: a one-letter name is `-x` (yargs also
  * takes `--x`, which is refused here as a typo of `-x`), a longer one `--name`, its camelCase form and `--no-name`.
  */
-export function optionSpellings(options: YargsOptionTable, positionals: readonly string[]): { accepted: Set<string>; suggested: string[] } {
+export function optionSpellings(
+  options: YargsOptionTable,
+  positionals: readonly string[],
+): { accepted: Set<string>; suggested: string[] } {
   const names = new Set<string>(Object.keys(options.key));
   for (const [key, aliases] of Object.entries(options.alias)) {
     names.add(key);

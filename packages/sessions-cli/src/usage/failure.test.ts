@@ -3,7 +3,11 @@ import { UsageError } from '../failures.js';
 import { optionSpellings, positionalsOf, type CommandFacts } from './facts.js';
 import { failureMessage, unknownOption, usageError } from './failure.js';
 
-const table = { key: { state: true, s: true, alerts: true, 'session-id': true, help: true }, alias: { state: ['s'], h: ['help'] }, boolean: ['alerts', 'help'] };
+const table = {
+  key: { state: true, s: true, alerts: true, 'session-id': true, help: true },
+  alias: { state: ['s'], h: ['help'] },
+  boolean: ['alerts', 'help'],
+};
 const facts: CommandFacts = {
   path: ['sessions', 'update'],
   usage: 'incydr sessions update SESSION_ID [options]',
@@ -14,7 +18,12 @@ const facts: CommandFacts = {
 
 describe('unknownOption', () => {
   it('passes the spellings yargs accepts: names, aliases, camelCase, --no- and --name=value', () => {
-    expect(unknownOption(['x', '--state', 'OPEN', '-s', 'OPEN', '--state=OPEN', '--no-alerts', '--sessionId', 'x', '-h'], facts)).toBeUndefined();
+    expect(
+      unknownOption(
+        ['x', '--state', 'OPEN', '-s', 'OPEN', '--state=OPEN', '--no-alerts', '--sessionId', 'x', '-h'],
+        facts,
+      ),
+    ).toBeUndefined();
   });
 
   it('reads words after --, a lone - and negative numbers as arguments', () => {
@@ -30,10 +39,14 @@ describe('unknownOption', () => {
 });
 
 describe('failureMessage', () => {
-  it('words yargs failures in the CLI\'s terms', () => {
-    expect(failureMessage('Not enough non-option arguments: got 0, need at least 1', [], facts)).toBe('missing SESSION_ID');
+  it("words yargs failures in the CLI's terms", () => {
+    expect(failureMessage('Not enough non-option arguments: got 0, need at least 1', [], facts)).toBe(
+      'missing SESSION_ID',
+    );
     expect(failureMessage('Unknown arguments: a, b', ['x', 'a', 'b'], facts)).toBe('unexpected argument "a"');
-    expect(failureMessage('Not enough arguments following: state', ['x', '--state'], facts)).toBe('option --state needs a value');
+    expect(failureMessage('Not enough arguments following: state', ['x', '--state'], facts)).toBe(
+      'option --state needs a value',
+    );
     expect(failureMessage('Something else happened.', [], facts)).toBe('something else happened');
   });
 });
@@ -42,7 +55,10 @@ describe('usageError', () => {
   it('is a usage error followed by the usage line and the help to read', () => {
     const error = usageError('missing SESSION_ID', facts);
     expect(error).toBeInstanceOf(UsageError);
-    expect(error.details).toEqual(['usage: incydr sessions update SESSION_ID [options]', 'see incydr sessions update --help']);
+    expect(error.details).toEqual([
+      'usage: incydr sessions update SESSION_ID [options]',
+      'see incydr sessions update --help',
+    ]);
   });
 });
 

@@ -37,12 +37,18 @@ export function inProcess(emu?: Emulator): InProcess {
   const client = (): Promise<Client> =>
     emu === undefined
       ? Promise.reject(new Error('this run must not need a client'))
-      : Promise.resolve(new Client({ url: emu.url, apiClientId: emu.clientId, apiClientSecret: emu.clientSecret, env: {} }));
+      : Promise.resolve(
+          new Client({ url: emu.url, apiClientId: emu.clientId, apiClientSecret: emu.clientSecret, env: {} }),
+        );
   return contextWith(client, new AbortController().signal);
 }
 
 /** A client for the emulator with nothing read from the environment, and a context that hands it out. */
-export function testRun(emu: Emulator, options: TestClientOptions = {}, signal: AbortSignal = new AbortController().signal): TestRun {
+export function testRun(
+  emu: Emulator,
+  options: TestClientOptions = {},
+  signal: AbortSignal = new AbortController().signal,
+): TestRun {
   const client = new Client({
     url: options.url ?? emu.url,
     apiClientId: emu.clientId,

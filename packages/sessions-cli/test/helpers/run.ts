@@ -93,15 +93,20 @@ export function startInTerminal(args: readonly string[], options: TerminalOption
   const { file, scriptArgs } = terminalCommand(args, options);
   let child: ChildProcess | undefined;
   const chunks: Buffer[] = [];
-  const result = runChild(file, scriptArgs, {
-    ...options,
-    keepStdinOpen: true,
-    onSpawn: (started) => {
-      child = started;
-      started.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
-      options.onSpawn?.(started);
+  const result = runChild(
+    file,
+    scriptArgs,
+    {
+      ...options,
+      keepStdinOpen: true,
+      onSpawn: (started) => {
+        child = started;
+        started.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
+        options.onSpawn?.(started);
+      },
     },
-  }, `script: incydr ${args.join(' ')}`);
+    `script: incydr ${args.join(' ')}`,
+  );
   return {
     screen: () => Buffer.concat(chunks).toString('utf8'),
     type: (text) => {
@@ -125,7 +130,12 @@ function baseEnv(home = tmpdir()): Record<string, string> {
   return { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home };
 }
 
-function runChild(file: string, args: readonly string[], options: RunOptions & { keepStdinOpen?: boolean }, what: string): Promise<RunResult> {
+function runChild(
+  file: string,
+  args: readonly string[],
+  options: RunOptions & { keepStdinOpen?: boolean },
+  what: string,
+): Promise<RunResult> {
   const env = options.env ?? baseEnv();
   const cwd = options.cwd ?? env['HOME'] ?? tmpdir();
   const timeoutMs = patient(options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS);
@@ -143,7 +153,9 @@ function runChild(file: string, args: readonly string[], options: RunOptions & {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       const text = (chunks: Buffer[]): string => Buffer.concat(chunks).toString('utf8').slice(-2000);
-      reject(new Error(`${what} did not finish within ${timeoutMs} ms\nstdout: ${text(stdout)}\nstderr: ${text(stderr)}`));
+      reject(
+        new Error(`${what} did not finish within ${timeoutMs} ms\nstdout: ${text(stdout)}\nstderr: ${text(stderr)}`),
+      );
     }, timeoutMs);
     child.once('error', (error) => {
       clearTimeout(timer);
@@ -184,7 +196,10 @@ export const BUILD_TIMEOUT_MS = patient(240_000);
  */
 export async function ensureBuilt(): Promise<void> {
   if (BUILDS.every((build) => existsSync(join(build.dir, build.output)))) return;
-  const lock = join(tmpdir(), `incydr-cli-test-build-${createHash('sha256').update(PACKAGE_DIR).digest('hex').slice(0, 12)}.lock`);
+  const lock = join(
+    tmpdir(),
+    `incydr-cli-test-build-${createHash('sha256').update(PACKAGE_DIR).digest('hex').slice(0, 12)}.lock`,
+  );
   const deadline = Date.now() + BUILD_TIMEOUT_MS;
   for (;;) {
     try {
@@ -204,20 +219,31 @@ export async function ensureBuilt(): Promise<void> {
       if (existsSync(join(build.dir, build.output))) continue;
       const tsc = createRequire(join(build.dir, 'package.json')).resolve('typescript/bin/tsc');
       await new Promise<void>((resolveBuild, reject) => {
-        execFile(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: build.dir, timeout: BUILD_TIMEOUT_MS }, (error, stdout, stderr) => {
-          if (error !== null && !existsSync(join(build.dir, build.then ?? build.output))) {
-            reject(new Error(`building ${build.dir} failed:\n${stdout}${stderr}`, { cause: error }));
-          } else {
-            resolveBuild();
-          }
-        });
+        execFile(
+          process.execPath,
+          [tsc, '-p', 'tsconfig.build.json'],
+          { cwd: build.dir, timeout: BUILD_TIMEOUT_MS },
+          (error, stdout, stderr) => {
+            if (error !== null && !existsSync(join(build.dir, build.then ?? build.output))) {
+              reject(new Error(`building ${build.dir} failed:\n${stdout}${stderr}`, { cause: error }));
+            } else {
+              resolveBuild();
+            }
+          },
+        );
       });
       // The CLI's build also stores the --help texts (package.json "build").
       if (build.then !== undefined) {
         const script = join(build.dir, build.then);
         await new Promise<void>((resolveStep, reject) => {
-          execFile(process.execPath, [script], { cwd: build.dir, timeout: BUILD_TIMEOUT_MS }, (error, stdout, stderr) =>
-            error === null ? resolveStep() : reject(new Error(`${script} failed:\n${stdout}${stderr}`, { cause: error })),
+          execFile(
+            process.execPath,
+            [script],
+            { cwd: build.dir, timeout: BUILD_TIMEOUT_MS },
+            (error, stdout, stderr) =>
+              error === null
+                ? resolveStep()
+                : reject(new Error(`${script} failed:\n${stdout}${stderr}`, { cause: error })),
           );
         });
       }
@@ -252,7 +278,10 @@ export interface Fixture {
    */
   run(args: readonly string[], options?: FixtureRunOptions): Promise<RunResult>;
   /** Run the built binary as {@link run} does: for what only a process shows (signals, stdin, pipes, start-up). */
-  runBinary(args: readonly string[], options?: RunOptions & { extraEnv?: Record<string, string | undefined> }): Promise<RunResult>;
+  runBinary(
+    args: readonly string[],
+    options?: RunOptions & { extraEnv?: Record<string, string | undefined> },
+  ): Promise<RunResult>;
   close(): Promise<void>;
 }
 
@@ -267,7 +296,15 @@ export async function startFixture(options: EmulatorOptions = {}): Promise<Fixtu
   const home = await mkdtemp(join(tmpdir(), 'incydr-cli-test-'));
   let emu: Emulator;
   try {
-    emu = await startEmulator({ host: '127.0.0.1', port: 0, sessions: 300, seed: 42, now: EMULATOR_NOW, control: true, ...options });
+    emu = await startEmulator({
+      host: '127.0.0.1',
+      port: 0,
+      sessions: 300,
+      seed: 42,
+      now: EMULATOR_NOW,
+      control: true,
+      ...options,
+    });
   } catch (error) {
     await rm(home, { recursive: true, force: true });
     throw error;
@@ -309,7 +346,9 @@ export function lines(text: string): string[] {
 /** The stderr lines that report the error: everything but the usage hint that follows a usage error. */
 export function errorLines(stderr: string): string[] {
   // A usage error of the command line is followed by the command's usage line and where its help is.
-  return lines(stderr).filter((line) => line !== "Try 'incydr --help' for usage." && !/^(usage: incydr|see incydr .*--help$)/.test(line));
+  return lines(stderr).filter(
+    (line) => line !== "Try 'incydr --help' for usage." && !/^(usage: incydr|see incydr .*--help$)/.test(line),
+  );
 }
 
 /** Poll `condition` every few milliseconds until it holds; fail with `what` after `quietMs` (scaled to this machine). */

@@ -111,7 +111,9 @@ export const ANSI = /\u001b\[/;
 /** Fetch a session's file events straight from the emulator, as the API sends them (for byte comparisons). */
 export async function fileEventsOf(emu: Emulator, sessionId: string): Promise<ApiRecord[]> {
   const auth = Buffer.from(`${emu.clientId}:${emu.clientSecret}`).toString('base64');
-  const token = (await (await fetch(`${emu.url}/v1/oauth`, { method: 'POST', headers: { authorization: `Basic ${auth}` } })).json()) as {
+  const token = (await (
+    await fetch(`${emu.url}/v1/oauth`, { method: 'POST', headers: { authorization: `Basic ${auth}` } })
+  ).json()) as {
     access_token: string;
   };
   const response = await fetch(`${emu.url}/v1/sessions/${encodeURIComponent(sessionId)}/events`, {

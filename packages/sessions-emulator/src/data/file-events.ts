@@ -9,15 +9,7 @@ import {
   type IndicatorEntry,
   type VectorEntry,
 } from './catalog.js';
-import {
-  DAY_MS,
-  GENERIC_IDS,
-  HOUR_MS,
-  MINUTE_MS,
-  VECTOR_INDICATOR,
-  severityLabel,
-  sessionVectorKind,
-} from './draw.js';
+import { DAY_MS, GENERIC_IDS, HOUR_MS, MINUTE_MS, VECTOR_INDICATOR, severityLabel, sessionVectorKind } from './draw.js';
 import { randomHex, randomUuid } from './ids.js';
 import { createRandom, type Random } from './random.js';
 import type { ApiSession, SessionRecord } from '../model.js';
@@ -161,7 +153,13 @@ function destinationGroup(rng: Random, device: DeviceContext, vector: VectorEntr
   };
 }
 
-function fileEvent(rng: Random, session: ApiSession, device: DeviceContext, vector: VectorEntry, alerted: boolean): {
+function fileEvent(
+  rng: Random,
+  session: ApiSession,
+  device: DeviceContext,
+  vector: VectorEntry,
+  alerted: boolean,
+): {
   atMs: number;
   event: FileEvent;
 } {

@@ -347,8 +347,16 @@ describe('generateFileEvents', () => {
       for (const key of ['report', 'responseControls', 'git', 'process']) expect(key in e).toBe(true);
       const event = group(e, 'event');
       expect(Object.keys(event)).toEqual([
-        'id', 'action', 'observer', 'ingested', 'inserted', 'detectorDisplayName', 'relatedEvents', 'shareType',
-        'vector', 'xfcEventId',
+        'id',
+        'action',
+        'observer',
+        'ingested',
+        'inserted',
+        'detectorDisplayName',
+        'relatedEvents',
+        'shareType',
+        'vector',
+        'xfcEventId',
       ]);
       const file = group(e, 'file');
       const hash = file.hash as Record<string, unknown>;

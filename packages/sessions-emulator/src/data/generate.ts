@@ -7,7 +7,11 @@ import { buildSessionRecord } from './session.js';
 import type { Actor, Dataset, SessionRecord } from '../model.js';
 
 // How many watchlists an actor is on: [count, weight].
-const WATCHLIST_COUNTS: ReadonlyArray<readonly [number, number]> = [[0, 55], [1, 33], [2, 12]];
+const WATCHLIST_COUNTS: ReadonlyArray<readonly [number, number]> = [
+  [0, 55],
+  [1, 33],
+  [2, 12],
+];
 
 /** Options of {@link generateDataset}. */
 export interface GenerateOptions {

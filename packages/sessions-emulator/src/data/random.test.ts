@@ -59,7 +59,14 @@ describe('createRandom', () => {
   it('draws weighted values in proportion and never a zero-weight one', () => {
     const rng = createRandom(13);
     const counts = { a: 0, b: 0, never: 0 };
-    for (let i = 0; i < 10_000; i++) counts[rng.weighted<keyof typeof counts>([['a', 3], ['b', 1], ['never', 0]])] += 1;
+    for (let i = 0; i < 10_000; i++)
+      counts[
+        rng.weighted<keyof typeof counts>([
+          ['a', 3],
+          ['b', 1],
+          ['never', 0],
+        ])
+      ] += 1;
     expect(counts.never).toBe(0);
     expect(counts.a / 10_000).toBeGreaterThan(0.72);
     expect(counts.a / 10_000).toBeLessThan(0.78);

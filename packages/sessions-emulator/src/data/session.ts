@@ -53,8 +53,17 @@ export interface SessionPlan {
 const CLOSED_STATES = SESSION_STATES.filter((state) => isClosedState(state));
 // Weighted draws: [value, weight]; a value's chance is its weight over the sum.
 type Weights<T> = ReadonlyArray<readonly [T, number]>;
-const SEVERITY_WITH_ALERTS: Weights<number> = [[1, 15], [2, 30], [3, 35], [4, 20]];
-const SEVERITY_WITHOUT_ALERTS: Weights<number> = [[0, 50], [1, 35], [2, 15]];
+const SEVERITY_WITH_ALERTS: Weights<number> = [
+  [1, 15],
+  [2, 30],
+  [3, 35],
+  [4, 20],
+];
+const SEVERITY_WITHOUT_ALERTS: Weights<number> = [
+  [0, 50],
+  [1, 35],
+  [2, 15],
+];
 // How often a session ends in each state: [state, weight with alerts, weight without].
 const FINAL_STATES: ReadonlyArray<readonly [string, number, number]> = [
   ['OPEN', 28, 65],
@@ -67,8 +76,17 @@ const FINAL_STATES: ReadonlyArray<readonly [string, number, number]> = [
 ];
 const FINAL_STATE_WITH_ALERTS: Weights<string> = FINAL_STATES.map(([state, weight]) => [state, weight]);
 const FINAL_STATE_WITHOUT_ALERTS: Weights<string> = FINAL_STATES.map(([state, , weight]) => [state, weight]);
-const HISTORY_LENGTHS: Weights<number> = [[1, 40], [2, 30], [3, 20], [4, 10]];
-const ALERT_COUNTS: Weights<number> = [[1, 60], [2, 30], [3, 10]];
+const HISTORY_LENGTHS: Weights<number> = [
+  [1, 40],
+  [2, 30],
+  [3, 20],
+  [4, 10],
+];
+const ALERT_COUNTS: Weights<number> = [
+  [1, 60],
+  [2, 30],
+  [3, 10],
+];
 const WATCHLIST_NAMES = new Map(WATCHLISTS.map((w) => [w.id, w.name]));
 const PENDING_WINDOW_MS = 6 * HOUR_MS;
 

@@ -153,9 +153,7 @@ const ProcessSchema = v.looseObject({
 const RiskSchema = v.looseObject({
   score: optionalNumber,
   severity: v.nullish(openEnum(SEVERITY_LABELS)),
-  indicators: v.nullish(
-    v.array(v.looseObject({ name: optionalString, id: optionalString, weight: optionalNumber })),
-  ),
+  indicators: v.nullish(v.array(v.looseObject({ name: optionalString, id: optionalString, weight: optionalNumber }))),
   trusted: optionalBoolean,
   trustReason: optionalString,
   untrustedValues: v.nullish(

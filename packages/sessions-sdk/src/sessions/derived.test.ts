@@ -112,7 +112,11 @@ describe('currentSeverity', () => {
   });
 
   it('counts entries without a timestamp as oldest', () => {
-    const session = scores({ severity: 2, sourceTimestamp: 1 }, { severity: 4, sourceTimestamp: null }, { severity: 3 });
+    const session = scores(
+      { severity: 2, sourceTimestamp: 1 },
+      { severity: 4, sourceTimestamp: null },
+      { severity: 3 },
+    );
     expect(currentSeverity(session)).toBe(2);
   });
 

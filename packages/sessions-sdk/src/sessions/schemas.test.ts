@@ -218,9 +218,9 @@ describe('RefreshTokenResponseSchema', () => {
   const token = (tokenValue: unknown, expiresAt: unknown = '2024-05-07T08:15:00Z') => ({ tokenValue, expiresAt });
 
   it('accepts the documented answer, with expiries missing or null', () => {
-    expect(
-      v.safeParse(RefreshTokenResponseSchema, { accessToken: token('a'), refreshToken: token('r') }).success,
-    ).toBe(true);
+    expect(v.safeParse(RefreshTokenResponseSchema, { accessToken: token('a'), refreshToken: token('r') }).success).toBe(
+      true,
+    );
     expect(
       v.safeParse(RefreshTokenResponseSchema, { accessToken: { tokenValue: 'a' }, refreshToken: token('r', null) })
         .success,
@@ -236,7 +236,10 @@ describe('RefreshTokenResponseSchema', () => {
       'accessToken: required but missing',
     ]);
     expect(issuesOf(RefreshTokenResponseSchema, { accessToken: token(''), refreshToken: { expiresAt: null } })).toEqual(
-      ['accessToken.tokenValue: expected a non-empty string, received ""', 'refreshToken.tokenValue: required but missing'],
+      [
+        'accessToken.tokenValue: expected a non-empty string, received ""',
+        'refreshToken.tokenValue: required but missing',
+      ],
     );
   });
 });

@@ -140,7 +140,8 @@ export async function startTestServer(): Promise<TestServer> {
         return send(res, { status: 401, json: { message: 'Invalid or expired token' } });
       }
     }
-    if (route === undefined) return send(res, { status: 404, json: { message: `no route ${recorded.method} ${path}` } });
+    if (route === undefined)
+      return send(res, { status: 404, json: { message: `no route ${recorded.method} ${path}` } });
     send(res, await route(recorded));
   }
 

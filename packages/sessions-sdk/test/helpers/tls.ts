@@ -15,10 +15,29 @@ export async function startTlsServer(): Promise<{ url: string; requests: number;
   try {
     await run(
       'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-subj', '/CN=localhost', '-days', '1'],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        'key.pem',
+        '-out',
+        'cert.pem',
+        '-subj',
+        '/CN=localhost',
+        '-days',
+        '1',
+      ],
       { cwd: dir, timeout: 30_000 },
     ).catch((error: unknown) => {
-      throw new Error('this test makes a throwaway certificate with the openssl command: install it (apt-get install -y openssl)', { cause: error });
+      throw new Error(
+        'this test makes a throwaway certificate with the openssl command: install it (apt-get install -y openssl)',
+        { cause: error },
+      );
     });
     const [key, cert] = await Promise.all([readFile(join(dir, 'key.pem')), readFile(join(dir, 'cert.pem'))]);
     server = createServer({ key, cert }, (_request, response) => {

@@ -64,15 +64,35 @@ async function pair(dir: string, name: string): Promise<CertPair> {
 /** Write an extension file and a key + CSR for `cn`. */
 async function request(dir: string, name: string, cn: string, extensions: string[]): Promise<void> {
   await writeFile(join(dir, `${name}.ext`), `${extensions.join('\n')}\n`);
-  await openssl(['req', '-new', ...NEW_KEY, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`], dir);
+  await openssl(
+    ['req', '-new', ...NEW_KEY, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`],
+    dir,
+  );
 }
 
 /** Sign `name.csr` with the CA for two days. */
 async function sign(dir: string, name: string): Promise<void> {
   const serial = `0x${Date.now().toString(16)}${Math.floor(Math.random() * 0xffff).toString(16)}`;
   await openssl(
-    ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', serial, '-days', '2',
-      '-sha256', '-extfile', `${name}.ext`, '-out', `${name}.crt`],
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-set_serial',
+      serial,
+      '-days',
+      '2',
+      '-sha256',
+      '-extfile',
+      `${name}.ext`,
+      '-out',
+      `${name}.crt`,
+    ],
     dir,
   );
 }
@@ -84,8 +104,23 @@ export async function createTestPki(): Promise<TestPki> {
   const dir = await mkdtemp(join(tmpdir(), 'syslog-out-pki-'));
   try {
     await openssl(
-      ['req', '-x509', ...NEW_KEY, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=syslog-out test CA',
-        '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'],
+      [
+        'req',
+        '-x509',
+        ...NEW_KEY,
+        '-keyout',
+        'ca.key',
+        '-out',
+        'ca.crt',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=syslog-out test CA',
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+        '-addext',
+        'keyUsage=critical,keyCertSign,cRLSign',
+      ],
       dir,
     );
     const both = 'subjectAltName=DNS:localhost,IP:127.0.0.1';
@@ -100,15 +135,30 @@ export async function createTestPki(): Promise<TestPki> {
         'extendedKeyUsage=clientAuth',
       ]),
       openssl(
-        ['req', '-x509', ...NEW_KEY, '-keyout', 'self-signed.key', '-out', 'self-signed.crt', '-days', '2', '-subj',
-          '/CN=localhost', '-addext', both],
+        [
+          'req',
+          '-x509',
+          ...NEW_KEY,
+          '-keyout',
+          'self-signed.key',
+          '-out',
+          'self-signed.crt',
+          '-days',
+          '2',
+          '-subj',
+          '/CN=localhost',
+          '-addext',
+          both,
+        ],
         dir,
       ),
     ]);
     await Promise.all(['server', 'localhost-only', 'wrong-host', 'client'].map((name) => sign(dir, name)));
     await signExpired(dir);
     const [ca, server, localhostOnly, wrongHost, expired, selfSigned, client] = await Promise.all(
-      ['ca', 'server', 'localhost-only', 'wrong-host', 'expired', 'self-signed', 'client'].map((name) => pair(dir, name)),
+      ['ca', 'server', 'localhost-only', 'wrong-host', 'expired', 'self-signed', 'client'].map((name) =>
+        pair(dir, name),
+      ),
     );
     return {
       dir,
@@ -154,8 +204,23 @@ async function signExpired(dir: string): Promise<void> {
     ].join('\n'),
   );
   await openssl(
-    ['ca', '-batch', '-notext', '-config', join(ca, 'ca.cnf'), '-startdate', '20200101000000Z', '-enddate',
-      '20200102000000Z', '-extfile', 'expired.ext', '-in', 'expired.csr', '-out', 'expired.crt'],
+    [
+      'ca',
+      '-batch',
+      '-notext',
+      '-config',
+      join(ca, 'ca.cnf'),
+      '-startdate',
+      '20200101000000Z',
+      '-enddate',
+      '20200102000000Z',
+      '-extfile',
+      'expired.ext',
+      '-in',
+      'expired.csr',
+      '-out',
+      'expired.crt',
+    ],
     dir,
   );
 }

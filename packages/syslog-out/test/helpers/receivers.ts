@@ -455,7 +455,9 @@ server.listen({ host: '127.0.0.1', port: 0, backlog: 1 }, () => {
 
 /** Start a listener that never completes a connect (full accept queue), on loopback. */
 export async function startBlackHole(): Promise<BlackHole> {
-  const child: ChildProcess = spawn(process.execPath, ['-e', BLACK_HOLE_SCRIPT], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, ['-e', BLACK_HOLE_SCRIPT], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const fillers: Socket[] = [];
   const stop = async (): Promise<void> => {
     for (const socket of fillers) socket.destroy();
@@ -503,7 +505,10 @@ export function seqRecord(seq: number, bytes = 1024): string {
 }
 
 /** Sequence numbers of records `0 … n-1` that never arrived, and how many arrived more than once. */
-export function analyse(records: readonly string[], n: number): { missing: number[]; duplicates: number; unexpected: number } {
+export function analyse(
+  records: readonly string[],
+  n: number,
+): { missing: number[]; duplicates: number; unexpected: number } {
   const seen = new Uint32Array(n);
   let unexpected = 0;
   for (const record of records) {

@@ -91,7 +91,12 @@ async function freeUdpPort(): Promise<number> {
 }
 
 /** Poll `check` every `intervalMs` until it returns a value or `quietMs` (scaled to this machine) passes. */
-async function poll<T>(what: string, quietMs: number, check: () => Promise<T | undefined>, intervalMs = 20): Promise<T> {
+async function poll<T>(
+  what: string,
+  quietMs: number,
+  check: () => Promise<T | undefined>,
+  intervalMs = 20,
+): Promise<T> {
   const timeoutMs = patient(quietMs);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -158,7 +163,10 @@ input(type="imtcp" address="127.0.0.1" port="0" listenPortFileName=${q(join(dir,
  * Start a private rsyslogd in the foreground (`-n`, private config and pid file in a temp dir) with a plain TCP,
  * a TLS input (with the given certificate files) and a UDP input on 127.0.0.1; resolves once its port files exist.
  */
-export async function startRsyslog(options: { tls: RsyslogTlsFiles; startTimeoutMs?: number }): Promise<RsyslogReceiver> {
+export async function startRsyslog(options: {
+  tls: RsyslogTlsFiles;
+  startTimeoutMs?: number;
+}): Promise<RsyslogReceiver> {
   if (rsyslogdPath === undefined || rsyslogMissing !== undefined) throw new Error(rsyslogMissing);
   const rsyslogd = rsyslogdPath;
   const dir = await mkdtemp(join(tmpdir(), 'syslog-out-rsyslog-'));
@@ -245,7 +253,10 @@ export async function startRsyslog(options: { tls: RsyslogTlsFiles; startTimeout
           return lines.length >= n ? lines : undefined;
         });
       } catch (error) {
-        throw new Error(`rsyslog wrote ${last} of ${n} records within ${patient(timeoutMs)} ms${exited === undefined ? '' : `; ${exited}:\n${output}`}`, { cause: error });
+        throw new Error(
+          `rsyslog wrote ${last} of ${n} records within ${patient(timeoutMs)} ms${exited === undefined ? '' : `; ${exited}:\n${output}`}`,
+          { cause: error },
+        );
       }
     };
 

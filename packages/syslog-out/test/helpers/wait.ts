@@ -13,7 +13,12 @@ export async function waitFor(condition: () => boolean, what: string, quietMs = 
  * Poll until `value()` has not changed for `steadyMs`; fail after `quietTimeoutMs`. Both are scaled to this machine: on
  * a loaded one a producer can pause longer without having stopped. Returns the settled value.
  */
-export async function waitForSteady(value: () => number, what: string, steadyMs: number, quietTimeoutMs: number): Promise<number> {
+export async function waitForSteady(
+  value: () => number,
+  what: string,
+  steadyMs: number,
+  quietTimeoutMs: number,
+): Promise<number> {
   const quietMs = patient(steadyMs);
   const timeoutMs = patient(quietTimeoutMs);
   const deadline = Date.now() + timeoutMs;

@@ -26,7 +26,11 @@ async function probe(binDir: string, major: number): Promise<NodeRuntime | undef
  * to that `npm install`). Throws a message naming the failed step: the packaging checks need these runtimes, so a
  * failed download fails them.
  */
-export async function nodeRuntime(major: number, cacheDir: string, npmArgs: readonly string[] = []): Promise<NodeRuntime> {
+export async function nodeRuntime(
+  major: number,
+  cacheDir: string,
+  npmArgs: readonly string[] = [],
+): Promise<NodeRuntime> {
   const dir = join(cacheDir, `node-${major}`);
   const binDir = (root: string): string => join(root, 'node_modules', 'node', 'bin');
   const cached = await probe(binDir(dir), major);

@@ -64,7 +64,8 @@ const NETWORK_SETTING = /^npm_config_(registry|@[^:]+:registry|cafile|ca|strict_
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(npm_|pnpm_|turbo_|vitest|node_options$|node_env$|tinypool)/i.test(key) && !NETWORK_SETTING.test(key)) continue;
+    if (/^(npm_|pnpm_|turbo_|vitest|node_options$|node_env$|tinypool)/i.test(key) && !NETWORK_SETTING.test(key))
+      continue;
     env[key] = value;
   }
   // `pnpm run` puts the workspace's bin folders first on PATH, where the workspace's own `incydr` and
@@ -91,8 +92,17 @@ export interface Background {
 const running = new Set<Background>();
 
 /** Start a long-running command in its own process group (so a wrapper like npx and its child both get signals). */
-export function start(file: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Background {
-  const child = spawn(file, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+export function start(
+  file: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Background {
+  const child = spawn(file, args, {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -17,7 +17,8 @@ export function splitFrames(buffer: Buffer): { frames: string[]; rest: Buffer } 
     const space = rest.indexOf(0x20);
     if (space <= 0) break;
     const length = Number(rest.subarray(0, space).toString('latin1'));
-    if (!Number.isInteger(length) || length <= 0) throw new Error(`not an octet count: ${rest.subarray(0, space).toString()}`);
+    if (!Number.isInteger(length) || length <= 0)
+      throw new Error(`not an octet count: ${rest.subarray(0, space).toString()}`);
     if (rest.length < space + 1 + length) break;
     frames.push(rest.subarray(space + 1, space + 1 + length).toString('utf8'));
     rest = rest.subarray(space + 1 + length);

@@ -25,7 +25,8 @@ export interface BulkIo {
 }
 
 export const command = 'bulk-update-state <file>';
-export const describe = 'Change the state of many sessions (and add notes) from a CSV or JSON Lines file, or - for stdin';
+export const describe =
+  'Change the state of many sessions (and add notes) from a CSV or JSON Lines file, or - for stdin';
 
 export function builder(yargs: Argv): Argv<BulkUpdateStateArgs> {
   completes(yargs, 'file', 'file');
@@ -33,13 +34,35 @@ export function builder(yargs: Argv): Argv<BulkUpdateStateArgs> {
   completes(yargs, 'state', { values: SESSION_STATES });
   completes(yargs, 'results', 'file');
   return yargs
-    .positional('file', { type: 'string', describe: `Input file, or - for stdin (at most ${MAX_INPUT_BYTES / 1_000_000} MB)`, demandOption: true })
-    .option('format', { alias: 'f', type: 'string', requiresArg: true, default: 'csv', describe: 'Input format: csv, json-lines' })
-    .option('state', { alias: 's', type: 'string', requiresArg: true, describe: 'State for every row (overrides the state column)' })
+    .positional('file', {
+      type: 'string',
+      describe: `Input file, or - for stdin (at most ${MAX_INPUT_BYTES / 1_000_000} MB)`,
+      demandOption: true,
+    })
+    .option('format', {
+      alias: 'f',
+      type: 'string',
+      requiresArg: true,
+      default: 'csv',
+      describe: 'Input format: csv, json-lines',
+    })
+    .option('state', {
+      alias: 's',
+      type: 'string',
+      requiresArg: true,
+      describe: 'State for every row (overrides the state column)',
+    })
     .option('note', { type: 'string', requiresArg: true, describe: 'Note for every row (overrides the note column)' })
     .option('dry-run', { type: 'boolean', describe: 'Validate and print the plan; send nothing' })
-    .option('results', { type: 'string', requiresArg: true, describe: 'Write each row’s outcome to this .csv or .jsonl file' })
-    .option('fail-fast', { type: 'boolean', describe: 'Stop at the first failure' }) as unknown as Argv<BulkUpdateStateArgs>;
+    .option('results', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Write each row’s outcome to this .csv or .jsonl file',
+    })
+    .option('fail-fast', {
+      type: 'boolean',
+      describe: 'Stop at the first failure',
+    }) as unknown as Argv<BulkUpdateStateArgs>;
 }
 
 export async function handler(args: ArgumentsCamelCase<BulkUpdateStateArgs>): Promise<void> {
@@ -47,7 +70,11 @@ export async function handler(args: ArgumentsCamelCase<BulkUpdateStateArgs>): Pr
 }
 
 /** Validate the options and the whole input, then (unless a dry run) apply it and report every row's outcome. */
-export async function run(args: BulkUpdateStateArgs, ctx: Context, io: BulkIo = { stdin: () => process.stdin }): Promise<void> {
+export async function run(
+  args: BulkUpdateStateArgs,
+  ctx: Context,
+  io: BulkIo = { stdin: () => process.stdin },
+): Promise<void> {
   const { BULK_FORMATS, formatRowErrors } = await import('../../bulk/types.js');
   const { noteProblem } = await import('../../bulk/validate.js');
   const { resultsFormatOf } = await import('../../bulk/results.js');
@@ -84,7 +111,11 @@ export async function run(args: BulkUpdateStateArgs, ctx: Context, io: BulkIo = 
   const { planRequests, describePlan } = await import('../../bulk/plan.js');
   const plan = planRequests(validated.rows);
   if (args.dryRun === true) {
-    ctx.stdout.write(`Dry run, nothing sent:\n${describePlan(plan).map((line) => `  ${line}\n`).join('')}`);
+    ctx.stdout.write(
+      `Dry run, nothing sent:\n${describePlan(plan)
+        .map((line) => `  ${line}\n`)
+        .join('')}`,
+    );
     return;
   }
 
@@ -128,7 +159,8 @@ export async function run(args: BulkUpdateStateArgs, ctx: Context, io: BulkIo = 
   // Skipped rows share one reason, said once below; failed and unknown ones each get their line.
   for (const outcome of result.outcomes) {
     const kind = rowResult(outcome);
-    if (kind === 'failed' || kind === 'unknown') ctx.note(`line ${outcome.row.line}: ${outcome.row.sessionId}: ${rowStatus(outcome)}`);
+    if (kind === 'failed' || kind === 'unknown')
+      ctx.note(`line ${outcome.row.line}: ${outcome.row.sessionId}: ${rowStatus(outcome)}`);
   }
   const counts = [`${result.failed} failed`];
   if (result.unknown > 0) counts.push(`${result.unknown} unknown`);
@@ -137,9 +169,12 @@ export async function run(args: BulkUpdateStateArgs, ctx: Context, io: BulkIo = 
   if (result.interrupted) throw new InterruptedError('interrupted');
   const listed = args.results === undefined ? '' : ` (listed in ${args.results})`;
   const problems: string[] = [];
-  if (result.stopped !== undefined) problems.push(`stopped: ${result.stopped}; ${plural(result.skipped, 'row')} not sent or not applied${listed}`);
+  if (result.stopped !== undefined)
+    problems.push(`stopped: ${result.stopped}; ${plural(result.skipped, 'row')} not sent or not applied${listed}`);
   if (result.unknown > 0) {
-    problems.push(`${plural(result.unknown, 'row')} with an unknown outcome: look at those sessions before sending them again`);
+    problems.push(
+      `${plural(result.unknown, 'row')} with an unknown outcome: look at those sessions before sending them again`,
+    );
   }
   if (problems.length > 0 || result.failed > 0 || result.skipped > 0) throw new ExitError(problems.join('; '), 1);
 }

@@ -23,17 +23,20 @@ import { CONFIRM_EVERY } from '../../delivery/syslog.js';
 const FORMATS = ['table', 'json-pretty', 'json-lines', 'csv'] as const;
 
 /** Arguments of `incydr sessions search`. */
-export type SearchArgs = GlobalArgs & FilterArgs & FormatArgs & SyslogArgs & {
-  sortKey?: string;
-  sortDir?: string;
-  pageSize?: number;
-  checkpoint?: string;
-  lookback?: string;
-  emit?: string;
-  summaryJson?: string;
-  confirmEvery?: number;
-  concurrency?: number;
-};
+export type SearchArgs = GlobalArgs &
+  FilterArgs &
+  FormatArgs &
+  SyslogArgs & {
+    sortKey?: string;
+    sortDir?: string;
+    pageSize?: number;
+    checkpoint?: string;
+    lookback?: string;
+    emit?: string;
+    summaryJson?: string;
+    confirmEvery?: number;
+    concurrency?: number;
+  };
 
 export const command = 'search';
 export const describe = 'Search sessions (by default only sessions with alerts)';
@@ -79,12 +82,31 @@ export function builder(yargs: Argv): Argv<SearchArgs> {
       group: 'Incremental runs:',
       describe: `How far back a checkpointed run looks for late and changed sessions (default 7d): ${DURATION_FORMS}`,
     })
-    .option('emit', { type: 'string', requiresArg: true, group: 'Incremental runs:', describe: 'changed (default): new and changed sessions; new: new ones only' })
-    .option('summary-json', { type: 'string', requiresArg: true, group: 'Incremental runs:', describe: 'Also write the run summary as JSON to this file' })
-    .example('$0 sessions search --start 7d --state OPEN --severity HIGH --severity CRITICAL', 'open high-risk sessions of the last week')
-    .example('$0 sessions search --start 2024-05-01 -f csv --columns session_id,actor_name,states', 'a CSV for a spreadsheet')
+    .option('emit', {
+      type: 'string',
+      requiresArg: true,
+      group: 'Incremental runs:',
+      describe: 'changed (default): new and changed sessions; new: new ones only',
+    })
+    .option('summary-json', {
+      type: 'string',
+      requiresArg: true,
+      group: 'Incremental runs:',
+      describe: 'Also write the run summary as JSON to this file',
+    })
+    .example(
+      '$0 sessions search --start 7d --state OPEN --severity HIGH --severity CRITICAL',
+      'open high-risk sessions of the last week',
+    )
+    .example(
+      '$0 sessions search --start 2024-05-01 -f csv --columns session_id,actor_name,states',
+      'a CSV for a spreadsheet',
+    )
     .example('$0 sessions search --start 1d --output TLS-TCP:siem.example.com:6514 --certs ca.pem', 'forward to a SIEM')
-    .example('$0 sessions search --checkpoint siem --output TCP:siem.example.com:601', 'every 5 minutes from cron: new and changed sessions only');
+    .example(
+      '$0 sessions search --checkpoint siem --output TCP:siem.example.com:601',
+      'every 5 minutes from cron: new and changed sessions only',
+    );
   return withOptions as unknown as Argv<SearchArgs>;
 }
 
@@ -130,10 +152,16 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
         import('../../delivery/syslog.js'),
         import('../../delivery/stdout.js'),
       ]);
-      const openSink = syslog !== undefined
-        ? () => openSyslogSink(syslog, ctx)
-        : () => openStdoutSink({ format, kind: 'session', columns, noteEmpty: false, escapeFormulas }, ctx);
-      await runCheckpoint(client, openSink, { ...incremental, filters, lookbackMs, confirmEvery, paging, toStdout: syslog === undefined }, ctx);
+      const openSink =
+        syslog !== undefined
+          ? () => openSyslogSink(syslog, ctx)
+          : () => openStdoutSink({ format, kind: 'session', columns, noteEmpty: false, escapeFormulas }, ctx);
+      await runCheckpoint(
+        client,
+        openSink,
+        { ...incremental, filters, lookbackMs, confirmEvery, paging, toStdout: syslog === undefined },
+        ctx,
+      );
       return;
     }
     const sessions = client.sessions.v1.iterAll(filters, { signal: ctx.signal, ...paging });
@@ -154,17 +182,23 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
 function integerOption(option: string, value: number | undefined, max?: number): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isSafeInteger(value) || value < 1 || (max !== undefined && value > max)) {
-    throw new UsageError(`--${option} must be ${max === undefined ? 'a positive integer' : `an integer from 1 to ${max}`}`);
+    throw new UsageError(
+      `--${option} must be ${max === undefined ? 'a positive integer' : `an integer from 1 to ${max}`}`,
+    );
   }
   return value;
 }
 
 /** The checkpoint options, checked; undefined without `--checkpoint` (then the others are usage errors). */
-function checkpointOptions(args: SearchArgs):
-  | { name: string; lookback: string; emit: 'changed' | 'new'; summaryJson: string | undefined }
-  | undefined {
+function checkpointOptions(
+  args: SearchArgs,
+): { name: string; lookback: string; emit: 'changed' | 'new'; summaryJson: string | undefined } | undefined {
   if (args.checkpoint === undefined) {
-    for (const [key, flag] of [['lookback', 'lookback'], ['emit', 'emit'], ['summaryJson', 'summary-json']] as const) {
+    for (const [key, flag] of [
+      ['lookback', 'lookback'],
+      ['emit', 'emit'],
+      ['summaryJson', 'summary-json'],
+    ] as const) {
       if (args[key] !== undefined) throw new UsageError(`--${flag} needs --checkpoint`);
     }
     return undefined;
@@ -186,7 +220,9 @@ function resolveLookback(text: string, now: number): number {
     throw new UsageError(`--lookback: ${(error as Error).message}`, { cause: error });
   }
   if (ms <= 0 || ms > now) {
-    throw new UsageError(`--lookback must be longer than 0 and reach no further back than 1970, not ${JSON.stringify(text)}`);
+    throw new UsageError(
+      `--lookback must be longer than 0 and reach no further back than 1970, not ${JSON.stringify(text)}`,
+    );
   }
   return ms;
 }

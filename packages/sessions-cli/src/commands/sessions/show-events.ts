@@ -13,8 +13,11 @@ export const command = 'show-events <session-id>';
 export const describe = "Show the file events behind a session's alerts";
 
 export function builder(yargs: Argv): Argv<ShowEventsArgs> {
-  return withSyslog(withFormat(yargs, FORMATS, true))
-    .positional('session-id', { type: 'string', describe: 'The session id', demandOption: true }) as unknown as Argv<ShowEventsArgs>;
+  return withSyslog(withFormat(yargs, FORMATS, true)).positional('session-id', {
+    type: 'string',
+    describe: 'The session id',
+    demandOption: true,
+  }) as unknown as Argv<ShowEventsArgs>;
 }
 
 export async function handler(args: ArgumentsCamelCase<ShowEventsArgs>): Promise<void> {

@@ -12,8 +12,11 @@ export const command = 'show <session-id>';
 export const describe = 'Show one session with all its details';
 
 export function builder(yargs: Argv): Argv<ShowArgs> {
-  return withFormat(yargs, FORMATS, false)
-    .positional('session-id', { type: 'string', describe: 'The session id', demandOption: true }) as unknown as Argv<ShowArgs>;
+  return withFormat(yargs, FORMATS, false).positional('session-id', {
+    type: 'string',
+    describe: 'The session id',
+    demandOption: true,
+  }) as unknown as Argv<ShowArgs>;
 }
 
 export async function handler(args: ArgumentsCamelCase<ShowArgs>): Promise<void> {

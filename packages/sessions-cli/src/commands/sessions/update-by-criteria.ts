@@ -12,12 +12,13 @@ import { completes } from '../../options/values.js';
 const PER_CALL = 500;
 
 /** Arguments of `incydr sessions update-by-criteria`. */
-export type UpdateByCriteriaArgs = GlobalArgs & FilterArgs & {
-  newState: string;
-  yes?: boolean;
-  dryRun?: boolean;
-  all?: boolean;
-};
+export type UpdateByCriteriaArgs = GlobalArgs &
+  FilterArgs & {
+    newState: string;
+    yes?: boolean;
+    dryRun?: boolean;
+    all?: boolean;
+  };
 
 /** The input a confirmation is read from; tests may give their own (the process's stdin otherwise). */
 export type ConfirmInput = NodeJS.ReadableStream & { isTTY?: boolean };
@@ -30,12 +31,25 @@ export const synopsis = 'NEW_STATE [filters] [--yes | --dry-run]';
 
 export function builder(yargs: Argv): Argv<UpdateByCriteriaArgs> {
   return withFilters(completes(yargs, 'new-state', { values: SESSION_STATES }))
-    .positional('new-state', { type: 'string', describe: `New state: ${SESSION_STATES.join(', ')}`, demandOption: true })
+    .positional('new-state', {
+      type: 'string',
+      describe: `New state: ${SESSION_STATES.join(', ')}`,
+      demandOption: true,
+    })
     .option('yes', { alias: 'y', type: 'boolean', describe: 'Do not ask for confirmation (needed without a terminal)' })
     .option('dry-run', { type: 'boolean', describe: 'Only report how many sessions match; change nothing' })
-    .option('all', { type: 'boolean', describe: 'Needed to change every session without any filter (all with alerts, or all with --any-alerts)' })
-    .example('$0 sessions update-by-criteria CLOSED_FP --start 30d --state OPEN --severity NO_RISK --dry-run', 'how many would change')
-    .example('$0 sessions update-by-criteria IN_PROGRESS --rule-id rule-a --yes', 'no question asked') as unknown as Argv<UpdateByCriteriaArgs>;
+    .option('all', {
+      type: 'boolean',
+      describe: 'Needed to change every session without any filter (all with alerts, or all with --any-alerts)',
+    })
+    .example(
+      '$0 sessions update-by-criteria CLOSED_FP --start 30d --state OPEN --severity NO_RISK --dry-run',
+      'how many would change',
+    )
+    .example(
+      '$0 sessions update-by-criteria IN_PROGRESS --rule-id rule-a --yes',
+      'no question asked',
+    ) as unknown as Argv<UpdateByCriteriaArgs>;
 }
 
 export async function handler(args: ArgumentsCamelCase<UpdateByCriteriaArgs>): Promise<void> {
@@ -46,7 +60,11 @@ export async function handler(args: ArgumentsCamelCase<UpdateByCriteriaArgs>): P
  * Count the matching sessions, confirm, then change them all with change-states (following continuation tokens).
  * The state, the filters and whether a confirmation can be asked are checked before the first request.
  */
-export async function run(args: UpdateByCriteriaArgs, ctx: Context, stdin: ConfirmInput = process.stdin): Promise<void> {
+export async function run(
+  args: UpdateByCriteriaArgs,
+  ctx: Context,
+  stdin: ConfirmInput = process.stdin,
+): Promise<void> {
   const state = choice('new-state', String(args.newState), SESSION_STATES);
   const filters = toFilters(args);
   // Count and change must select the same window, so relative times are resolved once for both.
@@ -68,7 +86,8 @@ export async function run(args: UpdateByCriteriaArgs, ctx: Context, stdin: Confi
   try {
     const page = await client.sessions.v1.getPage({ ...criteria, pageSize: 1 }, { signal: ctx.signal });
     const count = page.totalCount;
-    if (typeof count !== 'number') throw new ExitError('the server did not say how many sessions match (no totalCount)');
+    if (typeof count !== 'number')
+      throw new ExitError('the server did not say how many sessions match (no totalCount)');
     ctx.note(`${counted(count, 'session')} ${count === 1 ? 'matches' : 'match'}.`);
     if (count === 0) {
       ctx.note('Nothing to change.');
@@ -84,7 +103,9 @@ export async function run(args: UpdateByCriteriaArgs, ctx: Context, stdin: Confi
     }
     ctx.progress.start('change-states requests');
     const onCall = (done: number): void =>
-      ctx.progress.count(done, { detail: `about ${Math.min(done * PER_CALL, count).toLocaleString('en-US')} of ${count.toLocaleString('en-US')} sessions` });
+      ctx.progress.count(done, {
+        detail: `about ${Math.min(done * PER_CALL, count).toLocaleString('en-US')} of ${count.toLocaleString('en-US')} sessions`,
+      });
     const calls = await client.sessions.v1.updateStateByCriteria(state, criteria, { signal: ctx.signal, onCall });
     ctx.progress.stop();
     ctx.note(`Changed ${counted(count, 'session')} to ${state} in ${counted(calls, 'request')}.`);
@@ -99,9 +120,24 @@ export async function run(args: UpdateByCriteriaArgs, ctx: Context, stdin: Confi
 
 /** Whether the criteria select less than every session (`has_alerts` alone does not count). */
 function narrowed(criteria: Omit<SessionSearch, 'sortKey' | 'sortDir' | 'pageSize'>): boolean {
-  const lists = [criteria.riskIndicators, criteria.states, criteria.severities, criteria.ruleIds, criteria.watchlistIds];
-  const scalars = [criteria.actorId, criteria.startTime, criteria.endTime, criteria.type, criteria.contentInspectionStatus];
-  return lists.some((list) => Array.isArray(list) && list.length > 0) || scalars.some((value) => value !== undefined && value !== null && value !== '');
+  const lists = [
+    criteria.riskIndicators,
+    criteria.states,
+    criteria.severities,
+    criteria.ruleIds,
+    criteria.watchlistIds,
+  ];
+  const scalars = [
+    criteria.actorId,
+    criteria.startTime,
+    criteria.endTime,
+    criteria.type,
+    criteria.contentInspectionStatus,
+  ];
+  return (
+    lists.some((list) => Array.isArray(list) && list.length > 0) ||
+    scalars.some((value) => value !== undefined && value !== null && value !== '')
+  );
 }
 
 /** Ask on stderr and read one line; the end of the input is an empty answer, Ctrl-C an interruption. */

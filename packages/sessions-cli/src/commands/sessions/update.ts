@@ -19,7 +19,12 @@ export const synopsis = 'SESSION_ID [--state STATE] [--note TEXT]';
 export function builder(yargs: Argv): Argv<UpdateArgs> {
   return completes(yargs, 'state', { values: SESSION_STATES })
     .positional('session-id', { type: 'string', describe: 'The session id', demandOption: true })
-    .option('state', { alias: 's', type: 'string', requiresArg: true, describe: `New state: ${SESSION_STATES.join(', ')}` })
+    .option('state', {
+      alias: 's',
+      type: 'string',
+      requiresArg: true,
+      describe: `New state: ${SESSION_STATES.join(', ')}`,
+    })
     .option('note', {
       type: 'string',
       requiresArg: true,
@@ -89,7 +94,13 @@ interface ReadBackWords {
 }
 
 /** Send a change; when its answer was lost, read the session back and return only if that shows it applied. */
-async function change(ctx: Context, client: Client, id: string, send: () => Promise<unknown>, words: ReadBackWords): Promise<void> {
+async function change(
+  ctx: Context,
+  client: Client,
+  id: string,
+  send: () => Promise<unknown>,
+  words: ReadBackWords,
+): Promise<void> {
   try {
     await send();
     return;
@@ -104,13 +115,17 @@ async function change(ctx: Context, client: Client, id: string, send: () => Prom
       session = await client.sessions.v1.getSessionDetails(id, { signal: ctx.signal });
     } catch (readError) {
       if (ctx.signal.aborted) throw readError;
-      throw new ExitError(`${words.unknown}: ${reason}; reading session ${id} back failed: ${describeError(readError).message}${words.after}`, 1);
+      throw new ExitError(
+        `${words.unknown}: ${reason}; reading session ${id} back failed: ${describeError(readError).message}${words.after}`,
+        1,
+      );
     }
     if (words.applied(session)) {
       ctx.note(`incydr: the answer was lost (${reason}); ${words.found}`);
       return;
     }
-    if (kind === 'lost') throw new ExitError(`${words.notApplied}: ${reason}; ${words.absent(session)}${words.after}`, 1);
+    if (kind === 'lost')
+      throw new ExitError(`${words.notApplied}: ${reason}; ${words.absent(session)}${words.after}`, 1);
     throw new ExitError(
       `${words.unknown}: ${reason}; ${words.absent(session)} yet, but the server may still apply it: look at the session before running this again${words.after}`,
       1,

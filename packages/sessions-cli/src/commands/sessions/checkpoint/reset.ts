@@ -12,7 +12,11 @@ export const describe = 'Forget what a checkpoint delivered: its next run starts
 export function builder(yargs: Argv): Argv<ResetArgs> {
   return yargs
     .positional('name', { type: 'string', describe: 'The checkpoint name', demandOption: true })
-    .option('client', { type: 'string', requiresArg: true, describe: 'The API client id (or tenant) folder, when several hold the name' }) as unknown as Argv<ResetArgs>;
+    .option('client', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'The API client id (or tenant) folder, when several hold the name',
+    }) as unknown as Argv<ResetArgs>;
 }
 
 export async function handler(args: ArgumentsCamelCase<ResetArgs>): Promise<void> {
@@ -25,13 +29,14 @@ export async function handler(args: ArgumentsCamelCase<ResetArgs>): Promise<void
  */
 export async function run(args: ResetArgs, ctx: Context, root = checkpointsRoot()): Promise<void> {
   const name = checkName(String(args.name));
-  const [{ locateCheckpoint }, { acquireLock }, { emptyStore, readStore, writeStore }, { mkdir, rm, stat }, atomic] = await Promise.all([
-    import('../../../checkpoint/catalog.js'),
-    import('../../../checkpoint/lock.js'),
-    import('../../../checkpoint/store.js'),
-    import('node:fs/promises'),
-    import('../../../checkpoint/atomic.js'),
-  ]);
+  const [{ locateCheckpoint }, { acquireLock }, { emptyStore, readStore, writeStore }, { mkdir, rm, stat }, atomic] =
+    await Promise.all([
+      import('../../../checkpoint/catalog.js'),
+      import('../../../checkpoint/lock.js'),
+      import('../../../checkpoint/store.js'),
+      import('node:fs/promises'),
+      import('../../../checkpoint/atomic.js'),
+    ]);
   const found = await locateCheckpoint(root, name, args.client);
   await mkdir(found.files.folder, { recursive: true, mode: 0o700 });
   const lock = await acquireLock(found.files.lock, `checkpoint "${name}"`);
@@ -42,8 +47,15 @@ export async function run(args: ResetArgs, ctx: Context, root = checkpointsRoot(
       (store) => counted(store?.sessions.size ?? 0, 'entry', 'entries'),
       () => 'unknown entries',
     );
-    const python = await stat(found.files.python.cursor).then(() => true, () => false) ||
-      (await stat(found.files.python.sessions).then(() => true, () => false));
+    const python =
+      (await stat(found.files.python.cursor).then(
+        () => true,
+        () => false,
+      )) ||
+      (await stat(found.files.python.sessions).then(
+        () => true,
+        () => false,
+      ));
     if (python) {
       const store = emptyStore(name, null);
       store.importedFrom = 'reset (the Python CLI checkpoint is not imported again)';

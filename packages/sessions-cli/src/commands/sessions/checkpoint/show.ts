@@ -14,8 +14,15 @@ export const describe = 'Show a checkpoint: its query, entries and last run';
 export function builder(yargs: Argv): Argv<ShowArgs> {
   return withFormat(yargs, FORMATS, false)
     .positional('name', { type: 'string', describe: 'The checkpoint name', demandOption: true })
-    .option('client', { type: 'string', requiresArg: true, describe: 'The API client id (or tenant) folder, when several hold the name' })
-    .option('entries', { type: 'boolean', describe: 'Also list every recorded session (json-pretty: the whole file)' }) as unknown as Argv<ShowArgs>;
+    .option('client', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'The API client id (or tenant) folder, when several hold the name',
+    })
+    .option('entries', {
+      type: 'boolean',
+      describe: 'Also list every recorded session (json-pretty: the whole file)',
+    }) as unknown as Argv<ShowArgs>;
 }
 
 export async function handler(args: ArgumentsCamelCase<ShowArgs>): Promise<void> {
@@ -34,7 +41,8 @@ export async function run(args: ShowArgs, ctx: Context, root = checkpointsRoot()
   const found = await locateCheckpoint(root, name, args.client);
   const info = await checkpointInfo(found);
   const store = args.entries === true && info.kind === 'store' ? await readStore(found.files.store, name) : undefined;
-  const entries = store === undefined ? undefined : [...store.sessions].map(([sessionId, entry]) => ({ sessionId, ...entry }));
+  const entries =
+    store === undefined ? undefined : [...store.sessions].map(([sessionId, entry]) => ({ sessionId, ...entry }));
   if (format === 'json-pretty') {
     ctx.stdout.write(`${JSON.stringify(entries === undefined ? info : { ...info, sessions: entries }, null, 2)}\n`);
     return;
@@ -44,7 +52,14 @@ export async function run(args: ShowArgs, ctx: Context, root = checkpointsRoot()
     ['Checkpoint', info.name],
     ['Client', info.client],
     ['File', info.file],
-    ['State', info.kind === 'damaged' ? `damaged: ${info.problem ?? ''}` : info.kind === 'python' ? 'Python CLI checkpoint, imported on the next run' : 'ok'],
+    [
+      'State',
+      info.kind === 'damaged'
+        ? `damaged: ${info.problem ?? ''}`
+        : info.kind === 'python'
+          ? 'Python CLI checkpoint, imported on the next run'
+          : 'ok',
+    ],
     ['Query', info.query ?? (info.kind === 'store' ? 'adopted from the next run' : null)],
     ['Entries', String(info.entries)],
     ['Created', info.createdAt],
@@ -52,16 +67,28 @@ export async function run(args: ShowArgs, ctx: Context, root = checkpointsRoot()
     ['Imported from', info.importedFrom],
     ['Backfill owed', info.backfill === null ? null : `from ${info.backfill}, until a run completes`],
     ['Lock', info.lock ?? 'free'],
-    ['Last run', run === null ? null : `${run.startedAt} ${run.status}${run.error === null ? '' : ` (${run.error})`}, ${(run.durationMs / 1000).toFixed(1)} s`],
+    [
+      'Last run',
+      run === null
+        ? null
+        : `${run.startedAt} ${run.status}${run.error === null ? '' : ` (${run.error})`}, ${(run.durationMs / 1000).toFixed(1)} s`,
+    ],
     ['Window', run === null ? null : `${run.window.onOrAfter} to ${run.window.before ?? 'now'}`],
-    ['Counts', run === null ? null : `fetched ${run.fetched}, new ${run.new}, changed ${run.changed}, unchanged ${run.unchanged}, delivered ${run.delivered}, skipped ${run.skipped}`],
+    [
+      'Counts',
+      run === null
+        ? null
+        : `fetched ${run.fetched}, new ${run.new}, changed ${run.changed}, unchanged ${run.unchanged}, delivered ${run.delivered}, skipped ${run.skipped}`,
+    ],
   ];
   for (const [label, value] of lines) if (value !== null) ctx.stdout.write(`${`${label}:`.padEnd(15)}${value}\n`);
   if (entries !== undefined) {
     ctx.stdout.write('\nSESSION_ID  BEGIN_TIME  DELIVERED_AT  DIGEST\n');
     for (const entry of entries) {
       const iso = (ms: number): string => new Date(ms).toISOString();
-      ctx.stdout.write(`${entry.sessionId}  ${iso(entry.beginTime)}  ${iso(entry.deliveredAt)}  ${entry.digest ?? '-'}\n`);
+      ctx.stdout.write(
+        `${entry.sessionId}  ${iso(entry.beginTime)}  ${iso(entry.deliveredAt)}  ${entry.digest ?? '-'}\n`,
+      );
     }
   }
 }
