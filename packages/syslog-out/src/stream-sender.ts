@@ -1,3 +1,4 @@
+// Over 300 lines (after formatting): the stream delivery cycle (connect ahead, deliver, confirm, recover) is one class.
 import { Batch } from './batch.js';
 import { classify, isReset } from './classify.js';
 import { SyslogConnectionError, type SyslogAbortError, type SyslogDeliveryError, type SyslogError } from './errors.js';
