@@ -258,6 +258,27 @@ describe('search --output', () => {
   });
 });
 
+describe('--output targets and header options checked before any request', () => {
+  it('refuses a bad target or facility on search and show-events with exit 2 and no request', async () => {
+    for (const command of [
+      ['sessions', 'search'],
+      ['sessions', 'show-events', 'some-session'],
+    ]) {
+      const port = await fx.run([...command, '--output', 'TCP:127.0.0.1:99999']);
+      expect(port.code).toBe(2);
+      expect(errorLines(port.stderr)).toEqual([
+        expect.stringMatching(/^incydr: invalid syslog target "TCP:127\.0\.0\.1:99999": port "99999" is not a number/),
+      ]);
+      const facility = await fx.run([...command, '--output', 'TCP:127.0.0.1:9', '--facility', 'nope']);
+      expect(facility.code).toBe(2);
+      expect(errorLines(facility.stderr)).toEqual([
+        expect.stringMatching(/^incydr: invalid facility "nope": use 0–23/),
+      ]);
+    }
+    expect(fx.emu.requests()).toEqual([]);
+  });
+});
+
 describe('search --output --delivery', () => {
   it('rejects an unknown --delivery, confirmed delivery over UDP and --delivery without --output, before any request', async () => {
     const bad = await fx.run(['sessions', 'search', '--output', 'TCP:127.0.0.1:9', '--delivery', 'acked']);

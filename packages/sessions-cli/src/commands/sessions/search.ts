@@ -136,10 +136,6 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
   // Relative times are resolved once, and a bad date is a usage error before any request.
   resolveTimes(filters, now);
   const lookbackMs = incremental === undefined ? 0 : resolveLookback(incremental.lookback, now);
-  if (syslog !== undefined) {
-    const { parseTarget } = await import('@x/syslog-out');
-    parseTarget(syslog.target as string);
-  }
 
   // Said once everything is checked, so that a usage error comes alone.
   const columns = columnsFor(args, syslog === undefined ? format : '--output', ctx.note);

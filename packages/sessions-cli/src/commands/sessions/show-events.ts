@@ -29,10 +29,6 @@ export async function run(args: ShowEventsArgs, ctx: Context): Promise<void> {
   const syslog = toSenderOptions(args);
   const format = resolveFormat(args, FORMATS, ctx.useRich);
   const escapeFormulas = escapeFormulasFor(args, syslog === undefined ? format : '--output');
-  if (syslog !== undefined) {
-    const { parseTarget } = await import('@x/syslog-out');
-    parseTarget(syslog.target as string);
-  }
   const id = sessionIdArgument(args.sessionId);
   // Said once everything is checked, so that a usage error comes alone.
   const columns = columnsFor(args, syslog === undefined ? format : '--output', ctx.note);
