@@ -10,7 +10,7 @@ import {
   RateLimitedError,
   TimeoutError,
 } from '@x/sessions-sdk';
-import { SyslogAbortError, SyslogConfigError, SyslogError } from '@x/syslog-out';
+import { SyslogAbortError, SyslogConfigError, SyslogError } from '@x/syslog-out/check';
 import { ExitError, InterruptedError, UsageError } from './failures.js';
 import { ColumnsError } from './output/columns.js';
 import { humanLine } from './output/text.js';
