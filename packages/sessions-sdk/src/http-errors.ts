@@ -194,7 +194,7 @@ export function via(route: ProxyRoute): string {
 }
 
 /** The first string `code` along an error's `cause` chain (undici nests the socket's). */
-export function errorCode(error: unknown): string | undefined {
+function errorCode(error: unknown): string | undefined {
   for (let current: unknown = error, depth = 0; current !== undefined && depth < 5; depth += 1) {
     const code = (current as { code?: unknown } | null)?.code;
     if (typeof code === 'string') return code;

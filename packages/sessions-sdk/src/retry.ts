@@ -60,7 +60,7 @@ export function retryWait(failure: unknown, state: RetryState): RetryWait | unde
 }
 
 /** Exponential backoff from 500 ms, capped at `maxMs`, with jitter: between half and all of it. */
-export function backoffMs(retries: number, maxMs: number): number {
+function backoffMs(retries: number, maxMs: number): number {
   const ceiling = Math.min(maxMs, BACKOFF_BASE_MS * 2 ** retries);
   // Jitter keeps many clients throttled at the same moment from retrying in lockstep.
   return Math.round(ceiling * (0.5 + Math.random() * 0.5));

@@ -7,7 +7,7 @@ import type { BulkFormat, ParsedInput, RawRow, RowError } from './types.js';
 type Field = 'sessionId' | 'state' | 'note';
 
 /** The deepest nesting of arrays and objects a JSON Lines row may have (a row is one flat object). */
-export const MAX_JSON_DEPTH = 100;
+const MAX_JSON_DEPTH = 100;
 
 /** Column names and JSON keys, trimmed and compared case-insensitively (`session_id` or `sessionId`). */
 const FIELDS = new Map<string, Field>([

@@ -5,7 +5,7 @@ import { UsageError } from '../failures.js';
 import { completes } from '../options/values.js';
 
 /** The shells `incydr completion` writes scripts for. */
-export const SHELLS = ['bash', 'zsh', 'fish'] as const;
+const SHELLS = ['bash', 'zsh', 'fish'] as const;
 
 /** Arguments of `incydr completion`. */
 export interface CompletionArgs {
@@ -45,7 +45,7 @@ export async function run(args: CompletionArgs, ctx: Pick<Context, 'stdout' | 'e
 }
 
 /** The shell a `$SHELL` path names, when it is one of {@link SHELLS}; bash otherwise. */
-export function shellOf(path: string | undefined): (typeof SHELLS)[number] {
+function shellOf(path: string | undefined): (typeof SHELLS)[number] {
   const name = basename(path ?? '');
   return SHELLS.find((shell) => shell === name) ?? 'bash';
 }

@@ -12,10 +12,10 @@ export const CONFIRM_EVERY = 5_000;
  * How long an interrupted run waits for the receiver to confirm what was sent before it stops without that
  * confirmation: long enough for a working receiver, short enough that a stalled one cannot hold the stop.
  */
-export const INTERRUPT_GRACE_MS = 5_000;
+const INTERRUPT_GRACE_MS = 5_000;
 
 /** The progress line's text while the run waits for the receiver's confirmation. */
-export const CONFIRM_WAIT = 'waiting for the syslog receiver to confirm';
+const CONFIRM_WAIT = 'waiting for the syslog receiver to confirm';
 
 /**
  * Records to a syslog receiver through @x/syslog-out: a record is delivered once `confirm()` returned (TCP/TLS:

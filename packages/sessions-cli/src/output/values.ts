@@ -41,7 +41,7 @@ function isObjectLike(value: unknown): boolean {
 }
 
 /** The plain-object elements of a value that should be an array of objects (nothing for anything else). */
-export function objectsOf(value: unknown): Record<string, unknown>[] {
+function objectsOf(value: unknown): Record<string, unknown>[] {
   return Array.isArray(value) ? value.filter(isPlainObject) : [];
 }
 

@@ -217,7 +217,7 @@ export const FileEventSchema = v.looseObject({
 export type FileEvent = v.InferOutput<typeof FileEventSchema>;
 
 /** A problem the server found with an event query. */
-export const FileEventsProblemSchema = v.looseObject({
+const FileEventsProblemSchema = v.looseObject({
   badFilter: v.nullish(v.looseObject({ operator: optionalString, term: optionalString, value: optionalString })),
   description: optionalString,
   type: optionalString,

@@ -11,7 +11,7 @@ const optionalStrings = v.nullish(v.array(v.string()));
 const tokenValue = v.pipe(v.string(), v.nonEmpty('expected a non-empty string'));
 
 /** An analyst note on a session. */
-export const SessionNoteSchema = v.looseObject({
+const SessionNoteSchema = v.looseObject({
   content: optionalString,
   id: optionalString,
   /** Epoch ms. */
@@ -23,7 +23,7 @@ export const SessionNoteSchema = v.looseObject({
 export type SessionNote = v.InferOutput<typeof SessionNoteSchema>;
 
 /** A risk indicator observed in a session, with its event count and configured weight. */
-export const RiskIndicatorSchema = v.looseObject({
+const RiskIndicatorSchema = v.looseObject({
   eventCount: optionalNumber,
   id: optionalString,
   name: optionalString,
@@ -34,7 +34,7 @@ export const RiskIndicatorSchema = v.looseObject({
 export type RiskIndicator = v.InferOutput<typeof RiskIndicatorSchema>;
 
 /** One entry of a session's score history; `severity` is the wire integer 0–4. */
-export const SessionScoreSchema = v.looseObject({
+const SessionScoreSchema = v.looseObject({
   score: optionalNumber,
   severity: optionalNumber,
   /** Epoch ms. */
@@ -45,7 +45,7 @@ export const SessionScoreSchema = v.looseObject({
 export type SessionScore = v.InferOutput<typeof SessionScoreSchema>;
 
 /** One entry of a session's state history; `state` is deprecated in favour of `stateV2`. */
-export const SessionStateEntrySchema = v.looseObject({
+const SessionStateEntrySchema = v.looseObject({
   /** Epoch ms. */
   sourceTimestamp: optionalNumber,
   state: v.nullish(openEnum(SESSION_STATES)),
@@ -57,7 +57,7 @@ export const SessionStateEntrySchema = v.looseObject({
 export type SessionStateEntry = v.InferOutput<typeof SessionStateEntrySchema>;
 
 /** An alert raised by activity in a session. */
-export const TriggeredAlertSchema = v.looseObject({
+const TriggeredAlertSchema = v.looseObject({
   alertId: optionalString,
   lessonId: optionalString,
   ruleId: optionalString,
@@ -71,7 +71,7 @@ export type TriggeredAlert = v.InferOutput<typeof TriggeredAlertSchema>;
  * Content inspection results of a session. The current shape is `{detectedOnAlerts}`; an older shape
  * `{status, eventResults}` has been seen too, so both are typed and anything else is kept.
  */
-export const ContentInspectionResultsSchema = v.looseObject({
+const ContentInspectionResultsSchema = v.looseObject({
   detectedOnAlerts: optionalStrings,
   status: v.nullish(openEnum(CONTENT_INSPECTION_STATUSES)),
   eventResults: v.nullish(v.array(v.unknown())),
@@ -143,7 +143,7 @@ export const TokenResponseSchema = v.looseObject({
 export type TokenResponse = v.InferOutput<typeof TokenResponseSchema>;
 
 /** A token of a refresh answer: a non-empty value and an ISO-8601 expiry that may be missing. */
-export const RefreshTokenValueSchema = v.looseObject({
+const RefreshTokenValueSchema = v.looseObject({
   tokenValue,
   expiresAt: optionalString,
 });
