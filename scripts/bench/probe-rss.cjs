@@ -1,5 +1,6 @@
 // Loaded with `node --require` into a measured child: on exit it writes the process's peak resident set size
-// (process.resourceUsage().maxRSS, KiB) to the file named by BENCH_RSS_FILE. Needs nothing but Node.
+// (process.resourceUsage().maxRSS, KiB) and its own CPU time (user and system, µs) as JSON to the file named by
+// BENCH_RSS_FILE. Needs nothing but Node.
 'use strict';
 const { writeFileSync } = require('node:fs');
 
@@ -9,7 +10,8 @@ if (file) {
   delete process.env.BENCH_RSS_FILE;
   process.on('exit', () => {
     try {
-      writeFileSync(file, String(process.resourceUsage().maxRSS));
+      const usage = process.resourceUsage();
+      writeFileSync(file, JSON.stringify({ maxRssKiB: usage.maxRSS, cpuUs: usage.userCPUTime + usage.systemCPUTime }));
     } catch {
       // A missing figure is reported by the runner; the child's exit code must not change.
     }

@@ -47,9 +47,10 @@ let rssFiles = 0;
  * Run `node ...args` and resolve when it has exited and its output is read.
  * @param {string[]} args arguments after `node`
  * @param {{ timeoutMs: number, env?: NodeJS.ProcessEnv, cwd?: string, stdout?: 'ignore'|'count'|'keep', rss?: boolean }} options
- *   `stdout`: `count` counts lines and bytes, `keep` returns the text (default `ignore`); `rss` loads the probe.
+ *   `stdout`: `count` counts lines and bytes, `keep` returns the text (default `ignore`); `rss` loads the probe (peak RSS and CPU time).
  * @returns {Promise<{ code: number|null, signal: string|null, wallMs: number, lines: number, bytes: number,
- *   stdout: string, stderr: string, maxRssKiB: number|undefined }>}
+ *   stdout: string, stderr: string, maxRssKiB: number|undefined, cpuMs: number|undefined }>}
+ *   `maxRssKiB` and `cpuMs` (the child's own user + system CPU) only with `rss`.
  */
 export function runNode(args, { timeoutMs, env = cliEnv(), cwd = scratchDir(), stdout = 'ignore', rss = false }) {
   const rssFile = join(scratchDir(), `rss-${process.pid}-${rssFiles++}.txt`);
@@ -97,9 +98,12 @@ export function runNode(args, { timeoutMs, env = cliEnv(), cwd = scratchDir(), s
         return;
       }
       let maxRssKiB;
+      let cpuMs;
       if (rss) {
         try {
-          maxRssKiB = Number(readFileSync(rssFile, 'utf8'));
+          const usage = JSON.parse(readFileSync(rssFile, 'utf8'));
+          maxRssKiB = usage.maxRssKiB;
+          cpuMs = usage.cpuUs / 1000;
           rmSync(rssFile, { force: true });
         } catch {
           maxRssKiB = undefined;
@@ -114,6 +118,7 @@ export function runNode(args, { timeoutMs, env = cliEnv(), cwd = scratchDir(), s
         stdout: Buffer.concat(kept).toString('utf8'),
         stderr,
         maxRssKiB,
+        cpuMs,
       });
     });
   });
