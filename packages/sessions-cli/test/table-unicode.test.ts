@@ -2,7 +2,6 @@
 // flags, VS16) in their names and summaries, printed as `-f table` at 60, 80 and 120 columns, and measured with
 // string-width (an implementation independent of the CLI's own displayWidth): every line fits, ids are whole, each
 // column starts at the same cell on every line, and a cut cell is a whole-grapheme prefix of its value ending in `…`.
-import { PassThrough } from 'node:stream';
 import type { Emulator } from '@x/sessions-emulator';
 import { Client } from '@x/sessions-sdk';
 import stringWidth from 'string-width';
@@ -10,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run as search } from '../src/commands/sessions/search.js';
 import { run as showEvents } from '../src/commands/sessions/show-events.js';
 import type { Context } from '../src/context.js';
-import { createProgress } from '../src/progress.js';
+import { onTerminal as runOnTerminal } from './helpers/on-terminal.js';
 import { startRewritingProxy, type RewritingProxy } from './helpers/rewriting-proxy.js';
 import { BUILD_TIMEOUT_MS, EMULATOR_NOW, ensureBuilt, lines } from './helpers/run.js';
 import { expectedSearch, fileEventsOf, type ApiRecord } from './helpers/sessions.js';
@@ -143,23 +142,9 @@ afterAll(async () => {
 
 /** Run a command as on a terminal `width` columns wide, against the proxy; its stdout as text. */
 async function onTerminal(width: number, command: (ctx: Context) => Promise<void>): Promise<string> {
-  const stdout = new PassThrough();
-  const chunks: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const { clientId: id, clientSecret: secret } = emu;
-  await command({
-    stdout,
-    stderr: new PassThrough(),
-    env: {},
-    signal: new AbortController().signal,
-    useRich: true,
-    color: false,
-    width,
-    note: () => undefined,
-    progress: createProgress({ stream: new PassThrough(), env: {} }),
-    client: () => Promise.resolve(new Client({ url: proxy.url, apiClientId: id, apiClientSecret: secret, env: {} })),
-  });
-  return Buffer.concat(chunks).toString('utf8');
+  const client = (): Client =>
+    new Client({ url: proxy.url, apiClientId: emu.clientId, apiClientSecret: emu.clientSecret, env: {} });
+  return (await runOnTerminal(width, client, command)).stdout;
 }
 
 const WIDTHS = [60, 80, 120];
