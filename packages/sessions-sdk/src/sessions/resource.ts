@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { SessionEventsResponseSchema, type FileEvent, type FileEventsPage } from '../file-events/schemas.js';
 import type { HttpClient, RequestOptions } from '../http.js';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_IDS_PER_CHANGE, MAX_NOTE_LENGTH } from '../limits.js';
-import { drainContinuation, paginatePages } from '../pagination.js';
+import { drainContinuation, paginateByNumber, paginatePages } from '../pagination.js';
 import type { OpenEnum, SessionState } from './enums.js';
 import {
   filterQuery,
@@ -57,7 +57,7 @@ export class SessionsV1 {
    * `concurrency` pages are fetched ahead while the loop runs; breaking out of the loop aborts them.
    */
   async *iterAll(query: SessionSearch = {}, options: IterAllOptions = {}): AsyncGenerator<Session, void, undefined> {
-    for await (const page of this.iterPages(query, options)) yield* page;
+    yield* paginateByNumber(...this.#listing(query, options));
   }
 
   /**
@@ -68,12 +68,16 @@ export class SessionsV1 {
     query: SessionSearch = {},
     options: IterAllOptions = {},
   ): AsyncGenerator<Session[], void, undefined> {
+    yield* paginatePages(...this.#listing(query, options));
+  }
+
+  /** The pager's arguments for a search: every page asks the same window, relative times resolved once, here. */
+  #listing(query: SessionSearch, options: IterAllOptions): Parameters<typeof paginatePages<Session>> {
     const size = pageSize(query.pageSize);
     const { concurrency = this.#concurrency, ...requestOptions } = options;
     checkConcurrency(concurrency);
-    // Relative times are resolved once, so every page asks the same window.
     const now = Date.now();
-    yield* paginatePages(
+    return [
       async (pageNum, { signal, onThrottled }) => {
         const page = await this.#http.json(
           {
@@ -92,7 +96,7 @@ export class SessionsV1 {
       size,
       (session) => session.sessionId ?? undefined,
       { concurrency, signal: requestOptions.signal },
-    );
+    ];
   }
 
   /** One session (`GET /v1/sessions/{id}`); NotFoundError for an unknown id. */
