@@ -72,7 +72,8 @@ export class AdaptiveConcurrency {
 type Settled<T> = { ok: true; page: NumberedPage<T> } | { ok: false; error: unknown };
 
 /**
- * Yield items of pages 0, 1, 2, … lazily, in page order, deduplicated by key. Stops on an empty page, a short page,
+ * Yield pages 0, 1, 2, … lazily, in page order, as arrays of their items deduplicated by key (so a page may hold
+ * fewer items than the server sent, none being yielded for a page that holds only repeats). Stops on an empty page, a short page,
  * once `totalCount` items arrived, or when a page repeats the previous one (a server that ignores the page number);
  * fails when page 0 is short of both the page size and the total (a server with a lower page size limit).
  *
@@ -81,12 +82,12 @@ type Settled<T> = { ok: true; page: NumberedPage<T> } | { ok: false; error: unkn
  * pages are requested one after another. An error is thrown where its page comes in the order; when the listing
  * ends for any reason, requests still running are aborted.
  */
-export async function* paginateByNumber<T>(
+export async function* paginatePages<T>(
   fetchPage: (pageNum: number, context: PageRequestContext) => Promise<NumberedPage<T>>,
   pageSize: number,
   keyOf: (item: T) => string | undefined,
   options: PaginateOptions = {},
-): AsyncGenerator<T, void, undefined> {
+): AsyncGenerator<T[], void, undefined> {
   const concurrency = new AdaptiveConcurrency(options.concurrency ?? 1);
   const stop = new AbortController();
   const signal = options.signal === undefined ? stop.signal : AbortSignal.any([options.signal, stop.signal]);
@@ -140,19 +141,27 @@ export async function* paginateByNumber<T>(
         lastPage = Math.max(pageNum + 1, Math.ceil(page.totalCount / pageSize) - 1);
         fill(1);
       }
-      for (const item of page.items) {
+      // Page-number paging shifts while sessions change: an item may show up on two pages of one listing.
+      const fresh = page.items.filter((item) => {
         const key = keyOf(item);
-        // Page-number paging shifts while sessions change: an item may show up on two pages of one listing.
-        if (key !== undefined) {
-          if (!seen.add(key)) continue;
-        }
-        yield item;
-      }
+        return key === undefined || seen.add(key);
+      });
+      if (fresh.length > 0) yield fresh;
       if (isLast) return;
     }
   } finally {
     stop.abort();
   }
+}
+
+/** The items of {@link paginatePages}, one at a time: each item once, in page order, under the same rules. */
+export async function* paginateByNumber<T>(
+  fetchPage: (pageNum: number, context: PageRequestContext) => Promise<NumberedPage<T>>,
+  pageSize: number,
+  keyOf: (item: T) => string | undefined,
+  options: PaginateOptions = {},
+): AsyncGenerator<T, void, undefined> {
+  for await (const page of paginatePages(fetchPage, pageSize, keyOf, options)) yield* page;
 }
 
 /**

@@ -286,3 +286,15 @@ describe('iterAll with concurrency', () => {
     expect(server.requests).toHaveLength(0);
   });
 });
+
+describe('iterPages', () => {
+  it('yields the sessions a page at a time, in page order, each once and a page of repeats not at all', async () => {
+    // Page 1 repeats s9 (it moved between requests); page 2 holds only sessions already seen.
+    serve([ids(0, 10), [...ids(9, 1), ...ids(10, 9)], ids(5, 10), ids(19, 3)], 1000);
+    const pages: string[][] = [];
+    for await (const page of client.sessions.v1.iterPages({ pageSize: 10 }, { concurrency: 1 })) {
+      pages.push(page.map((session) => session.sessionId ?? ''));
+    }
+    expect(pages).toEqual([ids(0, 10), ids(10, 9), ids(19, 3)]);
+  });
+});

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import type { Context } from '../context.js';
 import { createProgress } from '../progress.js';
-import { deliverRecords, newDeliveryCount } from './deliver.js';
+import { deliverPages, deliverRecords, newDeliveryCount } from './deliver.js';
 import type { RecordSink } from './sink.js';
 
 type Row = { id: number };
@@ -137,5 +137,29 @@ describe('deliverRecords', () => {
     expect(log).toEqual(['send 1', 'send 2', 'abort']);
     expect(recorded).toEqual([]);
     expect(count).toMatchObject({ sent: 2, delivered: 0, unconfirmed: 2 });
+  });
+});
+
+describe('deliverPages', () => {
+  async function* pagesOf(...pages: number[][]): AsyncGenerator<Row[]> {
+    for (const page of pages) yield page.map((id) => ({ id }));
+  }
+
+  test('hands a sink that takes pages each page whole, and counts and confirms per record', async () => {
+    const { sink, log } = loggingSink();
+    sink.sendMany = (records) =>
+      Promise.resolve(void log.push(`page ${records.map((r) => String(r['id'])).join(',')}`));
+    const { plan, recorded, count } = recordingPlan(sink);
+    await deliverPages(pagesOf([1, 2, 3], [4, 5]), { ...plan, confirmEvery: 4 }, contextFor());
+    expect(log).toEqual(['page 1,2,3', 'page 4,5', 'confirm', 'confirm', 'close']);
+    expect(recorded).toEqual([1, 2, 3, 4, 5]);
+    expect(count).toMatchObject({ sent: 5, delivered: 5, unconfirmed: 0, closed: 0 });
+  });
+
+  test('gives a sink without sendMany the records of each page one by one', async () => {
+    const { sink, log } = loggingSink();
+    const count = await deliverPages(pagesOf([1, 0], [2]), { sink, confirmEvery: 10 }, contextFor());
+    expect(log).toEqual(['send 1', 'send 0', 'send 2', 'confirm', 'close']);
+    expect(count).toMatchObject({ sent: 2, skipped: 1 });
   });
 });

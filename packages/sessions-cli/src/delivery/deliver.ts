@@ -50,6 +50,22 @@ export async function deliverRecords<T extends Readonly<Record<string, unknown>>
   plan: DeliveryPlan<T, R>,
   ctx: Context,
 ): Promise<DeliveryCount> {
+  return deliverPages(singles(records), plan, ctx);
+}
+
+async function* singles<T>(records: AsyncIterable<T>): AsyncGenerator<readonly T[], void, undefined> {
+  for await (const record of records) yield [record];
+}
+
+/**
+ * {@link deliverRecords} for records that come a page at a time: a sink with `sendMany` takes each page at once (and
+ * an interrupt stops after the current page), any other sink record by record.
+ */
+export async function deliverPages<T extends Readonly<Record<string, unknown>>, R = never>(
+  pages: AsyncIterable<readonly T[]>,
+  plan: DeliveryPlan<T, R>,
+  ctx: Context,
+): Promise<DeliveryCount> {
   const { sink } = plan;
   const count = plan.count ?? newDeliveryCount();
   const receipts: R[] = [];
@@ -74,16 +90,29 @@ export async function deliverRecords<T extends Readonly<Record<string, unknown>>
 
   if (plan.progress !== undefined) ctx.progress.start(plan.progress);
   try {
-    for await (const record of records) {
-      if (await bySink(() => sink.send(record))) {
-        count.sent += 1;
-        count.unconfirmed += 1;
-        const receipt = plan.receipt?.(record);
-        if (receipt !== undefined) receipts.push(receipt);
-        showCount();
-        if (count.unconfirmed >= plan.confirmEvery) await confirm();
+    const sent = async (records: readonly T[]): Promise<void> => {
+      count.sent += records.length;
+      count.unconfirmed += records.length;
+      if (plan.receipt !== undefined) {
+        for (const record of records) {
+          const receipt = plan.receipt(record);
+          if (receipt !== undefined) receipts.push(receipt);
+        }
+      }
+      showCount();
+      if (count.unconfirmed >= plan.confirmEvery) await confirm();
+    };
+    const sendMany = sink.sendMany?.bind(sink);
+    pages: for await (const page of pages) {
+      if (sendMany !== undefined) {
+        await bySink(() => sendMany(page));
+        await sent(page);
       } else {
-        count.skipped += 1;
+        for (const record of page) {
+          if (await bySink(() => sink.send(record))) await sent([record]);
+          else count.skipped += 1;
+          if (ctx.signal.aborted) break pages;
+        }
       }
       if (ctx.signal.aborted) break;
     }

@@ -5,6 +5,8 @@
 export interface RecordSink {
   /** Send one record; false when the sink skipped it (an oversize syslog record with `--oversize skip`). */
   send(record: Readonly<Record<string, unknown>>): Promise<boolean>;
+  /** Send records at once, none skipped (stdout: one write for a page); where absent, each goes through `send`. */
+  sendMany?(records: readonly Readonly<Record<string, unknown>>[]): Promise<void>;
   /** Resolve once every record sent so far is delivered: written to stdout, or confirmed by the syslog receiver. */
   confirm(): Promise<void>;
   /** Deliver what is left, then release; returns the records sent. After a failure, call `abort()` instead. */

@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import type { RecordSink } from './sink.js';
 import { recordsOnScreen } from '../progress.js';
-import { deliverRecords } from './deliver.js';
+import { deliverPages } from './deliver.js';
 
 /** Options of {@link openStdoutSink}. */
 export interface StdoutSinkOptions {
@@ -35,6 +35,7 @@ export async function openStdoutSink(options: StdoutSinkOptions, ctx: Context): 
       await writer.write(record);
       return true;
     },
+    sendMany: (records) => writer.writeMany(records),
     // Each write resolved only after the stream took it: what was sent is delivered.
     confirm: () => Promise.resolve(),
     async close() {
@@ -48,9 +49,12 @@ export async function openStdoutSink(options: StdoutSinkOptions, ctx: Context): 
   };
 }
 
-/** Write records to stdout in a format; returns how many were written (0 when the reader went away). */
+/**
+ * Write records, given a page at a time, to stdout in a format (a write per page); returns how many were written (0
+ * when the reader went away).
+ */
 export async function emitRecords(
-  records: AsyncIterable<Record<string, unknown>>,
+  pages: AsyncIterable<readonly Record<string, unknown>[]>,
   options: StdoutSinkOptions,
   ctx: Context,
 ): Promise<number> {
@@ -60,7 +64,7 @@ export async function emitRecords(
   const what = options.kind === 'session' ? 'sessions' : 'file events';
   const progress = recordsOnScreen(ctx.stdout) ? undefined : `${what} written`;
   try {
-    return (await deliverRecords(records, { sink, confirmEvery: Number.POSITIVE_INFINITY, progress }, ctx)).closed;
+    return (await deliverPages(pages, { sink, confirmEvery: Number.POSITIVE_INFINITY, progress }, ctx)).closed;
   } catch (error) {
     if (error instanceof OutputClosedError) return 0;
     throw error;

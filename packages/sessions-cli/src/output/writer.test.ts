@@ -167,6 +167,35 @@ describe('empty results', () => {
   });
 });
 
+describe('writeMany', () => {
+  test('hands a page of records to the stream in one write, the same text as record by record', async () => {
+    const chunks: string[] = [];
+    const out = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk.toString('utf8'));
+        callback();
+      },
+    });
+    const writer = createRecordWriter({ ...base, format: 'csv', out });
+    await writer.writeMany([session, session, session]);
+    await expect(writer.end()).resolves.toEqual({ count: 3 });
+    expect(chunks).toHaveLength(1);
+    expect(chunks[0]).toBe((await render([session, session, session], { format: 'csv' })).text);
+  });
+
+  test('throws OutputClosedError once the reader went away', async () => {
+    const out = new Writable({
+      write(_chunk, _encoding, callback) {
+        callback(epipe());
+      },
+    });
+    const writer = createRecordWriter({ ...base, out });
+    await expect(writer.writeMany([session, session])).rejects.toBeInstanceOf(OutputClosedError);
+    await expect(writer.writeMany([session])).rejects.toBeInstanceOf(OutputClosedError);
+    await expect(writer.end()).resolves.toEqual({ count: 0 });
+  });
+});
+
 describe('backpressure', () => {
   test('write() waits until a full stream drains', async () => {
     const pending: (() => void)[] = [];

@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { SessionEventsResponseSchema, type FileEvent, type FileEventsPage } from '../file-events/schemas.js';
 import type { HttpClient, RequestOptions } from '../http.js';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_IDS_PER_CHANGE, MAX_NOTE_LENGTH } from '../limits.js';
-import { drainContinuation, paginateByNumber } from '../pagination.js';
+import { drainContinuation, paginateByNumber, paginatePages } from '../pagination.js';
 import type { OpenEnum, SessionState } from './enums.js';
 import {
   filterQuery,
@@ -57,12 +57,27 @@ export class SessionsV1 {
    * `concurrency` pages are fetched ahead while the loop runs; breaking out of the loop aborts them.
    */
   async *iterAll(query: SessionSearch = {}, options: IterAllOptions = {}): AsyncGenerator<Session, void, undefined> {
+    yield* paginateByNumber(...this.#listing(query, options));
+  }
+
+  /**
+   * The sessions of {@link iterAll} a page at a time, for callers that handle a page as a whole: each session once,
+   * so a page may hold fewer than `pageSize` (and a page of repeats is skipped).
+   */
+  async *iterPages(
+    query: SessionSearch = {},
+    options: IterAllOptions = {},
+  ): AsyncGenerator<Session[], void, undefined> {
+    yield* paginatePages(...this.#listing(query, options));
+  }
+
+  /** The pager's arguments for a search: every page asks the same window, relative times resolved once, here. */
+  #listing(query: SessionSearch, options: IterAllOptions): Parameters<typeof paginatePages<Session>> {
     const size = pageSize(query.pageSize);
     const { concurrency = this.#concurrency, ...requestOptions } = options;
     checkConcurrency(concurrency);
-    // Relative times are resolved once, so every page asks the same window.
     const now = Date.now();
-    yield* paginateByNumber(
+    return [
       async (pageNum, { signal, onThrottled }) => {
         const page = await this.#http.json(
           {
@@ -81,7 +96,7 @@ export class SessionsV1 {
       size,
       (session) => session.sessionId ?? undefined,
       { concurrency, signal: requestOptions.signal },
-    );
+    ];
   }
 
   /** One session (`GET /v1/sessions/{id}`); NotFoundError for an unknown id. */

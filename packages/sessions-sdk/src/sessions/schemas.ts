@@ -1,17 +1,19 @@
 import * as v from 'valibot';
+import { arrayInPlace, looseObjectInPlace } from '../in-place.js';
 import { CONTENT_INSPECTION_STATUSES, SESSION_STATES, SESSION_TYPES } from './enums.js';
 import { openEnum } from './open-enum.js';
 
 // Response schemas only validate: no transforms, defaults or fallbacks, so the validated value is the server's
-// own object. Every field may be missing or null, and unknown keys are kept (looseObject).
+// own object. Every field may be missing or null, and unknown keys are kept (looseObject, checked in place: see
+// ../in-place.ts).
 
 const optionalString = v.nullish(v.string());
 const optionalNumber = v.nullish(v.number());
-const optionalStrings = v.nullish(v.array(v.string()));
+const optionalStrings = v.nullish(arrayInPlace(v.string()));
 const tokenValue = v.pipe(v.string(), v.nonEmpty('expected a non-empty string'));
 
 /** An analyst note on a session. */
-const SessionNoteSchema = v.looseObject({
+const SessionNoteSchema = looseObjectInPlace({
   content: optionalString,
   id: optionalString,
   /** Epoch ms. */
@@ -23,7 +25,7 @@ const SessionNoteSchema = v.looseObject({
 export type SessionNote = v.InferOutput<typeof SessionNoteSchema>;
 
 /** A risk indicator observed in a session, with its event count and configured weight. */
-const RiskIndicatorSchema = v.looseObject({
+const RiskIndicatorSchema = looseObjectInPlace({
   eventCount: optionalNumber,
   id: optionalString,
   name: optionalString,
@@ -34,7 +36,7 @@ const RiskIndicatorSchema = v.looseObject({
 export type RiskIndicator = v.InferOutput<typeof RiskIndicatorSchema>;
 
 /** One entry of a session's score history; `severity` is the wire integer 0–4. */
-const SessionScoreSchema = v.looseObject({
+const SessionScoreSchema = looseObjectInPlace({
   score: optionalNumber,
   severity: optionalNumber,
   /** Epoch ms. */
@@ -45,7 +47,7 @@ const SessionScoreSchema = v.looseObject({
 export type SessionScore = v.InferOutput<typeof SessionScoreSchema>;
 
 /** One entry of a session's state history; `state` is deprecated in favour of `stateV2`. */
-const SessionStateEntrySchema = v.looseObject({
+const SessionStateEntrySchema = looseObjectInPlace({
   /** Epoch ms. */
   sourceTimestamp: optionalNumber,
   state: v.nullish(openEnum(SESSION_STATES)),
@@ -57,7 +59,7 @@ const SessionStateEntrySchema = v.looseObject({
 export type SessionStateEntry = v.InferOutput<typeof SessionStateEntrySchema>;
 
 /** An alert raised by activity in a session. */
-const TriggeredAlertSchema = v.looseObject({
+const TriggeredAlertSchema = looseObjectInPlace({
   alertId: optionalString,
   lessonId: optionalString,
   ruleId: optionalString,
@@ -71,17 +73,17 @@ export type TriggeredAlert = v.InferOutput<typeof TriggeredAlertSchema>;
  * Content inspection results of a session. The current shape is `{detectedOnAlerts}`; an older shape
  * `{status, eventResults}` has been seen too, so both are typed and anything else is kept.
  */
-const ContentInspectionResultsSchema = v.looseObject({
+const ContentInspectionResultsSchema = looseObjectInPlace({
   detectedOnAlerts: optionalStrings,
   status: v.nullish(openEnum(CONTENT_INSPECTION_STATUSES)),
-  eventResults: v.nullish(v.array(v.unknown())),
+  eventResults: v.nullish(arrayInPlace(v.unknown())),
 });
 
 /** Content inspection results of a session. */
 export type ContentInspectionResults = v.InferOutput<typeof ContentInspectionResultsSchema>;
 
 /** A session: one actor's activity over a period, with its scores, states, notes and alerts (keys in API order). */
-export const SessionSchema = v.looseObject({
+export const SessionSchema = looseObjectInPlace({
   actorId: optionalString,
   actorName: optionalString,
   type: v.nullish(openEnum(SESSION_TYPES)),
@@ -101,13 +103,13 @@ export const SessionSchema = v.looseObject({
   firstObserved: optionalNumber,
   /** Epoch ms. */
   lastUpdated: optionalNumber,
-  notes: v.nullish(v.array(SessionNoteSchema)),
-  riskIndicators: v.nullish(v.array(RiskIndicatorSchema)),
-  scores: v.nullish(v.array(SessionScoreSchema)),
+  notes: v.nullish(arrayInPlace(SessionNoteSchema)),
+  riskIndicators: v.nullish(arrayInPlace(RiskIndicatorSchema)),
+  scores: v.nullish(arrayInPlace(SessionScoreSchema)),
   sessionId: optionalString,
-  states: v.nullish(v.array(SessionStateEntrySchema)),
+  states: v.nullish(arrayInPlace(SessionStateEntrySchema)),
   tenantId: optionalString,
-  triggeredAlerts: v.nullish(v.array(TriggeredAlertSchema)),
+  triggeredAlerts: v.nullish(arrayInPlace(TriggeredAlertSchema)),
   /** Deprecated by the API. */
   userId: optionalString,
 });
@@ -116,8 +118,8 @@ export const SessionSchema = v.looseObject({
 export type Session = v.InferOutput<typeof SessionSchema>;
 
 /** A page of a session search (`GET /v1/sessions`). */
-export const SessionsPageSchema = v.looseObject({
-  items: v.nullish(v.array(SessionSchema)),
+export const SessionsPageSchema = looseObjectInPlace({
+  items: v.nullish(arrayInPlace(SessionSchema)),
   totalCount: optionalNumber,
 });
 
@@ -125,7 +127,7 @@ export const SessionsPageSchema = v.looseObject({
 export type SessionsPage = v.InferOutput<typeof SessionsPageSchema>;
 
 /** Answer of change-state-by-criteria; a null, missing or empty token means the server is done. */
-export const ChangeStatesResponseSchema = v.looseObject({
+export const ChangeStatesResponseSchema = looseObjectInPlace({
   continuationToken: optionalString,
 });
 
@@ -133,7 +135,7 @@ export const ChangeStatesResponseSchema = v.looseObject({
 export type ChangeStatesResponse = v.InferOutput<typeof ChangeStatesResponseSchema>;
 
 /** Answer of `POST /v1/oauth`: `access_token` (non-empty) and `expires_in` (seconds) are required. */
-export const TokenResponseSchema = v.looseObject({
+export const TokenResponseSchema = looseObjectInPlace({
   token_type: optionalString,
   expires_in: v.number(),
   access_token: tokenValue,
@@ -143,7 +145,7 @@ export const TokenResponseSchema = v.looseObject({
 export type TokenResponse = v.InferOutput<typeof TokenResponseSchema>;
 
 /** A token of a refresh answer: a non-empty value and an ISO-8601 expiry that may be missing. */
-const RefreshTokenValueSchema = v.looseObject({
+const RefreshTokenValueSchema = looseObjectInPlace({
   tokenValue,
   expiresAt: optionalString,
 });
@@ -152,7 +154,7 @@ const RefreshTokenValueSchema = v.looseObject({
 export type RefreshTokenValue = v.InferOutput<typeof RefreshTokenValueSchema>;
 
 /** Answer of the refresh URL: a new access token (required) and the rotated refresh token. */
-export const RefreshTokenResponseSchema = v.looseObject({
+export const RefreshTokenResponseSchema = looseObjectInPlace({
   accessToken: RefreshTokenValueSchema,
   refreshToken: v.nullish(RefreshTokenValueSchema),
 });

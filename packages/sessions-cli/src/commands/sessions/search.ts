@@ -160,14 +160,15 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
       );
       return;
     }
-    const sessions = client.sessions.v1.iterAll(filters, { signal: ctx.signal, ...paging });
     if (syslog !== undefined) {
+      const sessions = client.sessions.v1.iterAll(filters, { signal: ctx.signal, ...paging });
       const { forwardRecords, forwardedLine } = await import('../../delivery/syslog.js');
       const result = await forwardRecords(sessions, syslog, ctx, confirmEvery);
       ctx.note(forwardedLine(result, 'session', syslog.target as string));
     } else {
+      const pages = client.sessions.v1.iterPages(filters, { signal: ctx.signal, ...paging });
       const { emitRecords } = await import('../../delivery/stdout.js');
-      await emitRecords(sessions, { format, kind: 'session', columns, escapeFormulas }, ctx);
+      await emitRecords(pages, { format, kind: 'session', columns, escapeFormulas }, ctx);
     }
     if (ctx.signal.aborted) throw new InterruptedError('interrupted');
   } finally {

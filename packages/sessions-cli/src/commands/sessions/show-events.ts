@@ -36,16 +36,20 @@ export async function run(args: ShowEventsArgs, ctx: Context): Promise<void> {
   const client = await ctx.client();
   try {
     const page = await client.sessions.v1.getSessionEvents(id, { signal: ctx.signal });
-    const events = (async function* () {
-      yield* page.fileEvents as Array<Record<string, unknown>>;
-    })();
+    const fileEvents = page.fileEvents as Array<Record<string, unknown>>;
     if (syslog !== undefined) {
+      const events = (async function* () {
+        yield* fileEvents;
+      })();
       const { forwardRecords, forwardedLine } = await import('../../delivery/syslog.js');
       const result = await forwardRecords(events, syslog, ctx);
       ctx.note(forwardedLine(result, 'file event', syslog.target as string));
     } else {
       const { emitRecords } = await import('../../delivery/stdout.js');
-      await emitRecords(events, { format, kind: 'file-event', columns, escapeFormulas }, ctx);
+      const pages = (async function* () {
+        yield fileEvents;
+      })();
+      await emitRecords(pages, { format, kind: 'file-event', columns, escapeFormulas }, ctx);
     }
   } finally {
     await client.close();
