@@ -7,6 +7,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { renderReference } from '../src/help/reference.js';
 import { commandPaths, renderHelp } from '../src/help/render.js';
 import { CACHED_WIDTHS } from '../src/help/width.js';
+import { buildCli } from '../src/cli.js';
+import { RUN_IO } from '../src/context.js';
+import { editHelp } from '../src/yargs-internals.js';
+import { collector } from './helpers/in-process.js';
 import { loadedModules } from '@x/vitest-config/modules';
 import { BIN, BUILD_TIMEOUT_MS, PACKAGE_DIR, ensureBuilt, runIncydr } from './helpers/run.js';
 
@@ -114,6 +118,21 @@ describe('stored help texts', () => {
         expect(at[0], `${path}: ${option}`).toBeGreaterThan(heading);
       }
     }
+  });
+
+  it('are not laid out when a command runs (no handler shows help once the parse is over)', async () => {
+    // The handler runs and fails for want of settings (HOME has no ~/.config/incydr/.env).
+    const argv = ['sessions', 'show', 'abc', '-f', 'json-lines'];
+    const cli = buildCli(argv);
+    let laidOut = 0;
+    editHelp(cli, (text) => {
+      laidOut += 1;
+      return text;
+    });
+    const env = { HOME: PACKAGE_DIR };
+    const io = { stdout: collector().stream, stderr: collector().stream, env, signal: new AbortController().signal };
+    await expect(cli.parseAsync(argv, { [RUN_IO]: io })).rejects.toThrow(/INCYDR_URL/);
+    expect(laidOut).toBe(0);
   });
 
   it('start with the usage line a usage error shows (positionals upper case)', async () => {
