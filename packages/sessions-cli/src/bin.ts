@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { useCompileCache } from './compile-cache.js';
 import { cachedHelp } from './help/cache.js';
 import { helpWidth } from './help/width.js';
 import { tuneMemory } from './memory.js';
@@ -21,7 +20,6 @@ try {
   if (help !== undefined) {
     process.stdout.write(`${help}\n`);
   } else {
-    useCompileCache();
     tuneMemory();
     const { main } = await import('./cli.js');
     process.exitCode = await main(args);
