@@ -10,9 +10,10 @@ import * as export200k from './bench/export-200k.mjs';
 import * as export20k from './bench/export-20k.mjs';
 import { fmt, renderTable, row } from './bench/format.mjs';
 import { cleanUp } from './bench/process.mjs';
+import * as show from './bench/show.mjs';
 import * as syslogOut from './bench/syslog-out.mjs';
 
-const BENCHMARKS = [export20k, export200k, bulkUpdate, syslogOut, coldStart];
+const BENCHMARKS = [export20k, export200k, bulkUpdate, syslogOut, coldStart, show];
 
 const runs = positiveInt('BENCH_RUNS', 3);
 const coldRuns = positiveInt('BENCH_COLD_RUNS', 15);

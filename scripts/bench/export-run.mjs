@@ -8,7 +8,8 @@ export const EXPORT_ARGS = ['sessions', 'search', '--any-alerts', '--start', '60
  * Export against an emulator, counting the lines written to stdout.
  * @param {{ env: Record<string, string> }} emulator
  * @param {{ concurrency?: number, timeoutMs: number }} options `concurrency` undefined leaves the CLI's default
- * @returns {Promise<{ sessions: number, seconds: number, sessionsPerSecond: number, maxRssKiB: number|undefined }>}
+ * @returns {Promise<{ sessions: number, seconds: number, sessionsPerSecond: number, maxRssKiB: number|undefined,
+ *   cpuUsPerSession: number|undefined }>} `cpuUsPerSession`: the CLI's own CPU time (start-up included) / sessions
  */
 export async function exportOnce(emulator, { concurrency, timeoutMs }) {
   const args = [cliBin, ...EXPORT_ARGS, ...(concurrency === undefined ? [] : ['--concurrency', String(concurrency)])];
@@ -17,5 +18,13 @@ export async function exportOnce(emulator, { concurrency, timeoutMs }) {
     'the export',
   );
   const seconds = result.wallMs / 1000;
-  return { sessions: result.lines, seconds, sessionsPerSecond: result.lines / seconds, maxRssKiB: result.maxRssKiB };
+  const cpuUsPerSession =
+    result.cpuMs === undefined || result.lines === 0 ? undefined : (result.cpuMs * 1000) / result.lines;
+  return {
+    sessions: result.lines,
+    seconds,
+    sessionsPerSecond: result.lines / seconds,
+    maxRssKiB: result.maxRssKiB,
+    cpuUsPerSession,
+  };
 }

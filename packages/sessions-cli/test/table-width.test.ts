@@ -1,6 +1,5 @@
 // The table on terminals of common widths, in process through `run(args, ctx)` against the emulator over loopback:
 // ids are never cut, and at 80 and 120 columns every line fits (cli.md §3).
-import { PassThrough } from 'node:stream';
 import type { Emulator } from '@x/sessions-emulator';
 import { Client } from '@x/sessions-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,9 +7,9 @@ import { run as search } from '../src/commands/sessions/search.js';
 import { run as showEvents } from '../src/commands/sessions/show-events.js';
 import type { Context } from '../src/context.js';
 import { displayWidth } from '../src/output/text.js';
+import { onTerminal as runOnTerminal } from './helpers/on-terminal.js';
 import { BUILD_TIMEOUT_MS, EMULATOR_NOW, ensureBuilt, lines } from './helpers/run.js';
 import { expectedSearch, fileEventsOf, type ApiRecord } from './helpers/sessions.js';
-import { createProgress } from '../src/progress.js';
 
 let emu: Emulator;
 
@@ -24,29 +23,14 @@ afterAll(async () => {
   await emu?.close();
 });
 
-/** Run a command as on a terminal `width` columns wide; stdout and the stderr notes as text. */
-async function onTerminal(
+/** Run a command as on a terminal `width` columns wide against the emulator; stdout and the stderr notes as text. */
+function onTerminal(
   width: number,
   command: (ctx: Context) => Promise<void>,
 ): Promise<{ stdout: string; notes: string[] }> {
-  const stdout = new PassThrough();
-  const chunks: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const notes: string[] = [];
-  const { clientId: id, clientSecret: secret } = emu;
-  await command({
-    stdout,
-    stderr: new PassThrough(),
-    env: {},
-    signal: new AbortController().signal,
-    useRich: true,
-    color: false,
-    width,
-    note: (text) => notes.push(text),
-    progress: createProgress({ stream: new PassThrough(), env: {} }),
-    client: () => Promise.resolve(new Client({ url: emu.url, apiClientId: id, apiClientSecret: secret, env: {} })),
-  });
-  return { stdout: Buffer.concat(chunks).toString('utf8'), notes };
+  const client = (): Client =>
+    new Client({ url: emu.url, apiClientId: emu.clientId, apiClientSecret: emu.clientSecret, env: {} });
+  return runOnTerminal(width, client, command);
 }
 
 describe('sessions search -f table', () => {

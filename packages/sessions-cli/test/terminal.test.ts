@@ -267,6 +267,29 @@ describe.skipIf(SCRIPT_PATH === undefined)('in a terminal', () => {
     patient(90_000),
   );
 
+  it.each([
+    ['sessions search', () => ['sessions', 'search', '--any-alerts', '-f', 'json-lines']],
+    ['sessions show', () => ['sessions', 'show', ids[0] ?? '', '-f', 'json-lines']],
+    ['sessions show-events', () => ['sessions', 'show-events', ids[0] ?? '']],
+    ['sessions update', () => ['sessions', 'update', ids[0] ?? '', '--state', 'CLOSED_TP']],
+  ])(
+    'Ctrl-C typed while %s waits on the API stops it at once with exit 130',
+    async (_name, args) => {
+      // Every answer (the token's first) takes ten minutes, longer than the test may run: only Ctrl-C can end the
+      // command, and only if it also drops the requests in flight.
+      fx.emu.setFaults({ latencyMs: 600_000 });
+      const before = fx.emu.requests().length;
+      const running = startInTerminal(args(), { env: fx.env, columns: COLUMNS });
+      await waitFor(() => fx.emu.requests().length > before, 'its first request', 30_000);
+      running.type(CTRL_C);
+      const result = await running.result;
+      expect(result.code, result.stdout).toBe(130);
+      expect(screenLines(result.stdout).at(-1)).toBe('incydr: interrupted');
+      expect(fx.emu.requests().length - before).toBe(1);
+    },
+    patient(30_000),
+  );
+
   it(
     'draws no progress when stderr is a file, though stdout is the terminal',
     async () => {

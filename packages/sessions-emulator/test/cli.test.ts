@@ -65,6 +65,8 @@ describe('incydr-emulator', () => {
         .split('\n')
         .filter((line) => line.startsWith('export '));
       expect(pasted).toHaveLength(3);
+      // The same lines for the shells that have no `export`.
+      expect(proc.out()).toContain('(fish: set -gx NAME VALUE; PowerShell: $env:NAME = "VALUE")');
       const url = /^export INCYDR_URL=(\S+)$/m.exec(proc.out())?.[1];
       const script = [
         ...pasted,

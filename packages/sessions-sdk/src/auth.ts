@@ -1,4 +1,5 @@
 import { untilAborted } from './abort.js';
+import { IncydrError } from './errors.js';
 import type { HttpClient, RequestOptions, TokenSource } from './http.js';
 import type { Log } from './logger.js';
 import type { ResolvedSettings } from './settings.js';
@@ -20,12 +21,18 @@ interface CachedToken {
 
 /** Caches an access token, renews it before expiry, and lets one renewal run however many callers wait. */
 export class TokenCache implements TokenSource {
-  readonly #fetchToken: () => Promise<{ value: string; lifetimeMs: number }>;
+  readonly #fetchToken: (signal: AbortSignal) => Promise<{ value: string; lifetimeMs: number }>;
   readonly #now: () => number;
+  /** Aborted by close(): a renewal still running then is one nobody waits for. */
+  readonly #closed = new AbortController();
   #token: CachedToken | undefined;
   #pending: Promise<CachedToken> | undefined;
 
-  constructor(fetchToken: () => Promise<{ value: string; lifetimeMs: number }>, now: () => number = Date.now) {
+  /** `fetchToken` gets a signal that aborts when the cache is closed; it may ignore it (see createTokenSource). */
+  constructor(
+    fetchToken: (signal: AbortSignal) => Promise<{ value: string; lifetimeMs: number }>,
+    now: () => number = Date.now,
+  ) {
     this.#fetchToken = fetchToken;
     this.#now = now;
   }
@@ -45,9 +52,14 @@ export class TokenCache implements TokenSource {
     if (this.#token?.value === token) this.#token = undefined;
   }
 
+  /** Stop a renewal still in flight (its callers have stopped waiting: they were aborted) and renew no more. */
+  close(): void {
+    this.#closed.abort(new IncydrError('the client was closed'));
+  }
+
   async #renew(): Promise<CachedToken> {
     const startedAt = this.#now();
-    const { value, lifetimeMs } = await this.#fetchToken();
+    const { value, lifetimeMs } = await this.#fetchToken(this.#closed.signal);
     const token = { value, renewAt: startedAt + lifetimeMs - refreshMarginMs(lifetimeMs) };
     this.#token = token;
     return token;
@@ -65,13 +77,15 @@ export function createTokenSource(
   if (auth.kind === 'client-credentials') {
     log.addSecret(auth.apiClientSecret);
     log.addSecret(Buffer.from(`${auth.apiClientId}:${auth.apiClientSecret}`).toString('base64'));
-    return new TokenCache(async () => {
+    return new TokenCache(async (signal) => {
       const body = await http.json(
         {
           method: 'POST',
           path: '/v1/oauth',
           auth: { basic: { username: auth.apiClientId, password: auth.apiClientSecret } },
           retrySafe: true,
+          // Cut when the client closes, so that a process interrupted while it waits for a token ends at once.
+          options: { signal },
         },
         TokenResponseSchema,
       );
@@ -82,6 +96,8 @@ export function createTokenSource(
 
   let refreshToken = auth.refreshToken;
   log.addSecret(refreshToken);
+  // The refresh exchange ignores the close signal: a refresh token may be single-use, and an exchange cut after the
+  // server rotated it would lose the new one. A closed client lets it finish (within its timeout) and keeps it.
   return new TokenCache(async () => {
     const body = await http.json(
       {

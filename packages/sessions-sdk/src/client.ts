@@ -45,8 +45,12 @@ export class Client {
     return tenantIdFromToken(await this.#tokens.getToken(options));
   }
 
-  /** Close pooled connections; the client must not be used afterwards. */
+  /**
+   * Close pooled connections and stop a token request nobody waits for any more (one whose callers were aborted);
+   * the client must not be used afterwards.
+   */
   async close(): Promise<void> {
+    this.#tokens.close();
     await this.#http.close();
   }
 

@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { patient } from '@x/vitest-config/patience';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthenticationError, Client } from '../src/index.js';
 import {
@@ -67,6 +70,40 @@ describe('client credentials', () => {
     expect((await second).sessionId).toBe('s1');
     expect(server.tokenRequests).toHaveLength(1);
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('cuts a token request nobody waits for any more when the client closes, so nothing holds the process', async () => {
+    // A server of its own: the shared one answers every token call; this one holds the token call and tells when
+    // the client hung up on it.
+    let arrived!: () => void;
+    let hungUp!: () => void;
+    const tokenArrived = new Promise<void>((resolve) => (arrived = resolve));
+    const tokenHungUp = new Promise<void>((resolve) => (hungUp = resolve));
+    const held = createServer((_req, res) => {
+      res.on('close', hungUp);
+      arrived();
+    });
+    await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(held.address() as AddressInfo).port}`;
+      const client = new Client({ ...clientOptions(server), url, timeoutMs: 600_000 });
+      const controller = new AbortController();
+      const pending = client.sessions.v1.getSessionDetails('s1', { signal: controller.signal });
+      await tokenArrived;
+      controller.abort(new Error('interrupted'));
+      await expect(pending).rejects.toThrow('interrupted');
+      await client.close();
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([
+        tokenHungUp.then(() => 'hung up'),
+        new Promise((resolve) => (timer = setTimeout(() => resolve('still open'), patient(5_000)))),
+      ]);
+      clearTimeout(timer);
+      expect(outcome).toBe('hung up');
+    } finally {
+      held.closeAllConnections();
+      await new Promise((resolve) => held.close(resolve));
+    }
   });
 
   it('re-authenticates once after a 401 and retries the request once', async () => {

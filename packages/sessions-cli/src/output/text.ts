@@ -7,7 +7,15 @@ const ELLIPSIS = '…';
 // visually reorder a line.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu;
 const LINE_BREAKS = /\r\n|[\r\n\t\u2028\u2029]/gu;
-const ZERO_WIDTH = /^[\p{Mn}\p{Me}\u200b-\u200f\ufe00-\ufe0f]$/u;
+// Code points that take no cell on their own: combining marks, variation selectors, joiners and other invisibles.
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Default_Ignorable_Code_Point}]$/u;
+// Shown as a picture (two cells) without a variation selector: 🚀, ⚡, 🫠, 📁 … (Unicode's Emoji_Presentation, the
+// first of which is U+231A; a lone regional indicator is a letter, one cell).
+const EMOJI_PRESENTATION = /^\p{Emoji_Presentation}$/u;
+const PICTOGRAPHIC = /^\p{Extended_Pictographic}$/u;
+const REGIONAL_INDICATOR = /^\p{Regional_Indicator}$/u;
+// Text that is one cell per UTF-16 unit: printable ASCII, measured and cut without segmenting.
+const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/u;
 
 /**
  * Makes server text safe for one terminal line: line breaks and tabs become spaces, other control characters
@@ -27,6 +35,8 @@ export function humanLine(text: string): string {
 
 /** Terminal cells a code point takes: 0 for combining marks, 2 for East Asian wide characters and emoji, else 1. */
 function codePointWidth(char: string, code: number): number {
+  // Latin-1 and Latin Extended hold no mark and nothing wide: spare them the property lookups.
+  if (code < 0x300) return code === 0xad ? 0 : 1;
   if (ZERO_WIDTH.test(char)) return 0;
   const wide =
     (code >= 0x1100 && code <= 0x115f) ||
@@ -36,10 +46,41 @@ function codePointWidth(char: string, code: number): number {
     (code >= 0xfe30 && code <= 0xfe4f) ||
     (code >= 0xff00 && code <= 0xff60) ||
     (code >= 0xffe0 && code <= 0xffe6) ||
-    (code >= 0x1f300 && code <= 0x1f64f) ||
-    (code >= 0x1f900 && code <= 0x1f9ff) ||
-    (code >= 0x20000 && code <= 0x3fffd);
+    (code >= 0x20000 && code <= 0x3fffd) ||
+    (code >= 0x231a && EMOJI_PRESENTATION.test(char) && !REGIONAL_INDICATOR.test(char));
   return wide ? 2 : 1;
+}
+
+/**
+ * Terminal cells a grapheme cluster takes: an emoji sequence (ZWJ, VS16, keycap, skin tone, flag) is one two-cell
+ * picture; other clusters take the cells of their first visible code point (marks after it take none).
+ */
+function clusterWidth(cluster: string): number {
+  const [first = '', second = ''] = cluster;
+  if (first.length === cluster.length) return codePointWidth(first, first.codePointAt(0) ?? 0);
+  if (REGIONAL_INDICATOR.test(first)) return REGIONAL_INDICATOR.test(second) ? 2 : 1;
+  if (cluster.includes('\u20e3')) return 2;
+  if (PICTOGRAPHIC.test(first) && /[\u200d\ufe0f\u{1f3fb}-\u{1f3ff}]/u.test(cluster)) return 2;
+  for (const char of cluster) {
+    const width = codePointWidth(char, char.codePointAt(0) ?? 0);
+    if (width > 0) return width;
+  }
+  return 0;
+}
+
+// Code points that join a cluster into one picture or syllable (ZWJ, VS16, keycap, Hangul vowel and final jamo,
+// regional indicators, skin tones): only text with one of them needs Intl.Segmenter, which costs ~2 µs a character.
+const JOINS = /[\u200d\ufe0f\u20e3\u1160-\u11ff\ud7b0-\ud7ff\u{1f1e6}-\u{1f1ff}\u{1f3fb}-\u{1f3ff}]/u;
+let segmenter: Intl.Segmenter | undefined;
+
+/**
+ * The grapheme clusters of `text`, what a terminal draws as one character; text without joining code points by code
+ * point (a combining mark then takes no cell and stays with its base when text is cut).
+ */
+function graphemes(text: string): Iterable<string> {
+  if (!JOINS.test(text)) return text;
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  return Array.from(segmenter.segment(text), ({ segment }) => segment);
 }
 
 // SGR sequences that styles() adds take no cells.
@@ -52,21 +93,23 @@ export function counted(count: number, noun: string, plural = `${noun}s`): strin
 
 /** The number of terminal cells `text` takes; ANSI colour sequences count as zero. */
 export function displayWidth(text: string): number {
+  if (PRINTABLE_ASCII.test(text)) return text.length;
   let width = 0;
-  for (const char of text.replace(SGR, '')) width += codePointWidth(char, char.codePointAt(0) ?? 0);
+  for (const cluster of graphemes(text.replace(SGR, ''))) width += clusterWidth(cluster);
   return width;
 }
 
-/** Cuts `text` to at most `width` cells, ending with `…` when something was cut. */
+/** Cuts `text` to at most `width` cells, between graphemes, ending with `…` when something was cut. */
 export function truncate(text: string, width: number): string {
   if (displayWidth(text) <= width) return text;
   if (width <= 0) return '';
+  if (PRINTABLE_ASCII.test(text)) return text.slice(0, width - 1) + ELLIPSIS;
   let result = '';
   let used = 0;
-  for (const char of text) {
-    const cells = codePointWidth(char, char.codePointAt(0) ?? 0);
+  for (const cluster of graphemes(text)) {
+    const cells = clusterWidth(cluster);
     if (used + cells > width - 1) break;
-    result += char;
+    result += cluster;
     used += cells;
   }
   return result + ELLIPSIS;
@@ -112,14 +155,14 @@ export function wrap(text: string, width: number): string[] {
   return lines;
 }
 
-/** The longest prefix of `text` that fits in `width` cells (at least one code point, so wrapping always advances). */
+/** The longest prefix of `text` that fits in `width` cells (at least one grapheme, so wrapping always advances). */
 function sliceCells(text: string, width: number): string {
   let result = '';
   let used = 0;
-  for (const char of text) {
-    const cells = codePointWidth(char, char.codePointAt(0) ?? 0);
+  for (const cluster of graphemes(text)) {
+    const cells = clusterWidth(cluster);
     if (result !== '' && used + cells > width) break;
-    result += char;
+    result += cluster;
     used += cells;
   }
   return result;
