@@ -8,7 +8,7 @@ import { withLogging } from './options/logging.js';
 import { withRequestLimit } from './options/requests.js';
 import { optionSpellings, positionalName, positionalsOf, type CommandFacts } from './usage/facts.js';
 import { failureMessage, unknownOption, usageError } from './usage/failure.js';
-import { editHelp, optionTable, reachedCommand } from './yargs-internals.js';
+import { editHelp, optionTable, reachedCommand, skipHelpCache } from './yargs-internals.js';
 import { reportFailure } from './report.js';
 
 /**
@@ -54,6 +54,7 @@ export function buildCli(argv: string[], options: { width?: number } = {}) {
       throw usageError(failureMessage(error?.message ?? message ?? 'invalid command line', argv, facts), facts);
     });
   editHelp(cli, unglueTypeTags);
+  skipHelpCache(cli);
   return cli;
 }
 

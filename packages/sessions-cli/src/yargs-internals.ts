@@ -6,6 +6,7 @@ interface UsageInstance {
   usage(message: string, description?: string): UsageInstance;
   getUsage(): Array<[string, string]>;
   help(): string;
+  cacheHelpMessage(): void;
 }
 
 interface InternalMethods {
@@ -46,6 +47,14 @@ export function editHelp(yargs: Argv<unknown>, edit: (text: string) => string): 
   const usage = internals(yargs).getUsageInstance();
   const render = usage.help.bind(usage);
   usage.help = () => edit(render());
+}
+
+/**
+ * Stop yargs laying out the help of every command it runs: it stores that text for a handler that might call
+ * `showHelp()` once the parse is over, and no handler here does (a usage error names the usage line, not the help).
+ */
+export function skipHelpCache(yargs: Argv<unknown>): void {
+  internals(yargs).getUsageInstance().cacheHelpMessage = () => undefined;
 }
 
 /** The descriptions of the options and positionals defined on `yargs`, keyed by name. */

@@ -1,16 +1,34 @@
 // `--help` comes from texts the build stores (dist/help.json) so that it need not load yargs: they must be exactly
 // what yargs prints from the current definitions.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { TIME_FORMS } from '@x/sessions-sdk/time';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderReference } from '../src/help/reference.js';
 import { commandPaths, renderHelp } from '../src/help/render.js';
 import { CACHED_WIDTHS } from '../src/help/width.js';
+import { buildCli } from '../src/cli.js';
+import { RUN_IO } from '../src/context.js';
+import { editHelp } from '../src/yargs-internals.js';
+import { collector } from './helpers/in-process.js';
 import { loadedModules } from '@x/vitest-config/modules';
 import { BIN, BUILD_TIMEOUT_MS, PACKAGE_DIR, ensureBuilt, runIncydr } from './helpers/run.js';
 
 let stored: Record<string, Record<string, string>>;
+
+/** The modules bundled into the files a run loaded (read from their source maps), and the other files it loaded. */
+function sourcesOf(urls: readonly string[]): string[] {
+  return urls
+    .filter((url) => url.startsWith('file:'))
+    .flatMap((url) => {
+      const file = fileURLToPath(url);
+      const map = `${file}.map`;
+      if (!existsSync(map)) return [file];
+      const { sources } = JSON.parse(readFileSync(map, 'utf8')) as { sources: string[] };
+      return sources.map((source) => resolve(dirname(map), source));
+    });
+}
 
 beforeAll(async () => {
   await ensureBuilt();
@@ -53,11 +71,11 @@ describe('stored help texts', () => {
   });
 
   it("load neither yargs nor the SDK when stored, nor the SDK's main entry, valibot or ky via yargs", async () => {
-    const heavy = (urls: readonly string[]): string[] =>
-      urls.filter((url) => /\/sessions-sdk\/dist\/index\.js$/.test(url) || /\/(valibot|ky|undici)[@/]/.test(url));
+    const heavy = (sources: readonly string[]): string[] =>
+      sources.filter((path) => /\/sessions-sdk\/dist\/index\.js$/.test(path) || /\/(valibot|ky|undici)[@/]/.test(path));
     const stored = await loadedModules([BIN, 'sessions', 'search', '--help'], { cwd: PACKAGE_DIR });
     expect(stored).toMatchObject({ code: 0, stderr: '' });
-    expect(stored.urls.filter((url) => /\/(yargs|sessions-sdk)\//.test(url))).toEqual([]);
+    expect(sourcesOf(stored.urls).filter((path) => /\/(yargs|sessions-sdk)\//.test(path))).toEqual([]);
     const yargsAnswers = [
       ['sessions', 'search', '--state', 'OPEN', '--help'],
       ['sessions', 'update', 'x', '--help', '-s', 'OPEN'],
@@ -65,11 +83,12 @@ describe('stored help texts', () => {
     for (const args of yargsAnswers) {
       const answered = await loadedModules([BIN, ...args], { cwd: PACKAGE_DIR });
       expect(answered).toMatchObject({ code: 0, stderr: '' });
+      const sources = sourcesOf(answered.urls);
       expect(
-        answered.urls.some((url) => url.includes('/yargs/')),
+        sources.some((path) => path.includes('/yargs/')),
         args.join(' '),
       ).toBe(true);
-      expect(heavy(answered.urls), args.join(' ')).toEqual([]);
+      expect(heavy(sources), args.join(' ')).toEqual([]);
     }
   });
 
@@ -114,6 +133,21 @@ describe('stored help texts', () => {
         expect(at[0], `${path}: ${option}`).toBeGreaterThan(heading);
       }
     }
+  });
+
+  it('are not laid out when a command runs (no handler shows help once the parse is over)', async () => {
+    // The handler runs and fails for want of settings (HOME has no ~/.config/incydr/.env).
+    const argv = ['sessions', 'show', 'abc', '-f', 'json-lines'];
+    const cli = buildCli(argv);
+    let laidOut = 0;
+    editHelp(cli, (text) => {
+      laidOut += 1;
+      return text;
+    });
+    const env = { HOME: PACKAGE_DIR };
+    const io = { stdout: collector().stream, stderr: collector().stream, env, signal: new AbortController().signal };
+    await expect(cli.parseAsync(argv, { [RUN_IO]: io })).rejects.toThrow(/INCYDR_URL/);
+    expect(laidOut).toBe(0);
   });
 
   it('start with the usage line a usage error shows (positionals upper case)', async () => {

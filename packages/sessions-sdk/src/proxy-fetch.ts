@@ -1,5 +1,8 @@
-import { ProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type * as undici from 'undici';
 import { proxyFor, type ProxySettings } from './proxy.js';
+
+type Undici = typeof undici;
 
 /** How `close()` lets pooled connections finish before it drops them. */
 const CLOSE_GRACE_MS = 1_000;
@@ -11,11 +14,16 @@ const CLOSE_GRACE_MS = 1_000;
 export class ProxyFetch {
   readonly #settings: ProxySettings;
   /** One connection pool per proxy URL. */
-  readonly #agents = new Map<string, ProxyAgent>();
+  readonly #agents = new Map<string, undici.ProxyAgent>();
+  readonly #undici: Undici;
 
   /** The agents are made now: a malformed proxy URL fails when the client is made. */
   constructor(settings: ProxySettings) {
     this.#settings = settings;
+    // Loaded here, not imported: npm undici (a second copy of what Node's fetch contains) costs a client that goes
+    // direct, as nearly all do, a tenth of a second at start-up.
+    this.#undici = createRequire(import.meta.url)('undici') as Undici;
+    const { ProxyAgent } = this.#undici;
     // The route is chosen by proxy.ts, not by undici's EnvHttpProxyAgent, so that an error can name the proxy the
     // request went through.
     for (const proxyUrl of [settings.httpProxy, settings.httpsProxy]) {
@@ -35,7 +43,7 @@ export class ProxyFetch {
     if (agent === undefined) return fetch(request);
     // Node's fetch ignores proxies, and undici's fetch takes only its own Request class: the request is replayed.
     // Its body (a small JSON document) is buffered, so that it goes with a Content-Length as it does direct.
-    const response = await undiciFetch(request.url, {
+    const response = await this.#undici.fetch(request.url, {
       method: request.method,
       headers: [...request.headers],
       ...(request.body === null ? {} : { body: await request.arrayBuffer() }),
@@ -47,7 +55,7 @@ export class ProxyFetch {
 
   /** Release the proxies' pooled connections: gracefully, then (after {@link CLOSE_GRACE_MS}) by force. */
   async close(): Promise<void> {
-    const dispatchers: Dispatcher[] = [...this.#agents.values()];
+    const dispatchers: undici.Dispatcher[] = [...this.#agents.values()];
     const closing = Promise.all(dispatchers.map((dispatcher) => dispatcher.close())).then(() => 'closed' as const);
     closing.catch(() => undefined);
     // A graceful close waits for every connection, also a proxy tunnel whose CONNECT was never answered: forever.

@@ -50,6 +50,33 @@ describe('the main entry', () => {
   });
 });
 
+describe('npm undici', () => {
+  // Node's own fetch serves a client that goes direct; npm undici (its ProxyAgent) only a client with a proxy.
+  async function loadsUndici(env: Record<string, string>): Promise<boolean> {
+    const code =
+      `import { createRequire } from 'node:module';` +
+      `const { Client } = await import('@x/sessions-sdk');` +
+      `const client = new Client({ url: 'http://127.0.0.1:9', apiClientId: 'id', apiClientSecret: 'secret', ` +
+      `env: ${JSON.stringify(env)}, envFile: null, logStderr: false });` +
+      `const cache = Object.keys(createRequire(process.cwd() + '/').cache);` +
+      `console.log(cache.some((path) => /[\\\\/]node_modules[\\\\/]undici[\\\\/]/.test(path)));` +
+      `await client.close();`;
+    const run = await loadedModules(['--input-type=module', '-e', code], { cwd: packageDir });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    return run.stdout.trim() === 'true' || run.urls.some((url) => /\/node_modules\/undici\//.test(url));
+  }
+
+  it(
+    'is not loaded by a client that goes direct, and is by a client with a proxy',
+    async () => {
+      expect(await loadsUndici({})).toBe(false);
+      expect(await loadsUndici({ HTTPS_PROXY: 'http://127.0.0.1:9' })).toBe(true);
+    },
+    patient(30_000),
+  );
+});
+
 describe('the model entry', () => {
   it(
     "loads only the SDK's own files and Node built-ins: no valibot, ky or undici",

@@ -184,14 +184,19 @@ const BUILDS = [
   { dir: join(PACKAGE_DIR, '..', 'sessions-sdk'), output: join('dist', 'index.js') },
   { dir: join(PACKAGE_DIR, '..', 'syslog-out'), output: join('dist', 'index.js') },
   { dir: join(PACKAGE_DIR, '..', 'sessions-emulator'), output: join('dist', 'index.js') },
-  { dir: PACKAGE_DIR, output: join('dist', 'help.json'), then: join('dist', 'help', 'build.js') },
+  {
+    dir: PACKAGE_DIR,
+    output: join('dist', 'help.json'),
+    script: join('scripts', 'bundle.mjs'),
+    then: join('dist', 'tools', 'build-help.js'),
+  },
 ];
 
 /** Time allowed for {@link ensureBuilt} (a cold build of four packages), scaled to this machine. */
 export const BUILD_TIMEOUT_MS = patient(240_000);
 
 /**
- * Build, with `tsc -p tsconfig.build.json`, each package whose dist is missing (turbo normally builds them before
+ * Build, with `tsc -p tsconfig.build.json` (the CLI with its bundle script), each package whose dist is missing (turbo normally builds them before
  * the tests). Test files run in parallel workers, so builds take a lock (a directory) and recheck under it.
  */
 export async function ensureBuilt(): Promise<void> {
@@ -221,7 +226,7 @@ export async function ensureBuilt(): Promise<void> {
       await new Promise<void>((resolveBuild, reject) => {
         execFile(
           process.execPath,
-          [tsc, '-p', 'tsconfig.build.json'],
+          build.script === undefined ? [tsc, '-p', 'tsconfig.build.json'] : [build.script],
           { cwd: build.dir, timeout: BUILD_TIMEOUT_MS },
           (error, stdout, stderr) => {
             if (error !== null && !existsSync(join(build.dir, build.then ?? build.output))) {
