@@ -50,6 +50,7 @@ export class NodeTransport {
   readonly #maxSockets: number;
   #http: HttpAgent | undefined;
   #https: HttpsAgent | undefined;
+  #closed = false;
   /** The pooled sockets whose connection (and TLS handshake) completed. */
   readonly #connected = new WeakSet<object>();
 
@@ -110,20 +111,34 @@ export class NodeTransport {
     });
   }
 
-  /** Close the pooled connections; a request still running fails. */
+  /**
+   * Close the idle pooled connections; a request still running finishes (a refresh exchange must not lose its rotated
+   * token), and its connection is then closed instead of pooled.
+   */
   close(): void {
-    this.#http?.destroy();
-    this.#https?.destroy();
+    this.#closed = true;
+    for (const agent of [this.#http, this.#https]) {
+      for (const sockets of Object.values(agent?.freeSockets ?? {}))
+        for (const socket of sockets ?? []) socket.destroy();
+    }
   }
 
   #httpAgent(): HttpAgent {
-    this.#http ??= new HttpAgent({ keepAlive: true, maxSockets: this.#maxSockets, timeout: IDLE_MS });
+    this.#http ??= this.#pool(new HttpAgent({ keepAlive: true, maxSockets: this.#maxSockets, timeout: IDLE_MS }));
     return this.#http;
   }
 
   #httpsAgent(): HttpsAgent {
-    this.#https ??= new HttpsAgent({ keepAlive: true, maxSockets: this.#maxSockets, timeout: IDLE_MS });
+    this.#https ??= this.#pool(new HttpsAgent({ keepAlive: true, maxSockets: this.#maxSockets, timeout: IDLE_MS }));
     return this.#https;
+  }
+
+  /** `agent`, made to drop each connection whose request ends once the transport is closed. */
+  #pool<A extends HttpAgent>(agent: A): A {
+    const keep = agent.keepSocketAlive.bind(agent);
+    // Node's documented hook: a falsy answer closes the connection instead of pooling it.
+    agent.keepSocketAlive = (socket) => (this.#closed ? false : keep(socket));
+    return agent;
   }
 }
 

@@ -41,4 +41,24 @@ describe('the direct HTTP route', () => {
       interval: 5,
     });
   });
+
+  it('lets a request in flight when the client closes finish, then closes its connection', async () => {
+    let answer!: () => void;
+    const released = new Promise<void>((resolve) => (answer = resolve));
+    server.on('GET /v1/sessions/s1', async () => {
+      await released;
+      return { json: { sessionId: 's1' } };
+    });
+    const client = new Client(clientOptions(server));
+    const pending = client.sessions.v1.getSessionDetails('s1');
+    await vi.waitFor(() => expect(server.inFlight).toBe(1), { timeout: patient(5_000), interval: 5 });
+    await client.close();
+    answer();
+    expect((await pending).sessionId).toBe('s1');
+    expect(server.requests).toHaveLength(1);
+    await vi.waitFor(async () => expect(await server.openConnections()).toBe(0), {
+      timeout: patient(5_000),
+      interval: 5,
+    });
+  });
 });
