@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { patient } from '@x/vitest-config/patience';
@@ -139,5 +139,31 @@ describe('NodeTransport', () => {
     expect(await open()).toBe(1);
     transport?.close();
     await vi.waitFor(async () => expect(await open()).toBe(0), { timeout: patient(5_000), interval: 5 });
+  });
+
+  it("fails with the connect-timeout code Node's fetch gave when a TLS handshake does not finish within the limit", async () => {
+    // A TCP server that accepts and never says anything: the connection is made, the handshake never completes.
+    const accepted: Socket[] = [];
+    const silent = createTcpServer((socket) => accepted.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      transport = new NodeTransport(4, 100);
+      const signal = new AbortController().signal;
+      const attempt = transport.send({
+        method: 'GET',
+        url: `https://127.0.0.1:${port}/`,
+        headers: [],
+        body: undefined,
+        signal,
+      });
+      await expect(attempt).rejects.toMatchObject({
+        code: 'UND_ERR_CONNECT_TIMEOUT',
+        message: `could not connect to 127.0.0.1:${port} within 100 ms`,
+      });
+    } finally {
+      for (const socket of accepted) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });

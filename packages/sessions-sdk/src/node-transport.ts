@@ -54,9 +54,12 @@ export class NodeTransport {
   /** The pooled sockets whose connection (and TLS handshake) completed. */
   readonly #connected = new WeakSet<object>();
 
-  /** `maxSockets` bounds the connections open at once to each host. */
-  constructor(maxSockets: number) {
+  readonly #connectTimeoutMs: number;
+
+  /** `maxSockets` bounds the connections open at once to each host; `connectTimeoutMs` the TCP and TLS handshakes. */
+  constructor(maxSockets: number, connectTimeoutMs = CONNECT_TIMEOUT_MS) {
     this.#maxSockets = maxSockets;
+    this.#connectTimeoutMs = connectTimeoutMs;
   }
 
   /** Send one request and read its answer; rejects with the socket's error, or the signal's reason once aborted. */
@@ -93,7 +96,8 @@ export class NodeTransport {
           req.end(request.body);
           return;
         }
-        connectTimer = setTimeout(() => req.destroy(connectTimeout(request.url)), CONNECT_TIMEOUT_MS);
+        const limit = this.#connectTimeoutMs;
+        connectTimer = setTimeout(() => req.destroy(connectTimeout(request.url, limit)), limit);
         // Sent once the handshake is done: a request written into a TLS socket whose server answers in plain text
         // fails as `write EPROTO` instead of with the handshake's ERR_SSL_ code that scheme-mismatch.ts knows.
         socket.once(secure ? 'secureConnect' : 'connect', () => {
@@ -189,8 +193,8 @@ async function decode(body: Buffer, res: IncomingMessage): Promise<Buffer> {
  * The error of a connection not made in time. Its code is the one Node's fetch (undici) gave, which http-errors.ts
  * maps to a transient failure that sent nothing.
  */
-function connectTimeout(url: string): Error {
+function connectTimeout(url: string, limitMs: number): Error {
   const { host } = new URL(url);
-  const message = `could not connect to ${host} within ${CONNECT_TIMEOUT_MS} ms`;
+  const message = `could not connect to ${host} within ${limitMs} ms`;
   return Object.assign(new Error(message), { code: 'UND_ERR_CONNECT_TIMEOUT' });
 }
