@@ -6,6 +6,8 @@ import { ApiError, ConnectionError, IncydrError, ResponseValidationError, Timeou
 import { closedByTlsServer, connectionError, httpError, notSent, tlsOnly, via } from './http-errors.js';
 import { parseRetryAfter } from './http-errors.js';
 import { ExchangeLog, type ResponseRecord } from './exchange-log.js';
+import { MAX_CONCURRENCY } from './limits.js';
+import { NodeTransport } from './node-transport.js';
 import type { Log } from './logger.js';
 import { proxyFor } from './proxy.js';
 import { ProxyFetch } from './proxy-fetch.js';
@@ -195,8 +197,9 @@ export class HttpClient {
     }
   }
 
-  /** Release the proxies' pooled connections (Node's fetch, used without a proxy, keeps no pool of this client). */
+  /** Release the pooled connections, direct and through proxies. */
   async close(): Promise<void> {
+    this.#direct?.close();
     await this.#proxies?.close();
   }
 
@@ -228,6 +231,9 @@ export class HttpClient {
     });
   }
 
+  /** The direct route's connections, made with the first direct request. */
+  #direct: NodeTransport | undefined;
+
   /**
    * ky's fetch: one attempt, body included, so that ky's timeout also covers a server that stalls mid-body. Logs and
    * records the answer; a failure without an answer becomes a ConnectionError here, where its route is known.
@@ -236,20 +242,30 @@ export class HttpClient {
     const { method } = call.request;
     this.#exchanges.request(method, call.url, kyRequest.headers, call.body);
     const started = performance.now();
+    const route = this.#proxies === undefined ? undefined : proxyFor(call.url, this.#settings.proxy);
     try {
-      const response = await (this.#proxies?.fetch ?? fetch)(kyRequest);
-      const text = await response.text();
-      this.#exchanges.response(method, call.url, response, text, Math.round(performance.now() - started));
-      call.text = text;
-      if (response.status === 429) call.request.onThrottled?.();
+      let answer: { status: number; statusText: string; headers: Headers | [string, string][]; text: string };
+      if (route === undefined || this.#proxies === undefined) {
+        // A pool as large as the most pages iterAll has in flight, and a token call beside them.
+        this.#direct ??= new NodeTransport(MAX_CONCURRENCY + 1);
+        const { headers, signal } = kyRequest;
+        answer = await this.#direct.send({ method, url: call.url, headers, body: call.body, signal });
+      } else {
+        const fetched = await this.#proxies.fetch(kyRequest);
+        const { status, statusText, headers } = fetched;
+        answer = { status, statusText, headers, text: await fetched.text() };
+      }
+      const { status, statusText, headers, text } = answer;
       // ky needs only the status and headers: the body stays in call.text (a page copied into a new Response costs
       // more than parsing it).
-      const { status, statusText, headers } = response;
-      return new Response(null, { status, statusText, headers });
+      const response = new Response(null, { status, statusText, headers });
+      this.#exchanges.response(method, call.url, response, text, Math.round(performance.now() - started));
+      call.text = text;
+      if (status === 429) call.request.onThrottled?.();
+      return response;
     } catch (error) {
       // Aborted by the caller or by ky's timeout, which report it themselves.
       if (kyRequest.signal.aborted) throw error;
-      const route = proxyFor(call.url, this.#settings.proxy);
       const failure = connectionError(method, call.url, error, route);
       throw route === undefined && (await closedByTlsServer(failure, call.timeoutMs)) ? tlsOnly(failure) : failure;
     }

@@ -53,14 +53,19 @@ export interface TestServer {
   revokeAll(): void;
   /** Accept a bearer token issued elsewhere (a refresh route) for this many seconds. */
   accept(token: string, ttlSec: number): void;
+  /** How many client connections the server holds open. */
+  openConnections(): Promise<number>;
   close(): Promise<void>;
 }
 
 export const CLIENT_ID = 'key-0123456789';
 export const CLIENT_SECRET = 'secret-s3cr3t-value-0987';
 
-/** Start a server on 127.0.0.1 with a token endpoint (Basic auth with CLIENT_ID/CLIENT_SECRET) and bearer checks. */
-export async function startTestServer(): Promise<TestServer> {
+/**
+ * Start a server on 127.0.0.1 with a token endpoint (Basic auth with CLIENT_ID/CLIENT_SECRET) and bearer checks;
+ * `keepAliveTimeoutMs` is how long it keeps an idle connection open (Node's default 5 s).
+ */
+export async function startTestServer(options: { keepAliveTimeoutMs?: number } = {}): Promise<TestServer> {
   const routes = new Map<string, Route>();
   const valid = new Map<string, number>();
   let issued = 0;
@@ -80,6 +85,10 @@ export async function startTestServer(): Promise<TestServer> {
     },
     revokeAll: () => valid.clear(),
     accept: (token, ttlSec) => valid.set(token, Date.now() + ttlSec * 1000),
+    openConnections: () =>
+      new Promise((resolve, reject) =>
+        server.getConnections((error, count) => (error === null ? resolve(count) : reject(error))),
+      ),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -165,6 +174,7 @@ export async function startTestServer(): Promise<TestServer> {
     else setTimeout(write, reply.delayMs);
   }
 
+  if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return state;
