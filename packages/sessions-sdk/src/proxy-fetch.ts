@@ -8,8 +8,8 @@ type Undici = typeof undici;
 const CLOSE_GRACE_MS = 1_000;
 
 /**
- * A `fetch` that sends each request through the proxy `HTTP_PROXY`/`HTTPS_PROXY`/`NO_PROXY` choose for its URL, and
- * the others with Node's own fetch. Made only when a proxy is configured.
+ * A `fetch` that sends a request through the proxy `HTTP_PROXY`/`HTTPS_PROXY`/`NO_PROXY` choose for its URL. Made only
+ * when a proxy is configured; a request with no proxy for its URL goes direct, over node-transport.ts.
  */
 export class ProxyFetch {
   readonly #settings: ProxySettings;
@@ -20,8 +20,8 @@ export class ProxyFetch {
   /** The agents are made now: a malformed proxy URL fails when the client is made. */
   constructor(settings: ProxySettings) {
     this.#settings = settings;
-    // Loaded here, not imported: npm undici (a second copy of what Node's fetch contains) costs a client that goes
-    // direct, as nearly all do, a tenth of a second at start-up.
+    // Loaded here, not imported: npm undici costs a client that goes direct, as nearly all do, a tenth of a second
+    // at start-up.
     this.#undici = createRequire(import.meta.url)('undici') as Undici;
     const { ProxyAgent } = this.#undici;
     // The route is chosen by proxy.ts, not by undici's EnvHttpProxyAgent, so that an error can name the proxy the
@@ -31,16 +31,16 @@ export class ProxyFetch {
     }
   }
 
-  /** A ProxyFetch when the settings name a proxy, else undefined (Node's fetch serves every request). */
+  /** A ProxyFetch when the settings name a proxy, else undefined (every request goes direct). */
   static create(settings: ProxySettings): ProxyFetch | undefined {
     return settings.httpProxy === undefined && settings.httpsProxy === undefined ? undefined : new ProxyFetch(settings);
   }
 
-  /** Send `request` through its proxy, or directly when `NO_PROXY` lists its host. */
+  /** Send `request` through the proxy chosen for its URL (http.ts sends here only a request that has one). */
   readonly fetch = async (request: Request): Promise<Response> => {
     const route = proxyFor(request.url, this.#settings);
     const agent = route === undefined ? undefined : this.#agents.get(route.url);
-    if (agent === undefined) return fetch(request);
+    if (agent === undefined) throw new Error(`no proxy is configured for ${request.url}`);
     // Node's fetch ignores proxies, and undici's fetch takes only its own Request class: the request is replayed.
     // Its body (a small JSON document) is buffered, so that it goes with a Content-Length as it does direct.
     const response = await this.#undici.fetch(request.url, {
