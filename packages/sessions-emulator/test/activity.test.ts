@@ -1,7 +1,9 @@
 // Time passing in the emulator (`POST /_emulator/advance`), reset, and the determinism of data and activity, over
 // real HTTP. Expectations come from comparing `_emulator/state` dumps with the test's own reading of api.md.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Client, type SessionSearch } from '@x/sessions-sdk';
+import type { Client } from '@x/sessions-sdk';
+import { type SessionSearch } from '@x/sessions-sdk';
+import { clientFor } from './helpers/client.js';
 import { startEmulator, type Emulator, type SessionDump } from '../src/index.js';
 import { patient } from '@x/vitest-config/patience';
 
@@ -28,14 +30,7 @@ async function start(sessions: number, seed: number): Promise<Emulator> {
 }
 
 function clientOf(emu: Emulator): Client {
-  const client = new Client({
-    url: emu.url,
-    apiClientId: emu.clientId,
-    apiClientSecret: emu.clientSecret,
-    env: {},
-    envFile: null,
-    logStderr: false,
-  });
+  const client = clientFor(emu);
   opened.push(client);
   return client;
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Client } from '@x/sessions-sdk';
+import type { Client } from '@x/sessions-sdk';
+import { clientFor } from './helpers/client.js';
 import { startEmulator, type Emulator, type SessionDump } from '../src/index.js';
 import { currentState } from '../src/model.js';
 import { documentedErrorFields } from './helpers/vendor.js';
@@ -12,14 +13,7 @@ const NOW = Date.UTC(2026, 10, 1, 12);
 
 beforeAll(async () => {
   emu = await startEmulator({ sessions: 1500, seed: 7, now: NOW, control: true, maxNotesPerSession: 5 });
-  client = new Client({
-    url: emu.url,
-    apiClientId: emu.clientId,
-    apiClientSecret: emu.clientSecret,
-    env: {},
-    envFile: null,
-    logStderr: false,
-  });
+  client = clientFor(emu);
   token = await fetchToken();
 });
 

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Client, ConnectionError, RateLimitedError } from '@x/sessions-sdk';
+import type { Client } from '@x/sessions-sdk';
+import { ConnectionError, RateLimitedError } from '@x/sessions-sdk';
+import { clientFor } from './helpers/client.js';
 import { startEmulator, type Emulator } from '../src/index.js';
 import { patient } from '@x/vitest-config/patience';
 
@@ -18,16 +20,7 @@ beforeEach(() => {
 });
 
 function client(extra: { maxRetries?: number; maxRetryDelayMs?: number } = {}): Client {
-  return new Client({
-    url: emu.url,
-    apiClientId: emu.clientId,
-    apiClientSecret: emu.clientSecret,
-    env: {},
-    envFile: null,
-    logStderr: false,
-    maxRetryDelayMs: 50,
-    ...extra,
-  });
+  return clientFor(emu, { maxRetryDelayMs: 50, ...extra });
 }
 
 async function setFaults(faults: Record<string, unknown>): Promise<void> {

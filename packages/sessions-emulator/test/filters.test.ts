@@ -1,7 +1,8 @@
 // Search filters, ordering and change-states by criteria, over real HTTP. Expected results are computed here from
 // the `_emulator/state` dump with the test's own reading of api.md, never with the emulator's helpers.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Client } from '@x/sessions-sdk';
+import type { Client } from '@x/sessions-sdk';
+import { clientFor } from './helpers/client.js';
 import { startEmulator, type Emulator, type SessionDump } from '../src/index.js';
 import { documentedValues } from './helpers/vendor.js';
 import { patient } from '@x/vitest-config/patience';
@@ -36,14 +37,7 @@ let dumps: SessionDump[];
 
 beforeAll(async () => {
   emu = await startEmulator({ port: 0, sessions: SESSIONS, seed: 11, now: NOW, control: true });
-  client = new Client({
-    url: emu.url,
-    apiClientId: emu.clientId,
-    apiClientSecret: emu.clientSecret,
-    env: {},
-    envFile: null,
-    logStderr: false,
-  });
+  client = clientFor(emu);
   dumps = await fetchDump();
 }, patient(60_000));
 

@@ -1,6 +1,7 @@
 // Paging of `GET /v1/sessions` and the 400 answers to malformed search queries, over real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client } from '@x/sessions-sdk';
+import type { Client } from '@x/sessions-sdk';
+import { clientFor } from './helpers/client.js';
 import { startEmulator, type Emulator, type SessionDump } from '../src/index.js';
 import { documentedParameter } from './helpers/vendor.js';
 import { patient } from '@x/vitest-config/patience';
@@ -17,14 +18,7 @@ const running: Running[] = [];
 
 async function start(sessions: number, seed: number): Promise<Running> {
   const emu = await startEmulator({ port: 0, sessions, seed, now: NOW, control: true });
-  const client = new Client({
-    url: emu.url,
-    apiClientId: emu.clientId,
-    apiClientSecret: emu.clientSecret,
-    env: {},
-    envFile: null,
-    logStderr: false,
-  });
+  const client = clientFor(emu);
   const entry: Running = { emu, client, dumps: [] };
   running.push(entry);
   const res = await fetch(`${emu.url}/_emulator/state`);
