@@ -48,6 +48,8 @@ export class ProxyFetch {
       headers: [...request.headers],
       ...(request.body === null ? {} : { body: await request.arrayBuffer() }),
       signal: request.signal,
+      // As on the direct route: a 3xx is the caller's to see, never followed (a same-origin hop would keep the token).
+      redirect: 'manual',
       dispatcher: agent,
     });
     return response as unknown as Response;

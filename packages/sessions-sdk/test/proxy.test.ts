@@ -4,7 +4,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Client, ConnectionError, TimeoutError } from '../src/index.js';
+import { ApiError, Client, ConnectionError, TimeoutError } from '../src/index.js';
 import { clientOptions, startTestServer, type TestServer } from './helpers/server.js';
 
 /**
@@ -77,6 +77,16 @@ describe('proxy', () => {
     expect(new Set(proxy.targets)).toEqual(new Set([host]));
     expect(server.tokenRequests).toHaveLength(1);
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('does not follow a redirect through the proxy either: a 3xx is an ApiError', async () => {
+    server.on('GET /v1/sessions/s1', () => ({ status: 302, headers: { location: '/v1/sessions/s2' }, json: {} }));
+    server.on('GET /v1/sessions/s2', () => ({ json: { sessionId: 's2' } }));
+    await using client = new Client(clientOptions(server, { env: { http_proxy: proxy.url }, maxRetries: 0 }));
+    const error = await client.sessions.v1.getSessionDetails('s1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 302 });
+    expect(server.requests.map((request) => request.path)).toEqual(['/v1/sessions/s1']);
   });
 
   it('goes direct for hosts listed in NO_PROXY', async () => {
