@@ -67,7 +67,7 @@ export class ApiError extends IncydrError {
 }
 
 /** A 4xx, 501 or 503 answer says the request was not processed; any other status leaves it unknown. */
-function outcomeOfStatus(status: number): CallOutcome {
+export function outcomeOfStatus(status: number): CallOutcome {
   return (status >= 400 && status < 500) || status === 501 || status === 503 ? 'not-applied' : 'unknown';
 }
 

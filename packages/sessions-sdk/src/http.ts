@@ -3,8 +3,15 @@ import { createRequire } from 'node:module';
 import ky, { HTTPError, TimeoutError as KyTimeoutError, type KyInstance } from 'ky';
 import * as v from 'valibot';
 import { ApiError, ConnectionError, IncydrError, ResponseValidationError, TimeoutError } from './errors.js';
-import { closedByTlsServer, connectionError, httpError, notSent, tlsOnly, via } from './http-errors.js';
-import { parseRetryAfter } from './http-errors.js';
+import {
+  closedByTlsServer,
+  connectionError,
+  httpError,
+  notSent,
+  parseRetryAfter,
+  tlsOnly,
+  via,
+} from './http-errors.js';
 import { ExchangeLog, type ResponseRecord } from './exchange-log.js';
 import { MAX_CONCURRENCY } from './limits.js';
 import { NodeTransport } from './node-transport.js';
@@ -110,6 +117,8 @@ export class HttpClient {
   readonly #limiter: RequestLimiter | undefined;
   readonly #onWait: ((wait: WaitInfo) => void) | undefined;
   #tokens: TokenSource | undefined;
+  /** The direct route's connections, made with the first direct request. */
+  #direct: NodeTransport | undefined;
 
   /** `limiter` replaces the one built from `maxRequestsPerMinute` (tests); `onWait` is told about every wait. */
   constructor(settings: ResolvedSettings, log: Log, limiter?: RequestLimiter, onWait?: (wait: WaitInfo) => void) {
@@ -230,9 +239,6 @@ export class HttpClient {
       this.#tellWait({ ms: waitMs, reason: 'request-limit', cause: 'maxRequestsPerMinute reached', method, path });
     });
   }
-
-  /** The direct route's connections, made with the first direct request. */
-  #direct: NodeTransport | undefined;
 
   /**
    * ky's fetch: one attempt, body included, so that ky's timeout also covers a server that stalls mid-body. Logs and

@@ -1,8 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
-  FILE_EVENT_FIELDS,
-  MAX_NOTE_LENGTH,
-  SESSION_FIELDS,
   SESSION_STATES,
   SEVERITY_LABELS,
   currentScore,
@@ -23,12 +20,6 @@ describe('the model entry', () => {
     expectTypeOf<SessionState>().toEqualTypeOf<(typeof SESSION_STATES)[number]>();
     expectTypeOf<SeverityLabel>().toEqualTypeOf<'NO_RISK' | 'LOW' | 'MODERATE' | 'HIGH' | 'CRITICAL'>();
     expectTypeOf(SEVERITY_LABELS).items.toEqualTypeOf<SeverityLabel>();
-  });
-
-  it('types the limits as numbers and the field lists as read-only', () => {
-    expectTypeOf(MAX_NOTE_LENGTH).toBeNumber();
-    expectTypeOf(SESSION_FIELDS).toEqualTypeOf<readonly string[]>();
-    expectTypeOf(FILE_EVENT_FIELDS).toEqualTypeOf<readonly string[]>();
   });
 
   it('maps severities both ways, undefined when unknown', () => {

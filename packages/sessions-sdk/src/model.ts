@@ -1,6 +1,6 @@
 // `@x/sessions-sdk/model`: what a program needs to know about sessions without talking to the API. It imports no
 // dependency (no valibot, no ky, no undici), so a CLI can build its options and help from it cheaply;
-// model.test.ts checks the built entry's import graph.
+// test/entries.test.ts checks the built entry's import graph.
 
 export {
   CONTENT_INSPECTION_STATUSES,

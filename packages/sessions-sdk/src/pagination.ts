@@ -16,7 +16,7 @@ export interface PageRequestContext {
   onThrottled(): void;
 }
 
-/** How `paginateByNumber` fetches pages. */
+/** How `paginatePages` (and `paginateByNumber` over it) fetch pages. */
 export interface PaginateOptions {
   /** Most pages requested, fetched or being yielded at any time (1: one page after another). @default 1 */
   concurrency?: number | undefined;

@@ -1,4 +1,4 @@
-import { ConnectionError, TimeoutError } from './errors.js';
+import { ConnectionError, TimeoutError, outcomeOfStatus } from './errors.js';
 import { isTransient, parseRetryAfter } from './http-errors.js';
 
 const BACKOFF_BASE_MS = 500;
@@ -7,8 +7,6 @@ const BACKOFF_BASE_MS = 500;
  * here is a session's state, which a retry does not change) and 501 (not implemented will not become implemented).
  */
 const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
-/** The retried statuses that say the request was not processed (errors.ts gives them the outcome `not-applied`). */
-const NOT_PROCESSED_STATUSES = new Set([408, 429, 503]);
 /**
  * The statuses after which a call unsafe to repeat (add-note) is retried: refusals before processing. 408 is left out
  * for it: whether a proxy in front of the API may send one after forwarding the request is not known, and a note added
@@ -50,7 +48,7 @@ export function retryWait(failure: unknown, state: RetryState): RetryWait | unde
     const ms = retryAfterMs ?? backoffMs(state.retries, state.maxRetryDelayMs);
     if (ms > state.maxRetryDelayMs) return undefined;
     const reason = retryAfterMs === undefined ? 'backoff' : 'retry-after';
-    return { ms, reason, cause: `HTTP ${status}`, lost: !NOT_PROCESSED_STATUSES.has(status) };
+    return { ms, reason, cause: `HTTP ${status}`, lost: outcomeOfStatus(status) === 'unknown' };
   }
   if (!(failure instanceof ConnectionError || failure instanceof TimeoutError)) return undefined;
   if (!isTransient(failure)) return undefined;

@@ -51,7 +51,7 @@ describe('the main entry', () => {
 });
 
 describe('npm undici', () => {
-  // Node's own fetch serves a client that goes direct; npm undici (its ProxyAgent) only a client with a proxy.
+  // node:http serves a client that goes direct; npm undici (its ProxyAgent) only a client with a proxy.
   async function loadsUndici(env: Record<string, string>): Promise<boolean> {
     const code =
       `import { createRequire } from 'node:module';` +
