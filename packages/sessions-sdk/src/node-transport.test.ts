@@ -131,6 +131,9 @@ describe('NodeTransport', () => {
 
   it('closes its idle connections on close()', async () => {
     const url = await serve((_req, res) => res.end('{}'));
+    // Neither side closes an idle connection on its own within the test: only close() can.
+    if (server !== undefined) server.keepAliveTimeout = 600_000;
+    transport = new NodeTransport(4, undefined, 600_000);
     await get(url);
     const open = (): Promise<number> =>
       new Promise((resolve, reject) =>

@@ -55,11 +55,16 @@ export class NodeTransport {
   readonly #connected = new WeakSet<object>();
 
   readonly #connectTimeoutMs: number;
+  readonly #idleMs: number;
 
-  /** `maxSockets` bounds the connections open at once to each host; `connectTimeoutMs` the TCP and TLS handshakes. */
-  constructor(maxSockets: number, connectTimeoutMs = CONNECT_TIMEOUT_MS) {
+  /**
+   * `maxSockets` bounds the connections open at once to each host; `connectTimeoutMs` the TCP and TLS handshakes;
+   * `idleMs` how long a pooled connection may sit unused.
+   */
+  constructor(maxSockets: number, connectTimeoutMs = CONNECT_TIMEOUT_MS, idleMs = IDLE_MS) {
     this.#maxSockets = maxSockets;
     this.#connectTimeoutMs = connectTimeoutMs;
+    this.#idleMs = idleMs;
   }
 
   /** Send one request and read its answer; rejects with the socket's error, or the signal's reason once aborted. */
@@ -128,12 +133,14 @@ export class NodeTransport {
   }
 
   #httpAgent(): HttpAgent {
-    this.#http ??= this.#pool(new HttpAgent({ keepAlive: true, maxSockets: this.#maxSockets, timeout: IDLE_MS }));
+    this.#http ??= this.#pool(new HttpAgent({ keepAlive: true, maxSockets: this.#maxSockets, timeout: this.#idleMs }));
     return this.#http;
   }
 
   #httpsAgent(): HttpsAgent {
-    this.#https ??= this.#pool(new HttpsAgent({ keepAlive: true, maxSockets: this.#maxSockets, timeout: IDLE_MS }));
+    this.#https ??= this.#pool(
+      new HttpsAgent({ keepAlive: true, maxSockets: this.#maxSockets, timeout: this.#idleMs }),
+    );
     return this.#https;
   }
 

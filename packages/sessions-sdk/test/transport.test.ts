@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, Client } from '../src/index.js';
+import { NodeTransport } from '../src/node-transport.js';
 import { clientOptions, startTestServer, type TestServer } from './helpers/server.js';
 import { patient } from '@x/vitest-config/patience';
 
@@ -7,7 +8,7 @@ let server: TestServer;
 let elsewhere: TestServer;
 
 beforeEach(async () => {
-  // Idle connections stay open far longer than a client keeps them by itself, so that only close() can end them.
+  // The server keeps idle connections far longer than the client's pool does (4 s), so that it never ends them.
   const keepAliveTimeoutMs = 120_000;
   [server, elsewhere] = await Promise.all([startTestServer({ keepAliveTimeoutMs }), startTestServer()]);
 });
@@ -35,7 +36,12 @@ describe('the direct HTTP route', () => {
     const client = new Client(clientOptions(server));
     await client.sessions.v1.getSessionDetails('s1');
     expect(await server.openConnections()).toBeGreaterThan(0);
+    // The pool would also drop its connections by itself once idle (after 4 s), which the wait below could mistake
+    // for close(): that close() reaches the pool is checked on the pool itself.
+    const poolClose = vi.spyOn(NodeTransport.prototype, 'close');
     await client.close();
+    expect(poolClose).toHaveBeenCalledTimes(1);
+    poolClose.mockRestore();
     await vi.waitFor(async () => expect(await server.openConnections()).toBe(0), {
       timeout: patient(5_000),
       interval: 5,
