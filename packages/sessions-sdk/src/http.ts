@@ -249,8 +249,8 @@ export class HttpClient {
     this.#exchanges.request(method, call.url, kyRequest.headers, call.body);
     const started = performance.now();
     const route = this.#proxies === undefined ? undefined : proxyFor(call.url, this.#settings.proxy);
+    let answer: { status: number; statusText: string; headers: Headers | [string, string][]; text: string };
     try {
-      let answer: { status: number; statusText: string; headers: Headers | [string, string][]; text: string };
       if (route === undefined || this.#proxies === undefined) {
         // A pool as large as the most pages iterAll has in flight, and a token call beside them.
         this.#direct ??= new NodeTransport(MAX_CONCURRENCY + 1);
@@ -261,20 +261,24 @@ export class HttpClient {
         const { status, statusText, headers } = fetched;
         answer = { status, statusText, headers, text: await fetched.text() };
       }
-      const { status, statusText, headers, text } = answer;
-      // ky needs only the status and headers: the body stays in call.text (a page copied into a new Response costs
-      // more than parsing it).
-      const response = new Response(null, { status, statusText, headers });
-      this.#exchanges.response(method, call.url, response, text, Math.round(performance.now() - started));
-      call.text = text;
-      if (status === 429) call.request.onThrottled?.();
-      return response;
     } catch (error) {
       // Aborted by the caller or by ky's timeout, which report it themselves.
       if (kyRequest.signal.aborted) throw error;
       const failure = connectionError(method, call.url, error, route);
       throw route === undefined && (await closedByTlsServer(failure, call.timeoutMs)) ? tlsOnly(failure) : failure;
     }
+    const { status, statusText, headers, text } = answer;
+    // A status no final HTTP answer has (a Response cannot even hold it) is the server's fault, not the connection's.
+    if (status < 200 || status > 599) {
+      throw new ResponseValidationError(method, call.url, [`HTTP status ${status} is not a final HTTP status`]);
+    }
+    // ky needs only the status and headers: the body stays in call.text (a page copied into a new Response costs
+    // more than parsing it).
+    const response = new Response(null, { status, statusText, headers });
+    this.#exchanges.response(method, call.url, response, text, Math.round(performance.now() - started));
+    call.text = text;
+    if (status === 429) call.request.onThrottled?.();
+    return response;
   }
 
   /** ky's shouldRetry: whether the attempt that failed is tried again; tells the log and `onWait` of the wait. */

@@ -63,6 +63,14 @@ describe('models', () => {
     expect((error as Error).message).toContain(`GET ${server.url}/v1/sessions`);
   });
 
+  it("reports an answer whose status HTTP does not have as the server's error, once, not as a lost connection", async () => {
+    server.on('GET /v1/sessions/s1', () => ({ status: 600, json: {} }));
+    const error = await client.sessions.v1.getSessionDetails('s1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect((error as Error).message).toContain('HTTP status 600 is not a final HTTP status');
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('reports a page whose items are not a list, and a body that is not JSON', async () => {
     server.on('GET /v1/sessions', () => ({ json: { items: { sessionId: 'x' } } }));
     server.on('GET /v1/sessions/s1', () => ({ text: '<html>maintenance</html>' }));
