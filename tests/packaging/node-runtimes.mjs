@@ -112,7 +112,7 @@ export async function fetchRuntime(major, cacheDir = runtimeCacheDir()) {
     try {
       await command(
         'npm',
-        ['pack', spec, '--pack-destination', staging, '--cache', join(staging, 'npm-cache'), '--silent'],
+        ['pack', spec, '--pack-destination', staging, '--cache', join(staging, 'npm-cache'), '--loglevel', 'error'],
         { cwd: staging, timeoutMs: 300_000 },
       );
     } catch (error) {
