@@ -11,8 +11,8 @@ const ADVICE: Partial<Record<SyslogErrorReason, string>> = {
   stalled: 'raise --stall-timeout',
   'not-confirmed': 'raise --stall-timeout',
   'never-closes': 'needs --delivery written; one that is only slow, a longer --stall-timeout',
-  oversize: 'raise the limit, or skip such records',
-  'line-break': 'use octet-counting framing',
+  oversize: 'raise --max-message-bytes, or --oversize skip to skip such records',
+  'line-break': 'use --framing octet-counting',
 };
 
 /** The incydr flag that sets each sender option the library's checks name. */

@@ -245,6 +245,25 @@ describe('search --output', () => {
     patient(120_000),
   );
 
+  it('names the incydr options that fix a session over --max-message-bytes, never the library options', async () => {
+    const rx = await tcpReceiver();
+    const target = `TCP:127.0.0.1:${rx.port}`;
+    const result = await fx.run([
+      'sessions',
+      'search',
+      '--any-alerts',
+      '--output',
+      target,
+      '--max-message-bytes',
+      '200',
+    ]);
+    expect(result.code).toBe(1);
+    const failures = errorLines(result.stderr);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/raise --max-message-bytes, or --oversize skip to skip such records$/);
+    expect(result.stderr).not.toMatch(/maxMessageBytes|oversize: 'skip'/);
+  });
+
   it('rejects a --stall-timeout that is not a duration of 1s to 1d, before any request', async () => {
     for (const value of ['0s', '500ms', 'soon', '2d']) {
       const result = await fx.run(['sessions', 'search', '--output', 'TCP:127.0.0.1:9', '--stall-timeout', value]);
