@@ -196,7 +196,8 @@ const BUILDS = [
 export const BUILD_TIMEOUT_MS = patient(240_000);
 
 /**
- * Build, with `tsc -p tsconfig.build.json` (the CLI with its bundle script), each package whose dist is missing (turbo normally builds them before
+ * Build each package whose dist is missing, as its `build` script does: `tsc -p tsconfig.build.json`, the CLI with its
+ * bundle script and then its help tool (turbo normally builds them before
  * the tests). Test files run in parallel workers, so builds take a lock (a directory) and recheck under it.
  */
 export async function ensureBuilt(): Promise<void> {
