@@ -51,6 +51,9 @@ function codePointWidth(char: string, code: number): number {
   return wide ? 2 : 1;
 }
 
+// What makes a pictograph and the code points after it one emoji: ZWJ, VS16, a skin tone.
+const EMOJI_JOINERS = /[\u200d\ufe0f\u{1f3fb}-\u{1f3ff}]/u;
+
 /**
  * Terminal cells a grapheme cluster takes: an emoji sequence (ZWJ, VS16, keycap, skin tone, flag) is one two-cell
  * picture; other clusters take the cells of their first visible code point (marks after it take none).
@@ -60,7 +63,7 @@ function clusterWidth(cluster: string): number {
   if (first.length === cluster.length) return codePointWidth(first, first.codePointAt(0) ?? 0);
   if (REGIONAL_INDICATOR.test(first)) return REGIONAL_INDICATOR.test(second) ? 2 : 1;
   if (cluster.includes('\u20e3')) return 2;
-  if (PICTOGRAPHIC.test(first) && /[\u200d\ufe0f\u{1f3fb}-\u{1f3ff}]/u.test(cluster)) return 2;
+  if (PICTOGRAPHIC.test(first) && EMOJI_JOINERS.test(cluster)) return 2;
   for (const char of cluster) {
     const width = codePointWidth(char, char.codePointAt(0) ?? 0);
     if (width > 0) return width;
