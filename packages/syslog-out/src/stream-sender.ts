@@ -1,7 +1,7 @@
 // Over 300 lines (after formatting): the stream delivery cycle (connect ahead, deliver, confirm, recover) is one class.
 import { Batch } from './batch.js';
 import { classify, isReset } from './classify.js';
-import { SyslogConnectionError, type SyslogAbortError, type SyslogDeliveryError, type SyslogError } from './errors.js';
+import { SyslogConnectionError, type SyslogDeliveryError, type SyslogError } from './errors.js';
 import { framingOverhead } from './format.js';
 import { dropsError, givingUpError, rejectedError, unclosedError } from './delivery-errors.js';
 import type { ResolvedOptions } from './options.js';
@@ -46,7 +46,7 @@ export class StreamSender extends SenderCore {
   #handedOver = 0;
   /** Why the last connection that had some of the batch was lost. */
   #lost: SyslogError | undefined;
-  /** Wakes a retry backoff when the sender is aborted. */
+  /** Wakes a retry backoff when the sender is halted (aborted, or its close timed out). */
   #wakeBackoff: (() => void) | undefined;
   #flushTimer: NodeJS.Timeout | undefined;
 
@@ -128,7 +128,7 @@ export class StreamSender extends SenderCore {
       } catch (error) {
         // Sending again helps a receiver that was only slow or stuck once; one that never closes would get every
         // retry's copy of the batch.
-        if (this.#conn?.unclosed === true && this.aborted === undefined) {
+        if (this.#conn?.unclosed === true && this.halted === undefined) {
           unclosed += 1;
           if (unclosed >= 2) throw this.#unclosedError(error);
         }
@@ -156,7 +156,7 @@ export class StreamSender extends SenderCore {
     return this.#batch.records;
   }
 
-  protected stop(error: SyslogAbortError): void {
+  protected stop(error: SyslogError): void {
     clearTimeout(this.#flushTimer);
     this.#conn?.destroy(error);
     this.#dropOpening();
@@ -223,8 +223,8 @@ export class StreamSender extends SenderCore {
           if (this.#written === 0 && this.#batch.chunks.length === 0) return;
           this.#conn = await this.#connect();
           this.#written = 0;
-          // Aborted while a connection opened ahead was ready: it was not ours to drop yet.
-          if (this.aborted !== undefined) throw this.aborted;
+          // Halted while a connection opened ahead was ready: it was not ours to drop yet.
+          if (this.halted !== undefined) throw this.halted;
           if (this.#handedOver > 0) this.#announceResend();
         }
         this.#conn.ref();
@@ -268,17 +268,18 @@ export class StreamSender extends SenderCore {
 
   /** Drop the failed connection, classify the error, and wait before the next attempt; throws when it is over. */
   async #recover(error: unknown, failures: number): Promise<number> {
-    if (this.aborted !== undefined) throw this.aborted;
     const conn = this.#conn;
     this.#conn = undefined;
     conn?.destroy();
+    // After a close that timed out nothing else lets go of a connection opened meanwhile.
+    if (this.halted !== undefined) throw this.halted;
     this.#written = 0;
     const probation = this.#probation;
     let classified = classify(error instanceof EarlyCloseError ? error.cause : error, 'sending to', this.#target);
     if (probation.failed(error, classified.retryable)) {
       const how = isReset(classified) ? 'reset' : 'closed';
       const verdict = await probation.judge(() => StreamConnection.open(this.#connection));
-      if (this.aborted !== undefined) throw this.aborted;
+      if (this.halted !== undefined) throw this.halted;
       if (verdict === 'kept') throw rejectedError(this.#target, how, this.#connection.tls !== undefined, error);
       if (verdict === 'dropped') classified = dropsError(this.#target, how, classified);
     }
@@ -295,7 +296,7 @@ export class StreamSender extends SenderCore {
     await sleep(delayMs, (wake) => {
       this.#wakeBackoff = wake;
     });
-    if (this.aborted !== undefined) throw this.aborted;
+    if (this.halted !== undefined) throw this.halted;
     return attempt;
   }
 

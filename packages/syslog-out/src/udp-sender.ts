@@ -1,4 +1,4 @@
-import type { SyslogAbortError } from './errors.js';
+import type { SyslogError } from './errors.js';
 import { SenderCore } from './sender-core.js';
 import { UdpChannel } from './udp-channel.js';
 
@@ -47,7 +47,7 @@ export class UdpSender extends SenderCore {
     return 0;
   }
 
-  protected stop(_error: SyslogAbortError): void {}
+  protected stop(_error: SyslogError): void {}
 
   #warnLarge(bytes: number): void {
     if (bytes <= UDP_SAFE_BYTES || this.#warnedLarge) return;

@@ -465,6 +465,32 @@ describe('abort', () => {
   });
 });
 
+describe('close', () => {
+  it('stops the retries of a confirm under way once it times out: the confirm ends with its error', async () => {
+    const probe = await startTcpReceiver();
+    const target = { host: probe.host, port: probe.port };
+    await probe.close();
+    // Without the stop, a thousand retries 20 ms apart would go on for half a minute after close() returned.
+    const s = sender({
+      ...tcp(target),
+      maxRetries: 1_000,
+      retryBaseDelayMs: 20,
+      retryMaxDelayMs: 20,
+      closeTimeoutMs: 50,
+    });
+    await s.send(seqRecord(0));
+    const confirming = outcome(s.confirm());
+    await waitFor(() => s.retryEvents.length >= 1, 'the first retry', 5_000);
+    const closing = await outcome(s.close());
+    expect(closing.error).toBeInstanceOf(SyslogTimeoutError);
+    const retries = s.stats.retries;
+    const confirmed = await within(confirming, patient(2_000), 'the confirm under way');
+    expect(confirmed.error).toBe(closing.error);
+    expect(s.stats.retries).toBe(retries);
+    expect(s.retryEvents).toHaveLength(retries);
+  });
+});
+
 describe('framing mismatch on a starved event loop', () => {
   it('still stops with the framing hint when the process could not look for 150 ms after the first bytes', async () => {
     // The receiver (in this process) only reads the first bytes, and drops the connection, once the loop runs again,
