@@ -381,7 +381,7 @@ describe('receivers that drop connections whatever is sent', () => {
 
 describe('abort', () => {
   // Without the abort each wait below lasts a minute; a bound of a quarter of that proves the abort on a busy machine.
-  const PROMPT_MS = 15_000;
+  const PROMPT_MS = patient(15_000);
   it(
     'ends a confirm stalled on a receiver that stopped reading at once, leaving the batch unconfirmed',
     async () => {
