@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIpv6 } from './ip.js';
 import { SyslogConfigError } from './errors.js';
 import { createFormatter, type Formatter, type Framing, type HeaderOptions } from './format.js';
 import { DEFAULT_PORT, parseTarget, type Protocol, type Target } from './target.js';
@@ -138,7 +138,7 @@ export function resolveOptions(options: SyslogSenderOptions): ResolvedOptions {
     });
   }
   const udp = target.protocol === 'udp';
-  const udpLimit = UDP_LIMIT[isIP(target.host) === 6 ? 6 : 4];
+  const udpLimit = UDP_LIMIT[isIpv6(target.host) ? 6 : 4];
   const maxMessageBytes = options.maxMessageBytes ?? (udp ? udpLimit : Number.POSITIVE_INFINITY);
   if (!(maxMessageBytes > 0)) {
     throw new SyslogConfigError('maxMessageBytes must be a positive number', { option: 'maxMessageBytes' });
