@@ -6,10 +6,10 @@ import { createSyslogSender } from './sender.js';
 describe('resolveOptions', () => {
   it('applies every default once, and over UDP the IPv4 or IPv6 size limit and written delivery', () => {
     const tcp = resolveOptions({ target: 'TCP:127.0.0.1:601' });
-    const { formatter: _formatter, ...rest } = tcp;
+    const { formatter, ...rest } = tcp;
+    expect(formatter.framing).toBe('lf');
     expect(rest).toEqual({
       target: { protocol: 'tcp', host: '127.0.0.1', port: 601 },
-      framing: 'lf',
       maxMessageBytes: Number.POSITIVE_INFINITY,
       oversize: 'error',
       delivery: 'confirmed',

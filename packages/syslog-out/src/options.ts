@@ -100,8 +100,8 @@ const UDP_LIMIT = { 4: 65_507, 6: 65_527 } as const;
 /** The options with every default applied and every check passed: all the senders read. */
 export interface ResolvedOptions {
   target: Target;
+  /** Formats records; its `framing` is the stream framing. */
   formatter: Formatter;
-  framing: Framing;
   maxMessageBytes: number;
   oversize: 'error' | 'skip';
   /** Always 'written' over UDP (no confirmation). */
@@ -185,7 +185,6 @@ export function resolveOptions(options: SyslogSenderOptions): ResolvedOptions {
   return {
     target,
     formatter,
-    framing: formatter.framing,
     maxMessageBytes,
     oversize,
     delivery: udp ? 'written' : delivery,

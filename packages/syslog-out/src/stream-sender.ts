@@ -2,7 +2,7 @@
 import { Batch } from './batch.js';
 import { classify, isReset } from './classify.js';
 import { SyslogConnectionError, type SyslogDeliveryError, type SyslogError } from './errors.js';
-import { framingOverhead } from './format.js';
+import { framingOverhead, type Framing } from './format.js';
 import { dropsError, givingUpError, rejectedError, unclosedError } from './delivery-errors.js';
 import type { ResolvedOptions } from './options.js';
 import { EarlyCloseError, Probation } from './probation.js';
@@ -34,6 +34,7 @@ export class StreamSender extends SenderCore {
   readonly #connection: ConnectionOptions;
   readonly #batch: Batch;
   readonly #probation = new Probation();
+  readonly #framing: Framing;
   /** LF framing: the framing of the fast path in accept(). */
   readonly #lf: boolean;
   readonly #target: string;
@@ -54,8 +55,9 @@ export class StreamSender extends SenderCore {
     super(options);
     const { target } = options;
     this.#target = `${target.host}:${target.port}`;
-    this.#batch = new Batch(options.framing, options.chunkBytes, options.autoConfirmBytes);
-    this.#lf = options.framing === 'lf';
+    this.#framing = options.formatter.framing;
+    this.#batch = new Batch(this.#framing, options.chunkBytes, options.autoConfirmBytes);
+    this.#lf = this.#framing === 'lf';
     this.#connection = connectionOptions(options);
     this.listen();
   }
@@ -73,7 +75,7 @@ export class StreamSender extends SenderCore {
     }
     const bytes = Buffer.byteLength(text, 'utf8');
     if (bytes > maxBytes) return this.oversize(bytes);
-    const framed = bytes + framingOverhead(this.options.framing, bytes);
+    const framed = bytes + framingOverhead(this.#framing, bytes);
     // No operation in flight and room in the chunk: nothing to wait for.
     if (this.pending === 0 && framed <= batch.room) {
       this.count(batch.append(text, bytes));
