@@ -62,7 +62,7 @@ export interface SyslogSenderOptions extends HeaderOptions {
    * memory stays bounded when the caller confirms rarely. @default 16 MiB
    */
   autoConfirmBytes?: number;
-  /** Longest `close()` may take, confirming included. @default 30000 */
+  /** Longest `close()` may take, confirming included; past it the sender stops (a SyslogTimeoutError). @default 30000 */
   closeTimeoutMs?: number;
   /**
    * Stops the sender when aborted: the connection is dropped at once, pending and later calls reject with
