@@ -3,7 +3,7 @@ import { SyslogConnectionError, SyslogDeliveryError, type SyslogError } from './
 import { DROPS_CONNECTIONS, NEVER_CLOSES, framingRejected } from './hints.js';
 
 /** How a receiver ended a connection right after the first bytes. */
-export type EarlyEnd = 'closed' | 'reset';
+type EarlyEnd = 'closed' | 'reset';
 
 /** The receiver ended two connections right after the first bytes, yet kept one on which nothing was sent. */
 export function rejectedError(target: string, how: EarlyEnd, tls: boolean, cause: unknown): SyslogConnectionError {

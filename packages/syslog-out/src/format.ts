@@ -104,6 +104,7 @@ export function code(value: string | number, table: Record<string, number>, what
   }
   throw new SyslogConfigError(
     `invalid ${what} ${JSON.stringify(value)}: use 0–${max} or one of ${Object.keys(table).join(', ')}`,
+    { option: what },
   );
 }
 
@@ -119,11 +120,15 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 export function createFormatter(options: HeaderOptions & { framing?: Framing }): Formatter {
   const style = options.header ?? 'none';
   if (!['none', 'rfc3164', 'rfc5424'].includes(style)) {
-    throw new SyslogConfigError(`invalid header ${JSON.stringify(style)}: use none, rfc3164 or rfc5424`);
+    throw new SyslogConfigError(`invalid header ${JSON.stringify(style)}: use none, rfc3164 or rfc5424`, {
+      option: 'header',
+    });
   }
   const framing = options.framing ?? 'lf';
   if (framing !== 'lf' && framing !== 'octet-counting') {
-    throw new SyslogConfigError(`invalid framing ${JSON.stringify(framing)}: use lf or octet-counting`);
+    throw new SyslogConfigError(`invalid framing ${JSON.stringify(framing)}: use lf or octet-counting`, {
+      option: 'framing',
+    });
   }
   const facility = code(options.facility ?? 'user', FACILITIES, 'facility', 23);
   const defaultSeverity = code(options.severity ?? 'info', SEVERITIES, 'severity', 7);

@@ -3,7 +3,7 @@
 import type { SyslogErrorOptions } from './errors.js';
 
 /** A reason with its hint and advice, to spread into a SyslogError's options. */
-export type Explained = Required<Pick<SyslogErrorOptions, 'reason'>> & Pick<SyslogErrorOptions, 'hint' | 'advice'>;
+type Explained = Required<Pick<SyslogErrorOptions, 'reason'>> & Pick<SyslogErrorOptions, 'hint' | 'advice'>;
 
 function advised(reason: Explained['reason'], advice: string, before = '', after = ''): Explained {
   return { reason, hint: `${before}${advice}${after}`, advice };

@@ -6,10 +6,10 @@ import { createSyslogSender } from './sender.js';
 describe('resolveOptions', () => {
   it('applies every default once, and over UDP the IPv4 or IPv6 size limit and written delivery', () => {
     const tcp = resolveOptions({ target: 'TCP:127.0.0.1:601' });
-    const { formatter: _formatter, ...rest } = tcp;
+    const { formatter, ...rest } = tcp;
+    expect(formatter.framing).toBe('lf');
     expect(rest).toEqual({
       target: { protocol: 'tcp', host: '127.0.0.1', port: 601 },
-      framing: 'lf',
       maxMessageBytes: Number.POSITIVE_INFINITY,
       oversize: 'error',
       delivery: 'confirmed',
@@ -46,6 +46,10 @@ describe('resolveOptions', () => {
     ['confirmed delivery over UDP', { target: 'UDP:h:1', delivery: 'confirmed' }, 'not-for-udp', 'delivery'],
     ['a size over the UDP limit', { target: 'UDP:h:1', maxMessageBytes: 70_000 }, 'not-for-udp', 'maxMessageBytes'],
     ['an unknown protocol', { target: 'HTTP:h:1' }, 'option', 'target'],
+    ['an unknown framing', { target: 'TCP:h:1', framing: 'crlf' as 'lf' }, 'option', 'framing'],
+    ['an unknown header', { target: 'TCP:h:1', header: 'rfc9999' as 'none' }, 'option', 'header'],
+    ['an unknown facility', { target: 'TCP:h:1', facility: 'kitchen' }, 'option', 'facility'],
+    ['a severity out of range', { target: 'TCP:h:1', severity: 8 }, 'option', 'severity'],
     ['an unknown delivery', { target: 'TCP:h:1', delivery: 'acked' as 'written' }, 'option', 'delivery'],
   ];
   it.each(refused)('refuses %s with a reason and the option at fault', (_name, options, reason, option) => {

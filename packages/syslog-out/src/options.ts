@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIpv6 } from './ip.js';
 import { SyslogConfigError } from './errors.js';
 import { createFormatter, type Formatter, type Framing, type HeaderOptions } from './format.js';
 import { DEFAULT_PORT, parseTarget, type Protocol, type Target } from './target.js';
@@ -62,7 +62,7 @@ export interface SyslogSenderOptions extends HeaderOptions {
    * memory stays bounded when the caller confirms rarely. @default 16 MiB
    */
   autoConfirmBytes?: number;
-  /** Longest `close()` may take, confirming included. @default 30000 */
+  /** Longest `close()` may take, confirming included; past it the sender stops (a SyslogTimeoutError). @default 30000 */
   closeTimeoutMs?: number;
   /**
    * Stops the sender when aborted: the connection is dropped at once, pending and later calls reject with
@@ -100,8 +100,8 @@ const UDP_LIMIT = { 4: 65_507, 6: 65_527 } as const;
 /** The options with every default applied and every check passed: all the senders read. */
 export interface ResolvedOptions {
   target: Target;
+  /** Formats records; its `framing` is the stream framing. */
   formatter: Formatter;
-  framing: Framing;
   maxMessageBytes: number;
   oversize: 'error' | 'skip';
   /** Always 'written' over UDP (no confirmation). */
@@ -138,7 +138,7 @@ export function resolveOptions(options: SyslogSenderOptions): ResolvedOptions {
     });
   }
   const udp = target.protocol === 'udp';
-  const udpLimit = UDP_LIMIT[isIP(target.host) === 6 ? 6 : 4];
+  const udpLimit = UDP_LIMIT[isIpv6(target.host) ? 6 : 4];
   const maxMessageBytes = options.maxMessageBytes ?? (udp ? udpLimit : Number.POSITIVE_INFINITY);
   if (!(maxMessageBytes > 0)) {
     throw new SyslogConfigError('maxMessageBytes must be a positive number', { option: 'maxMessageBytes' });
@@ -185,7 +185,6 @@ export function resolveOptions(options: SyslogSenderOptions): ResolvedOptions {
   return {
     target,
     formatter,
-    framing: formatter.framing,
     maxMessageBytes,
     oversize,
     delivery: udp ? 'written' : delivery,

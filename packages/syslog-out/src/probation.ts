@@ -12,7 +12,7 @@ export class EarlyCloseError extends Error {
 }
 
 /** What asking a receiver with an idle connection found: see {@link Probation.judge}. */
-export type Verdict = 'kept' | 'dropped' | 'unknown';
+type Verdict = 'kept' | 'dropped' | 'unknown';
 
 /** What probation reads of a connection. */
 export interface ProbedConnection {

@@ -19,6 +19,8 @@ export abstract class SenderCore extends EventEmitter implements SyslogSender {
   protected closed = false;
   /** Set once `signal` aborted. */
   protected aborted: SyslogAbortError | undefined;
+  /** Why delivery must stop at once (an abort, or a close past its timeout): loops check this, not `aborted`. */
+  protected halted: SyslogError | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   readonly #onAbort = (): void => this.#abort();
 
@@ -61,7 +63,12 @@ export abstract class SenderCore extends EventEmitter implements SyslogSender {
         // Retries could take minutes against a receiver that stopped reading; a closing process cannot wait that long.
         const timeout = new Promise<never>((_, reject) => {
           const message = `close did not finish within ${limitMs} ms; unconfirmed records may be lost`;
-          timer = setTimeout(() => reject(new SyslogTimeoutError(message)), limitMs);
+          timer = setTimeout(() => {
+            // Stop the delivery loop too: left running, its retries would open connections after close() returned.
+            const error = new SyslogTimeoutError(message);
+            this.#halt(error);
+            reject(error);
+          }, limitMs);
         });
         await Promise.race([this.serial(() => this.confirmAndRelease()), timeout]);
       }
@@ -89,8 +96,8 @@ export abstract class SenderCore extends EventEmitter implements SyslogSender {
   protected abstract release(): Promise<void>;
   /** Records sent but not confirmed. */
   protected abstract unconfirmed(): number;
-  /** Stop what is under way (a connection, a backoff): the sender was aborted. */
-  protected abstract stop(error: SyslogAbortError): void;
+  /** Stop what is under way (a connection, a backoff): the sender was aborted or its close timed out. */
+  protected abstract stop(error: SyslogError): void;
   /** An operation failed: the sender is unusable from now on. */
   protected onFailed(): void {}
 
@@ -152,7 +159,14 @@ export abstract class SenderCore extends EventEmitter implements SyslogSender {
       unconfirmed,
       { cause: this.options.signal?.reason },
     );
-    this.failed ??= this.aborted;
-    this.stop(this.aborted);
+    this.#halt(this.aborted);
+  }
+
+  /** Fail what is under way and every later call with `error`, and stop the delivery loop. */
+  #halt(error: SyslogError): void {
+    if (this.halted !== undefined) return;
+    this.halted = error;
+    this.failed ??= error;
+    this.stop(error);
   }
 }

@@ -1,8 +1,8 @@
 // Over 300 lines (after formatting): the stream delivery cycle (connect ahead, deliver, confirm, recover) is one class.
 import { Batch } from './batch.js';
 import { classify, isReset } from './classify.js';
-import { SyslogConnectionError, type SyslogAbortError, type SyslogDeliveryError, type SyslogError } from './errors.js';
-import { framingOverhead } from './format.js';
+import { SyslogConnectionError, type SyslogDeliveryError, type SyslogError } from './errors.js';
+import { framingOverhead, type Framing } from './format.js';
 import { dropsError, givingUpError, rejectedError, unclosedError } from './delivery-errors.js';
 import type { ResolvedOptions } from './options.js';
 import { EarlyCloseError, Probation } from './probation.js';
@@ -34,6 +34,7 @@ export class StreamSender extends SenderCore {
   readonly #connection: ConnectionOptions;
   readonly #batch: Batch;
   readonly #probation = new Probation();
+  readonly #framing: Framing;
   /** LF framing: the framing of the fast path in accept(). */
   readonly #lf: boolean;
   readonly #target: string;
@@ -46,7 +47,7 @@ export class StreamSender extends SenderCore {
   #handedOver = 0;
   /** Why the last connection that had some of the batch was lost. */
   #lost: SyslogError | undefined;
-  /** Wakes a retry backoff when the sender is aborted. */
+  /** Wakes a retry backoff when the sender is halted (aborted, or its close timed out). */
   #wakeBackoff: (() => void) | undefined;
   #flushTimer: NodeJS.Timeout | undefined;
 
@@ -54,8 +55,9 @@ export class StreamSender extends SenderCore {
     super(options);
     const { target } = options;
     this.#target = `${target.host}:${target.port}`;
-    this.#batch = new Batch(options.framing, options.chunkBytes, options.autoConfirmBytes);
-    this.#lf = options.framing === 'lf';
+    this.#framing = options.formatter.framing;
+    this.#batch = new Batch(this.#framing, options.chunkBytes, options.autoConfirmBytes);
+    this.#lf = this.#framing === 'lf';
     this.#connection = connectionOptions(options);
     this.listen();
   }
@@ -73,7 +75,7 @@ export class StreamSender extends SenderCore {
     }
     const bytes = Buffer.byteLength(text, 'utf8');
     if (bytes > maxBytes) return this.oversize(bytes);
-    const framed = bytes + framingOverhead(this.options.framing, bytes);
+    const framed = bytes + framingOverhead(this.#framing, bytes);
     // No operation in flight and room in the chunk: nothing to wait for.
     if (this.pending === 0 && framed <= batch.room) {
       this.count(batch.append(text, bytes));
@@ -128,7 +130,7 @@ export class StreamSender extends SenderCore {
       } catch (error) {
         // Sending again helps a receiver that was only slow or stuck once; one that never closes would get every
         // retry's copy of the batch.
-        if (this.#conn?.unclosed === true && this.aborted === undefined) {
+        if (this.#conn?.unclosed === true && this.halted === undefined) {
           unclosed += 1;
           if (unclosed >= 2) throw this.#unclosedError(error);
         }
@@ -156,7 +158,7 @@ export class StreamSender extends SenderCore {
     return this.#batch.records;
   }
 
-  protected stop(error: SyslogAbortError): void {
+  protected stop(error: SyslogError): void {
     clearTimeout(this.#flushTimer);
     this.#conn?.destroy(error);
     this.#dropOpening();
@@ -223,8 +225,8 @@ export class StreamSender extends SenderCore {
           if (this.#written === 0 && this.#batch.chunks.length === 0) return;
           this.#conn = await this.#connect();
           this.#written = 0;
-          // Aborted while a connection opened ahead was ready: it was not ours to drop yet.
-          if (this.aborted !== undefined) throw this.aborted;
+          // Halted while a connection opened ahead was ready: it was not ours to drop yet.
+          if (this.halted !== undefined) throw this.halted;
           if (this.#handedOver > 0) this.#announceResend();
         }
         this.#conn.ref();
@@ -268,17 +270,18 @@ export class StreamSender extends SenderCore {
 
   /** Drop the failed connection, classify the error, and wait before the next attempt; throws when it is over. */
   async #recover(error: unknown, failures: number): Promise<number> {
-    if (this.aborted !== undefined) throw this.aborted;
     const conn = this.#conn;
     this.#conn = undefined;
     conn?.destroy();
+    // After a close that timed out nothing else lets go of a connection opened meanwhile.
+    if (this.halted !== undefined) throw this.halted;
     this.#written = 0;
     const probation = this.#probation;
     let classified = classify(error instanceof EarlyCloseError ? error.cause : error, 'sending to', this.#target);
     if (probation.failed(error, classified.retryable)) {
       const how = isReset(classified) ? 'reset' : 'closed';
       const verdict = await probation.judge(() => StreamConnection.open(this.#connection));
-      if (this.aborted !== undefined) throw this.aborted;
+      if (this.halted !== undefined) throw this.halted;
       if (verdict === 'kept') throw rejectedError(this.#target, how, this.#connection.tls !== undefined, error);
       if (verdict === 'dropped') classified = dropsError(this.#target, how, classified);
     }
@@ -295,7 +298,7 @@ export class StreamSender extends SenderCore {
     await sleep(delayMs, (wake) => {
       this.#wakeBackoff = wake;
     });
-    if (this.aborted !== undefined) throw this.aborted;
+    if (this.halted !== undefined) throw this.halted;
     return attempt;
   }
 

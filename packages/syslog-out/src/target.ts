@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIpv6 } from './ip.js';
 import { SyslogConfigError } from './errors.js';
 
 /** Transport protocols. */
@@ -51,7 +51,7 @@ export function parseTarget(text: string): Target {
   if (bracketed !== null) {
     host = bracketed[1] ?? '';
     portText = bracketed[2];
-    if (isIP(host) !== 6) fail(`${JSON.stringify(host)} in brackets is not an IPv6 address`);
+    if (!isIpv6(host)) fail(`${JSON.stringify(host)} in brackets is not an IPv6 address`);
   } else {
     const parts = rest.split(':');
     if (parts.length > 2) fail('an IPv6 address must be in brackets');

@@ -1,4 +1,4 @@
-import type { SyslogAbortError } from './errors.js';
+import type { SyslogError } from './errors.js';
 import { SenderCore } from './sender-core.js';
 import { UdpChannel } from './udp-channel.js';
 
@@ -9,6 +9,8 @@ export const UDP_SAFE_BYTES = 1472;
 export class UdpSender extends SenderCore {
   #channel: UdpChannel | undefined;
   #warnedLarge = false;
+  /** `stats.sent` at the last confirm: a confirm with nothing sent since is no batch. */
+  #sentAtConfirm = 0;
 
   constructor(...args: ConstructorParameters<typeof SenderCore>) {
     super(...args);
@@ -28,7 +30,9 @@ export class UdpSender extends SenderCore {
 
   protected async confirmNow(): Promise<void> {
     await this.#channel?.settled();
-    if (this.stats.sent > 0) this.stats.confirmedBatches += 1;
+    if (this.stats.sent === this.#sentAtConfirm) return;
+    this.#sentAtConfirm = this.stats.sent;
+    this.stats.confirmedBatches += 1;
   }
 
   protected confirmAndRelease(): Promise<void> {
@@ -43,7 +47,7 @@ export class UdpSender extends SenderCore {
     return 0;
   }
 
-  protected stop(_error: SyslogAbortError): void {}
+  protected stop(_error: SyslogError): void {}
 
   #warnLarge(bytes: number): void {
     if (bytes <= UDP_SAFE_BYTES || this.#warnedLarge) return;

@@ -6,13 +6,15 @@ import {
   analyse,
   seqRecord,
   startTcpReceiver,
+  startUdpReceiver,
   type TcpReceiver,
   type TcpReceiverOptions,
+  type UdpReceiver,
 } from './helpers/receivers.js';
 import { outcome, waitFor } from './helpers/wait.js';
 import { patient } from '@x/vitest-config/patience';
 
-const open: Array<SyslogSender | TcpReceiver> = [];
+const open: Array<SyslogSender | TcpReceiver | UdpReceiver> = [];
 
 afterEach(async () => {
   for (const item of open.splice(0).reverse()) await item.close().catch(() => undefined);
@@ -205,5 +207,26 @@ describe('a receiver that closes while the rest of the batch is on its way', () 
     expect(analyse(rx.records, 30).missing).toEqual([]);
     expect(s.stats.retries).toBe(1);
     expect(rx.counts.connections).toBe(3);
+  });
+});
+
+describe('delivery over UDP', () => {
+  it('counts a confirmed batch only when records were sent since the last confirm', async () => {
+    const rx = await startUdpReceiver();
+    const s = createSyslogSender({ target: { protocol: 'udp', host: rx.host, port: rx.port } });
+    open.push(rx, s);
+    await s.confirm();
+    expect(s.stats.confirmedBatches).toBe(0);
+    await s.send('one');
+    await s.confirm();
+    await s.confirm();
+    await s.confirm();
+    expect(s.stats.confirmedBatches).toBe(1);
+    await s.send('two');
+    await s.send('three');
+    await s.confirm();
+    await s.confirm();
+    expect(s.stats).toMatchObject({ sent: 3, confirmedBatches: 2 });
+    await rx.waitForDatagrams(3);
   });
 });

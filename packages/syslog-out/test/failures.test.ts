@@ -381,7 +381,7 @@ describe('receivers that drop connections whatever is sent', () => {
 
 describe('abort', () => {
   // Without the abort each wait below lasts a minute; a bound of a quarter of that proves the abort on a busy machine.
-  const PROMPT_MS = 15_000;
+  const PROMPT_MS = patient(15_000);
   it(
     'ends a confirm stalled on a receiver that stopped reading at once, leaving the batch unconfirmed',
     async () => {
@@ -462,6 +462,32 @@ describe('abort', () => {
     const s = sender({ ...tcp(rx), signal: AbortSignal.abort() });
     await expect(s.send(seqRecord(0))).rejects.toBeInstanceOf(SyslogAbortError);
     expect(rx.counts.connections).toBe(0);
+  });
+});
+
+describe('close', () => {
+  it('stops the retries of a confirm under way once it times out: the confirm ends with its error', async () => {
+    const probe = await startTcpReceiver();
+    const target = { host: probe.host, port: probe.port };
+    await probe.close();
+    // Without the stop, a thousand retries 20 ms apart would go on for half a minute after close() returned.
+    const s = sender({
+      ...tcp(target),
+      maxRetries: 1_000,
+      retryBaseDelayMs: 20,
+      retryMaxDelayMs: 20,
+      closeTimeoutMs: 50,
+    });
+    await s.send(seqRecord(0));
+    const confirming = outcome(s.confirm());
+    await waitFor(() => s.retryEvents.length >= 1, 'the first retry', 5_000);
+    const closing = await outcome(s.close());
+    expect(closing.error).toBeInstanceOf(SyslogTimeoutError);
+    const retries = s.stats.retries;
+    const confirmed = await within(confirming, patient(2_000), 'the confirm under way');
+    expect(confirmed.error).toBe(closing.error);
+    expect(s.stats.retries).toBe(retries);
+    expect(s.retryEvents).toHaveLength(retries);
   });
 });
 
