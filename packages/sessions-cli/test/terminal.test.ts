@@ -3,6 +3,8 @@
 // and long work shows a progress line on stderr there, and nowhere else.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import stringWidth from 'string-width';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startLiveReceiver, type LiveReceiver } from './helpers/receivers.js';
 import {
@@ -288,6 +290,23 @@ describe.skipIf(SCRIPT_PATH === undefined)('in a terminal', () => {
       expect(fx.emu.requests().length - before).toBe(1);
     },
     patient(30_000),
+  );
+
+  it(
+    'fits -f table into the width the terminal reports, every line measured by string-width',
+    async () => {
+      const errFile = join(fx.home, 'table-err.txt');
+      const args = ['sessions', 'search', '--any-alerts', '-f', 'table'];
+      const result = await runInTerminal(args, { env: fx.env, columns: 80, redirect: `2>'${errFile}'` });
+      expect(result.code, result.stdout).toBe(0);
+      const shown = screenLines(result.stdout);
+      // On a terminal the header is bold.
+      expect(stripVTControlCharacters(shown[0] ?? '').startsWith('session_id ')).toBe(true);
+      expect(shown).toHaveLength(ids.length + 1);
+      for (const line of shown) expect(stringWidth(line), line).toBeLessThanOrEqual(80);
+      expect(await readFile(errFile, 'utf8')).toMatch(/^incydr: the table leaves out .* to fit 80 columns/);
+    },
+    patient(60_000),
   );
 
   it(
