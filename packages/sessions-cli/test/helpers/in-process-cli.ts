@@ -32,11 +32,14 @@ export async function runInProcess(args: readonly string[], options: InProcessRu
   const timeoutMs = patient(options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS);
   const leave = enter(env['HOME']);
   let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
+  const running = main([...args], { stdout: stdout.stream, stderr: stderr.stream, env, signal: stop.signal });
   try {
     const code = await Promise.race([
-      main([...args], { stdout: stdout.stream, stderr: stderr.stream, env, signal: stop.signal }),
+      running,
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
+          timedOut = true;
           stop.abort(new Error('timed out'));
           const tail = (text: string): string => text.slice(-2000);
           const output = `stdout: ${tail(stdout.text())}\nstderr: ${tail(stderr.text())}`;
@@ -47,8 +50,24 @@ export async function runInProcess(args: readonly string[], options: InProcessRu
     return { code, signal: null, stdout: stdout.text(), stderr: stderr.text(), pid: process.pid };
   } finally {
     clearTimeout(timer);
+    // A run given up on still runs until it sees the abort: it must not go on in the folder and HOME of whatever
+    // test comes next, so HOME and the folder come back only once it ended (or after a bounded wait).
+    if (timedOut) await settled(running, patient(10_000));
     leave();
   }
+}
+
+/** Resolves when `promise` settles, or after `ms`, whichever comes first. */
+async function settled(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    promise.then(
+      () => undefined,
+      () => undefined,
+    ),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
+  clearTimeout(timer);
 }
 
 let inside: { home: string; runs: number; restore: () => void } | undefined;
