@@ -100,3 +100,17 @@ describe('the model entry', () => {
     patient(30_000),
   );
 });
+
+describe('the siem entry', () => {
+  it(
+    "loads only the SDK's own files and Node built-ins: no valibot, ky or undici",
+    async () => {
+      const urls = await modulesOf('@x/sessions-sdk/siem');
+      const dist = pathToFileURL(`${packageDir}dist/`).href;
+      expect(urls).toContain(`${dist}siem/index.js`);
+      expect(urls.filter((url) => !url.startsWith(dist) && !url.startsWith('node:'))).toEqual([]);
+      expect(urls.filter((url) => /\/(http|client|auth|model)\.js$/.test(url))).toEqual([]);
+    },
+    patient(30_000),
+  );
+});

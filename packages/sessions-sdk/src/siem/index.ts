@@ -1,0 +1,8 @@
+// `@x/sessions-sdk/siem`: sessions as SIEM-ready records (enriched, OCSF, ECS, CEF). Like the model entry it imports
+// no dependency, so that a program can map sessions it got elsewhere; test/entries.test.ts checks the built entry.
+
+export type { RecordChange, SiemContext } from './context.js';
+export { CONSOLE_HOSTS, consoleUrlFor, sessionConsoleUrl } from './console.js';
+export { isoTime, sessionFacts, type SessionFacts } from './derive.js';
+export { ENRICHED_KEY, toEnriched, type EnrichedSession } from './enriched.js';
+export { SIEM_RECORDS, toSiemRecord, type SiemRecord, type SiemRecordKind } from './records.js';
