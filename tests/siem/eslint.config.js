@@ -1,0 +1,3 @@
+import { config } from '@x/eslint-config';
+
+export default config;

@@ -1,0 +1,3 @@
+import { config } from '@x/vitest-config';
+
+export default config;
