@@ -1,6 +1,6 @@
-// CEF's escaping (ArcSight "Implementing ArcSight CEF", revision 25): a header field escapes `\` and `|` and may not
-// span lines; an extension value escapes `\` and `=`, and writes CR and LF as `\r` and `\n`. CEF says nothing of
-// other control characters: they are written as `\uXXXX`, as syslog-ng's `format-cef-extension` writes them.
+// CEF's escaping ("Implementing ArcSight Common Event Format"): a header field escapes `\` and `|` and may not span
+// lines; an extension value escapes `\` and `=`, and writes CR and LF as `\r` and `\n`. CEF says nothing of other
+// control characters: they are written as `\uXXXX`, as syslog-ng's `format-cef-extension` writes them.
 
 /** One extension pair: a CEF key (ASCII letters and digits) and its value, unescaped. */
 export type CefPair = readonly [key: string, value: string];
