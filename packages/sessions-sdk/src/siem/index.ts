@@ -2,6 +2,8 @@
 // no dependency, so that a program can map sessions it got elsewhere; test/entries.test.ts checks the built entry.
 
 export type { RecordChange, SiemContext } from './context.js';
+export { CEF_RECORD_VERSION, CEF_SEVERITIES, formatCef, toCef, toCefFields, type CefFields } from './cef.js';
+export { escapeCefExtensionValue, escapeCefHeader, formatCefExtension, type CefPair } from './cef-escape.js';
 export { CONSOLE_HOSTS, consoleUrlFor, sessionConsoleUrl } from './console.js';
 export { isoTime, sessionFacts, type SessionFacts } from './derive.js';
 export { ENRICHED_KEY, toEnriched, type EnrichedSession } from './enriched.js';
