@@ -15,5 +15,6 @@ export {
   toOcsf,
   type OcsfAnalytic,
   type OcsfDetectionFinding,
+  type OcsfEnumValue,
 } from './ocsf.js';
 export { SIEM_RECORDS, toSiemRecord, type SiemRecord, type SiemRecordKind } from './records.js';

@@ -12,14 +12,14 @@ const CLASS_NAME = 'Detection Finding';
 const CATEGORY_UID = 2;
 const CATEGORY_NAME = 'Findings';
 
-/** An OCSF enum value with its caption, as the record holds them (`status_id` and `status`, …). */
-interface Labelled {
+/** An OCSF enum value and its caption, as a record holds them (`status_id` and `status`, …). */
+export interface OcsfEnumValue {
   readonly id: number;
   readonly caption: string;
 }
 
 /** Detection Finding `status_id` for each Incydr state; another state is Other (99), no state Unknown (0). */
-export const OCSF_STATUS_BY_STATE: Readonly<Record<string, Labelled>> = {
+export const OCSF_STATUS_BY_STATE: Readonly<Record<string, OcsfEnumValue>> = {
   OPEN: { id: 1, caption: 'New' },
   OPEN_NEW_DATA: { id: 1, caption: 'New' },
   IN_PROGRESS: { id: 2, caption: 'In Progress' },
@@ -30,7 +30,7 @@ export const OCSF_STATUS_BY_STATE: Readonly<Record<string, Labelled>> = {
 };
 
 /** OCSF `severity_id` for each Incydr severity 0–4 (`NO_RISK` … `CRITICAL`); none is Unknown (0), others Other (99). */
-export const OCSF_SEVERITIES: readonly Labelled[] = [
+export const OCSF_SEVERITIES: readonly OcsfEnumValue[] = [
   { id: 1, caption: 'Informational' },
   { id: 2, caption: 'Low' },
   { id: 3, caption: 'Medium' },
@@ -39,7 +39,7 @@ export const OCSF_SEVERITIES: readonly Labelled[] = [
 ];
 
 /** OCSF `risk_level_id` for each Incydr severity 0–4: the two scales have the same five steps. */
-export const OCSF_RISK_LEVELS: readonly Labelled[] = [
+export const OCSF_RISK_LEVELS: readonly OcsfEnumValue[] = [
   { id: 0, caption: 'Info' },
   { id: 1, caption: 'Low' },
   { id: 2, caption: 'Medium' },
@@ -146,7 +146,7 @@ export function toOcsf(session: Session, context: SiemContext = {}): OcsfDetecti
   const update = facts.change === 'changed';
   const title = titleOf(actorName ?? actorId, facts.ruleNames);
   const [analytic, ...related] = analytics(session);
-  // OCSF requires `time`: the latest time the session gives, else (a session with no time at all) the time of mapping.
+  // OCSF requires `time`: the session's last update, else its other times; a session with none, the time of mapping.
   const sourceTime = lastUpdated ?? endTime ?? beginTime ?? firstObserved;
   const status = statusOf(facts.state);
   const severity = severityOf(facts.severity);
@@ -204,7 +204,7 @@ export function toOcsf(session: Session, context: SiemContext = {}): OcsfDetecti
 }
 
 /** `status_id`/`status` of a state: the table above; Other (99) with the state itself for one it does not know. */
-function statusOf(state: string | null): Labelled {
+function statusOf(state: string | null): OcsfEnumValue {
   if (state === null) return { id: 0, caption: 'Unknown' };
   return (
     (Object.hasOwn(OCSF_STATUS_BY_STATE, state) ? OCSF_STATUS_BY_STATE[state] : undefined) ?? { id: 99, caption: state }
@@ -212,7 +212,7 @@ function statusOf(state: string | null): Labelled {
 }
 
 /** `severity_id`/`severity`: Unknown (0) without a severity, Other (99) with the number for one outside 0–4. */
-function severityOf(severity: SessionFacts['severity']): Labelled {
+function severityOf(severity: SessionFacts['severity']): OcsfEnumValue {
   if (severity === null) return { id: 0, caption: 'Unknown' };
   return (Number.isInteger(severity) ? OCSF_SEVERITIES[severity] : undefined) ?? { id: 99, caption: String(severity) };
 }
