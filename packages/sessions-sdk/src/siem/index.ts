@@ -7,4 +7,14 @@ export { escapeCefExtensionValue, escapeCefHeader, formatCefExtension, type CefP
 export { CONSOLE_HOSTS, consoleUrlFor, sessionConsoleUrl } from './console.js';
 export { isoTime, sessionFacts, type SessionFacts } from './derive.js';
 export { ENRICHED_KEY, toEnriched, type EnrichedSession } from './enriched.js';
+export {
+  OCSF_RISK_LEVELS,
+  OCSF_SEVERITIES,
+  OCSF_STATUS_BY_STATE,
+  OCSF_VERSION,
+  toOcsf,
+  type OcsfAnalytic,
+  type OcsfDetectionFinding,
+  type OcsfEnumValue,
+} from './ocsf.js';
 export { SIEM_RECORDS, toSiemRecord, type SiemRecord, type SiemRecordKind } from './records.js';
