@@ -168,15 +168,20 @@ async function main(): Promise<void> {
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
+  // Listeners stay installed while stopping: a signal often comes twice (the process group's, and npx passing its own
+  // on), and with no listener left the second would kill the process before it said it stops.
+  let stopping = false;
   const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
     process.stderr.write(`incydr-emulator: ${signal}, stopping\n`);
     emulator
       .close()
       .then(() => process.exit(0))
       .catch(() => process.exit(1));
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 await main();
