@@ -122,7 +122,8 @@ describe('the ECS checker', () => {
 
   it('rejects an event.kind, event.category or event.type ECS does not allow', () => {
     expect(checkEcsDocument(withEvent({ kind: 'finding' }), custom)).toEqual([
-      'event.kind: "finding" is not an allowed value (alert, asset, enrichment, event, metric, state, pipeline_error, signal)',
+      'event.kind: "finding" is not an allowed value ' +
+        '(alert, asset, enrichment, event, metric, state, pipeline_error, signal)',
     ]);
     expect(checkEcsDocument(withEvent({ category: ['exfiltration'] }), custom)[0]).toMatch(
       /^event.category: "exfiltration" is not an allowed value/,

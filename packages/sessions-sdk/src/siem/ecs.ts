@@ -85,7 +85,7 @@ export function toEcs(session: Session, context: SiemContext = {}): EcsDocument 
   const start = take('beginTime', iso(beginMs));
   const end = take('endTime', iso(endMs));
   const created = take('firstObserved', iso(epochMs(session.firstObserved)));
-  // `@timestamp` is required: the session's last update, else its other times; a session with none, the time of mapping.
+  // ECS requires `@timestamp`: the session's last update, else its other times; with none, the time of mapping.
   const timestamp = take('lastUpdated', iso(epochMs(session.lastUpdated))) ?? end ?? start ?? created;
 
   const ruleIds = uniqueTexts(session.triggeredAlerts?.map((alert) => alert.ruleId));
