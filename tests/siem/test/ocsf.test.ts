@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '@x/sessions-emulator';
-import { Client, type Session } from '@x/sessions-sdk';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Session } from '@x/sessions-sdk';
 import { SIEM_RECORDS, toOcsf, toSiemRecord, type OcsfDetectionFinding } from '@x/sessions-sdk/siem';
 import { patient } from '@x/vitest-config/patience';
 import { absentRecommended, validateDetectionFinding } from '../ocsf/validate.js';
+import { emulatorSessions } from './emulator-sessions.js';
+import { EDGE_CASES } from './session-cases.js';
 
 const DOC = new URL('../../../packages/sessions-sdk/docs/siem/ocsf.md', import.meta.url);
 
@@ -51,91 +52,6 @@ function expectSound(session: Session, record: OcsfDetectionFinding, documented:
   expectNothingDropped(session, record);
   for (const path of absentRecommended(record)) expect(documented.get(path), path).toMatch(/\w/);
 }
-
-const EDGE_CASES: [string, Session][] = [
-  ['no alerts', { sessionId: 's-1', actorId: 'a-1', triggeredAlerts: [], lastUpdated: 1 }],
-  ['no scores', { sessionId: 's-2', actorName: 'ana@example.com', scores: [] }],
-  ['no states', { sessionId: 's-3', states: [] }],
-  ['an unknown state', { sessionId: 's-4', states: [{ stateV2: 'WHATEVER', sourceTimestamp: 1 }] }],
-  ['unknown fields', { sessionId: 's-5', vendorField: { nested: [1, { deep: true }] }, 'x-other': null }],
-  [
-    'the older content-inspection shape',
-    { sessionId: 's-6', contentInspectionResults: { status: 'FOUND', eventResults: [{ a: 1 }] } },
-  ],
-  [
-    'nulls everywhere',
-    {
-      actorId: null,
-      actorName: null,
-      type: null,
-      beginTime: null,
-      contentInspectionResults: null,
-      contextSummary: null,
-      criticalEvents: null,
-      highEvents: null,
-      moderateEvents: null,
-      lowEvents: null,
-      noRiskEvents: null,
-      endTime: null,
-      exfiltrationSummary: null,
-      firstObserved: null,
-      lastUpdated: null,
-      notes: null,
-      riskIndicators: null,
-      scores: null,
-      sessionId: null,
-      states: null,
-      tenantId: null,
-      triggeredAlerts: null,
-      userId: null,
-    },
-  ],
-  [
-    'nulls inside the lists',
-    {
-      sessionId: 's-8',
-      scores: [{ score: null, severity: null, sourceTimestamp: null }],
-      states: [{ state: null, stateV2: null, sourceTimestamp: null, userId: null }],
-      triggeredAlerts: [{ alertId: null, lessonId: null, ruleId: null, ruleName: null }],
-      riskIndicators: [{ name: null, id: null, eventCount: null, weight: null }],
-      notes: [{ content: null, id: null, sourceTimestamp: null, userId: null }],
-    },
-  ],
-  [
-    'empty strings',
-    {
-      sessionId: '',
-      actorId: '',
-      actorName: '',
-      contextSummary: '',
-      exfiltrationSummary: '',
-      tenantId: '',
-      type: '',
-      states: [{ stateV2: '', state: '' }],
-      triggeredAlerts: [{ ruleName: '', ruleId: '' }],
-    },
-  ],
-  [
-    'non-ASCII names',
-    {
-      sessionId: 's-10',
-      actorName: 'Zoë 山田',
-      contextSummary: 'Zoë 山田 a envoyé des fichiers',
-      triggeredAlerts: [{ ruleId: 'r-1', ruleName: 'Départ — 退職' }],
-      riskIndicators: [{ name: 'Fichier zippé' }],
-    },
-  ],
-  ['an empty session', {}],
-  [
-    'values OCSF cannot hold as they are',
-    {
-      sessionId: 's-12',
-      beginTime: 1.5,
-      endTime: Number.MAX_SAFE_INTEGER,
-      scores: [{ score: 2.5, severity: 7, sourceTimestamp: 1 }],
-    },
-  ],
-];
 
 describe('toOcsf on hand-made edge cases', () => {
   const documented = documentedAbsent();
@@ -268,26 +184,11 @@ describe('toOcsf activity, status and severity', () => {
 });
 
 describe('toOcsf on an emulator data set of 10,000 sessions', () => {
-  let emu: Emulator;
   let sessions: Session[];
 
   beforeAll(async () => {
-    emu = await startEmulator({ host: '127.0.0.1', port: 0, sessions: 10_000, seed: 7 });
-    const client = new Client({
-      url: emu.url,
-      apiClientId: emu.clientId,
-      apiClientSecret: emu.clientSecret,
-      env: {},
-      envFile: null,
-      logStderr: false,
-    });
-    sessions = [];
-    for await (const session of client.sessions.v1.iterAll({ hasAlerts: null, pageSize: 1000 })) sessions.push(session);
+    sessions = await emulatorSessions(10_000, 7);
   }, patient(120_000));
-
-  afterAll(async () => {
-    await emu?.close();
-  });
 
   it(
     'makes a valid Detection Finding of every session that drops nothing',

@@ -60,6 +60,12 @@ export function sessionFacts(session: Session, context: SiemContext = {}): Sessi
   };
 }
 
+/** A one-line title of a session: `Incydr session of <actor>: <rule>, <rule>` (`an unknown actor` without one). */
+export function sessionTitle(actor: string | undefined, ruleNames: readonly string[]): string {
+  const who = `Incydr session of ${actor ?? 'an unknown actor'}`;
+  return ruleNames.length === 0 ? who : `${who}: ${ruleNames.join(', ')}`;
+}
+
 /** Epoch milliseconds as ISO-8601 UTC; null for a missing or impossible time. */
 export function isoTime(ms: number | null | undefined): string | null {
   if (typeof ms !== 'number' || !Number.isFinite(ms)) return null;

@@ -6,6 +6,7 @@ export { CEF_RECORD_VERSION, CEF_SEVERITIES, formatCef, toCef, toCefFields, type
 export { escapeCefExtensionValue, escapeCefHeader, formatCefExtension, type CefPair } from './cef-escape.js';
 export { CONSOLE_HOSTS, consoleUrlFor, sessionConsoleUrl } from './console.js';
 export { isoTime, sessionFacts, type SessionFacts } from './derive.js';
+export { ECS_VERSION, toEcs, type EcsDocument, type IncydrSessionFields } from './ecs.js';
 export { ENRICHED_KEY, toEnriched, type EnrichedSession } from './enriched.js';
 export {
   OCSF_RISK_LEVELS,

@@ -1,6 +1,7 @@
 import type { Session } from '../sessions/schemas.js';
 import type { SiemContext } from './context.js';
-import { isoTime, sessionFacts, type SessionFacts } from './derive.js';
+import { isoTime, sessionFacts, sessionTitle, type SessionFacts } from './derive.js';
+import { epochMs, isEmailAddress, optional, safeInteger, text } from './values.js';
 
 // The mapping is documented field by field in docs/siem/ocsf.md; keep the two in step.
 
@@ -144,7 +145,7 @@ export function toOcsf(session: Session, context: SiemContext = {}): OcsfDetecti
   const tenantId = take('tenantId', text(session.tenantId));
 
   const update = facts.change === 'changed';
-  const title = titleOf(actorName ?? actorId, facts.ruleNames);
+  const title = sessionTitle(actorName ?? actorId, facts.ruleNames);
   const [analytic, ...related] = analytics(session);
   // OCSF requires `time`: the session's last update, else its other times; a session with none, the time of mapping.
   const sourceTime = lastUpdated ?? endTime ?? beginTime ?? firstObserved;
@@ -217,11 +218,6 @@ function severityOf(severity: SessionFacts['severity']): OcsfEnumValue {
   return (Number.isInteger(severity) ? OCSF_SEVERITIES[severity] : undefined) ?? { id: 99, caption: String(severity) };
 }
 
-function titleOf(actor: string | undefined, ruleNames: readonly string[]): string {
-  const who = `Incydr session of ${actor ?? 'an unknown actor'}`;
-  return ruleNames.length === 0 ? who : `${who}: ${ruleNames.join(', ')}`;
-}
-
 /** One analytic per rule of the triggered alerts (by rule id, else name), in the order of the alerts. */
 function analytics(session: Session): OcsfAnalytic[] {
   const seen = new Set<string>();
@@ -237,33 +233,12 @@ function analytics(session: Session): OcsfAnalytic[] {
   return out;
 }
 
-// A conservative subset of OCSF's email_t pattern: an actor name that is an address is also the user's email.
-const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/;
-
 function userOf(uid: string | undefined, name: string | undefined): NonNullable<OcsfDetectionFinding['actor']>['user'] {
   return {
     ...optional('uid', uid),
     ...optional('name', name),
-    ...(name !== undefined && EMAIL.test(name) && { email_addr: name }),
+    ...(name !== undefined && isEmailAddress(name) && { email_addr: name }),
     type_id: 1,
     type: 'User',
   };
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** An OCSF timestamp_t: whole epoch milliseconds. */
-function epochMs(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isSafeInteger(value) ? value : undefined;
-}
-
-function safeInteger(value: number | null): number | undefined {
-  return value !== null && Number.isSafeInteger(value) ? value : undefined;
-}
-
-/** `{[key]: value}` when there is a value, else nothing: spread into a record so absent attributes stay absent. */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

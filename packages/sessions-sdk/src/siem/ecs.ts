@@ -1,0 +1,160 @@
+import type { Session } from '../sessions/schemas.js';
+import type { RecordChange, SiemContext } from './context.js';
+import { isoTime, sessionFacts, sessionTitle } from './derive.js';
+import { epochMs, isEmailAddress, optional, safeInteger, text } from './values.js';
+
+// The mapping is documented field by field in docs/siem/ecs.md; keep the two in step.
+
+/** The ECS version the documents follow (`ecs.version`). */
+export const ECS_VERSION = '9.4.0';
+
+/**
+ * The custom field set `incydr.session` of an ECS document: what ECS has no field for. Derived values have ECS-style
+ * names; the session's own fields that no ECS field holds whole are in `unmapped`, under their own names.
+ */
+export type IncydrSessionFields = {
+  /** The current state as Incydr names it (`IN_PROGRESS`). */
+  readonly state?: string;
+  /** The word of the current severity (`HIGH`); the number is `event.severity`. */
+  readonly severity_label?: string;
+  readonly highest_severity?: number;
+  readonly highest_severity_label?: string;
+  readonly note_count: number;
+  readonly total_events?: number;
+  readonly risk_indicator_names?: string[];
+  /** For a checkpointed run: the session is new, or changed since it was last delivered. */
+  readonly change?: RecordChange;
+  /** The session's fields that no ECS field holds whole, under their own names, values as sent. */
+  readonly unmapped?: Readonly<Record<string, unknown>>;
+};
+
+/**
+ * An ECS 9.4.0 document as {@link toEcs} makes it, in the nested form of `_source`; absent fields are left out. A
+ * type, not an interface, so that it is a `SiemRecord` object.
+ */
+export type EcsDocument = {
+  /** ISO-8601 UTC. */
+  readonly '@timestamp': string;
+  readonly ecs: { readonly version: '9.4.0' };
+  readonly event: {
+    readonly kind: 'alert';
+    readonly category: ['file'];
+    readonly type: ['info'];
+    /** `session-updated` for a changed session, else `session-created`. */
+    readonly action: 'session-created' | 'session-updated';
+    readonly module: 'incydr';
+    readonly dataset: 'incydr.sessions';
+    readonly id?: string;
+    readonly start?: string;
+    readonly end?: string;
+    /** Nanoseconds. */
+    readonly duration?: number;
+    readonly created?: string;
+    readonly severity?: number;
+    readonly risk_score?: number;
+    readonly url?: string;
+  };
+  readonly message: string;
+  readonly rule?: { readonly id?: string[]; readonly name?: string[] };
+  readonly user?: { readonly id?: string; readonly name?: string; readonly email?: string };
+  readonly organization?: { readonly id: string };
+  readonly observer: { readonly vendor: 'Mimecast'; readonly product: 'Incydr' };
+  readonly incydr: { readonly session: IncydrSessionFields };
+};
+
+const NS_PER_MS = 1_000_000;
+
+/**
+ * The session as an ECS 9.4.0 alert document (`event.kind: alert`). Every field of the session is either held whole
+ * by an ECS field or kept in `incydr.session.unmapped`.
+ */
+export function toEcs(session: Session, context: SiemContext = {}): EcsDocument {
+  const facts = sessionFacts(session, context);
+  const carried = new Set<string>();
+  const take = <T>(key: keyof Session & string, value: T | undefined): T | undefined => {
+    if (value !== undefined) carried.add(key);
+    return value;
+  };
+
+  const sessionId = take('sessionId', text(session.sessionId));
+  const actorId = take('actorId', text(session.actorId));
+  const actorName = take('actorName', text(session.actorName));
+  const tenantId = take('tenantId', text(session.tenantId));
+  const beginMs = epochMs(session.beginTime);
+  const endMs = epochMs(session.endTime);
+  const start = take('beginTime', iso(beginMs));
+  const end = take('endTime', iso(endMs));
+  const created = take('firstObserved', iso(epochMs(session.firstObserved)));
+  // ECS requires `@timestamp`: the session's last update, else its other times; with none, the time of mapping.
+  const timestamp = take('lastUpdated', iso(epochMs(session.lastUpdated))) ?? end ?? start ?? created;
+
+  const ruleIds = uniqueTexts(session.triggeredAlerts?.map((alert) => alert.ruleId));
+  const duration =
+    beginMs !== undefined && endMs !== undefined && start !== undefined && end !== undefined
+      ? safeInteger((endMs - beginMs) * NS_PER_MS)
+      : undefined;
+  const unmapped = Object.fromEntries(Object.entries(session).filter(([key]) => !carried.has(key)));
+
+  return {
+    '@timestamp': timestamp ?? new Date().toISOString(),
+    ecs: { version: ECS_VERSION },
+    event: {
+      kind: 'alert',
+      category: ['file'],
+      type: ['info'],
+      action: facts.change === 'changed' ? 'session-updated' : 'session-created',
+      module: 'incydr',
+      dataset: 'incydr.sessions',
+      ...optional('id', sessionId),
+      ...optional('start', start),
+      ...optional('end', end),
+      ...optional('duration', duration),
+      ...optional('created', created),
+      ...optional('severity', safeInteger(facts.severity)),
+      ...optional('risk_score', Number.isFinite(facts.riskScore) ? (facts.riskScore ?? undefined) : undefined),
+      ...optional('url', facts.consoleUrl ?? undefined),
+    },
+    message: sessionTitle(actorName ?? actorId, facts.ruleNames),
+    ...((ruleIds.length > 0 || facts.ruleNames.length > 0) && {
+      rule: {
+        ...(ruleIds.length > 0 && { id: ruleIds }),
+        ...(facts.ruleNames.length > 0 && { name: facts.ruleNames }),
+      },
+    }),
+    ...((actorId !== undefined || actorName !== undefined) && {
+      user: {
+        ...optional('id', actorId),
+        ...optional('name', actorName),
+        ...(actorName !== undefined && isEmailAddress(actorName) && { email: actorName }),
+      },
+    }),
+    ...(tenantId !== undefined && { organization: { id: tenantId } }),
+    observer: { vendor: 'Mimecast', product: 'Incydr' },
+    incydr: {
+      session: {
+        ...optional('state', facts.state ?? undefined),
+        ...optional('severity_label', facts.severityLabel ?? undefined),
+        ...optional('highest_severity', safeInteger(facts.highestSeverity)),
+        ...optional('highest_severity_label', facts.highestSeverityLabel ?? undefined),
+        note_count: facts.noteCount,
+        ...optional('total_events', safeInteger(facts.totalEvents)),
+        ...(facts.riskIndicatorNames.length > 0 && { risk_indicator_names: facts.riskIndicatorNames }),
+        ...optional('change', facts.change ?? undefined),
+        ...(Object.keys(unmapped).length > 0 && { unmapped }),
+      },
+    },
+  };
+}
+
+function iso(ms: number | undefined): string | undefined {
+  return ms === undefined ? undefined : (isoTime(ms) ?? undefined);
+}
+
+function uniqueTexts(values: readonly unknown[] | undefined): string[] {
+  const seen = new Set<string>();
+  for (const value of values ?? []) {
+    const name = text(value);
+    if (name !== undefined) seen.add(name);
+  }
+  return [...seen];
+}

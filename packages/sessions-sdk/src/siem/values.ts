@@ -1,0 +1,29 @@
+// Small value checks the record mappings share: what a target field can hold as it is, and nothing else.
+
+/** A non-empty string as it is; anything else is not a value. */
+export function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Whole epoch milliseconds (a safe integer); a fraction or an unsafe number is not a time a record can hold whole. */
+export function epochMs(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) ? value : undefined;
+}
+
+/** A safe integer as it is, else nothing. */
+export function safeInteger(value: number | null | undefined): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) ? value : undefined;
+}
+
+// A conservative subset of OCSF's email_t pattern: an actor name that is an address is also the user's email.
+const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/;
+
+/** Whether a name is an email address (`local@domain.tld`, ASCII). */
+export function isEmailAddress(name: string): boolean {
+  return EMAIL.test(name);
+}
+
+/** `{[key]: value}` when there is a value, else nothing: spread into a record so absent fields stay absent. */
+export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

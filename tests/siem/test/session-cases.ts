@@ -1,0 +1,87 @@
+import type { Session } from '@x/sessions-sdk';
+
+/** Hand-made sessions every record must map soundly: each a name and a session. */
+export const EDGE_CASES: [string, Session][] = [
+  ['no alerts', { sessionId: 's-1', actorId: 'a-1', triggeredAlerts: [], lastUpdated: 1 }],
+  ['no scores', { sessionId: 's-2', actorName: 'ana@example.com', scores: [] }],
+  ['no states', { sessionId: 's-3', states: [] }],
+  ['an unknown state', { sessionId: 's-4', states: [{ stateV2: 'WHATEVER', sourceTimestamp: 1 }] }],
+  ['unknown fields', { sessionId: 's-5', vendorField: { nested: [1, { deep: true }] }, 'x-other': null }],
+  [
+    'the older content-inspection shape',
+    { sessionId: 's-6', contentInspectionResults: { status: 'FOUND', eventResults: [{ a: 1 }] } },
+  ],
+  [
+    'nulls everywhere',
+    {
+      actorId: null,
+      actorName: null,
+      type: null,
+      beginTime: null,
+      contentInspectionResults: null,
+      contextSummary: null,
+      criticalEvents: null,
+      highEvents: null,
+      moderateEvents: null,
+      lowEvents: null,
+      noRiskEvents: null,
+      endTime: null,
+      exfiltrationSummary: null,
+      firstObserved: null,
+      lastUpdated: null,
+      notes: null,
+      riskIndicators: null,
+      scores: null,
+      sessionId: null,
+      states: null,
+      tenantId: null,
+      triggeredAlerts: null,
+      userId: null,
+    },
+  ],
+  [
+    'nulls inside the lists',
+    {
+      sessionId: 's-8',
+      scores: [{ score: null, severity: null, sourceTimestamp: null }],
+      states: [{ state: null, stateV2: null, sourceTimestamp: null, userId: null }],
+      triggeredAlerts: [{ alertId: null, lessonId: null, ruleId: null, ruleName: null }],
+      riskIndicators: [{ name: null, id: null, eventCount: null, weight: null }],
+      notes: [{ content: null, id: null, sourceTimestamp: null, userId: null }],
+    },
+  ],
+  [
+    'empty strings',
+    {
+      sessionId: '',
+      actorId: '',
+      actorName: '',
+      contextSummary: '',
+      exfiltrationSummary: '',
+      tenantId: '',
+      type: '',
+      states: [{ stateV2: '', state: '' }],
+      triggeredAlerts: [{ ruleName: '', ruleId: '' }],
+    },
+  ],
+  [
+    'non-ASCII names',
+    {
+      sessionId: 's-10',
+      actorName: 'Zoë 山田',
+      contextSummary: 'Zoë 山田 a envoyé des fichiers',
+      triggeredAlerts: [{ ruleId: 'r-1', ruleName: 'Départ — 退職' }],
+      riskIndicators: [{ name: 'Fichier zippé' }],
+    },
+  ],
+  ['an empty session', {}],
+  [
+    'values OCSF cannot hold as they are',
+    {
+      sessionId: 's-12',
+      beginTime: 1.5,
+      endTime: Number.MAX_SAFE_INTEGER,
+      scores: [{ score: 2.5, severity: 7, sourceTimestamp: 1 }],
+    },
+  ],
+];
