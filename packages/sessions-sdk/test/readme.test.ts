@@ -82,6 +82,22 @@ const expectations: Array<{ match: RegExp; check: (run: Run, server: TestServer)
       expect(server.requests).toEqual([]);
     },
   },
+  {
+    // The SIEM entry's example: an OCSF Update and a CEF line of one session, without a server.
+    match: /from '@x\/sessions-sdk\/siem'/,
+    check: (run, server) => {
+      const [kinds, finding, cef, ...rest] = run.stdout.trimEnd().split('\n');
+      expect(kinds).toBe('raw, enriched, ocsf, ecs, cef');
+      expect(finding).toBe(
+        'Detection Finding: Update | High | New | https://console.us.code42.com/app/#/alerts/review-alerts/s-raj',
+      );
+      expect(cef).toMatch(
+        /^CEF:0\|Mimecast\|Incydr\|\d+\|incydr-session-OPEN\|Incydr session: Departing employee exfiltration \(OPEN\)\|8\|externalId=s-raj /,
+      );
+      expect(rest).toEqual([]);
+      expect(server.requests).toEqual([]);
+    },
+  },
 ];
 
 interface FakeSession {
