@@ -85,22 +85,24 @@ export function consoleUrlOf(
       ? [setting(CONSOLE_URL_SETTING), CONSOLE_URL_SETTING]
       : [args.consoleUrl, '--console-url'];
   if (value === undefined) return undefined;
+  const text = value.trim();
   let url: URL | undefined;
   try {
-    url = new URL(value.trim());
+    url = new URL(text);
   } catch {
     url = undefined;
   }
+  // The session's path is appended: a query or fragment (even an empty one) would swallow it.
   if (
     url === undefined ||
     !/^https?:$/.test(url.protocol) ||
-    url.search !== '' ||
-    url.hash !== '' ||
-    url.username !== ''
+    /[?#]/.test(text) ||
+    url.username !== '' ||
+    url.password !== ''
   ) {
     throw new UsageError(
       `invalid ${source} ${JSON.stringify(value)}: use the console's http:// or https:// base URL, such as https://console.us.code42.com`,
     );
   }
-  return value.trim();
+  return text;
 }
