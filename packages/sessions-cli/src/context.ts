@@ -35,6 +35,8 @@ export interface Context {
   progress: Progress;
   /** A configured API client (settings from options, environment, the profile or `.env`). */
   client(): Promise<Client>;
+  /** A CLI setting (`INCYDR_CONSOLE_URL`) as the client finds its own: the environment, then the profile or `.env`. */
+  setting(name: string): string | undefined;
 }
 
 /** The process parts a run works with; `main` (cli.ts) may hand its own in place of the process's. */
@@ -75,6 +77,7 @@ export function createContext(args: GlobalArgs & { [RUN_IO]?: RunIo }): Context 
     note,
     progress,
     client: () => (client ??= createClient(args, env, envFile, setting, note, progress)),
+    setting,
   };
 }
 

@@ -40,6 +40,7 @@ function contextFor(client: Client, notes: string[]): Context {
     note: (text) => notes.push(text),
     progress: createProgress({ stream: new PassThrough(), env: {} }),
     client: () => Promise.resolve(client),
+    setting: () => undefined,
   };
 }
 
@@ -48,7 +49,7 @@ function gatedSink() {
   const sent: string[] = [];
   const gates: Array<{ open: () => void; fail: (error: Error) => void }> = [];
   const sink: RecordSink = {
-    send(record) {
+    send(record: Readonly<Record<string, unknown>>) {
       sent.push(String(record['sessionId']));
       return Promise.resolve(true);
     },

@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SIEM_RECORDS } from '@x/sessions-sdk/siem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/commands/completion.js';
 import { inProcess } from './helpers/in-process.js';
@@ -138,6 +139,17 @@ describe('the bash script', () => {
     expect(await complete('incydr', '--log-level', 'D')).toEqual(['DEBUG']);
   });
 
+  it("completes --record of search and show with the SDK's SIEM records", async () => {
+    expect(await complete('incydr', 'sessions', 'search', '--record', '')).toEqual([...SIEM_RECORDS]);
+    expect(await complete('incydr', 'sessions', 'show', 'id-1', '--record', '')).toEqual([...SIEM_RECORDS]);
+    expect(await complete('incydr', 'sessions', 'search', '--record', 'o')).toEqual(
+      SIEM_RECORDS.filter((kind) => kind.startsWith('o')),
+    );
+    expect(await complete('incydr', 'sessions', 'search', '--')).toEqual(
+      expect.arrayContaining(['--record', '--console-url']),
+    );
+  });
+
   it('completes a value written --state=VALUE, which bash splits at the =', async () => {
     expect(await complete('incydr', 'sessions', 'search', '--state', '=', 'OPEN')).toEqual(['OPEN', 'OPEN_NEW_DATA']);
   });
@@ -172,6 +184,7 @@ describe.skipIf(!hasZsh)('the zsh script', () => {
     expect(await complete('incydr', 'sessions', 'search', '--severity', '')).toBe(`values: ${SEVERITIES.join(' ')}\n`);
     expect(await complete('incydr', 'sessions', 'search', '-f', '')).toBe('values: table json-pretty json-lines csv\n');
     expect(await complete('incydr', 'sessions', 'search', '--output', '')).toBe('values: TCP: UDP: TLS-TCP:\n');
+    expect(await complete('incydr', 'sessions', 'search', '--record', '')).toBe(`values: ${SIEM_RECORDS.join(' ')}\n`);
     expect(await complete('incydr', 'sessions', 'bulk-update-state', '')).toBe('files\n');
   });
 });
@@ -203,6 +216,7 @@ describe.skipIf(!hasFish)('the fish script', () => {
       'table',
     ]);
     expect((await complete('incydr sessions search --output ')).sort()).toEqual(['TCP:', 'TLS-TCP:', 'UDP:']);
+    expect((await complete('incydr sessions show id-1 --record ')).sort()).toEqual([...SIEM_RECORDS].sort());
     expect(await complete('incydr sessions search --state=OPEN_')).toEqual(['--state=OPEN_NEW_DATA']);
     const options = await complete('incydr sessions search --');
     expect(options).toEqual(expect.arrayContaining(['--state', '--log-level']));

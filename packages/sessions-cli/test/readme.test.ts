@@ -63,6 +63,22 @@ const expectations: Array<{
     },
   },
   {
+    match: /--record ocsf --console-url https:\/\/console\.example\.com/,
+    check: (run) => {
+      const [line, ...rest] = lines(run.stdout);
+      expect(rest).toEqual([]);
+      const record = JSON.parse(line ?? '') as {
+        class_uid: number;
+        activity_id: number;
+        metadata: { version: string };
+        finding_info: { uid: string; src_url: string };
+      };
+      expect(record).toMatchObject({ class_uid: 2004, activity_id: 1, metadata: { version: '1.8.0' } });
+      expect(record.finding_info.src_url).toMatch(/^https:\/\/console\.example\.com\//);
+      expect(record.finding_info.src_url).toContain(encodeURIComponent(record.finding_info.uid));
+    },
+  },
+  {
     match: /--checkpoint siem --output "\$SIEM"/,
     check: (run, { receiver }) => {
       const delivered = [...run.stderr.matchAll(/checkpoint "siem": .*delivered (\d+);/g)].map((m) => Number(m[1]));

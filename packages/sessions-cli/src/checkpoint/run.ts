@@ -1,9 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import type { Client, Session, SessionSearch } from '@x/sessions-sdk';
+import type { RecordChange } from '@x/sessions-sdk/siem';
 import type { Context } from '../context.js';
 import { ExitError, InterruptedError, UsageError } from '../failures.js';
 import { counted } from '../output/text.js';
 import { deliverRecords, newDeliveryCount, type DeliveryPlan } from '../delivery/deliver.js';
+import type { ChangeOf } from '../delivery/siem.js';
 import type { RecordSink } from '../delivery/sink.js';
 import { removeLeftoverTemporaries, writeFileAtomic } from './atomic.js';
 import { sessionDigest } from './digest.js';
@@ -43,11 +45,12 @@ export interface CheckpointRunOptions {
 /**
  * One incremental run (sync.md): search the window, send what is new or changed, and record a session in the
  * store only after the sink confirmed its delivery. The store is written atomically after each confirmed batch
- * and at the end, under a lock file; an interrupt confirms and saves what was sent, then exits 130.
+ * and at the end, under a lock file; an interrupt confirms and saves what was sent, then exits 130. `openSink` is
+ * told, for each session it gets, whether the run sends it as new or as changed (for SIEM records).
  */
 export async function runCheckpoint(
   client: Client,
-  openSink: () => Promise<RecordSink>,
+  openSink: (changeOf: ChangeOf) => Promise<RecordSink>,
   options: CheckpointRunOptions,
   ctx: Context,
 ): Promise<RunSummary> {
@@ -118,8 +121,11 @@ export async function runCheckpoint(
       summary.entriesAfter = store.sessions.size;
       await writeStore(files.store, store);
     };
+    // Each session's class, set when it was compared with the store, for the sink that maps it to a SIEM record.
+    const changes = new WeakMap<object, RecordChange>();
     try {
-      await deliver({ client, sink: await openSink(), store, summary, save }, { ...options, onOrAfter, before }, ctx);
+      const sink = await openSink((session) => changes.get(session));
+      await deliver({ client, sink, store, summary, save, changes }, { ...options, onOrAfter, before }, ctx);
     } catch (error) {
       const closed = isOutputClosed(error);
       summary.status = isInterrupt(error) ? 'interrupted' : 'failed';
@@ -150,6 +156,8 @@ interface CheckpointDelivery {
   store: CheckpointStore;
   summary: RunSummary;
   save: () => Promise<void>;
+  /** Where each session that goes out is recorded as new or changed. */
+  changes: WeakMap<object, RecordChange>;
 }
 
 /**
@@ -188,7 +196,7 @@ async function deliver(run: CheckpointDelivery, options: Window, ctx: Context): 
       digests.set(session, digest);
       ctx.progress.count(count.sent, { detail: detail() });
     };
-    const sessions = changedSessions(run.client, store, options, summary, fetched, ctx);
+    const sessions = changedSessions(run, options, fetched, ctx);
     await deliverRecords(sessions, plan, ctx);
   } finally {
     summary.delivered = count.delivered;
@@ -203,17 +211,17 @@ async function deliver(run: CheckpointDelivery, options: Window, ctx: Context): 
 }
 
 /**
- * The sessions of the window that go out: new ones, and changed ones unless `--emit new`; each fetched session is
- * counted in the summary and told to `fetched` with its digest (so that the progress line moves while nothing is sent).
+ * The sessions of the window that go out: new ones, and changed ones unless `--emit new`, each recorded in
+ * `run.changes` as such; each fetched session is counted in the summary and told to `fetched` with its digest (so that
+ * the progress line moves while nothing is sent).
  */
 async function* changedSessions(
-  client: Client,
-  store: CheckpointStore,
+  run: CheckpointDelivery,
   options: Window,
-  summary: RunSummary,
   fetched: (session: Session, digest: string) => void,
   ctx: Context,
 ): AsyncGenerator<Session> {
+  const { client, store, summary } = run;
   const filters: SessionSearch = { ...options.filters, startTime: options.onOrAfter };
   if (options.before === undefined) delete filters.endTime;
   else filters.endTime = options.before;
@@ -231,7 +239,10 @@ async function* changedSessions(
     }
     const kind = entry === undefined ? 'new' : entry.digest === digest ? 'unchanged' : 'changed';
     summary[kind] += 1;
-    if (kind === 'new' || (kind === 'changed' && options.emit === 'changed')) yield session;
+    if (kind === 'new' || (kind === 'changed' && options.emit === 'changed')) {
+      run.changes.set(session, kind);
+      yield session;
+    }
   }
 }
 

@@ -19,6 +19,7 @@ function contextFor(signal = new AbortController().signal): Context {
     note: () => undefined,
     progress: createProgress({ stream: new PassThrough(), env: {} }),
     client: () => Promise.reject(new Error('no client in these tests')),
+    setting: () => undefined,
   };
 }
 
@@ -26,7 +27,7 @@ function contextFor(signal = new AbortController().signal): Context {
 function loggingSink(failSend?: number) {
   const log: string[] = [];
   const sink: RecordSink = {
-    send(record) {
+    send(record: Readonly<Record<string, unknown>>) {
       if (record['id'] === failSend) return Promise.reject(new Error('receiver went away'));
       log.push(`send ${String(record['id'])}`);
       return Promise.resolve(record['id'] !== 0);
@@ -147,7 +148,7 @@ describe('deliverPages', () => {
 
   test('hands a sink that takes pages each page whole, and counts and confirms per record', async () => {
     const { sink, log } = loggingSink();
-    sink.sendMany = (records) =>
+    sink.sendMany = (records: readonly Readonly<Record<string, unknown>>[]) =>
       Promise.resolve(void log.push(`page ${records.map((r) => String(r['id'])).join(',')}`));
     const { plan, recorded, count } = recordingPlan(sink);
     await deliverPages(pagesOf([1, 2, 3], [4, 5]), { ...plan, confirmEvery: 4 }, contextFor());

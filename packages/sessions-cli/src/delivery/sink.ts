@@ -1,12 +1,17 @@
+import type { OutputRecord } from '../output/writer.js';
+
+/** A record a sink sends: an object (written as JSON), or a line of text (a CEF record). */
+export type SinkRecord = OutputRecord;
+
 /**
  * Where records go: stdout in a format (./stdout.ts), or a syslog receiver (./syslog.ts); driven by the one loop in
  * ./deliver.ts. Await each call before the next.
  */
 export interface RecordSink {
   /** Send one record; false when the sink skipped it (an oversize syslog record with `--oversize skip`). */
-  send(record: Readonly<Record<string, unknown>>): Promise<boolean>;
+  send(record: SinkRecord): Promise<boolean>;
   /** Send records at once, none skipped (stdout: one write for a page); where absent, each goes through `send`. */
-  sendMany?(records: readonly Readonly<Record<string, unknown>>[]): Promise<void>;
+  sendMany?(records: readonly SinkRecord[]): Promise<void>;
   /** Resolve once every record sent so far is delivered: written to stdout, or confirmed by the syslog receiver. */
   confirm(): Promise<void>;
   /** Deliver what is left, then release; returns the records sent. After a failure, call `abort()` instead. */

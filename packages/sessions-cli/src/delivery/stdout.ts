@@ -2,10 +2,11 @@ import type { Context } from '../context.js';
 import type { RecordSink } from './sink.js';
 import { recordsOnScreen } from '../progress.js';
 import { deliverPages } from './deliver.js';
+import { siemSink, type SiemMapping } from './siem.js';
 
 /** Options of {@link openStdoutSink}. */
 export interface StdoutSinkOptions {
-  format: 'table' | 'json-lines' | 'json-pretty' | 'csv';
+  format: 'table' | 'json-lines' | 'json-pretty' | 'csv' | 'lines';
   kind: 'session' | 'file-event';
   columns: string | undefined;
   /** Say `No results found.` on stderr when nothing was written (not for the table, which says it itself). @default true */
@@ -50,16 +51,17 @@ export async function openStdoutSink(options: StdoutSinkOptions, ctx: Context): 
 }
 
 /**
- * Write records, given a page at a time, to stdout in a format (a write per page); returns how many were written (0
- * when the reader went away).
+ * Write records, given a page at a time, to stdout in a format (a write per page), sessions as the SIEM records of
+ * `mapping` if given; returns how many were written (0 when the reader went away).
  */
 export async function emitRecords(
   pages: AsyncIterable<readonly Record<string, unknown>[]>,
   options: StdoutSinkOptions,
   ctx: Context,
+  mapping?: SiemMapping,
 ): Promise<number> {
   const { OutputClosedError } = await import('../output/writer.js');
-  const sink = await openStdoutSink(options, ctx);
+  const sink = await siemSink(await openStdoutSink(options, ctx), mapping);
   // Records on the screen show their own progress; a progress line would only break them up.
   const what = options.kind === 'session' ? 'sessions' : 'file events';
   const progress = recordsOnScreen(ctx.stdout) ? undefined : `${what} written`;

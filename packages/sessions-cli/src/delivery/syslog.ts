@@ -4,6 +4,7 @@ import type { RecordSink } from './sink.js';
 import { counted } from '../output/text.js';
 import { cliMessage } from '../syslog-hints.js';
 import { deliverRecords } from './deliver.js';
+import { siemSink, type SiemMapping } from './siem.js';
 
 /** Records between delivery confirmations unless the user says otherwise (`--confirm-every`). */
 export const CONFIRM_EVERY = 5_000;
@@ -95,14 +96,18 @@ export interface ForwardResult {
   resent: number;
 }
 
-/** Send records to syslog, confirming every `confirmEvery` records and at the end. */
+/**
+ * Send records to syslog, sessions as the SIEM records of `mapping` if given, confirming every `confirmEvery` records
+ * and at the end.
+ */
 export async function forwardRecords(
   records: AsyncIterable<Record<string, unknown>>,
   options: SyslogSenderOptions,
   ctx: Context,
   confirmEvery = CONFIRM_EVERY,
+  mapping?: SiemMapping,
 ): Promise<ForwardResult> {
-  const sink = await openSyslogSink(options, ctx);
+  const sink = await siemSink(await openSyslogSink(options, ctx), mapping);
   const plan = { sink, confirmEvery, progress: 'records sent to syslog', confirmWait: CONFIRM_WAIT };
   const { sent } = await deliverRecords(records, plan, ctx);
   return { sent, resent: sink.resent };

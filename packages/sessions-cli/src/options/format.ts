@@ -49,18 +49,27 @@ export function resolveFormat<T extends string>(args: FormatArgs, formats: reado
 }
 
 /**
- * The `--columns` value to use with a format (`-f json-lines`, or `--output` for syslog): kept for table and csv;
- * ignored with the others, as the Python CLI documents, with one line on stderr saying so.
+ * The `--columns` value to use with a format (`json-lines`, or an option such as `--output` that decides the
+ * records): kept for table and csv; ignored with the others, as the Python CLI documents, with one line on stderr
+ * saying so.
  */
 export function columnsFor(args: FormatArgs, format: string, note: (text: string) => void): string | undefined {
   if (args.columns === undefined || format === 'table' || format === 'csv') return args.columns;
-  const used = format === '--output' ? format : `-f ${format}`;
+  const used = usedWith(format);
   note(`incydr: warning: --columns is ignored with ${used}: it applies to the table and csv formats`);
   return undefined;
 }
 
-/** Whether to neutralise formula cells; `--escape-formulas` with another format or with `--output` is a usage error. */
+/**
+ * Whether to neutralise formula cells; `--escape-formulas` with another format or with an option that decides the
+ * records (`--output`, `--record`) is a usage error.
+ */
 export function escapeFormulasFor(args: FormatArgs, format: string): boolean {
   if (args.escapeFormulas !== true || format === 'csv') return args.escapeFormulas === true;
-  throw new UsageError(`--escape-formulas applies to -f csv, not ${format === '--output' ? format : `-f ${format}`}`);
+  throw new UsageError(`--escape-formulas applies to -f csv, not ${usedWith(format)}`);
+}
+
+/** A format as the user chose it: `-f json-lines`, or the option that decided it (`--output`, `--record ocsf`). */
+function usedWith(format: string): string {
+  return format.startsWith('--') ? format : `-f ${format}`;
 }

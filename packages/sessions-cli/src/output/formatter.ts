@@ -1,9 +1,9 @@
 import { jsonLine, jsonPretty } from './json.js';
-import type { RecordWriterOptions } from './writer.js';
+import type { OutputRecord, RecordWriterOptions } from './writer.js';
 
 /** Turns records into text; a header, if any, comes with the first record. */
 export interface Formatter {
-  format(record: Readonly<Record<string, unknown>>): string;
+  format(record: OutputRecord): string;
   /** The text for an empty result; throws when `--columns` is invalid even against the model's columns. */
   empty(): string;
 }
@@ -19,12 +19,17 @@ export async function loadFormatter(options: RecordWriterOptions): Promise<Forma
       return { format: jsonLine, empty: () => '' };
     case 'json-pretty':
       return { format: jsonPretty, empty: () => '' };
+    case 'lines':
+      return {
+        format: (record) => `${typeof record === 'string' ? record : JSON.stringify(record)}\n`,
+        empty: () => '',
+      };
     case 'rich': {
       const { renderSessionCard } = await import('./rich.js');
       let first = true;
       return {
         format(record) {
-          const card = renderSessionCard(record, { width, color });
+          const card = renderSessionCard(fields(record, format), { width, color });
           const text = first ? card : `\n${card}`;
           first = false;
           return text;
@@ -37,7 +42,8 @@ export async function loadFormatter(options: RecordWriterOptions): Promise<Forma
         await Promise.all([import('./csv.js'), import('./columns.js')]);
       let csv: ReturnType<typeof createCsvFormatter> | undefined;
       return {
-        format(record) {
+        format(given) {
+          const record = fields(given, format);
           if (csv !== undefined) return csv.row(record);
           // Without --columns the header is the Python CLI's, whatever the records hold, so it never depends on
           // which record came first.
@@ -69,7 +75,8 @@ export async function loadFormatter(options: RecordWriterOptions): Promise<Forma
         kind === 'session' ? table.DEFAULT_SESSION_TABLE_PRIORITY : table.DEFAULT_FILE_EVENT_TABLE_PRIORITY;
       let formatter: ReturnType<typeof table.createTableFormatter> | undefined;
       return {
-        format(record) {
+        format(given) {
+          const record = fields(given, format);
           if (formatter !== undefined) return formatter.row(record);
           formatter =
             spec === undefined
@@ -95,4 +102,10 @@ export async function loadFormatter(options: RecordWriterOptions): Promise<Forma
       };
     }
   }
+}
+
+/** The record as an object: table, csv and the card lay out fields, which a line of text has none of. */
+function fields(record: OutputRecord, format: string): Readonly<Record<string, unknown>> {
+  if (typeof record === 'string') throw new TypeError(`the ${format} format needs records with fields, not text lines`);
+  return record;
 }

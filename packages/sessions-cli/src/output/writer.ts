@@ -2,8 +2,14 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { loadFormatter, type Formatter } from './formatter.js';
 
-/** Output formats of the record-printing commands (`rich` is `sessions show`'s card, for sessions only). */
-export type OutputFormat = 'table' | 'json-lines' | 'json-pretty' | 'csv' | 'rich';
+/**
+ * Output formats of the record-printing commands (`rich` is `sessions show`'s card, for sessions only; `lines` writes
+ * records that are a line of text already, such as CEF, one per line).
+ */
+export type OutputFormat = 'table' | 'json-lines' | 'json-pretty' | 'csv' | 'rich' | 'lines';
+
+/** A record to write: an object, or a line of text (a CEF record) for the `lines` format. */
+export type OutputRecord = Readonly<Record<string, unknown>> | string;
 
 /** What the records are; decides default columns, summaries and the columns `--columns` can name. */
 export type RecordKind = 'session' | 'file-event';
@@ -32,12 +38,12 @@ export interface RecordWriter {
    * Formats and writes one record, resolving once `out` has taken it and can take more. Throws {@link OutputClosedError} once the
    * reader went away, and `ColumnsError` (from ./columns.js) at the first record when `--columns` names nothing.
    */
-  write(record: Readonly<Record<string, unknown>>): Promise<void>;
+  write(record: OutputRecord): Promise<void>;
   /**
    * Formats records and writes them as one chunk (one write instead of one per record, far cheaper for a page of
    * records), resolving once `out` has taken it and can take more; fails as {@link RecordWriter.write} does.
    */
-  writeMany(records: readonly Readonly<Record<string, unknown>>[]): Promise<void>;
+  writeMany(records: readonly OutputRecord[]): Promise<void>;
   /**
    * Finishes: for an empty result writes `No results found.` (table only) after checking `--columns`, waits until
    * everything written was handed on, and returns how many records were written. A closed output is not an error.
@@ -136,7 +142,7 @@ export function createRecordWriter(options: RecordWriterOptions): RecordWriter {
     }
   };
 
-  const format = async (records: readonly Readonly<Record<string, unknown>>[] | undefined): Promise<string> => {
+  const format = async (records: readonly OutputRecord[] | undefined): Promise<string> => {
     const loaded = await (formatter ??= loadFormatter(options));
     try {
       if (records === undefined) return loaded.empty();
@@ -162,7 +168,7 @@ export function createRecordWriter(options: RecordWriterOptions): RecordWriter {
     return { count };
   };
 
-  const writeAll = async (records: readonly Readonly<Record<string, unknown>>[]): Promise<void> => {
+  const writeAll = async (records: readonly OutputRecord[]): Promise<void> => {
     if (ended) throw new Error('write() called after end()');
     try {
       if (failure !== undefined) throw failure;

@@ -88,6 +88,7 @@ function contextWith(client: () => Promise<Client>, signal: AbortSignal): InProc
     note: (text) => stderr.stream.write(`${text}\n`),
     progress: createProgress({ stream: stderr.stream, env: {} }),
     client,
+    setting: () => undefined,
   };
   return { ctx, stdout: stdout.text, stderr: stderr.text };
 }

@@ -26,6 +26,7 @@ export async function onTerminal(
     note: (text) => notes.push(text),
     progress: createProgress({ stream: new PassThrough(), env: {} }),
     client: () => Promise.resolve(client()),
+    setting: () => undefined,
   });
   return { stdout: Buffer.concat(chunks).toString('utf8'), notes };
 }

@@ -17,8 +17,11 @@ import { sortDirection } from '../../options/sort-dir.js';
 import { completes } from '../../options/values.js';
 import { columnsFor, escapeFormulasFor, resolveFormat, withFormat, type FormatArgs } from '../../options/format.js';
 import { toSenderOptions, withSyslog, type SyslogArgs } from '../../options/syslog.js';
+import { consoleUrlOf, recordFormat, recordKind, withRecord, type RecordArgs } from '../../options/record.js';
 import { checkName } from '../../checkpoint/paths.js';
 import { CONFIRM_EVERY } from '../../delivery/syslog.js';
+import type { ChangeOf, SiemMapping } from '../../delivery/siem.js';
+import type { RecordSink } from '../../delivery/sink.js';
 
 const FORMATS = ['table', 'json-pretty', 'json-lines', 'csv'] as const;
 
@@ -26,7 +29,8 @@ const FORMATS = ['table', 'json-pretty', 'json-lines', 'csv'] as const;
 export type SearchArgs = GlobalArgs &
   FilterArgs &
   FormatArgs &
-  SyslogArgs & {
+  SyslogArgs &
+  RecordArgs & {
     sortKey?: string;
     sortDir?: string;
     pageSize?: number;
@@ -46,7 +50,7 @@ export function builder(yargs: Argv): Argv<SearchArgs> {
   completes(yargs, 'sort-dir', { values: SORT_DIRECTIONS });
   completes(yargs, 'emit', { values: ['changed', 'new'] });
   completes(yargs, 'summary-json', 'file');
-  const withOptions = withSyslog(withFormat(withFilters(yargs), FORMATS, true))
+  const withOptions = withRecord(withSyslog(withFormat(withFilters(yargs), FORMATS, true)))
     .option('sort-key', { type: 'string', requiresArg: true, describe: 'end_time (server default) or score' })
     .option('sort-dir', {
       type: 'string',
@@ -106,6 +110,10 @@ export function builder(yargs: Argv): Argv<SearchArgs> {
     .example(
       '$0 sessions search --checkpoint siem --output TCP:siem.example.com:601',
       'every 5 minutes from cron: new and changed sessions only',
+    )
+    .example(
+      '$0 sessions search --checkpoint splunk --record ocsf --output TCP:splunk.example.com:601',
+      'OCSF Detection Findings: Create for new sessions, Update for changed ones',
     );
   return withOptions as unknown as Argv<SearchArgs>;
 }
@@ -126,8 +134,13 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
     filters.pageSize = args.pageSize;
   }
   const syslog = toSenderOptions(args);
-  const format = resolveFormat(args, FORMATS, ctx.useRich);
-  const escapeFormulas = escapeFormulasFor(args, syslog === undefined ? format : '--output');
+  const record = recordKind(args);
+  const format =
+    record === 'raw' ? resolveFormat(args, FORMATS, ctx.useRich) : recordFormat(record, args.format, FORMATS);
+  // What the records are written as, for the options that apply to the table and csv alone.
+  const writtenAs = syslog !== undefined ? '--output' : record === 'raw' ? format : `--record ${record}`;
+  const escapeFormulas = escapeFormulasFor(args, writtenAs);
+  const consoleUrl = consoleUrlOf(args, record, (name) => ctx.setting(name));
   const confirmEvery = integerOption('confirm-every', args.confirmEvery) ?? CONFIRM_EVERY;
   const concurrency = integerOption('concurrency', args.concurrency, MAX_CONCURRENCY);
   const paging = concurrency === undefined ? {} : { concurrency };
@@ -138,20 +151,26 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
   const lookbackMs = incremental === undefined ? 0 : resolveLookback(incremental.lookback, now);
 
   // Said once everything is checked, so that a usage error comes alone.
-  const columns = columnsFor(args, syslog === undefined ? format : '--output', ctx.note);
+  const columns = columnsFor(args, writtenAs, ctx.note);
   if (columns !== undefined) (await import('../../output/columns.js')).checkColumnsEarly(columns, 'session');
   const client = await ctx.client();
+  const mapping: SiemMapping | undefined =
+    record === 'raw' ? undefined : { kind: record, context: { consoleUrl, apiUrl: client.url } };
   try {
     if (incremental !== undefined) {
-      const [{ runCheckpoint }, { openSyslogSink }, { openStdoutSink }] = await Promise.all([
+      const [{ runCheckpoint }, { openSyslogSink }, { openStdoutSink }, { siemSink }] = await Promise.all([
         import('../../checkpoint/run.js'),
         import('../../delivery/syslog.js'),
         import('../../delivery/stdout.js'),
+        import('../../delivery/siem.js'),
       ]);
-      const openSink =
-        syslog !== undefined
-          ? () => openSyslogSink(syslog, ctx)
-          : () => openStdoutSink({ format, kind: 'session', columns, noteEmpty: false, escapeFormulas }, ctx);
+      const openSink = async (changeOf: ChangeOf): Promise<RecordSink> => {
+        const sink =
+          syslog !== undefined
+            ? await openSyslogSink(syslog, ctx)
+            : await openStdoutSink({ format, kind: 'session', columns, noteEmpty: false, escapeFormulas }, ctx);
+        return siemSink(sink, mapping, changeOf);
+      };
       await runCheckpoint(
         client,
         openSink,
@@ -163,12 +182,12 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
     if (syslog !== undefined) {
       const sessions = client.sessions.v1.iterAll(filters, { signal: ctx.signal, ...paging });
       const { forwardRecords, forwardedLine } = await import('../../delivery/syslog.js');
-      const result = await forwardRecords(sessions, syslog, ctx, confirmEvery);
+      const result = await forwardRecords(sessions, syslog, ctx, confirmEvery, mapping);
       ctx.note(forwardedLine(result, 'session', syslog.target as string));
     } else {
       const pages = client.sessions.v1.iterPages(filters, { signal: ctx.signal, ...paging });
       const { emitRecords } = await import('../../delivery/stdout.js');
-      await emitRecords(pages, { format, kind: 'session', columns, escapeFormulas }, ctx);
+      await emitRecords(pages, { format, kind: 'session', columns, escapeFormulas }, ctx, mapping);
     }
     if (ctx.signal.aborted) throw new InterruptedError('interrupted');
   } finally {
