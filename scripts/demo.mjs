@@ -61,6 +61,9 @@ try {
   step('One session in full');
   await incydr(['sessions', 'show', firstId], { maxLines: 22 });
 
+  step('The same session as a SIEM-ready record: an OCSF 1.8.0 Detection Finding');
+  await incydr(['sessions', 'show', firstId, '--record', 'ocsf', '-f', 'json-pretty'], { maxLines: 24 });
+
   step('Forward to the SIEM: every session of the last 7 days, with a checkpoint');
   const target = `TCP:127.0.0.1:${receiver.port}`;
   await incydr(['sessions', 'search', '--any-alerts', '--checkpoint', 'siem', '--output', target], { stderr: true });
@@ -111,10 +114,18 @@ try {
   console.log(dim(ids.length === 0 ? '' : `  closed.csv: ${ids.length} rows, state CLOSED_FP, one note each`));
   await incydr(['sessions', 'bulk-update-state', csv], { stderr: true });
 
-  step('The next scheduled forward carries exactly those state changes');
+  step('The next scheduled forward carries exactly those state changes, as OCSF records this time');
   const beforeClose = receiver.records;
-  await incydr(['sessions', 'search', '--any-alerts', '--checkpoint', 'siem', '--output', target], { stderr: true });
-  story(`${receiver.records - beforeClose} more records at the receiver.`);
+  await incydr(['sessions', 'search', '--any-alerts', '--checkpoint', 'siem', '--record', 'ocsf', '--output', target], {
+    stderr: true,
+  });
+  const kinds = new Map();
+  for (const record of receiver.received.slice(beforeClose)) {
+    const kind = `${record.type_name} (status ${record.status})`;
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  const told = [...kinds].map(([kind, count]) => `${count} × ${kind}`).join(', ');
+  story(`${receiver.records - beforeClose} more records at the receiver: ${told}.`);
 
   story('Done: the emulator, the receiver and the scratch folder are gone. Next: `npx --yes pnpm@10.34.9 test`.');
 } finally {
@@ -160,7 +171,7 @@ function incydr(args, { maxLines = Infinity, stderr = false } = {}) {
 async function startReceiver() {
   let records = 0;
   let firstRecord = '';
-  const sessionIds = [];
+  const received = [];
   const sockets = new Set();
   const server = createServer({ allowHalfOpen: true }, (socket) => {
     sockets.add(socket);
@@ -172,7 +183,7 @@ async function startReceiver() {
       partial = lines.pop() ?? '';
       for (const line of lines) {
         records += 1;
-        sessionIds.push(JSON.parse(line).sessionId);
+        received.push(JSON.parse(line));
       }
     });
     socket.on('end', () => socket.end());
@@ -185,9 +196,13 @@ async function startReceiver() {
     get records() {
       return records;
     },
-    /** The session id of every record received, in order. */
+    /** Every record received, parsed, in order. */
+    get received() {
+      return received;
+    },
+    /** The session id of every record received, in order: a raw session's, or an OCSF finding's uid. */
     get sessionIds() {
-      return sessionIds;
+      return received.map((record) => record.sessionId ?? record.finding_info?.uid);
     },
     get firstRecord() {
       return firstRecord.split('\n')[0];

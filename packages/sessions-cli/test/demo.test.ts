@@ -22,6 +22,10 @@ describe('the demo', () => {
     const out = result.stdout;
     expect(out).toMatch(/\$ incydr sessions search --start 3d --state OPEN .*\n {2}session_id +begin_time +actor_name/);
     expect(out).toMatch(/\$ incydr sessions show \S+\n {2}Session \S+\n {2}Current state: OPEN/);
+    // The same session as an OCSF record: pretty JSON, the Detection Finding class first.
+    expect(out).toMatch(
+      /\$ incydr sessions show (\S+) --record ocsf -f json-pretty\n {2}\{\n {4}"class_uid": 2004,\n {4}"class_name": "Detection Finding",/,
+    );
     const forwards = [
       ...out.matchAll(/checkpoint "siem": fetched (\d+), new (\d+), changed (\d+), unchanged (\d+), delivered (\d+)/g),
     ].map((match) => match.slice(1).map(Number));
@@ -42,6 +46,8 @@ describe('the demo', () => {
     expect(third.slice(1)).toEqual([0, 5, (third[0] ?? 0) - 5, 5]);
     expect(third[0]).toBeLessThanOrEqual(second[0] ?? 0);
     expect(third[0]).toBeGreaterThanOrEqual((second[0] ?? 0) - 3);
+    // That third forward sends OCSF records: an Update for each closed session, closed as a false positive.
+    expect(out).toContain('5 more records at the receiver: 5 × Detection Finding: Update (status Suppressed).');
     expect(out).toContain('Done: the emulator, the receiver and the scratch folder are gone.');
   });
 

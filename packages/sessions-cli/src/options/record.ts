@@ -13,6 +13,15 @@ export interface RecordArgs {
 /** The records that are a line of text (CEF); every other one but raw is a JSON object. */
 const TEXT_RECORDS: readonly string[] = ['cef'];
 
+/** What each record is, and which receivers take it, for `--help` and the reference. */
+const RECORD_USES: Readonly<Record<SiemRecordKind, string>> = {
+  raw: "default: the API's object as it is",
+  enriched: 'plus derived fields: any JSON receiver',
+  ocsf: 'Security Lake, Splunk',
+  ecs: 'Elastic',
+  cef: 'QRadar, ArcSight, Sentinel CEF, SC4S',
+};
+
 /** The setting `--console-url` overrides. */
 const CONSOLE_URL_SETTING = 'INCYDR_CONSOLE_URL';
 
@@ -26,8 +35,8 @@ export function withRecord<T>(yargs: Argv<T>): Argv<T & RecordArgs> {
       requiresArg: true,
       group,
       describe:
-        `What each session is written or sent as: ${SIEM_RECORDS.join(', ')} (default raw, the API's object as ` +
-        'it is); the others are JSON Lines (cef: one CEF line per session); see the README, "SIEM records"',
+        `What each session is written or sent as: ${SIEM_RECORDS.map((kind) => `${kind} (${RECORD_USES[kind]})`).join(', ')}; ` +
+        'all but raw and cef are JSON Lines, cef one CEF line per session; see the README, "SIEM records"',
     })
     .option('console-url', {
       type: 'string',

@@ -146,7 +146,9 @@ export function toSenderOptions(args: SyslogArgs & { format?: string | undefined
     return undefined;
   }
   if (args.format !== undefined)
-    throw new UsageError('--format cannot be used with --output: syslog records are compact JSON');
+    throw new UsageError(
+      '--format cannot be used with --output: each record is sent as one line (compact JSON, or CEF with --record cef)',
+    );
   if (args.certs !== undefined && args.ignoreCertValidation === true) {
     throw new UsageError('--certs and --ignore-cert-validation cannot be used together');
   }
