@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import { toDurationMs } from '@x/sessions-sdk/model';
 import { planSearch, type SearchArgs } from '../commands/sessions/search.js';
 import { profileFile } from '../context.js';
+import { describeError } from '../errors.js';
 import { UsageError } from '../failures.js';
 import { settingLookup } from '../settings.js';
 import { nearest } from '../usage/nearest.js';
@@ -118,10 +119,20 @@ function issueProblem(issue: v.BaseIssue<unknown>, source: YamlSource): ConfigPr
   }
   const message =
     issue.kind === 'schema' && !/^expected a/.test(issue.message)
-      ? `expected ${issue.expected === '1' ? 'version 1' : (issue.expected ?? 'something else')}, not ${issue.received}`
+      ? `expected ${TYPE_WORDS[issue.expected ?? ''] ?? issue.expected}, not ${issue.received}`
       : issue.message;
   return source.problemAt(path, message);
 }
+
+/** valibot's names of what was expected, in the words of a YAML file. */
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  Object: 'a mapping (key: value lines)',
+  Array: 'a list (- item lines)',
+  string: 'text',
+  number: 'a number',
+  boolean: 'true or false',
+  '1': 'version 1',
+};
 
 interface CheckContext {
   source: YamlSource;
@@ -149,7 +160,9 @@ function checkPipeline(entry: PipelineEntry, index: number, ctx: CheckContext): 
       planSearch(args, { useRich: false, note: () => undefined, setting });
       return undefined;
     } catch (error) {
-      if (error instanceof UsageError) return error.message;
+      // Usage errors (exit 2) of the search options, whichever class their checker throws (a bad target, …).
+      const { message, exitCode } = describeError(error);
+      if (exitCode === 2) return message;
       throw error;
     }
   };

@@ -20,7 +20,7 @@ interface Located {
 export interface YamlSource {
   /** The data (plain JS values), or undefined when the file has syntax errors. */
   value: unknown;
-  /** Syntax errors and duplicate keys, each with its key path when it lies inside one. */
+  /** Syntax errors, and duplicate keys with their key path. */
   syntaxProblems: ConfigProblem[];
   /** A problem at `path`: the key's own node with `onKey` (an unknown key), else its value (or the nearest parent). */
   problemAt(path: KeyPath, message: string, onKey?: boolean): ConfigProblem;
@@ -35,7 +35,8 @@ export function parseYamlSource(text: string): YamlSource {
     const { line, col } = position(error.pos[0]);
     // The parser's first line is the message; the rest would be a code excerpt.
     const message = (error.message.split('\n')[0] ?? error.message).replace(/\s*at line \d+, column \d+:?$/, '');
-    return { line, col, path: pathAt(doc, error.pos[0]), message };
+    // A duplicate key lies in a sound document; after a syntax error the keys around it may be anything.
+    return { line, col, path: error.code === 'DUPLICATE_KEY' ? pathAt(doc, error.pos[0]) : [], message };
   });
   return {
     value: syntaxProblems.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined,
