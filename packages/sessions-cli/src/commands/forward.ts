@@ -16,7 +16,6 @@ export const describe = 'Forward new and changed sessions to syslog receivers, o
 export function builder(yargs: Argv): Argv<ForwardArgs> {
   completes(yargs, 'config', 'file');
   return yargs
-    .usage('$0 forward --config FILE (--check | --once)\n\n' + describe)
     .option('config', {
       type: 'string',
       requiresArg: true,
@@ -28,7 +27,8 @@ export function builder(yargs: Argv): Argv<ForwardArgs> {
     })
     .option('once', {
       type: 'boolean',
-      describe: 'Run every pipeline once, side by side, and exit (from cron or a systemd timer)',
+      describe:
+        'Run every pipeline once, side by side, and exit: from cron or a systemd timer (a long-running service comes later)',
     })
     .example('$0 forward --config forward.yml --check', 'check the file and show what each pipeline does')
     .example(
