@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Emulator, SessionDump } from '@x/sessions-emulator';
+import { patient } from '@x/vitest-config/patience';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startLiveReceiver, type LiveReceiver } from './helpers/receivers.js';
 import { BUILD_TIMEOUT_MS, errorLines, lines, startFixture, type Fixture, type RunResult } from './helpers/run.js';
@@ -828,5 +829,43 @@ describe('forward --once', () => {
     // None missed; a duplicate could only come from a batch sent but not confirmed (one batch at most).
     expect(sorted(new Set(caughtUp))).toEqual(sorted(expectedBeta));
     expect(caughtUp.length - new Set(caughtUp).size).toBeLessThanOrEqual(5_000);
+  });
+
+  it('SIGTERM stops every pipeline after its current record, saves what was delivered and exits 130', async () => {
+    const [alpha, beta] = [await receiver(), await receiver()];
+    const file = await writeConfig('term.yml', twoPipelines({ alpha: alpha.port, beta: beta.port }, 'term'));
+    const expected = {
+      alpha: changedSince(fx.emu, ALPHA, new Map()),
+      beta: changedSince(tenantB, BETA, new Map()),
+    };
+    // Slow pages keep alpha's run going when the signal comes.
+    fx.emu.setFaults({ latencyMs: 100 });
+    try {
+      const stopped = await fx.runBinary(['forward', '--config', file, '--once'], {
+        extraEnv: env(),
+        timeoutMs: 60_000,
+        onSpawn: (child) => {
+          const timer = setInterval(() => {
+            if (alpha.records.length >= 50) {
+              clearInterval(timer);
+              child.kill('SIGTERM');
+            }
+          }, patient(2));
+        },
+      });
+      expect(stopped.code, stopped.stderr).toBe(130);
+      expect(stopped.stderr).toMatch(/incydr: SIGTERM, stopping after the current record\n/);
+      expect(lines(stopped.stderr)).toContainEqual(
+        expect.stringMatching(/^term-alpha: checkpoint "term-alpha" \(interrupted\)/),
+      );
+      expect(alpha.records.length).toBeLessThan(expected.alpha.length);
+    } finally {
+      fx.emu.setFaults({ latencyMs: 0 });
+    }
+    const rest = await forward(['--config', file, '--once']);
+    expect(rest.code, rest.stderr).toBe(0);
+    // What the stopped run delivered was saved: each session arrived once over the two runs.
+    expect(sorted(idsOf(alpha.records))).toEqual(sorted(expected.alpha));
+    expect(sorted(idsOf(beta.records))).toEqual(sorted(expected.beta));
   });
 });
