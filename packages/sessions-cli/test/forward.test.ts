@@ -47,6 +47,7 @@ beforeAll(async () => {
     join(fx.home, '.config', 'incydr', 'profiles', 'beta.env'),
     `INCYDR_URL=${tenantB.url}\nINCYDR_API_CLIENT_ID=beta-client\nINCYDR_API_CLIENT_SECRET=${SECRET_B}\n`,
   );
+  await writeFile(join(fx.home, '.config', 'incydr', 'profiles', 'half.env'), 'INCYDR_API_CLIENT_ID=half-client\n');
 }, BUILD_TIMEOUT_MS);
 
 afterAll(async () => {
@@ -313,6 +314,13 @@ pipelines:
       path: 'pipelines[0].profile',
       at: 'profile: |nowhere',
       message: /no profile file .*nowhere\.env/,
+    },
+    {
+      what: 'a profile without a URL or secret',
+      replace: [/ {4}connection:\n(.*\n){3}/, '    profile: half\n'],
+      path: 'pipelines[0].profile',
+      at: 'profile: |half',
+      message: /profile file .*half\.env lacks settings: it needs INCYDR_URL with INCYDR_API_CLIENT_ID/,
     },
     {
       what: 'no output',

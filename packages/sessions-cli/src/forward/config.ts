@@ -151,6 +151,7 @@ function checkPipeline(entry: PipelineEntry, index: number, ctx: CheckContext): 
   };
   const settings = connectionSettings(entry, index, ctx, problem);
   const setting = settings === undefined ? () => undefined : settingLookup(settings.env, settings.envFile);
+  const connectionProblems = problems.length;
 
   const checkpoint = entry.checkpoint?.name ?? entry.name;
   const base: SearchArgs = { checkpoint, output: entry.output.target };
@@ -182,8 +183,8 @@ function checkPipeline(entry: PipelineEntry, index: number, ctx: CheckContext): 
       problem(key.path, inConfigWords(found));
     }
   }
-  if (problems.length === 0) {
-    const args = keys.reduce<SearchArgs>((all, key) => ({ ...all, ...key.args }), base);
+  const args = keys.reduce<SearchArgs>((all, key) => ({ ...all, ...key.args }), base);
+  if (problems.length === connectionProblems) {
     const found = plan(args);
     if (found !== undefined) problem(keyOfMessage(found, keys) ?? [], inConfigWords(found));
   }
@@ -195,9 +196,9 @@ function checkPipeline(entry: PipelineEntry, index: number, ctx: CheckContext): 
   if (problems.length > 0 || settings === undefined || intervalMs === undefined) return problems;
   return {
     name: entry.name,
-    args: keys.reduce<SearchArgs>((all, key) => ({ ...all, ...key.args }), base),
+    args,
     settings,
-    apiUrl: setting('INCYDR_URL') ?? '(not set)',
+    apiUrl: setting('INCYDR_URL') as string,
     checkpoint,
     target: entry.output.target,
     record: entry.record ?? 'raw',
@@ -295,6 +296,15 @@ function connectionSettings(
     const file = profileFile(entry.profile);
     if (!existsSync(file)) {
       problem(['profile'], `no profile file ${file}; create it with INCYDR_URL=… lines`);
+      return undefined;
+    }
+    const lookup = settingLookup(env, file);
+    const credentials =
+      lookup('INCYDR_REFRESH_TOKEN') !== undefined ||
+      (lookup('INCYDR_API_CLIENT_ID') !== undefined && lookup('INCYDR_API_CLIENT_SECRET') !== undefined);
+    if (lookup('INCYDR_URL') === undefined || !credentials) {
+      const needs = 'INCYDR_URL with INCYDR_API_CLIENT_ID and INCYDR_API_CLIENT_SECRET (or INCYDR_REFRESH_TOKEN)';
+      problem(['profile'], `the profile file ${file} lacks settings: it needs ${needs}`);
       return undefined;
     }
     return { env, envFile: file };
