@@ -32,7 +32,7 @@ export class ForwardConfigError extends UsageError {
 }
 
 /** How long a pipeline waits between runs unless its `interval` says otherwise (used by the service mode). */
-export const DEFAULT_INTERVAL = '5m';
+const DEFAULT_INTERVAL = '5m';
 
 /** The connection settings a pipeline never takes from the process environment: each pipeline names its own. */
 const CONNECTION_SETTINGS = /^incydr_(url|api_client_id|api_client_secret|refresh_token|refresh_url|profile)$/i;

@@ -6,7 +6,7 @@ import { ExitError, InterruptedError } from '../failures.js';
 import type { Pipeline } from './config.js';
 
 /** How one pipeline's run ended. */
-export interface PipelineOutcome {
+interface PipelineOutcome {
   name: string;
   exitCode: number;
 }
