@@ -145,7 +145,7 @@ export interface SearchPlan {
 }
 
 /**
- * Check and resolve the arguments of a search without any request or file access: every usage error of `search` comes
+ * Check and resolve the arguments of a search before any request: every usage error of `search` but the columns' comes
  * from here (`incydr forward` checks each pipeline of its config with it).
  */
 export function planSearch(args: SearchArgs, ctx: Pick<Context, 'useRich' | 'note' | 'setting'>): SearchPlan {
