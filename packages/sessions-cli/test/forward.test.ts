@@ -718,6 +718,19 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+describe('forward usage', () => {
+  it.each([
+    [['--once'], /^incydr: forward needs --config FILE$/],
+    [['--config', 'absent.yml', '--once'], /^incydr: cannot read the config absent\.yml: ENOENT/],
+    [['--config', 'x.yml', '--check', '--once'], /^incydr: --check and --once cannot be used together$/],
+    [['--config', 'x.yml', '--once', '--profile', 'beta'], /^incydr: --profile does not apply to forward/],
+  ])('refuses %j (exit 2)', async (args, message) => {
+    const result = await fx.run(['forward', ...args], { extraEnv: env() });
+    expect(result.code).toBe(2);
+    expect(errorLines(result.stderr)[0]).toMatch(message);
+  });
+});
+
 describe('forward --check', () => {
   it('prints each pipeline (API, checkpoint, target, record, interval) and never a secret', async () => {
     const file = await writeConfig('check.yml', twoPipelines({ alpha: 6001, beta: 6002 }, 'check'));
