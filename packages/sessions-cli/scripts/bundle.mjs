@@ -1,5 +1,5 @@
-// The build of the `incydr` command: rolldown bundles src/bin.ts with its dependencies (yargs, papaparse, the SDK,
-// syslog-out, ky, valibot) into dist/, split where the code imports lazily, so that a command loads a few files
+// The build of the `incydr` command: rolldown bundles src/bin.ts with its dependencies (yargs, papaparse, yaml, the
+// SDK, syslog-out, ky, valibot) into dist/, split where the code imports lazily, so that a command loads a few files
 // instead of some 150 modules; the build tools (help texts, reference) go to dist/tools/, which is not shipped.
 // npm undici stays out: the SDK requires it only when a proxy is configured.
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

@@ -46,6 +46,8 @@ export interface RunIo {
   env: NodeJS.ProcessEnv;
   /** Stops the run as Ctrl-C does; a run given its parts leaves the process's signals alone. */
   signal: AbortSignal;
+  /** The `.env` file the settings come from (`null`: only `env`), in place of `--profile` and the default one. */
+  envFile?: string | null;
 }
 
 /** The key under which a parse hands its {@link RunIo} to the command's handler (in yargs' parse context). */
@@ -60,7 +62,8 @@ export function createContext(args: GlobalArgs & { [RUN_IO]?: RunIo }): Context 
   const progress = createProgress({ stream: stderr, env });
   const signal = io?.signal ?? stopOnSignals(progress);
   const profile = args.profile ?? environmentValue(env, 'INCYDR_PROFILE');
-  const envFile = profile === undefined || profile === '' ? undefined : profileFile(profile);
+  const envFile =
+    io?.envFile !== undefined ? io.envFile : profile === undefined || profile === '' ? undefined : profileFile(profile);
   const setting = settingLookup(env, envFile);
   let client: Promise<Client> | undefined;
   // Notes may quote server data or file contents: nothing in them may drive the terminal.
@@ -109,7 +112,7 @@ function stopOnSignals(progress: Progress): AbortSignal {
 async function createClient(
   args: GlobalArgs,
   env: NodeJS.ProcessEnv,
-  envFile: string | undefined,
+  envFile: string | null | undefined,
   setting: (name: string) => string | undefined,
   note: (text: string) => void,
   progress: Progress,
@@ -119,15 +122,15 @@ async function createClient(
     import('@x/sessions-sdk/env'),
     import('./refresh-token.js'),
   ]);
-  if (envFile !== undefined && !existsSync(envFile)) throw missingProfile(envFile);
+  if (typeof envFile === 'string' && !existsSync(envFile)) throw missingProfile(envFile);
   // The file is chosen once, here, so that a rotated refresh token goes back to the very file it was read from.
-  const file = envFile ?? defaultEnvFile();
+  const file = envFile === undefined ? defaultEnvFile() : envFile;
   const inEnvironment = environmentValue(env, 'INCYDR_REFRESH_TOKEN') !== undefined;
   const fromFile = inEnvironment ? undefined : setting('INCYDR_REFRESH_TOKEN');
   return new Client({
     env,
     // With no file found the SDK itself looks again, so that a message about missing settings says where it looked.
-    ...(file === null ? {} : { envFile: file }),
+    ...(file === null ? (envFile === null ? { envFile: null } : {}) : { envFile: file }),
     onRefreshToken: keepRotatedRefreshToken(
       file !== null && fromFile !== undefined ? { kind: 'file', file, token: fromFile } : { kind: 'environment' },
       note,
@@ -156,7 +159,8 @@ function missingProfile(file: string): ExitError {
   return new ExitError(`no profile file ${file} (${known}); create it with INCYDR_URL=… lines, or drop --profile`, 2);
 }
 
-function profileFile(name: string): string {
+/** `~/.config/incydr/profiles/NAME.env`, the settings file of profile NAME (a usage error for a bad name). */
+export function profileFile(name: string): string {
   if (!/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith('.')) {
     throw new ExitError(`invalid profile name "${name}": use letters, digits, dot, dash and underscore`, 2);
   }

@@ -4,12 +4,12 @@ import { ExitError } from './failures.js';
 /**
  * The CLI's own settings (`INCYDR_USE_RICH`, `INCYDR_LOG_STDERR`) looked up as the client looks its settings up
  * (api.md §7): the environment (names case-insensitive), then the `.env` file the client reads (the profile's, else
- * `./.env`, else `~/.config/incydr/.env`). Through the SDK's light `env` entry: its main one would cost every
+ * `./.env`, else `~/.config/incydr/.env`; `null`: none). Through the SDK's light `env` entry: its main one would cost every
  * command's start-up. Blank values count as unset, as they do for the client.
  */
 export function settingLookup(
   env: NodeJS.ProcessEnv,
-  envFile: string | undefined,
+  envFile: string | null | undefined,
 ): (name: string) => string | undefined {
   const lookup = settingsLookup({ env, ...(envFile === undefined ? {} : { envFile }) });
   return (name) => {

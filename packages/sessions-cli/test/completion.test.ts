@@ -103,7 +103,8 @@ describe('the bash script', () => {
   });
 
   it('completes commands, subcommands and the options of a command, never --f', async () => {
-    expect(await complete('incydr', '')).toEqual(['sessions', 'completion']);
+    expect(await complete('incydr', '')).toEqual(['sessions', 'forward', 'completion']);
+    expect(await complete('incydr', 'forward', '--c')).toEqual(['--config', '--check']);
     expect(await complete('incydr', 'sessions', 'up')).toEqual(['update', 'update-by-criteria']);
     const options = await complete('incydr', 'sessions', 'search', '--');
     expect(options).toEqual(

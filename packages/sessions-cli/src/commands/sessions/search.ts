@@ -22,6 +22,9 @@ import { checkName } from '../../checkpoint/paths.js';
 import { CONFIRM_EVERY } from '../../delivery/syslog.js';
 import type { ChangeOf, SiemMapping } from '../../delivery/siem.js';
 import type { RecordSink } from '../../delivery/sink.js';
+import type { SessionSearch } from '@x/sessions-sdk';
+import type { SiemRecordKind } from '@x/sessions-sdk/siem';
+import type { SyslogSenderOptions } from '@x/syslog-out/check';
 
 const FORMATS = ['table', 'json-pretty', 'json-lines', 'csv'] as const;
 
@@ -124,6 +127,28 @@ export async function handler(args: ArgumentsCamelCase<SearchArgs>): Promise<voi
 
 /** Search and write the sessions to stdout or to syslog; everything is checked before the first request. */
 export async function run(args: SearchArgs, ctx: Context): Promise<void> {
+  await execute(planSearch(args, ctx), ctx);
+}
+
+/** What a search was asked, checked and resolved (times against one clock reading), before any request. */
+export interface SearchPlan {
+  filters: SessionSearch;
+  syslog: SyslogSenderOptions | undefined;
+  record: SiemRecordKind;
+  format: (typeof FORMATS)[number] | ReturnType<typeof recordFormat>;
+  columns: ReturnType<typeof columnsFor>;
+  escapeFormulas: ReturnType<typeof escapeFormulasFor>;
+  consoleUrl: string | undefined;
+  confirmEvery: number;
+  paging: { concurrency?: number };
+  incremental: (NonNullable<ReturnType<typeof checkpointOptions>> & { lookbackMs: number }) | undefined;
+}
+
+/**
+ * Check and resolve the arguments of a search before any request: every usage error of `search` but the columns' comes
+ * from here (`incydr forward` checks each pipeline of its config with it).
+ */
+export function planSearch(args: SearchArgs, ctx: Pick<Context, 'useRich' | 'note' | 'setting'>): SearchPlan {
   const filters = toFilters(args);
   if (args.sortKey !== undefined) filters.sortKey = choice('sort-key', args.sortKey, SORT_KEYS);
   if (args.sortDir !== undefined) filters.sortDir = sortDirection(args.sortDir);
@@ -144,14 +169,21 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
   const confirmEvery = integerOption('confirm-every', args.confirmEvery) ?? CONFIRM_EVERY;
   const concurrency = integerOption('concurrency', args.concurrency, MAX_CONCURRENCY);
   const paging = concurrency === undefined ? {} : { concurrency };
-  const incremental = checkpointOptions(args);
+  const checkpoint = checkpointOptions(args);
   const now = Date.now();
   // Relative times are resolved once, and a bad date is a usage error before any request.
   resolveTimes(filters, now);
-  const lookbackMs = incremental === undefined ? 0 : resolveLookback(incremental.lookback, now);
-
+  const incremental =
+    checkpoint === undefined ? undefined : { ...checkpoint, lookbackMs: resolveLookback(checkpoint.lookback, now) };
   // Said once everything is checked, so that a usage error comes alone.
   const columns = columnsFor(args, writtenAs, ctx.note);
+  return { filters, syslog, record, format, columns, escapeFormulas, consoleUrl, confirmEvery, paging, incremental };
+}
+
+/** Run a planned search: with a checkpoint, the incremental run of sync.md; else every match, to stdout or syslog. */
+async function execute(plan: SearchPlan, ctx: Context): Promise<void> {
+  const { filters, syslog, record, format, columns, escapeFormulas, consoleUrl, confirmEvery, paging } = plan;
+  const incremental = plan.incremental;
   if (columns !== undefined) (await import('../../output/columns.js')).checkColumnsEarly(columns, 'session');
   const client = await ctx.client();
   const mapping: SiemMapping | undefined =
@@ -174,7 +206,7 @@ export async function run(args: SearchArgs, ctx: Context): Promise<void> {
       await runCheckpoint(
         client,
         openSink,
-        { ...incremental, filters, lookbackMs, confirmEvery, paging, toStdout: syslog === undefined },
+        { ...incremental, filters, confirmEvery, paging, toStdout: syslog === undefined },
         ctx,
       );
       return;

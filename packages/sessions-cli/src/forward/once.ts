@@ -1,0 +1,69 @@
+import { Writable } from 'node:stream';
+import { run as search } from '../commands/sessions/search.js';
+import { createContext, RUN_IO, type Context, type GlobalArgs } from '../context.js';
+import { describeError } from '../errors.js';
+import { ExitError, InterruptedError } from '../failures.js';
+import type { Pipeline } from './config.js';
+
+/** How one pipeline's run ended. */
+interface PipelineOutcome {
+  name: string;
+  exitCode: number;
+}
+
+/**
+ * Run every pipeline once, all at the same time, each as `incydr sessions search --checkpoint NAME --output TARGET`
+ * with its own API client: one that fails (receiver down, API error) neither stops nor slows the others. Each line a
+ * pipeline writes for people goes to stderr prefixed with its name. Throws when any failed (exit 1) or on an
+ * interrupt (exit 130, every pipeline having saved what it delivered).
+ */
+export async function runOnce(pipelines: readonly Pipeline[], globals: GlobalArgs, ctx: Context): Promise<void> {
+  const outcomes = await Promise.all(pipelines.map((pipeline) => runPipeline(pipeline, globals, ctx)));
+  if (ctx.signal.aborted) throw new InterruptedError('interrupted');
+  const failed = outcomes.filter((outcome) => outcome.exitCode !== 0).map((outcome) => outcome.name);
+  if (failed.length > 0) {
+    throw new ExitError(`${failed.length} of ${pipelines.length} pipelines failed: ${failed.join(', ')}`);
+  }
+}
+
+async function runPipeline(pipeline: Pipeline, globals: GlobalArgs, parent: Context): Promise<PipelineOutcome> {
+  const say = (line: string): void => parent.note(`${pipeline.name}: ${line.replace(/^incydr: /, '')}`);
+  const ctx = createContext({
+    ...globals,
+    [RUN_IO]: {
+      stdout: parent.stdout,
+      // Not a terminal: no progress line is drawn for a pipeline, its notes come through whole.
+      stderr: linesTo(say),
+      env: pipeline.settings.env,
+      signal: parent.signal,
+      envFile: pipeline.settings.envFile,
+    },
+  });
+  try {
+    await search(pipeline.args, ctx);
+    return { name: pipeline.name, exitCode: 0 };
+  } catch (error) {
+    const { message, exitCode } = describeError(error);
+    if (message !== '') say(message);
+    return { name: pipeline.name, exitCode };
+  } finally {
+    ctx.progress.stop();
+  }
+}
+
+/** A stream that hands each complete line written to it to `line`. */
+function linesTo(line: (text: string) => void): Writable {
+  let rest = '';
+  return new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      const lines = (rest + chunk.toString()).split('\n');
+      rest = lines.pop() ?? '';
+      for (const text of lines) if (text.trim() !== '') line(text);
+      done();
+    },
+    final(done) {
+      if (rest.trim() !== '') line(rest);
+      done();
+    },
+  });
+}
