@@ -6,7 +6,7 @@ import { ExitError, InterruptedError } from '../failures.js';
 import type { Pipeline } from './config.js';
 
 /** How one pipeline's run ended. */
-interface PipelineOutcome {
+export interface PipelineOutcome {
   name: string;
   exitCode: number;
 }
@@ -26,7 +26,12 @@ export async function runOnce(pipelines: readonly Pipeline[], globals: GlobalArg
   }
 }
 
-async function runPipeline(pipeline: Pipeline, globals: GlobalArgs, parent: Context): Promise<PipelineOutcome> {
+/**
+ * One run of one pipeline, as `incydr sessions search --checkpoint NAME --output TARGET` with its own context and
+ * client, stopped by `parent.signal`; every line it writes for people goes to `parent` prefixed with its name. Never
+ * throws: a failure is said and given as its exit code.
+ */
+export async function runPipeline(pipeline: Pipeline, globals: GlobalArgs, parent: Context): Promise<PipelineOutcome> {
   const say = (line: string): void => parent.note(`${pipeline.name}: ${line.replace(/^incydr: /, '')}`);
   const ctx = createContext({
     ...globals,
