@@ -7,7 +7,6 @@ import type { ChildProcess } from 'node:child_process';
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Emulator } from '@x/sessions-emulator';
-import { patient } from '@x/vitest-config/patience';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkpointFiles, checkpointsRoot } from '../src/checkpoint/paths.js';
 import { STOP_BOUND_MS } from '../src/forward/service.js';
@@ -132,7 +131,12 @@ function startService(file: string): Service {
     result,
     async line(pattern, from = 0, quietMs = 30_000) {
       const find = (): number => lines.findIndex((text, index) => index >= from && pattern.test(text));
-      await waitFor(() => find() !== -1, `a line matching ${pattern}; stderr so far:\n${lines.join('\n')}`, quietMs);
+      try {
+        await waitFor(() => find() !== -1, `a line matching ${pattern}`, quietMs);
+      } catch (error) {
+        const state = `exit ${running.exitCode}, signal ${running.signalCode}`;
+        throw new Error(`${(error as Error).message} (${state}); stderr:\n${lines.join('\n')}`, { cause: error });
+      }
       return find();
     },
   };
@@ -242,6 +246,141 @@ describe('forward as a service', () => {
     expect(sorted(new Set(caughtUp))).toEqual(sorted(expected));
     // A record sent but not confirmed when the receiver went away is sent again: at most one batch.
     expect(caughtUp.length - new Set(caughtUp).size).toBeLessThanOrEqual(expected.length);
+    await stop(svc);
+  });
+
+  it('SIGTERM during a batch exits 0 within the bound, the checkpoint holding exactly what the receiver got', async () => {
+    const [alpha, beta] = [await receiver(), await receiver()];
+    const file = await writeConfig(
+      'term.yml',
+      pipelineText('alpha', 'term', alpha.port, '1m'),
+      pipelineText('beta', 'term', beta.port, '1m'),
+    );
+    const window = changedSince(fx.emu, ALPHA, new Map());
+    // Slow pages keep alpha's first run going when the signal comes.
+    fx.emu.setFaults({ latencyMs: 100 });
+    const svc = startService(file);
+    await waitFor(() => alpha.records.length >= 50, '50 records at alpha', 30_000);
+    const signalled = Date.now();
+    svc.child.kill('SIGTERM');
+    const result = await svc.result;
+    expect(result.code, result.stderr).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(STOP_BOUND_MS);
+    expect(svc.lines).toContain('incydr: SIGTERM, stopping after the current record');
+    expect(svc.lines).toContainEqual(expect.stringMatching(/^term-alpha: checkpoint "term-alpha" \(interrupted\)/));
+    expect(svc.lines.at(-1)).toBe('incydr: stopped; every pipeline saved what it delivered');
+    expect(alpha.records.length).toBeLessThan(window.length);
+    const store = JSON.parse(
+      await readFile(checkpointFiles(checkpointsRoot(fx.home), 'alpha-client', 'term-alpha').store, 'utf8'),
+    ) as { sessions: Record<string, unknown> };
+    expect(sorted(Object.keys(store.sessions))).toEqual(sorted(new Set(idsOf(alpha.records))));
+  });
+
+  it('SIGKILL at random points, then a restart: nothing is missed, each kill resends at most one batch', async () => {
+    const [alpha, beta] = [await receiver(), await receiver()];
+    const file = await writeConfig(
+      'kill.yml',
+      pipelineText('alpha', 'kill', alpha.port, '1s'),
+      pipelineText('beta', 'kill', beta.port, '1s'),
+    );
+    fx.emu.setFaults({ latencyMs: 20 });
+    const kills = 4;
+    for (let kill = 0; kill < kills; kill += 1) {
+      const svc = startService(file);
+      // Somewhere between the start and a few runs in: a random number of lines or records.
+      const lineTarget = 1 + Math.floor(Math.random() * 5);
+      const recordTarget = alpha.records.length + beta.records.length + Math.floor(Math.random() * 200);
+      await waitFor(
+        () => svc.lines.length > lineTarget || alpha.records.length + beta.records.length >= recordTarget,
+        `kill ${kill}: a random point`,
+        30_000,
+      );
+      svc.child.kill('SIGKILL');
+      expect((await svc.result).signal).toBe('SIGKILL');
+      fx.emu.advance(HOUR_MS);
+      tenantB.advance(HOUR_MS);
+    }
+    fx.emu.setFaults({ latencyMs: 0 });
+    const svc = startService(file);
+    // Two runs of each after the restart: the second finds nothing new, so every current session was delivered.
+    for (const name of ['kill-alpha', 'kill-beta']) {
+      const first = await svc.line(summaryOf(name));
+      const second = await svc.line(summaryOf(name), first + 1);
+      expect(svc.lines[second]).toMatch(/new 0, changed 0, .*delivered 0;/);
+    }
+    await stop(svc);
+    for (const [rx, emu, criteria] of [
+      [alpha, fx.emu, ALPHA],
+      [beta, tenantB, BETA],
+    ] as const) {
+      const window = changedSince(emu, criteria, new Map());
+      const got = new Set(idsOf(rx.records));
+      expect(window.filter((id) => !got.has(id))).toEqual([]);
+      // One run's records are one batch here (fewer than --confirm-every's 5 000): a kill resends at most those.
+      const duplicates = rx.records.length - new Set(rx.records).size;
+      expect(duplicates).toBeLessThanOrEqual(kills * window.length);
+    }
+  });
+
+  it('SIGHUP adds and removes pipelines; with a broken file the running ones go on and its problems are said', async () => {
+    const [alpha, beta] = [await receiver(), await receiver()];
+    const alphaOnly = pipelineText('alpha', 'hup', alpha.port, '1s');
+    const file = await writeConfig('hup.yml', alphaOnly);
+    const svc = startService(file);
+    await svc.line(summaryOf('hup-alpha'));
+    expect(beta.records).toEqual([]);
+
+    await writeConfig('hup.yml', alphaOnly, pipelineText('beta', 'hup', beta.port, '1s'));
+    svc.child.kill('SIGHUP');
+    const added = await svc.line(
+      /^incydr: reloaded .*hup\.yml: 1 added \(hup-beta\), 0 removed, 0 changed, 1 unchanged$/,
+    );
+    const expectedBeta = changedSince(tenantB, BETA, new Map());
+    const betaRun = await svc.line(summaryOf('hup-beta'), added);
+    expect(delivered(svc.lines[betaRun])).toBe(expectedBeta.length);
+    expect(sorted(idsOf(beta.records))).toEqual(sorted(expectedBeta));
+
+    const brokenText = alphaOnly.replace('interval: 1s', 'interval: soon').replace('framing: lf', 'framing: crlf');
+    await writeConfig('hup.yml', brokenText, pipelineText('beta', 'hup', beta.port, '1s'));
+    const crlfColumn = (brokenText.split('\n')[7] ?? '').indexOf('crlf') + 1;
+    svc.child.kill('SIGHUP');
+    const broken = await svc.line(
+      /^incydr: reload failed, the running pipelines go on unchanged: .*hup\.yml: 2 problems$/,
+    );
+    expect(svc.lines.slice(broken + 1, broken + 3)).toEqual([
+      `${file}:10:${crlfColumn}: pipelines[0].output.framing: invalid value "crlf" for framing: choose from lf, octet-counting`,
+      `${file}:11:15: pipelines[0].interval: expected a duration from 1s to 1d, such as 30s, 5m or 1h, not "soon"`,
+    ]);
+    await svc.line(summaryOf('hup-alpha'), broken);
+    await svc.line(summaryOf('hup-beta'), broken);
+
+    await writeConfig('hup.yml', alphaOnly);
+    svc.child.kill('SIGHUP');
+    const removed = await svc.line(
+      /^incydr: reloaded .*: 0 added, 1 removed \(hup-beta\), 0 changed, 1 unchanged$/,
+      broken,
+    );
+    const next = await svc.line(summaryOf('hup-alpha'), removed);
+    await svc.line(summaryOf('hup-alpha'), next + 1);
+    // A removed pipeline ends the run it was in, and starts no other.
+    expect(svc.lines.slice(removed).filter((line) => line.startsWith('hup-beta: ')).length).toBeLessThanOrEqual(1);
+    await stop(svc);
+  });
+
+  it('never starts a run of a pipeline while its previous one is going, however long that takes', async () => {
+    const alpha = await receiver();
+    const file = await writeConfig('slow.yml', pipelineText('alpha', 'slow', alpha.port, '1s'));
+    // Each request takes longer than the interval.
+    fx.emu.setFaults({ latencyMs: 1_200 });
+    const svc = startService(file);
+    const first = await svc.line(summaryOf('slow-alpha'), 0, 60_000);
+    const second = await svc.line(summaryOf('slow-alpha'), first + 1, 60_000);
+    const third = await svc.line(summaryOf('slow-alpha'), second + 1, 60_000);
+    for (const index of [first, second, third]) {
+      expect(Number(/; (\d+\.\d) s$/.exec(svc.lines[index] ?? '')?.[1])).toBeGreaterThan(1);
+    }
+    // Two runs side by side would meet at the checkpoint's lock; none failed.
+    expect(svc.lines.filter((line) => / in use by |next attempt/.test(line))).toEqual([]);
     await stop(svc);
   });
 });
