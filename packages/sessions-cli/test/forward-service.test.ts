@@ -104,11 +104,11 @@ interface Service {
   line(pattern: RegExp, from?: number, quietMs?: number): Promise<number>;
 }
 
-function startService(file: string): Service {
+function startService(file: string, options: readonly string[] = []): Service {
   const lines: string[] = [];
   let child: ChildProcess | undefined;
   let rest = '';
-  const result = fx.runBinary(['forward', '--config', file], {
+  const result = fx.runBinary(['forward', '--config', file, ...options], {
     extraEnv: { ALPHA_URL: fx.emu.url, ALPHA_ID: fx.emu.clientId },
     timeoutMs: 180_000,
     onSpawn: (started) => {
@@ -381,6 +381,23 @@ describe('forward as a service', () => {
     }
     // Two runs side by side would meet at the checkpoint's lock; none failed.
     expect(svc.lines.filter((line) => / in use by |next attempt/.test(line))).toEqual([]);
+    await stop(svc);
+  });
+
+  it('shares one request budget among the pipelines of one API client', async () => {
+    const [one, two] = [await receiver(), await receiver()];
+    const file = await writeConfig(
+      'budget.yml',
+      pipelineText('alpha', 'one', one.port, '1s'),
+      pipelineText('alpha', 'two', two.port, '1s'),
+    );
+    const since = Date.now();
+    const requests = (): number => fx.emu.requests().filter((request) => request.at >= since).length;
+    const svc = startService(file, ['--max-requests-per-minute', '3']);
+    await waitFor(() => requests() >= 3, '3 requests', 30_000);
+    // Each pipeline on a budget of its own would make 3 requests in the first minute: 6 in all.
+    await expect(waitFor(() => requests() > 3, 'a fourth request', 2_000)).rejects.toThrow(/timed out/);
+    expect(requests()).toBe(3);
     await stop(svc);
   });
 });

@@ -84,14 +84,16 @@ export async function run(args: ForwardArgs, ctx: Context): Promise<void> {
     await runOnce(pipelines, args, ctx);
     return;
   }
-  const [{ runService }, { realClock }] = await Promise.all([
+  const [{ runService }, { realClock }, { budgetOf }] = await Promise.all([
     import('../forward/service.js'),
     import('../forward/pipeline-loop.js'),
+    import('../forward/budgets.js'),
   ]);
+  const budget = budgetOf(args);
   await runService(pipelines, {
     file,
     load,
-    run: async (pipeline) => (await runPipeline(pipeline, args, ctx)).exitCode === 0,
+    run: async (pipeline) => (await runPipeline(pipeline, args, ctx, budget(pipeline))).exitCode === 0,
     clock: realClock,
     random: Math.random,
     note: (line) => ctx.note(line),
