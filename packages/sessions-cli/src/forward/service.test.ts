@@ -273,4 +273,12 @@ describe('runService', () => {
     h.stop.abort();
     await done;
   });
+
+  it('starts nothing when stopped before it began', async () => {
+    const h = harness({});
+    h.stop.abort();
+    await runService([pipeline('a', 1_000)], h.deps);
+    expect(h.runs).toEqual([]);
+    expect(h.notes.at(-1)).toBe('incydr: stopped; every pipeline saved what it delivered');
+  });
 });

@@ -45,7 +45,8 @@ export async function runService(initial: readonly Pipeline[], deps: ServiceDeps
     loops.set(pipeline.name, loop);
     return loop;
   };
-  for (const pipeline of initial) start(pipeline);
+  // A stop that came while the file was being read starts nothing.
+  if (!deps.signal.aborted) for (const pipeline of initial) start(pipeline);
   deps.note(
     `incydr: forwarding ${initial.length === 1 ? '1 pipeline' : `${initial.length} pipelines`} from ${deps.file} ` +
       '(SIGTERM or Ctrl-C stops them, SIGHUP reloads the file)',
