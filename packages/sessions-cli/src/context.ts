@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Client } from '@x/sessions-sdk';
+import type { Client, RequestBudget } from '@x/sessions-sdk';
 import { ExitError, InterruptedError } from './failures.js';
 import { humanLine } from './output/text.js';
 import { createProgress, waitReason, type Progress } from './progress.js';
@@ -48,6 +48,8 @@ export interface RunIo {
   signal: AbortSignal;
   /** The `.env` file the settings come from (`null`: only `env`), in place of `--profile` and the default one. */
   envFile?: string | null;
+  /** A request budget the client shares with others (`incydr forward`: the pipelines of one API client). */
+  requestBudget?: RequestBudget;
 }
 
 /** The key under which a parse hands its {@link RunIo} to the command's handler (in yargs' parse context). */
@@ -79,7 +81,7 @@ export function createContext(args: GlobalArgs & { [RUN_IO]?: RunIo }): Context 
     width: stdout.isTTY === true && (stdout.columns ?? 0) > 0 ? (stdout.columns ?? 0) : Number.POSITIVE_INFINITY,
     note,
     progress,
-    client: () => (client ??= createClient(args, env, envFile, setting, note, progress)),
+    client: () => (client ??= createClient(args, env, envFile, setting, note, progress, io?.requestBudget)),
     setting,
   };
 }
@@ -116,6 +118,7 @@ async function createClient(
   setting: (name: string) => string | undefined,
   note: (text: string) => void,
   progress: Progress,
+  requestBudget: RequestBudget | undefined,
 ): Promise<Client> {
   const [{ Client }, { defaultEnvFile }, { keepRotatedRefreshToken }] = await Promise.all([
     import('@x/sessions-sdk'),
@@ -140,6 +143,7 @@ async function createClient(
     ...(args.logFile === undefined ? {} : { logFile: args.logFile }),
     ...(args.logLevel === undefined ? {} : { logLevel: args.logLevel }),
     ...(args.maxRequestsPerMinute === undefined ? {} : { maxRequestsPerMinute: args.maxRequestsPerMinute }),
+    ...(requestBudget === undefined ? {} : { requestBudget }),
     onWait: (wait) => progress.waiting(waitReason(wait), wait.ms),
   });
 }

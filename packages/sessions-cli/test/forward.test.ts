@@ -4,12 +4,13 @@
 // its new and changed sessions, and a pipeline whose receiver is down fails alone and catches up once it is back.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Emulator, SessionDump } from '@x/sessions-emulator';
+import type { Emulator } from '@x/sessions-emulator';
 import { patient } from '@x/vitest-config/patience';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startLiveReceiver, type LiveReceiver } from './helpers/receivers.js';
 import { BUILD_TIMEOUT_MS, errorLines, lines, startFixture, type Fixture, type RunResult } from './helpers/run.js';
-import { expectedSearch, type Criteria } from './helpers/sessions.js';
+import { changedSince, idsOf, snapshot, sorted } from './helpers/forward.js';
+import type { Criteria } from './helpers/sessions.js';
 
 let fx: Fixture;
 /** The second tenant: its own emulator, API client and secret. */
@@ -18,7 +19,6 @@ const closers: Array<() => Promise<void>> = [];
 
 const SECRET_A = 'alpha-secret-7f3a9c';
 const SECRET_B = 'beta-secret-51d0e2';
-const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 beforeAll(async () => {
@@ -103,27 +103,6 @@ async function receiver(): Promise<LiveReceiver> {
   const rx = await startLiveReceiver();
   closers.push(() => rx.close());
   return rx;
-}
-
-function snapshot(emu: Emulator): Map<string, string> {
-  return new Map(
-    emu.state().sessions.map((dump: SessionDump) => [dump.session.sessionId, JSON.stringify(dump.session)]),
-  );
-}
-
-/** The ids a pipeline must deliver: what its search selects now and differs from `before` (all of it, first). */
-function changedSince(emu: Emulator, criteria: Criteria, before: Map<string, string>): string[] {
-  const after = snapshot(emu);
-  const window = expectedSearch(emu, { ...criteria, onOrAfter: Date.now() - 60 * DAY_MS });
-  return window.map((s) => s.sessionId).filter((id) => before.get(id) !== after.get(id));
-}
-
-function idsOf(records: readonly string[]): string[] {
-  return records.map((record) => (JSON.parse(record) as { sessionId: string }).sessionId);
-}
-
-function sorted(values: Iterable<string>): string[] {
-  return [...values].sort();
 }
 
 function apiRequests(): number {
@@ -760,16 +739,6 @@ describe('forward --check', () => {
       expect(output).not.toContain(SECRET_A);
       expect(output).not.toContain(SECRET_B);
     }
-  });
-
-  it('without --once or --check says the service mode comes later and what to use now (exit 2)', async () => {
-    const file = await writeConfig('service.yml', twoPipelines({ alpha: 6001, beta: 6002 }, 'service'));
-    const result = await forward(['--config', file]);
-    expect(result.code).toBe(2);
-    expect(errorLines(result.stderr)).toEqual([
-      'incydr: forward runs as a service in a later version; until then run `incydr forward --config FILE --once` ' +
-        'from cron or a systemd timer (or --check to check the file)',
-    ]);
   });
 });
 

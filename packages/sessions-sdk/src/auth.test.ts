@@ -67,6 +67,28 @@ describe('TokenCache', () => {
     fail = false;
     expect(await tokens.getToken({})).toBe('ok');
   });
+
+  it('starts no renewal for a caller already aborted, so that closing leaves no rejection unheard', async () => {
+    let calls = 0;
+    const tokens = new TokenCache(async (signal) => {
+      calls += 1;
+      return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+    });
+    const unheard: unknown[] = [];
+    const listen = (reason: unknown): void => {
+      unheard.push(reason);
+    };
+    process.on('unhandledRejection', listen);
+    try {
+      await expect(tokens.getToken({ signal: AbortSignal.abort(new Error('stopped')) })).rejects.toThrow('stopped');
+      tokens.close();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(calls).toBe(0);
+      expect(unheard).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listen);
+    }
+  });
 });
 
 describe('tenantIdFromToken', () => {

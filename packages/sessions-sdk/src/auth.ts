@@ -39,6 +39,8 @@ export class TokenCache implements TokenSource {
 
   async getToken(options: RequestOptions): Promise<string> {
     if (this.#token !== undefined && this.#now() < this.#token.renewAt) return this.#token.value;
+    // A caller already stopped starts no renewal: one nobody waits for would reject unheard when the client closes.
+    options.signal?.throwIfAborted();
     // The renewal is shared, so it must not die with the signal of whichever caller happened to start it:
     // each caller only stops waiting when its own signal aborts.
     this.#pending ??= this.#renew().finally(() => {

@@ -8,6 +8,7 @@ import {
   type IncydrError,
   type NotFoundError,
   type RateLimitedError,
+  type RequestBudget,
   type TimeoutError,
   type ClientOptions,
   type FileEvent,
@@ -52,6 +53,11 @@ describe('Client', () => {
 
   it('takes a signal and a timeout per call', () => {
     expectTypeOf<RequestOptions>().toMatchTypeOf<{ signal?: AbortSignal; timeoutMs?: number }>();
+  });
+
+  it('takes a request budget that other clients may share', () => {
+    expectTypeOf<ClientOptions['requestBudget']>().toEqualTypeOf<RequestBudget | undefined>();
+    expectTypeOf<RequestBudget['maxRequestsPerMinute']>().toEqualTypeOf<number>();
   });
 });
 

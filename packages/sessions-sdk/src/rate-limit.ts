@@ -65,3 +65,17 @@ export class SlidingWindowLimiter {
     }
   }
 }
+
+/**
+ * A `maxRequestsPerMinute` budget that several clients share: give the same one as `requestBudget` to each client
+ * that uses one API client (the API counts per API client), and their requests together stay within it.
+ */
+export class RequestBudget extends SlidingWindowLimiter {
+  /** The most requests the sharing clients start together in any sliding 60 s. */
+  readonly maxRequestsPerMinute: number;
+
+  constructor(maxRequestsPerMinute: number) {
+    super(maxRequestsPerMinute);
+    this.maxRequestsPerMinute = maxRequestsPerMinute;
+  }
+}

@@ -1,3 +1,4 @@
+import type { RequestBudget } from './rate-limit.js';
 import { defaultEnvFile, envFileCandidates, settingsLookup } from './env.js';
 import { ConfigurationError } from './errors.js';
 import type { WaitInfo } from './http.js';
@@ -41,6 +42,11 @@ export interface ClientOptions {
    * wait (`INCYDR_MAX_REQUESTS_PER_MINUTE`). The API documents about 120 per API client. @default undefined (no limit)
    */
   maxRequestsPerMinute?: number;
+  /**
+   * A budget shared with other clients (`new RequestBudget(n)`): this client's requests count against it together
+   * with theirs, in place of `maxRequestsPerMinute`. @default undefined (the client's own `maxRequestsPerMinute`)
+   */
+  requestBudget?: RequestBudget;
   /** `ERROR`, `WARNING`/`WARN`, `INFO`, `DEBUG` or Python's numbers 40/30/20/10 (`INCYDR_LOG_LEVEL`). @default 'WARNING' */
   logLevel?: LogLevel | string | number;
   /** Append log lines to this file (`INCYDR_LOG_FILE`). */

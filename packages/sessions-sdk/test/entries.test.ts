@@ -31,6 +31,7 @@ const MAIN_NAMES = [
   'InvalidArgumentError',
   'NotFoundError',
   'RateLimitedError',
+  'RequestBudget',
   'ResponseValidationError',
   'TIME_FORMS',
   'TimeoutError',

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Client, type LogLevel } from '../src/index.js';
+import { Client, RequestBudget, type LogLevel } from '../src/index.js';
 import { HttpClient, type RequestLimiter } from '../src/http.js';
 import { Log } from '../src/logger.js';
 import { resolveSettings } from '../src/settings.js';
@@ -52,6 +52,45 @@ describe('maxRequestsPerMinute', () => {
     const got: string[] = [];
     for await (const session of client.sessions.v1.iterAll({ pageSize: 1 })) got.push(session.sessionId ?? '');
     expect(got).toEqual(['s0', 's1', 's2']);
+    expect(server.requests).toHaveLength(3);
+  });
+});
+
+describe('requestBudget', () => {
+  it('counts the requests of every client that shares it against one limit', async () => {
+    server.on('GET /v1/sessions/a', () => ({ json: { sessionId: 'a' } }));
+    server.on('GET /v1/sessions/b', () => ({ json: { sessionId: 'b' } }));
+    const budget = new RequestBudget(2);
+    const lines: string[] = [];
+    await using first = new Client(clientOptions(server, { requestBudget: budget }));
+    await using second = new Client(
+      clientOptions(server, {
+        requestBudget: budget,
+        logLevel: 'INFO',
+        logger: { log: (_level: LogLevel, message: string) => lines.push(message) },
+      }),
+    );
+    // The first client's token call and request use the whole budget: the second client's token call waits.
+    await first.sessions.v1.getSessionDetails('a');
+    const cancel = new AbortController();
+    const waiting = second.sessions.v1.getSessionDetails('b', { signal: cancel.signal });
+    await vi.waitFor(() => expect(lines.some((line) => / maxRequestsPerMinute reached$/.test(line))).toBe(true), {
+      timeout: patient(10_000),
+      interval: 5,
+    });
+    cancel.abort(new Error('gave up waiting'));
+    await expect(waiting).rejects.toThrow('gave up waiting');
+    expect(server.tokenRequests).toHaveLength(1);
+    expect(server.requests.map((r) => r.path)).toEqual(['/v1/sessions/a']);
+    expect(budget.maxRequestsPerMinute).toBe(2);
+  });
+
+  it("replaces the client's own maxRequestsPerMinute", async () => {
+    server.on('GET /v1/sessions/a', () => ({ json: { sessionId: 'a' } }));
+    await using client = new Client(
+      clientOptions(server, { maxRequestsPerMinute: 1, requestBudget: new RequestBudget(10) }),
+    );
+    for (let i = 0; i < 3; i += 1) await client.sessions.v1.getSessionDetails('a');
     expect(server.requests).toHaveLength(3);
   });
 });

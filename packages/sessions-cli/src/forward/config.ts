@@ -355,6 +355,12 @@ function readSource(
   }
 }
 
+/** Which API client a pipeline uses: its URL and client id (or refresh token), for what the API counts per client. */
+export function apiClientKey(pipeline: Pipeline): string {
+  const lookup = settingLookup(pipeline.settings.env, pipeline.settings.envFile);
+  return `${pipeline.apiUrl} ${lookup('INCYDR_API_CLIENT_ID') ?? lookup('INCYDR_REFRESH_TOKEN') ?? ''}`;
+}
+
 /** Pipelines with the same name, or the same checkpoint name for the same API client. */
 function duplicates(entries: readonly PipelineEntry[], checked: readonly Pipeline[], source: YamlSource) {
   const problems: ConfigProblem[] = [];
@@ -372,9 +378,7 @@ function duplicates(entries: readonly PipelineEntry[], checked: readonly Pipelin
   }
   const checkpoints = new Map<string, string>();
   for (const pipeline of checked) {
-    const lookup = settingLookup(pipeline.settings.env, pipeline.settings.envFile);
-    const client = `${pipeline.apiUrl} ${lookup('INCYDR_API_CLIENT_ID') ?? lookup('INCYDR_REFRESH_TOKEN') ?? ''}`;
-    const key = `${client}\n${pipeline.checkpoint}`;
+    const key = `${apiClientKey(pipeline)}\n${pipeline.checkpoint}`;
     const other = checkpoints.get(key);
     if (other !== undefined && other !== pipeline.name) {
       const index = entries.findIndex((entry) => entry?.name === pipeline.name);

@@ -1,12 +1,14 @@
 import { Writable } from 'node:stream';
+import type { RequestBudget } from '@x/sessions-sdk';
 import { run as search } from '../commands/sessions/search.js';
 import { createContext, RUN_IO, type Context, type GlobalArgs } from '../context.js';
 import { describeError } from '../errors.js';
 import { ExitError, InterruptedError } from '../failures.js';
+import { budgetOf } from './budgets.js';
 import type { Pipeline } from './config.js';
 
 /** How one pipeline's run ended. */
-interface PipelineOutcome {
+export interface PipelineOutcome {
   name: string;
   exitCode: number;
 }
@@ -18,7 +20,10 @@ interface PipelineOutcome {
  * interrupt (exit 130, every pipeline having saved what it delivered).
  */
 export async function runOnce(pipelines: readonly Pipeline[], globals: GlobalArgs, ctx: Context): Promise<void> {
-  const outcomes = await Promise.all(pipelines.map((pipeline) => runPipeline(pipeline, globals, ctx)));
+  const budget = budgetOf(globals);
+  const outcomes = await Promise.all(
+    pipelines.map((pipeline) => runPipeline(pipeline, globals, ctx, budget(pipeline))),
+  );
   if (ctx.signal.aborted) throw new InterruptedError('interrupted');
   const failed = outcomes.filter((outcome) => outcome.exitCode !== 0).map((outcome) => outcome.name);
   if (failed.length > 0) {
@@ -26,7 +31,17 @@ export async function runOnce(pipelines: readonly Pipeline[], globals: GlobalArg
   }
 }
 
-async function runPipeline(pipeline: Pipeline, globals: GlobalArgs, parent: Context): Promise<PipelineOutcome> {
+/**
+ * One run of one pipeline, as `incydr sessions search --checkpoint NAME --output TARGET` with its own context and
+ * client (drawing on `budget` when given), stopped by `parent.signal`; every line it writes for people goes to
+ * `parent` prefixed with its name. Never throws: a failure is said and given as its exit code.
+ */
+export async function runPipeline(
+  pipeline: Pipeline,
+  globals: GlobalArgs,
+  parent: Context,
+  budget?: RequestBudget,
+): Promise<PipelineOutcome> {
   const say = (line: string): void => parent.note(`${pipeline.name}: ${line.replace(/^incydr: /, '')}`);
   const ctx = createContext({
     ...globals,
@@ -37,6 +52,7 @@ async function runPipeline(pipeline: Pipeline, globals: GlobalArgs, parent: Cont
       env: pipeline.settings.env,
       signal: parent.signal,
       envFile: pipeline.settings.envFile,
+      ...(budget === undefined ? {} : { requestBudget: budget }),
     },
   });
   try {
