@@ -108,7 +108,8 @@ function startService(file: string, options: readonly string[] = []): Service {
   const lines: string[] = [];
   let child: ChildProcess | undefined;
   let rest = '';
-  const result = fx.runBinary(['forward', '--config', file, ...options], {
+  // The lines as people read them (the service's default is JSON lines: forward-ops.test.ts).
+  const result = fx.runBinary(['forward', '--config', file, '--log-format', 'text', ...options], {
     extraEnv: { ALPHA_URL: fx.emu.url, ALPHA_ID: fx.emu.clientId },
     timeoutMs: 180_000,
     onSpawn: (started) => {
