@@ -74,7 +74,7 @@ export async function runPipeline(
     return { name: pipeline.name, exitCode: 0 };
   } catch (error) {
     const { message, exitCode } = describeError(error);
-    if (message !== '') say(message, 'error');
+    if (message !== '') say(message, exitCode === 130 ? 'info' : 'error');
     return { name: pipeline.name, exitCode };
   } finally {
     ctx.progress.stop();
