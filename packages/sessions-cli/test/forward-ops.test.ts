@@ -7,6 +7,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Emulator } from '@x/sessions-emulator';
+import { patient } from '@x/vitest-config/patience';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { changedSince, idsOf, sorted } from './helpers/forward.js';
 import { promtoolCheck } from './helpers/promtool.mjs';
@@ -156,6 +157,25 @@ async function get(url: string, init?: RequestInit): Promise<{ status: number; t
   return { status: response.status, text: await response.text(), type: response.headers.get('content-type') };
 }
 
+/** `/readyz` once its answer is what `want` accepts (asked every 50 ms, for at most a minute on a quiet machine). */
+async function readyz(
+  svc: Service,
+  want: (status: number, text: string) => boolean,
+  what: string,
+): Promise<{ status: number; text: string }> {
+  const timeoutMs = patient(60_000);
+  const deadline = Date.now() + timeoutMs;
+  let last = await get(`${svc.url}/readyz`);
+  while (!want(last.status, last.text)) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for /readyz ${what}: ${last.status} ${last.text}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    last = await get(`${svc.url}/readyz`);
+  }
+  return { status: last.status, text: last.text };
+}
+
 /** The value of one sample of the metrics text: `name{labels}` as written (labels in their order). */
 function sample(text: string, name: string, labels: Record<string, string>): number {
   const labelText = Object.entries(labels)
@@ -190,8 +210,8 @@ describe('forward --listen', () => {
     await waitFor(() => alpha.records.length === alphaSummary?.delivered, 'alpha records', 10_000);
 
     expect(sorted(idsOf(alpha.records))).toEqual(sorted(changedSince(fx.emu, ALPHA, new Map())));
-    const ready = await get(`${svc.url}/readyz`);
-    expect(ready).toMatchObject({ status: 200, text: 'ready\n' });
+    // A run counts once it has ended, just after its summary line.
+    expect(await readyz(svc, (status) => status === 200, 'ready')).toEqual({ status: 200, text: 'ready\n' });
     const metrics = await get(`${svc.url}/metrics`);
     expect(metrics.status).toBe(200);
     expect(metrics.type).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -243,18 +263,7 @@ describe('forward --listen', () => {
     const [alpha, beta] = [await receiver(), await receiver()];
     const file = await writeConfig('down', alpha.port, beta.port, '2s');
     const svc = await startService(file);
-    let readyStatus = 0;
-    let readyText = '';
-    const poll = async (want: (status: number, text: string) => boolean, what: string): Promise<void> => {
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        ({ status: readyStatus, text: readyText } = await get(`${svc.url}/readyz`));
-        if (want(readyStatus, readyText)) return;
-        if (Date.now() > deadline) throw new Error(`/readyz never ${what}: ${readyStatus} ${readyText}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
-    await poll((status) => status === 200, 'ready');
+    await readyz(svc, (status) => status === 200, 'ready');
     const before = new Map(
       tenantB.state().sessions.map((dump) => [dump.session.sessionId, JSON.stringify(dump.session)]),
     );
@@ -262,7 +271,11 @@ describe('forward --listen', () => {
     const seenBeta = beta.records.length;
     await beta.crash();
     tenantB.advance(2 * HOUR_MS);
-    await poll((status, text) => status === 503 && text === 'not ready: down-beta\n', 'unready for down-beta alone');
+    await readyz(
+      svc,
+      (status, text) => status === 503 && text === 'not ready: down-beta\n',
+      'unready for down-beta alone',
+    );
     // The run fails once its syslog sender gives up reconnecting; then it backs off.
     await svc.line((line) => line.pipeline === 'down-beta' && /^next attempt in /.test(line.msg), first);
     const failures = (text: string, name: string): number =>
@@ -285,7 +298,7 @@ describe('forward --listen', () => {
 
     await beta.restart();
     const expected = changedSince(tenantB, BETA, before);
-    await poll((status) => status === 200, 'ready again');
+    await readyz(svc, (status) => status === 200, 'ready again');
     const back = (await get(`${svc.url}/metrics`)).text;
     expect(sample(back, 'incydr_forward_runs_total', { pipeline: 'down-beta', outcome: 'success' })).toBeGreaterThan(1);
     expect(failures(back, 'down-alpha')).toBe(0);
