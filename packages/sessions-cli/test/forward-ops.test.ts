@@ -92,7 +92,7 @@ interface LogLine {
   [field: string]: unknown;
 }
 
-/** A service started from the binary with `--listen 127.0.0.1:0`: its log lines as they come, and its URL. */
+/** A service started from the binary with `--listen` (port 0): its log lines as they come, and its URL. */
 interface Service {
   logs: LogLine[];
   /** Lines of stderr that are not JSON (none expected). */
@@ -104,12 +104,12 @@ interface Service {
   line(match: (line: LogLine) => boolean, from?: number): Promise<number>;
 }
 
-async function startService(file: string): Promise<Service> {
+async function startService(file: string, listen = '127.0.0.1:0'): Promise<Service> {
   const logs: LogLine[] = [];
   const other: string[] = [];
   let child: ChildProcess | undefined;
   let rest = '';
-  const result = fx.runBinary(['forward', '--config', file, '--listen', '127.0.0.1:0'], {
+  const result = fx.runBinary(['forward', '--config', file, '--listen', listen], {
     extraEnv: { ALPHA_URL: fx.emu.url, ALPHA_ID: fx.emu.clientId, ALPHA_SECRET: fx.emu.clientSecret },
     timeoutMs: 180_000,
     onSpawn: (started) => {
@@ -321,6 +321,24 @@ describe('forward --listen', () => {
       expect(result.code, result.stderr).toBe(2);
       expect(result.stderr.trim().split('\n')[0]).toMatch(message);
     }
+  });
+
+  it('listens on an IPv6 address given in brackets, and says where', async (context) => {
+    const loopback6 = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(0, '::1', () => probe.close(() => resolve(true)));
+    });
+    if (!loopback6) {
+      console.log('IPv6 listen test skipped: this machine has no ::1');
+      context.skip();
+      return;
+    }
+    const [alpha, beta] = [await receiver(), await receiver()];
+    const svc = await startService(await writeConfig('six', alpha.port, beta.port, '1m'), '[::1]:0');
+    expect(svc.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
+    expect(await get(`${svc.url}/healthz`)).toMatchObject({ status: 200, text: 'ok\n' });
+    await stop(svc);
   });
 
   it('exits 1 before any pipeline runs when the port is taken', async () => {
