@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Client, RequestBudget } from '@x/sessions-sdk';
 import { ExitError, InterruptedError } from './failures.js';
+import type { RunObserver } from './observer.js';
 import { humanLine } from './output/text.js';
 import { createProgress, waitReason, type Progress } from './progress.js';
 import { environmentValue, settingLookup } from './settings.js';
@@ -37,6 +38,8 @@ export interface Context {
   client(): Promise<Client>;
   /** A CLI setting (`INCYDR_CONSOLE_URL`) as the client finds its own: the environment, then the profile or `.env`. */
   setting(name: string): string | undefined;
+  /** Told what the run does (`incydr forward --listen`: its metrics). */
+  observer?: RunObserver;
 }
 
 /** The process parts a run works with; `main` (cli.ts) may hand its own in place of the process's. */
@@ -50,16 +53,21 @@ export interface RunIo {
   envFile?: string | null;
   /** A request budget the client shares with others (`incydr forward`: the pipelines of one API client). */
   requestBudget?: RequestBudget;
+  /** Told what the run does (`incydr forward --listen`: its metrics). */
+  observer?: RunObserver;
 }
 
 /** The key under which a parse hands its {@link RunIo} to the command's handler (in yargs' parse context). */
 export const RUN_IO = Symbol('incydr.run-io');
 
-/** Build the context of a run: the given parts, else the process streams and Ctrl-C handling; a lazily made client. */
-export function createContext(args: GlobalArgs & { [RUN_IO]?: RunIo }): Context {
+/**
+ * Build the context of a run: the given parts, else the process streams and Ctrl-C handling; a lazily made client.
+ * `stderr` replaces the process's stderr (and only it) where `RUN_IO` is not given: `incydr forward`'s JSON log.
+ */
+export function createContext(args: GlobalArgs & { [RUN_IO]?: RunIo }, stderrStream?: Context['stderr']): Context {
   const io = args[RUN_IO];
   const stdout = io?.stdout ?? process.stdout;
-  const stderr = io?.stderr ?? process.stderr;
+  const stderr = io?.stderr ?? stderrStream ?? process.stderr;
   const env = io?.env ?? process.env;
   const progress = createProgress({ stream: stderr, env });
   const signal = io?.signal ?? stopOnSignals(progress);
@@ -81,8 +89,9 @@ export function createContext(args: GlobalArgs & { [RUN_IO]?: RunIo }): Context 
     width: stdout.isTTY === true && (stdout.columns ?? 0) > 0 ? (stdout.columns ?? 0) : Number.POSITIVE_INFINITY,
     note,
     progress,
-    client: () => (client ??= createClient(args, env, envFile, setting, note, progress, io?.requestBudget)),
+    client: () => (client ??= createClient(args, env, envFile, setting, note, progress, io)),
     setting,
+    ...(io?.observer === undefined ? {} : { observer: io.observer }),
   };
 }
 
@@ -118,7 +127,7 @@ async function createClient(
   setting: (name: string) => string | undefined,
   note: (text: string) => void,
   progress: Progress,
-  requestBudget: RequestBudget | undefined,
+  io: RunIo | undefined,
 ): Promise<Client> {
   const [{ Client }, { defaultEnvFile }, { keepRotatedRefreshToken }] = await Promise.all([
     import('@x/sessions-sdk'),
@@ -143,8 +152,9 @@ async function createClient(
     ...(args.logFile === undefined ? {} : { logFile: args.logFile }),
     ...(args.logLevel === undefined ? {} : { logLevel: args.logLevel }),
     ...(args.maxRequestsPerMinute === undefined ? {} : { maxRequestsPerMinute: args.maxRequestsPerMinute }),
-    ...(requestBudget === undefined ? {} : { requestBudget }),
+    ...(io?.requestBudget === undefined ? {} : { requestBudget: io.requestBudget }),
     onWait: (wait) => progress.waiting(waitReason(wait), wait.ms),
+    ...(io?.observer?.response === undefined ? {} : { onResponse: io.observer.response.bind(io.observer) }),
   });
 }
 

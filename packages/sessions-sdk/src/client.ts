@@ -29,7 +29,7 @@ export class Client {
       stderr: settings.logStderr,
       logger: options.logger,
     });
-    this.#http = new HttpClient(settings, log, options.requestBudget, options.onWait);
+    this.#http = new HttpClient(settings, log, options.requestBudget, options.onWait, options.onResponse);
     this.#tokens = createTokenSource(settings, this.#http, log, options.onRefreshToken);
     this.#http.useTokens(this.#tokens);
     this.sessions = { v1: new SessionsV1(this.#http, { concurrency: settings.concurrency }) };

@@ -69,6 +69,14 @@ export interface WaitInfo {
   path: string;
 }
 
+/** One answer of the API, as told to the `onResponse` option: every attempt's, retries and token calls included. */
+export interface ResponseInfo {
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+}
+
 /** Decides when a request may start; consulted before every attempt, token calls and retries included. */
 export interface RequestLimiter {
   acquire(signal?: AbortSignal, onWait?: (waitMs: number) => void): Promise<void>;
@@ -116,15 +124,26 @@ export class HttpClient {
   readonly #exchanges: ExchangeLog;
   readonly #limiter: RequestLimiter | undefined;
   readonly #onWait: ((wait: WaitInfo) => void) | undefined;
+  readonly #onResponse: ((response: ResponseInfo) => void) | undefined;
   #tokens: TokenSource | undefined;
   /** The direct route's connections, made with the first direct request. */
   #direct: NodeTransport | undefined;
 
-  /** `limiter` replaces the one built from `maxRequestsPerMinute` (tests); `onWait` is told about every wait. */
-  constructor(settings: ResolvedSettings, log: Log, limiter?: RequestLimiter, onWait?: (wait: WaitInfo) => void) {
+  /**
+   * `limiter` replaces the one built from `maxRequestsPerMinute` (tests); `onWait` is told about every wait,
+   * `onResponse` about every answer.
+   */
+  constructor(
+    settings: ResolvedSettings,
+    log: Log,
+    limiter?: RequestLimiter,
+    onWait?: (wait: WaitInfo) => void,
+    onResponse?: (response: ResponseInfo) => void,
+  ) {
     this.#settings = settings;
     this.#log = log;
     this.#onWait = onWait;
+    this.#onResponse = onResponse;
     this.#exchanges = new ExchangeLog(log, settings.maxResponseHistory);
     this.#limiter =
       limiter ??
@@ -275,10 +294,21 @@ export class HttpClient {
     // ky needs only the status and headers: the body stays in call.text (a page copied into a new Response costs
     // more than parsing it).
     const response = new Response(null, { status, statusText, headers });
-    this.#exchanges.response(method, call.url, response, text, Math.round(performance.now() - started));
+    const durationMs = Math.round(performance.now() - started);
+    this.#exchanges.response(method, call.url, response, text, durationMs);
+    this.#tellResponse({ method, path: call.request.path, status, durationMs });
     call.text = text;
     if (status === 429) call.request.onThrottled?.();
     return response;
+  }
+
+  /** Tells `onResponse` of an answer; an observer that throws is logged, never fails the request. */
+  #tellResponse(response: ResponseInfo): void {
+    try {
+      this.#onResponse?.(response);
+    } catch (error) {
+      this.#log.warn(`onResponse threw: ${(error as Error).message}`);
+    }
   }
 
   /** ky's shouldRetry: whether the attempt that failed is tried again; tells the log and `onWait` of the wait. */

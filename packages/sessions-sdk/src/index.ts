@@ -4,7 +4,7 @@
 export { Client } from './client.js';
 export type { ClientOptions } from './settings.js';
 export { RequestBudget } from './rate-limit.js';
-export type { RequestOptions, ResponseRecord, WaitInfo } from './http.js';
+export type { RequestOptions, ResponseInfo, ResponseRecord, WaitInfo } from './http.js';
 export type { Logger, LogLevel } from './logger.js';
 export {
   ApiError,

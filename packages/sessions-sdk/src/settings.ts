@@ -1,7 +1,7 @@
 import type { RequestBudget } from './rate-limit.js';
 import { defaultEnvFile, envFileCandidates, settingsLookup } from './env.js';
 import { ConfigurationError } from './errors.js';
-import type { WaitInfo } from './http.js';
+import type { ResponseInfo, WaitInfo } from './http.js';
 import { parseLogLevel, type LogLevel, type Logger } from './logger.js';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './limits.js';
 
@@ -57,6 +57,8 @@ export interface ClientOptions {
   logger?: Logger;
   /** Told before every wait between attempts (`Retry-After`, backoff) and for `maxRequestsPerMinute`: for progress displays. */
   onWait?: (wait: WaitInfo) => void;
+  /** Told of every answer the API gives (each attempt, retries and token calls included): for metrics. */
+  onResponse?: (response: ResponseInfo) => void;
   /** Environment to read instead of `process.env`. */
   env?: Record<string, string | undefined>;
   /**

@@ -62,6 +62,38 @@ describe('retries', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('tells onResponse of every answer, the token call and each retried attempt included', async () => {
+    server.sequence('GET /v1/sessions/s1', [{ status: 429, headers: { 'retry-after': '0' } }, { status: 502 }, ok]);
+    const answers: Array<{ method: string; path: string; status: number }> = [];
+    await using c = client({
+      maxRetryDelayMs: 20,
+      onResponse: ({ method, path, status, durationMs }) => {
+        expect(durationMs).toBeGreaterThanOrEqual(0);
+        answers.push({ method, path, status });
+      },
+    });
+    await c.sessions.v1.getSessionDetails('s1');
+    expect(answers.filter((answer) => answer.path === '/v1/sessions/s1')).toEqual([
+      { method: 'GET', path: '/v1/sessions/s1', status: 429 },
+      { method: 'GET', path: '/v1/sessions/s1', status: 502 },
+      { method: 'GET', path: '/v1/sessions/s1', status: 200 },
+    ]);
+    expect(answers.filter((answer) => answer.path === '/v1/oauth')).toEqual([
+      { method: 'POST', path: '/v1/oauth', status: 200 },
+    ]);
+    expect(answers.length).toBe(server.requests.length + server.tokenRequests.length);
+  });
+
+  it('keeps going when onResponse throws', async () => {
+    server.sequence('GET /v1/sessions/s1', [ok]);
+    await using c = client({
+      onResponse: () => {
+        throw new Error('metrics broke');
+      },
+    });
+    expect((await c.sessions.v1.getSessionDetails('s1')).sessionId).toBe('s1');
+  });
+
   it('honours Retry-After given as an HTTP date', async () => {
     const at = new Date(Date.now() + 1500).toUTCString();
     server.sequence('GET /v1/sessions/s1', [{ status: 503, headers: { 'retry-after': at } }, ok]);

@@ -42,6 +42,15 @@ describe('acquireLock', () => {
     await held.release();
   });
 
+  it('takes over a lock of its own process id that it does not hold (a restarted container has the same PID)', async () => {
+    const file = join(folder, 'restarted.lock');
+    await writeFile(file, JSON.stringify({ pid: process.pid, hostname: hostname(), startedAt: 'x', token: 'before' }));
+    const held = await acquireLock(file, 'checkpoint "restarted"');
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ pid: process.pid });
+    expect(JSON.parse(await readFile(file, 'utf8')).token).not.toBe('before');
+    await held.release();
+  });
+
   it('treats a lock from another host or an unreadable lock as held', async () => {
     const file = join(folder, 'remote.lock');
     await writeFile(

@@ -36,7 +36,14 @@ export async function acquireLock(file: string, what: string): Promise<HeldLock>
     for (let round = 0; round < 3; round += 1) {
       try {
         await link(temporary, file);
-        return { file, release: () => releaseLock(file, owner.token) };
+        heldTokens.add(owner.token);
+        return {
+          file,
+          release: async () => {
+            await releaseLock(file, owner.token);
+            heldTokens.delete(owner.token);
+          },
+        };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
@@ -76,9 +83,14 @@ async function readOwner(file: string): Promise<LockOwner | 'missing' | 'unreada
 }
 
 // A process on another host cannot be checked from here: its lock counts as live.
+/** The tokens of the locks this process holds. */
+const heldTokens = new Set<string>();
+
 function isAlive(owner: LockOwner): boolean {
   if (owner.hostname !== hostname()) return true;
-  if (owner.pid === process.pid) return true;
+  // Our own process id on a lock this process does not hold: an earlier process that had the same id (a container
+  // restarted with the same host name runs its command as the same PID again) and died holding it.
+  if (owner.pid === process.pid) return heldTokens.has(owner.token);
   try {
     process.kill(owner.pid, 0);
     return true;

@@ -266,6 +266,7 @@ async function finish(
   summary.durationMs = Date.now() - started;
   store.lastRun = summary;
   await save();
+  ctx.observer?.summary?.(summary);
   ctx.note(formatSummary(summary));
   if (options.summaryJson !== undefined)
     await writeFileAtomic(options.summaryJson, `${JSON.stringify(summary, null, 2)}\n`, 0o644);

@@ -1,6 +1,8 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { createContext, RUN_IO, type Context, type GlobalArgs, type RunIo } from '../context.js';
 import { UsageError } from '../failures.js';
+import type { ForwardLog } from '../forward/log.js';
+import { choice } from '../options/choices.js';
 import { completes } from '../options/values.js';
 
 /** Arguments of `incydr forward`. */
@@ -8,6 +10,8 @@ export type ForwardArgs = GlobalArgs & {
   config?: string;
   check?: boolean;
   once?: boolean;
+  listen?: string;
+  logFormat?: string;
 };
 
 export const command = 'forward';
@@ -29,10 +33,24 @@ export function builder(yargs: Argv): Argv<ForwardArgs> {
       type: 'boolean',
       describe: 'Run every pipeline once, side by side, and exit: from cron or a systemd timer',
     })
+    .option('listen', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Service only: answer HTTP on HOST:PORT ([IPV6]:PORT) with /healthz, /readyz and /metrics',
+    })
+    .option('log-format', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Service only: stderr as JSON lines (the default) or as text',
+    })
     .example('$0 forward --config forward.yml --check', 'check the file and show what each pipeline does')
     .example(
       '$0 forward --config forward.yml',
       'run as a service: each pipeline every interval until SIGTERM (SIGHUP reloads the file)',
+    )
+    .example(
+      '$0 forward --config forward.yml --listen 127.0.0.1:9464',
+      'as a service with health checks and Prometheus metrics on port 9464',
     )
     .example(
       '$0 forward --config forward.yml --once',
@@ -41,12 +59,15 @@ export function builder(yargs: Argv): Argv<ForwardArgs> {
 }
 
 export async function handler(args: ArgumentsCamelCase<ForwardArgs & { [RUN_IO]?: RunIo }>): Promise<void> {
+  const service = args.check !== true && args.once !== true;
+  // The service's JSON log also takes what the context writes to stderr itself (the SIGTERM line).
+  const log = service && args[RUN_IO] === undefined ? await serviceLog(args) : undefined;
   try {
-    await run(args, createContext(args));
+    await run(args, createContext(args, log?.stream), log);
   } finally {
     // A service that stopped leaves nothing to wait for; should a hung connection keep the process alive, it still
     // ends soon after with the exit code already set (never in-process, where a test holds the process).
-    if (args[RUN_IO] === undefined && args.check !== true && args.once !== true) {
+    if (args[RUN_IO] === undefined && service) {
       setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
     }
   }
@@ -60,9 +81,20 @@ const EXIT_GRACE_MS = 2_000;
  * (`--once`) as `search --checkpoint --output` does; with `--check`, print each pipeline. Every problem of the file
  * is listed before anything starts.
  */
-export async function run(args: ForwardArgs, ctx: Context): Promise<void> {
+export async function run(args: ForwardArgs, ctx: Context, serviceLog?: ForwardLog): Promise<void> {
   if (args.config === undefined) throw new UsageError('forward needs --config FILE');
   if (args.check === true && args.once === true) throw new UsageError('--check and --once cannot be used together');
+  const mode = args.check === true ? '--check' : args.once === true ? '--once' : undefined;
+  for (const [option, given] of [
+    ['--listen', args.listen],
+    ['--log-format', args.logFormat],
+  ] as const) {
+    if (mode !== undefined && given !== undefined)
+      throw new UsageError(`${option} applies to the service, not to ${mode}`);
+  }
+  const logFormat = args.logFormat === undefined ? 'json' : choice('log-format', args.logFormat, ['json', 'text']);
+  const { parseListenAddress } = await import('../forward/listen-address.js');
+  const listen = args.listen === undefined ? undefined : parseListenAddress(args.listen);
   if (args.profile !== undefined) {
     throw new UsageError('--profile does not apply to forward: each pipeline names its own profile or connection');
   }
@@ -84,23 +116,48 @@ export async function run(args: ForwardArgs, ctx: Context): Promise<void> {
     await runOnce(pipelines, args, ctx);
     return;
   }
-  const [{ runService }, { realClock }, { budgetOf }] = await Promise.all([
+  const [{ runService }, { realClock }, { budgetOf }, logs, ops] = await Promise.all([
     import('../forward/service.js'),
     import('../forward/pipeline-loop.js'),
     import('../forward/budgets.js'),
+    import('../forward/log.js'),
+    import('../forward/operations.js'),
   ]);
+  const log =
+    serviceLog ?? (logFormat === 'json' ? await logs.jsonLog(ctx.stderr) : logs.textLog((line) => ctx.note(line)));
   const budget = budgetOf(args);
-  await runService(pipelines, {
-    file,
-    load,
-    run: async (pipeline) => (await runPipeline(pipeline, args, ctx, budget(pipeline))).exitCode === 0,
-    clock: realClock,
-    random: Math.random,
-    note: (line) => ctx.note(line),
-    signal: ctx.signal,
-    onHangup: (listener) => {
-      process.on('SIGHUP', listener);
-      return () => process.off('SIGHUP', listener);
-    },
-  });
+  const operations = await ops.startOperations(pipelines, listen, log);
+  try {
+    await runService(pipelines, {
+      file,
+      load,
+      run: async (pipeline) => {
+        const outcome = await runPipeline(pipeline, args, ctx, {
+          budget: budget(pipeline),
+          observer: operations.observer(pipeline.name),
+          say: (line, level) => log.pipeline(pipeline.name, line, level),
+        });
+        operations.runEnded(pipeline.name, outcome.exitCode);
+        return outcome.exitCode === 0;
+      },
+      clock: realClock,
+      random: Math.random,
+      note: (line) => log.note(line),
+      pipelineNote: (name, line) => log.pipeline(name, line),
+      onPipelines: (running) => operations.setPipelines(running),
+      signal: ctx.signal,
+      onHangup: (listener) => {
+        process.on('SIGHUP', listener);
+        return () => process.off('SIGHUP', listener);
+      },
+    });
+  } finally {
+    await operations.close();
+  }
+}
+
+/** The log of the service the command line asks for (a bad `--log-format` is said by `run`). */
+async function serviceLog(args: ForwardArgs): Promise<ForwardLog | undefined> {
+  if (args.logFormat !== undefined && !/^json$/i.test(args.logFormat.trim())) return undefined;
+  return (await import('../forward/log.js')).jsonLog();
 }

@@ -51,15 +51,21 @@ export async function openSyslogSink(options: SyslogSenderOptions, ctx: Context)
 
   const sender = createSyslogSender({ ...options, signal: stop.signal });
   sender.on('warning', (text: string) => ctx.note(`incydr: warning: ${text}`));
-  sender.on('retry', (event: { attempt: number; delayMs: number; error: SyslogError }) =>
-    ctx.note(`incydr: syslog retry ${event.attempt} in ${event.delayMs} ms: ${cliMessage(event.error)}`),
-  );
+  sender.on('retry', (event: { attempt: number; delayMs: number; error: SyslogError }) => {
+    ctx.observer?.syslogRetry?.();
+    ctx.note(`incydr: syslog retry ${event.attempt} in ${event.delayMs} ms: ${cliMessage(event.error)}`);
+  });
   sender.on('resend', (event: { records: number; error: SyslogError }) =>
     ctx.note(
       `incydr: syslog: sending ${counted(event.records, 'unconfirmed record')} again on a new connection ` +
         `(${event.error.detail}); the receiver may keep both copies`,
     ),
   );
+  const confirm = async (): Promise<void> => {
+    const started = performance.now();
+    await sender.confirm();
+    ctx.observer?.syslogConfirmed?.(performance.now() - started);
+  };
   let sent = 0;
   return {
     async send(record) {
@@ -69,14 +75,14 @@ export async function openSyslogSink(options: SyslogSenderOptions, ctx: Context)
       sent += 1;
       return true;
     },
-    confirm: () => sender.confirm(),
+    confirm,
     get resent() {
       return sender.stats.resent;
     },
     delivery: sender.delivery,
     async close() {
       try {
-        await sender.confirm();
+        await confirm();
       } finally {
         release();
         await sender.close().catch(() => undefined);

@@ -1,11 +1,12 @@
-import { Writable } from 'node:stream';
 import type { RequestBudget } from '@x/sessions-sdk';
 import { run as search } from '../commands/sessions/search.js';
 import { createContext, RUN_IO, type Context, type GlobalArgs } from '../context.js';
 import { describeError } from '../errors.js';
 import { ExitError, InterruptedError } from '../failures.js';
+import type { RunObserver } from '../observer.js';
 import { budgetOf } from './budgets.js';
 import type { Pipeline } from './config.js';
+import { linesTo, type LineLevel } from './log.js';
 
 /** How one pipeline's run ended. */
 export interface PipelineOutcome {
@@ -22,7 +23,7 @@ export interface PipelineOutcome {
 export async function runOnce(pipelines: readonly Pipeline[], globals: GlobalArgs, ctx: Context): Promise<void> {
   const budget = budgetOf(globals);
   const outcomes = await Promise.all(
-    pipelines.map((pipeline) => runPipeline(pipeline, globals, ctx, budget(pipeline))),
+    pipelines.map((pipeline) => runPipeline(pipeline, globals, ctx, { budget: budget(pipeline) })),
   );
   if (ctx.signal.aborted) throw new InterruptedError('interrupted');
   const failed = outcomes.filter((outcome) => outcome.exitCode !== 0).map((outcome) => outcome.name);
@@ -31,18 +32,30 @@ export async function runOnce(pipelines: readonly Pipeline[], globals: GlobalArg
   }
 }
 
+/** What a run of a pipeline may be given besides its settings. */
+export interface PipelineRunOptions {
+  /** The request budget its client draws on. */
+  budget?: RequestBudget | undefined;
+  /** Told what the run does (metrics). */
+  observer?: RunObserver | undefined;
+  /** Where its lines for people go, without the `incydr: ` prefix. @default `parent.note` with the pipeline's name */
+  say?: ((line: string, level?: LineLevel) => void) | undefined;
+}
+
 /**
  * One run of one pipeline, as `incydr sessions search --checkpoint NAME --output TARGET` with its own context and
- * client (drawing on `budget` when given), stopped by `parent.signal`; every line it writes for people goes to
- * `parent` prefixed with its name. Never throws: a failure is said and given as its exit code.
+ * client, stopped by `parent.signal`; every line it writes for people goes to `options.say`, else to `parent`
+ * prefixed with its name. Never throws: a failure is said and given as its exit code.
  */
 export async function runPipeline(
   pipeline: Pipeline,
   globals: GlobalArgs,
   parent: Context,
-  budget?: RequestBudget,
+  options: PipelineRunOptions = {},
 ): Promise<PipelineOutcome> {
-  const say = (line: string): void => parent.note(`${pipeline.name}: ${line.replace(/^incydr: /, '')}`);
+  const { budget, observer } = options;
+  const sayLine = options.say ?? ((line: string) => parent.note(`${pipeline.name}: ${line}`));
+  const say = (line: string, level?: LineLevel): void => sayLine(line.replace(/^incydr: /, ''), level);
   const ctx = createContext({
     ...globals,
     [RUN_IO]: {
@@ -53,6 +66,7 @@ export async function runPipeline(
       signal: parent.signal,
       envFile: pipeline.settings.envFile,
       ...(budget === undefined ? {} : { requestBudget: budget }),
+      ...(observer === undefined ? {} : { observer }),
     },
   });
   try {
@@ -60,26 +74,9 @@ export async function runPipeline(
     return { name: pipeline.name, exitCode: 0 };
   } catch (error) {
     const { message, exitCode } = describeError(error);
-    if (message !== '') say(message);
+    if (message !== '') say(message, exitCode === 130 ? 'info' : 'error');
     return { name: pipeline.name, exitCode };
   } finally {
     ctx.progress.stop();
   }
-}
-
-/** A stream that hands each complete line written to it to `line`. */
-function linesTo(line: (text: string) => void): Writable {
-  let rest = '';
-  return new Writable({
-    write(chunk: Buffer | string, _encoding, done) {
-      const lines = (rest + chunk.toString()).split('\n');
-      rest = lines.pop() ?? '';
-      for (const text of lines) if (text.trim() !== '') line(text);
-      done();
-    },
-    final(done) {
-      if (rest.trim() !== '') line(rest);
-      done();
-    },
-  });
 }

@@ -17,6 +17,10 @@ export interface ServiceDeps {
   random: () => number;
   /** A line for people on stderr. */
   note: (line: string) => void;
+  /** A line for people about one pipeline. @default `note` with the pipeline's name in front */
+  pipelineNote?: (pipeline: string, line: string) => void;
+  /** Told which pipelines run: at the start and after each reload of a file without problems. */
+  onPipelines?: (pipelines: readonly Pipeline[]) => void;
   /** Aborted by SIGTERM or SIGINT: every pipeline stops after its current record. */
   signal: AbortSignal;
   /** Call `listener` on each SIGHUP; gives the function that stops doing so. */
@@ -40,13 +44,17 @@ export async function runService(initial: readonly Pipeline[], deps: ServiceDeps
       run: deps.run,
       clock: deps.clock,
       random: deps.random,
-      say: (line) => deps.note(`${pipeline.name}: ${line}`),
+      say: (line) =>
+        deps.pipelineNote === undefined
+          ? deps.note(`${pipeline.name}: ${line}`)
+          : deps.pipelineNote(pipeline.name, line),
     });
     loops.set(pipeline.name, loop);
     return loop;
   };
   // A stop that came while the file was being read starts nothing.
   if (!deps.signal.aborted) for (const pipeline of initial) start(pipeline);
+  deps.onPipelines?.(initial);
   deps.note(
     `incydr: forwarding ${initial.length === 1 ? '1 pipeline' : `${initial.length} pipelines`} from ${deps.file} ` +
       '(SIGTERM or Ctrl-C stops them, SIGHUP reloads the file)',
@@ -86,6 +94,7 @@ export async function runService(initial: readonly Pipeline[], deps: ServiceDeps
         changed.push(pipeline.name);
       }
     }
+    deps.onPipelines?.(pipelines);
     const list = (names: string[]): string => (names.length === 0 ? '' : ` (${names.join(', ')})`);
     const unchanged = pipelines.length - added.length - changed.length;
     deps.note(
