@@ -82,10 +82,10 @@ async function readOwner(file: string): Promise<LockOwner | 'missing' | 'unreada
   return 'unreadable';
 }
 
-// A process on another host cannot be checked from here: its lock counts as live.
 /** The tokens of the locks this process holds. */
 const heldTokens = new Set<string>();
 
+// A process on another host cannot be checked from here: its lock counts as live.
 function isAlive(owner: LockOwner): boolean {
   if (owner.hostname !== hostname()) return true;
   // Our own process id on a lock this process does not hold: an earlier process that had the same id (a container
