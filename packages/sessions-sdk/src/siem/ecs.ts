@@ -1,7 +1,7 @@
 import type { Session } from '../sessions/schemas.js';
 import type { RecordChange, SiemContext } from './context.js';
 import { isoTime, sessionFacts, sessionTitle } from './derive.js';
-import { epochMs, isEmailAddress, optional, safeInteger, text } from './values.js';
+import { carriedFields, epochMs, isEmailAddress, optional, safeInteger, text } from './values.js';
 
 // The mapping is documented field by field in docs/siem/ecs.md; keep the two in step.
 
@@ -70,11 +70,7 @@ const NS_PER_MS = 1_000_000;
  */
 export function toEcs(session: Session, context: SiemContext = {}): EcsDocument {
   const facts = sessionFacts(session, context);
-  const carried = new Set<string>();
-  const take = <T>(key: keyof Session & string, value: T | undefined): T | undefined => {
-    if (value !== undefined) carried.add(key);
-    return value;
-  };
+  const { take, rest } = carriedFields(session);
 
   const sessionId = take('sessionId', text(session.sessionId));
   const actorId = take('actorId', text(session.actorId));
@@ -93,7 +89,7 @@ export function toEcs(session: Session, context: SiemContext = {}): EcsDocument 
     beginMs !== undefined && endMs !== undefined && start !== undefined && end !== undefined
       ? safeInteger((endMs - beginMs) * NS_PER_MS)
       : undefined;
-  const unmapped = Object.fromEntries(Object.entries(session).filter(([key]) => !carried.has(key)));
+  const unmapped = rest();
 
   return {
     '@timestamp': timestamp ?? new Date().toISOString(),

@@ -1,7 +1,7 @@
 import type { Session } from '../sessions/schemas.js';
 import type { SiemContext } from './context.js';
 import { isoTime, sessionFacts, sessionTitle, type SessionFacts } from './derive.js';
-import { epochMs, isEmailAddress, optional, safeInteger, text } from './values.js';
+import { carriedFields, epochMs, isEmailAddress, optional, safeInteger, text } from './values.js';
 
 // The mapping is documented field by field in docs/siem/ocsf.md; keep the two in step.
 
@@ -128,11 +128,7 @@ export type OcsfDetectionFinding = {
  */
 export function toOcsf(session: Session, context: SiemContext = {}): OcsfDetectionFinding {
   const facts = sessionFacts(session, context);
-  const carried = new Set<string>();
-  const take = <T>(key: keyof Session & string, value: T | undefined): T | undefined => {
-    if (value !== undefined) carried.add(key);
-    return value;
-  };
+  const { take, rest } = carriedFields(session);
 
   const sessionId = take('sessionId', text(session.sessionId));
   const actorId = take('actorId', text(session.actorId));
@@ -152,7 +148,7 @@ export function toOcsf(session: Session, context: SiemContext = {}): OcsfDetecti
   const status = statusOf(facts.state);
   const severity = severityOf(facts.severity);
   const riskLevel = facts.severity === null ? undefined : OCSF_RISK_LEVELS[facts.severity];
-  const unmapped = Object.fromEntries(Object.entries(session).filter(([key]) => !carried.has(key)));
+  const unmapped = rest();
 
   return {
     class_uid: CLASS_UID,

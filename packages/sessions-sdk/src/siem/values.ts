@@ -1,4 +1,5 @@
 // Small value checks the record mappings share: what a target field can hold as it is, and nothing else.
+import type { Session } from '../sessions/schemas.js';
 
 /** A non-empty string as it is; anything else is not a value. */
 export function text(value: unknown): string | undefined {
@@ -26,4 +27,24 @@ export function isEmailAddress(name: string): boolean {
 /** `{[key]: value}` when there is a value, else nothing: spread into a record so absent fields stay absent. */
 export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** What {@link carriedFields} returns: `take` marks a field as held whole, `rest` is every field not taken. */
+export interface CarriedFields {
+  /** Returns `value`; when there is one, the session's `key` counts as held whole by the record. */
+  take: <T>(key: keyof Session & string, value: T | undefined) => T | undefined;
+  /** The session's fields not taken, under their own names, values as sent (for a record's `unmapped`). */
+  rest: () => Record<string, unknown>;
+}
+
+/** Keeps track of the session fields a record holds whole, so that the others go to its `unmapped` and none is lost. */
+export function carriedFields(session: Session): CarriedFields {
+  const carried = new Set<string>();
+  return {
+    take(key, value) {
+      if (value !== undefined) carried.add(key);
+      return value;
+    },
+    rest: () => Object.fromEntries(Object.entries(session).filter(([key]) => !carried.has(key))),
+  };
 }
