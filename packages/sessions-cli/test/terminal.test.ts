@@ -1,7 +1,7 @@
 // The binary in a real terminal (a pseudo-terminal made by util-linux `script`): Ctrl-C typed at the keyboard (byte
 // 0x03, which the terminal's line discipline turns into SIGINT) stops every long command with its promised outcome,
 // and long work shows a progress line on stderr there, and nowhere else.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import stringWidth from 'string-width';
@@ -288,6 +288,50 @@ describe.skipIf(SCRIPT_PATH === undefined)('in a terminal', () => {
       expect(result.code, result.stdout).toBe(130);
       expect(screenLines(result.stdout).at(-1)).toBe('incydr: interrupted');
       expect(fx.emu.requests().length - before).toBe(1);
+    },
+    patient(30_000),
+  );
+
+  it.each([
+    ['as a service', [], 0, 'stopped; every pipeline saved what it delivered'],
+    ['with --once', ['--once'], 130, 'incydr: interrupted'],
+  ])(
+    'Ctrl-C typed while incydr forward %s waits on the API stops it: exit 0 for the service, 130 for --once',
+    async (_name, extra, code, last) => {
+      const rx: LiveReceiver = await startLiveReceiver();
+      closers.push(() => rx.close());
+      const config = join(fx.home, 'ctrl-c-forward.yml');
+      await writeFile(
+        config,
+        [
+          'version: 1',
+          'pipelines:',
+          '  - name: ctrl-c-forward',
+          '    connection:',
+          `      url: ${fx.env.INCYDR_URL}`,
+          `      client-id: ${fx.env.INCYDR_API_CLIENT_ID}`,
+          '      client-secret: {env: INCYDR_API_CLIENT_SECRET}',
+          '    output:',
+          `      target: TCP:127.0.0.1:${rx.port}`,
+          '',
+        ].join('\n'),
+      );
+      // Every answer takes ten minutes, longer than the test may run: only Ctrl-C can end the command.
+      fx.emu.setFaults({ latencyMs: 600_000 });
+      const before = fx.emu.requests().length;
+      const running = startInTerminal(['forward', '--config', config, ...extra], { env: fx.env, columns: COLUMNS });
+      // Its own token call, not a late request of an earlier test's command: only then is Ctrl-C its to handle.
+      const tokenCall = (): boolean =>
+        fx.emu
+          .requests()
+          .slice(before)
+          .some((r) => r.path.endsWith('/oauth'));
+      await waitFor(tokenCall, 'its token call', 30_000);
+      running.type(CTRL_C);
+      const result = await running.result;
+      expect(result.code, result.stdout).toBe(code);
+      expect(screenLines(result.stdout).at(-1)).toContain(last);
+      expect(rx.records).toEqual([]);
     },
     patient(30_000),
   );
