@@ -201,6 +201,7 @@ describe('forward --listen', () => {
     tenantB.clearRequests();
     // The first two requests to tenant B get 429 (and are retried): beta's client counts them.
     tenantB.setFaults({ failNext: 2, failStatus: 429 });
+    const started = Date.now() / 1000;
     const svc = await startService(file);
     expect(svc.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await get(`${svc.url}/healthz`)).toMatchObject({ status: 200, text: 'ok\n' });
@@ -229,8 +230,10 @@ describe('forward --listen', () => {
       expect(sample(m, 'incydr_forward_runs_total', { ...pipeline, outcome: 'success' })).toBe(1);
       expect(sample(m, 'incydr_forward_runs_total', { ...pipeline, outcome: 'failure' })).toBe(0);
       const lastSuccess = sample(m, 'incydr_forward_last_success_timestamp_seconds', pipeline);
-      expect(Math.abs(Date.now() / 1000 - lastSuccess)).toBeLessThan(60);
-      expect(sample(m, 'incydr_forward_lag_seconds', pipeline)).toBeLessThan(60);
+      // Between the start and now (whole seconds may round a little either way), however slow the machine.
+      expect(lastSuccess).toBeGreaterThanOrEqual(started - 1);
+      expect(lastSuccess).toBeLessThanOrEqual(Date.now() / 1000 + 1);
+      expect(sample(m, 'incydr_forward_lag_seconds', pipeline)).toBeLessThanOrEqual(Date.now() / 1000 - started + 1);
       expect(sample(m, 'incydr_forward_syslog_confirm_seconds_count', pipeline)).toBeGreaterThanOrEqual(1);
       expect(sample(m, 'incydr_forward_syslog_reconnects_total', pipeline)).toBe(0);
     }

@@ -5,10 +5,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Emulator } from '@x/sessions-emulator';
-import { patient } from '@x/vitest-config/patience';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startLiveReceiver, type LiveReceiver } from './helpers/receivers.js';
-import { BUILD_TIMEOUT_MS, errorLines, lines, startFixture, type Fixture, type RunResult } from './helpers/run.js';
+import {
+  BUILD_TIMEOUT_MS,
+  errorLines,
+  lines,
+  startFixture,
+  waitFor,
+  type Fixture,
+  type RunResult,
+} from './helpers/run.js';
 import { changedSince, idsOf, snapshot, sorted } from './helpers/forward.js';
 import type { Criteria } from './helpers/sessions.js';
 
@@ -818,7 +825,7 @@ describe('forward --once', () => {
     const caughtUp = idsOf(beta.records.slice(seenBeta));
     // None missed; a duplicate could only come from a batch sent but not confirmed (one batch at most).
     expect(sorted(new Set(caughtUp))).toEqual(sorted(expectedBeta));
-    expect(caughtUp.length - new Set(caughtUp).size).toBeLessThanOrEqual(5_000);
+    expect(caughtUp.length - new Set(caughtUp).size).toBeLessThanOrEqual(expectedBeta.length);
   });
 
   it('SIGTERM stops every pipeline after its current record, saves what was delivered and exits 130', async () => {
@@ -835,12 +842,11 @@ describe('forward --once', () => {
         extraEnv: env(),
         timeoutMs: 60_000,
         onSpawn: (child) => {
-          const timer = setInterval(() => {
-            if (alpha.records.length >= 50) {
-              clearInterval(timer);
-              child.kill('SIGTERM');
-            }
-          }, patient(2));
+          // Without 50 records the run ends on its own, and the exit code below says so.
+          void waitFor(() => alpha.records.length >= 50, '50 records at alpha', 30_000).then(
+            () => child.kill('SIGTERM'),
+            () => undefined,
+          );
         },
       });
       expect(stopped.code, stopped.stderr).toBe(130);

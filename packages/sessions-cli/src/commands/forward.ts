@@ -4,6 +4,7 @@ import { UsageError } from '../failures.js';
 import type { ForwardLog } from '../forward/log.js';
 import { choice } from '../options/choices.js';
 import { completes } from '../options/values.js';
+import { LOG_FORMATS } from '../forward/log.js';
 
 /** Arguments of `incydr forward`. */
 export type ForwardArgs = GlobalArgs & {
@@ -92,7 +93,7 @@ export async function run(args: ForwardArgs, ctx: Context, serviceLog?: ForwardL
     if (mode !== undefined && given !== undefined)
       throw new UsageError(`${option} applies to the service, not to ${mode}`);
   }
-  const logFormat = args.logFormat === undefined ? 'json' : choice('log-format', args.logFormat, ['json', 'text']);
+  const logFormat = args.logFormat === undefined ? 'json' : choice('log-format', args.logFormat, LOG_FORMATS);
   const { parseListenAddress } = await import('../forward/listen-address.js');
   const listen = args.listen === undefined ? undefined : parseListenAddress(args.listen);
   if (args.profile !== undefined) {

@@ -9,16 +9,15 @@ import { apiClientKey, type Pipeline } from './config.js';
  * without a limit. The API counts requests per API client, so separate budgets would together exceed it.
  */
 export function budgetOf(globals: GlobalArgs): (pipeline: Pipeline) => RequestBudget | undefined {
-  const budgets = new Map<string, RequestBudget>();
+  // `null`: the client's first pipeline set no limit, so none of its pipelines gets one (and its settings are read once).
+  const budgets = new Map<string, RequestBudget | null>();
   return (pipeline) => {
     const key = apiClientKey(pipeline);
-    const known = budgets.get(key);
-    if (known !== undefined) return known;
-    const limit = globals.maxRequestsPerMinute ?? settingLimit(pipeline);
-    if (limit === undefined) return undefined;
-    const budget = new RequestBudget(limit);
-    budgets.set(key, budget);
-    return budget;
+    if (!budgets.has(key)) {
+      const limit = globals.maxRequestsPerMinute ?? settingLimit(pipeline);
+      budgets.set(key, limit === undefined ? null : new RequestBudget(limit));
+    }
+    return budgets.get(key) ?? undefined;
   };
 }
 
