@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { cachedHelp } from './help/cache.js';
 import { helpWidth } from './help/width.js';
-import { tuneMemory } from './memory.js';
 import { reportFailure } from './report.js';
 
 // A reader that went away (`incydr … | head`) is not an error of the process: the writer that met it ends the command
@@ -20,7 +19,6 @@ try {
   if (help !== undefined) {
     process.stdout.write(`${help}\n`);
   } else {
-    tuneMemory();
     const { main } = await import('./cli.js');
     process.exitCode = await main(args);
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Client, RequestBudget } from '@x/sessions-sdk';
 import { ExitError, InterruptedError } from './failures.js';
 import type { RunObserver } from './observer.js';
+import { tuneMemory } from './memory.js';
 import { humanLine } from './output/text.js';
 import { createProgress, waitReason, type Progress } from './progress.js';
 import { environmentValue, settingLookup } from './settings.js';
@@ -134,6 +135,7 @@ async function createClient(
     import('@x/sessions-sdk/env'),
     import('./refresh-token.js'),
   ]);
+  tuneMemory();
   if (typeof envFile === 'string' && !existsSync(envFile)) throw missingProfile(envFile);
   // The file is chosen once, here, so that a rotated refresh token goes back to the very file it was read from.
   const file = envFile === undefined ? defaultEnvFile() : envFile;
