@@ -41,3 +41,31 @@ describe('looseObjectInPlace and arrayInPlace', () => {
     expect(issues).toEqual(issuesOf(CopyingPage, input));
   });
 });
+
+describe('the datasets reused between checks', () => {
+  it('judge each value afresh after a failure: a bad page, then a good one, then a bad one', () => {
+    expect(issuesOf(Page, { total: 1, items: [{ tags: ['a', 2] }] })).toEqual([
+      'items.0.tags.1: expected string, received 2',
+    ]);
+    const good = { total: 2, items: [{ tags: ['b'] }, { beginTime: 3 }] };
+    expect(v.parse(Page, good)).toBe(good);
+    expect(issuesOf(Page, { total: 1, items: [{ beginTime: 'late' }] })).toEqual([
+      'items.0.beginTime: expected number, received "late"',
+    ]);
+  });
+
+  it('serve a schema that contains itself (a tree), at every depth', () => {
+    interface Node {
+      name?: string | null | undefined;
+      children?: Node[] | null | undefined;
+    }
+    const NodeSchema: v.GenericSchema<Node> = looseObjectInPlace({
+      name: v.nullish(v.string()),
+      children: v.nullish(arrayInPlace(v.lazy(() => NodeSchema))),
+    });
+    const tree = { name: 'a', children: [{ name: 'b', children: [{ name: 'c' }, { name: 'd' }] }, { name: 'e' }] };
+    expect(v.parse(NodeSchema, tree)).toBe(tree);
+    const bad = { name: 'a', children: [{ name: 'b', children: [{ name: 'c' }, { name: 4 }] }, { name: 'e' }] };
+    expect(issuesOf(NodeSchema, bad)).toEqual(['children.0.children.1.name: expected string, received 4']);
+  });
+});

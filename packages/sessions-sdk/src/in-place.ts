@@ -12,10 +12,49 @@ type Run = (
 
 const OPTIONAL_TYPES = new Set(['optional', 'exact_optional', 'nullish']);
 
+/**
+ * The dataset a child schema is run on. One per entry (and per array schema) is reused for every value it checks:
+ * a page of sessions has some 40 checked fields per session, and a fresh `{ value }` for each was most of the
+ * validation's garbage. `busy` guards a schema that is reached again while it runs (a recursive one): it gets a
+ * fresh dataset.
+ */
+interface Scratch {
+  value: unknown;
+  typed: boolean;
+  issues: undefined;
+  busy: boolean;
+}
+
+function scratch(): Scratch {
+  return { value: undefined, typed: false, issues: undefined, busy: false };
+}
+
 /** Whether `schema` accepts `value` as it is: valid, and its output the same value (so nothing was copied or changed). */
-function keeps(schema: v.GenericSchema, value: unknown, config: v.Config<v.BaseIssue<unknown>>): boolean {
-  const dataset = schema['~run']({ value }, config);
-  return dataset.typed && dataset.issues === undefined && dataset.value === value;
+function keeps(
+  schema: v.GenericSchema,
+  value: unknown,
+  config: v.Config<v.BaseIssue<unknown>>,
+  reused: Scratch,
+): boolean {
+  const input = reused.busy ? scratch() : reused;
+  input.value = value;
+  input.typed = false;
+  input.issues = undefined;
+  input.busy = true;
+  try {
+    const dataset = schema['~run'](input as v.UnknownDataset, config);
+    return dataset.typed && dataset.issues === undefined && dataset.value === value;
+  } finally {
+    input.busy = false;
+    input.value = undefined;
+  }
+}
+
+/** `dataset`, its value now typed: the run's result when every check passed (set in place, nothing allocated). */
+function accept(dataset: v.UnknownDataset): v.SuccessDataset<unknown> {
+  const typed = dataset as unknown as v.SuccessDataset<unknown>;
+  typed.typed = true;
+  return typed;
 }
 
 /** A schema with a default or fallback may change the value it checks, which a check in place cannot do. */
@@ -30,20 +69,21 @@ function changes(schema: v.GenericSchema): boolean {
  */
 export function looseObjectInPlace<const E extends v.ObjectEntries>(entries: E): v.LooseObjectSchema<E, undefined> {
   const schema = v.looseObject(entries);
-  const list = Object.entries(entries);
+  const list = Object.entries(entries).map(([key, entry]) => [key, entry, scratch()] as const);
   if (list.some(([, entry]) => changes(entry))) return schema;
   const copying = schema['~run'] as Run;
   const run: Run = function (this: typeof schema, dataset, config) {
     const input = dataset.value;
     if (typeof input !== 'object' || input === null) return copying.call(this, dataset, config);
-    for (const [key, entry] of list) {
+    for (const [key, entry, reused] of list) {
       if (key in input) {
-        if (!keeps(entry, (input as Record<string, unknown>)[key], config)) return copying.call(this, dataset, config);
+        const value = (input as Record<string, unknown>)[key];
+        if (!keeps(entry, value, config, reused)) return copying.call(this, dataset, config);
       } else if (!OPTIONAL_TYPES.has(entry.type)) {
         return copying.call(this, dataset, config);
       }
     }
-    return Object.assign(dataset, { typed: true as const });
+    return accept(dataset);
   };
   (schema as { '~run': Run })['~run'] = run;
   return schema;
@@ -54,13 +94,14 @@ export function arrayInPlace<const T extends v.GenericSchema>(item: T): v.ArrayS
   const schema = v.array(item);
   if (changes(item)) return schema;
   const copying = schema['~run'] as Run;
+  const reused = scratch();
   const run: Run = function (this: typeof schema, dataset, config) {
     const input = dataset.value;
     if (!Array.isArray(input)) return copying.call(this, dataset, config);
     for (const value of input as unknown[]) {
-      if (!keeps(item, value, config)) return copying.call(this, dataset, config);
+      if (!keeps(item, value, config, reused)) return copying.call(this, dataset, config);
     }
-    return Object.assign(dataset, { typed: true as const });
+    return accept(dataset);
   };
   (schema as { '~run': Run })['~run'] = run;
   return schema;
