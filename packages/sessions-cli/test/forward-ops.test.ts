@@ -4,20 +4,29 @@
 // failures while the other stays ready, and catches up when it returns; stderr is JSON lines naming the pipeline.
 import type { ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Emulator } from '@x/sessions-emulator';
 import { patient } from '@x/vitest-config/patience';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { changedSince, idsOf, sorted } from './helpers/forward.js';
+import {
+  changedSince,
+  idsOf,
+  receiver,
+  sorted,
+  spawnForward,
+  startTenants,
+  type Closers,
+  type Tenants,
+} from './helpers/forward.js';
 import { promtoolCheck } from './helpers/promtool.mjs';
-import { startLiveReceiver, type LiveReceiver } from './helpers/receivers.js';
-import { BUILD_TIMEOUT_MS, startFixture, waitFor, type Fixture, type RunResult } from './helpers/run.js';
+import { BUILD_TIMEOUT_MS, waitFor, type Fixture, type RunResult } from './helpers/run.js';
 import type { Criteria } from './helpers/sessions.js';
 
 let fx: Fixture;
 let tenantB: Emulator;
-const closers: Array<() => Promise<void>> = [];
+let tenants: Tenants | undefined;
+const closers: Closers = [];
 
 const SECRET_B = 'beta-secret-9c1f07';
 const HOUR_MS = 3_600_000;
@@ -25,40 +34,18 @@ const ALPHA: Criteria = { hasAlerts: null };
 const BETA: Criteria = { hasAlerts: true };
 
 beforeAll(async () => {
-  fx = await startFixture({ sessions: 120, seed: 5, now: Date.now() });
-  const { startEmulator } = await import('@x/sessions-emulator');
-  tenantB = await startEmulator({
-    host: '127.0.0.1',
-    port: 0,
-    sessions: 90,
-    seed: 29,
-    now: Date.now(),
-    control: true,
-    clientId: 'beta-client',
-    clientSecret: SECRET_B,
-  });
-  await mkdir(join(fx.home, '.config', 'incydr', 'profiles'), { recursive: true });
-  await writeFile(
-    join(fx.home, '.config', 'incydr', 'profiles', 'beta.env'),
-    `INCYDR_URL=${tenantB.url}\nINCYDR_API_CLIENT_ID=beta-client\nINCYDR_API_CLIENT_SECRET=${SECRET_B}\n`,
-  );
+  tenants = await startTenants({ sessions: 120, seed: 5 }, { sessions: 90, seed: 29, clientSecret: SECRET_B });
+  ({ fx, tenantB } = tenants);
 }, BUILD_TIMEOUT_MS);
 
 afterAll(async () => {
-  await tenantB?.close();
-  await fx?.close();
+  await tenants?.close();
 });
 
 afterEach(async () => {
   tenantB.setFaults({ failNext: 0, failStatus: 503 });
   await Promise.all(closers.splice(0).map((close) => close()));
 });
-
-async function receiver(): Promise<LiveReceiver> {
-  const rx = await startLiveReceiver();
-  closers.push(() => rx.close());
-  return rx;
-}
 
 /** A config of two pipelines: `PREFIX-alpha` (tenant A, every session), `PREFIX-beta` (tenant B, with alerts). */
 async function writeConfig(prefix: string, alpha: number, beta: number, interval: string): Promise<string> {
@@ -107,31 +94,19 @@ interface Service {
 async function startService(file: string, listen = '127.0.0.1:0'): Promise<Service> {
   const logs: LogLine[] = [];
   const other: string[] = [];
-  let child: ChildProcess | undefined;
-  let rest = '';
-  const result = fx.runBinary(['forward', '--config', file, '--listen', listen], {
-    extraEnv: { ALPHA_URL: fx.emu.url, ALPHA_ID: fx.emu.clientId, ALPHA_SECRET: fx.emu.clientSecret },
-    timeoutMs: 180_000,
-    onSpawn: (started) => {
-      child = started;
-      started.stderr?.on('data', (chunk: Buffer) => {
-        const parts = (rest + chunk.toString('utf8')).split('\n');
-        rest = parts.pop() ?? '';
-        for (const part of parts) {
-          try {
-            logs.push(JSON.parse(part) as LogLine);
-          } catch {
-            other.push(part);
-          }
-        }
-      });
+  const { child: running, result } = spawnForward(
+    fx,
+    ['--config', file, '--listen', listen],
+    { ALPHA_URL: fx.emu.url, ALPHA_ID: fx.emu.clientId, ALPHA_SECRET: fx.emu.clientSecret },
+    closers,
+    (part) => {
+      try {
+        logs.push(JSON.parse(part) as LogLine);
+      } catch {
+        other.push(part);
+      }
     },
-  });
-  const running = child as unknown as ChildProcess;
-  closers.push(async () => {
-    if (running.exitCode === null && running.signalCode === null) running.kill('SIGKILL');
-    await result.catch(() => undefined);
-  });
+  );
   const line = async (match: (line: LogLine) => boolean, from = 0): Promise<number> => {
     const find = (): number => logs.findIndex((entry, index) => index >= from && match(entry));
     try {
@@ -196,7 +171,7 @@ async function stop(svc: Service): Promise<void> {
 
 describe('forward --listen', () => {
   it('answers /healthz, /readyz and /metrics: what each pipeline fetched, delivered, requested, was throttled', async () => {
-    const [alpha, beta] = [await receiver(), await receiver()];
+    const [alpha, beta] = [await receiver(closers), await receiver(closers)];
     const file = await writeConfig('ops', alpha.port, beta.port, '1m');
     tenantB.clearRequests();
     // The first two requests to tenant B get 429 (and are retried): beta's client counts them.
@@ -263,7 +238,7 @@ describe('forward --listen', () => {
   });
 
   it('turns unready for the pipeline whose receiver is down, counting its failures; ready again once it is back', async () => {
-    const [alpha, beta] = [await receiver(), await receiver()];
+    const [alpha, beta] = [await receiver(closers), await receiver(closers)];
     const file = await writeConfig('down', alpha.port, beta.port, '2s');
     const svc = await startService(file);
     await readyz(svc, (status) => status === 200, 'ready');
@@ -337,7 +312,7 @@ describe('forward --listen', () => {
       context.skip();
       return;
     }
-    const [alpha, beta] = [await receiver(), await receiver()];
+    const [alpha, beta] = [await receiver(closers), await receiver(closers)];
     const svc = await startService(await writeConfig('six', alpha.port, beta.port, '1m'), '[::1]:0');
     expect(svc.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
     expect(await get(`${svc.url}/healthz`)).toMatchObject({ status: 200, text: 'ok\n' });

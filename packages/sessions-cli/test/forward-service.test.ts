@@ -4,19 +4,30 @@
 // SIGTERM stops in the bound with the checkpoint holding what the receiver holds; SIGKILL loses nothing; SIGHUP
 // reloads the file or keeps the running pipelines when it is broken; a run longer than the interval is never doubled.
 import type { ChildProcess } from 'node:child_process';
-import { readFile, mkdir, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Emulator } from '@x/sessions-emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkpointFiles, checkpointsRoot } from '../src/checkpoint/paths.js';
-import { changedSince, idsOf, snapshot, sorted } from './helpers/forward.js';
-import { startLiveReceiver, type LiveReceiver } from './helpers/receivers.js';
-import { BUILD_TIMEOUT_MS, startFixture, waitFor, type Fixture, type RunResult } from './helpers/run.js';
+import {
+  changedSince,
+  idsOf,
+  receiver,
+  snapshot,
+  sorted,
+  spawnForward,
+  startTenants,
+  type Closers,
+  type Tenants,
+} from './helpers/forward.js';
+import type { LiveReceiver } from './helpers/receivers.js';
+import { BUILD_TIMEOUT_MS, waitFor, type Fixture, type RunResult } from './helpers/run.js';
 import type { Criteria } from './helpers/sessions.js';
 
 let fx: Fixture;
 let tenantB: Emulator;
-const closers: Array<() => Promise<void>> = [];
+let tenants: Tenants | undefined;
+const closers: Closers = [];
 
 const SECRET_A = 'alpha-secret-7f3a9c';
 const SECRET_B = 'beta-secret-51d0e2';
@@ -25,35 +36,15 @@ const ALPHA: Criteria = { hasAlerts: null };
 const BETA: Criteria = { hasAlerts: true };
 
 beforeAll(async () => {
-  fx = await startFixture({
-    sessions: 160,
-    seed: 11,
-    now: Date.now(),
-    clientId: 'alpha-client',
-    clientSecret: SECRET_A,
-  });
-  const { startEmulator } = await import('@x/sessions-emulator');
-  tenantB = await startEmulator({
-    host: '127.0.0.1',
-    port: 0,
-    sessions: 120,
-    seed: 23,
-    now: Date.now(),
-    control: true,
-    clientId: 'beta-client',
-    clientSecret: SECRET_B,
-  });
-  await writeFile(join(fx.home, 'alpha-secret.txt'), `${SECRET_A}\n`);
-  await mkdir(join(fx.home, '.config', 'incydr', 'profiles'), { recursive: true });
-  await writeFile(
-    join(fx.home, '.config', 'incydr', 'profiles', 'beta.env'),
-    `INCYDR_URL=${tenantB.url}\nINCYDR_API_CLIENT_ID=beta-client\nINCYDR_API_CLIENT_SECRET=${SECRET_B}\n`,
+  tenants = await startTenants(
+    { sessions: 160, seed: 11, clientId: 'alpha-client', clientSecret: SECRET_A },
+    { sessions: 120, seed: 23, clientSecret: SECRET_B },
   );
+  ({ fx, tenantB } = tenants);
 }, BUILD_TIMEOUT_MS);
 
 afterAll(async () => {
-  await tenantB?.close();
-  await fx?.close();
+  await tenants?.close();
 });
 
 afterEach(async () => {
@@ -88,12 +79,6 @@ async function writeConfig(name: string, ...pipelines: string[]): Promise<string
   return file;
 }
 
-async function receiver(): Promise<LiveReceiver> {
-  const rx = await startLiveReceiver();
-  closers.push(() => rx.close());
-  return rx;
-}
-
 /** A service started from the binary: its stderr lines as they come, signals, and how it ended. */
 interface Service {
   lines: string[];
@@ -105,26 +90,14 @@ interface Service {
 
 function startService(file: string, options: readonly string[] = []): Service {
   const lines: string[] = [];
-  let child: ChildProcess | undefined;
-  let rest = '';
   // The lines as people read them (the service's default is JSON lines: forward-ops.test.ts).
-  const result = fx.runBinary(['forward', '--config', file, '--log-format', 'text', ...options], {
-    extraEnv: { ALPHA_URL: fx.emu.url, ALPHA_ID: fx.emu.clientId },
-    timeoutMs: 180_000,
-    onSpawn: (started) => {
-      child = started;
-      started.stderr?.on('data', (chunk: Buffer) => {
-        const parts = (rest + chunk.toString('utf8')).split('\n');
-        rest = parts.pop() ?? '';
-        lines.push(...parts);
-      });
-    },
-  });
-  const running = child as unknown as ChildProcess;
-  closers.push(async () => {
-    if (running.exitCode === null && running.signalCode === null) running.kill('SIGKILL');
-    await result.catch(() => undefined);
-  });
+  const { child: running, result } = spawnForward(
+    fx,
+    ['--config', file, '--log-format', 'text', ...options],
+    { ALPHA_URL: fx.emu.url, ALPHA_ID: fx.emu.clientId },
+    closers,
+    (line) => lines.push(line),
+  );
   return {
     lines,
     child: running,
@@ -197,7 +170,7 @@ async function stop(svc: Service): Promise<RunResult> {
 
 describe('forward as a service', () => {
   it('delivers exactly the new and changed sessions of each pipeline, run after run, on its own interval', async () => {
-    const [alpha, beta] = [await receiver(), await receiver()];
+    const [alpha, beta] = [await receiver(closers), await receiver(closers)];
     const file = await writeConfig(
       'service.yml',
       pipelineText('alpha', 'sv', alpha.port, '2s'),
@@ -215,7 +188,7 @@ describe('forward as a service', () => {
   });
 
   it('backs off the pipeline whose receiver is down while the other keeps delivering; then catches up', async () => {
-    const [alpha, beta] = [await receiver(), await receiver()];
+    const [alpha, beta] = [await receiver(closers), await receiver(closers)];
     const file = await writeConfig(
       'down.yml',
       pipelineText('alpha', 'dn', alpha.port, '1s'),
@@ -250,7 +223,7 @@ describe('forward as a service', () => {
   });
 
   it('SIGTERM during a batch exits 0 within the bound, the checkpoint holding exactly what the receiver got', async () => {
-    const [alpha, beta] = [await receiver(), await receiver()];
+    const [alpha, beta] = [await receiver(closers), await receiver(closers)];
     const file = await writeConfig(
       'term.yml',
       pipelineText('alpha', 'term', alpha.port, '1m'),
@@ -275,7 +248,7 @@ describe('forward as a service', () => {
   });
 
   it('SIGKILL at random points, then a restart: nothing is missed, each kill resends at most one batch', async () => {
-    const [alpha, beta] = [await receiver(), await receiver()];
+    const [alpha, beta] = [await receiver(closers), await receiver(closers)];
     const file = await writeConfig(
       'kill.yml',
       pipelineText('alpha', 'kill', alpha.port, '1s'),
@@ -321,7 +294,7 @@ describe('forward as a service', () => {
   });
 
   it('SIGHUP adds and removes pipelines; with a broken file the running ones go on and its problems are said', async () => {
-    const [alpha, beta] = [await receiver(), await receiver()];
+    const [alpha, beta] = [await receiver(closers), await receiver(closers)];
     const alphaOnly = pipelineText('alpha', 'hup', alpha.port, '1s');
     const file = await writeConfig('hup.yml', alphaOnly);
     const svc = startService(file);
@@ -368,7 +341,7 @@ describe('forward as a service', () => {
   });
 
   it('never starts a run of a pipeline while its previous one is going, however long that takes', async () => {
-    const alpha = await receiver();
+    const alpha = await receiver(closers);
     const file = await writeConfig('slow.yml', pipelineText('alpha', 'slow', alpha.port, '1s'));
     // Each request takes longer than the interval.
     fx.emu.setFaults({ latencyMs: 1_200 });
@@ -385,7 +358,7 @@ describe('forward as a service', () => {
   });
 
   it('shares one request budget among the pipelines of one API client', async () => {
-    const [one, two] = [await receiver(), await receiver()];
+    const [one, two] = [await receiver(closers), await receiver(closers)];
     const file = await writeConfig(
       'budget.yml',
       pipelineText('alpha', 'one', one.port, '1s'),

@@ -2,64 +2,44 @@
 // and key before any request; --check shows the pipelines and no secret; --once runs two pipelines against two
 // emulators (two API clients) and two receivers on loopback over several simulated intervals, each delivering exactly
 // its new and changed sessions, and a pipeline whose receiver is down fails alone and catches up once it is back.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Emulator } from '@x/sessions-emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startLiveReceiver, type LiveReceiver } from './helpers/receivers.js';
+import { BUILD_TIMEOUT_MS, errorLines, lines, waitFor, type Fixture, type RunResult } from './helpers/run.js';
 import {
-  BUILD_TIMEOUT_MS,
-  errorLines,
-  lines,
-  startFixture,
-  waitFor,
-  type Fixture,
-  type RunResult,
-} from './helpers/run.js';
-import { changedSince, idsOf, snapshot, sorted } from './helpers/forward.js';
+  changedSince,
+  idsOf,
+  receiver,
+  snapshot,
+  sorted,
+  startTenants,
+  type Closers,
+  type Tenants,
+} from './helpers/forward.js';
 import type { Criteria } from './helpers/sessions.js';
 
 let fx: Fixture;
 /** The second tenant: its own emulator, API client and secret. */
 let tenantB: Emulator;
-const closers: Array<() => Promise<void>> = [];
+let tenants: Tenants | undefined;
+const closers: Closers = [];
 
 const SECRET_A = 'alpha-secret-7f3a9c';
 const SECRET_B = 'beta-secret-51d0e2';
 const HOUR_MS = 3_600_000;
 
 beforeAll(async () => {
-  // A checkpoint's window is counted back from the wall clock, so the emulators' clocks start at it.
-  fx = await startFixture({
-    sessions: 160,
-    seed: 11,
-    now: Date.now(),
-    clientId: 'alpha-client',
-    clientSecret: SECRET_A,
-  });
-  const { startEmulator } = await import('@x/sessions-emulator');
-  tenantB = await startEmulator({
-    host: '127.0.0.1',
-    port: 0,
-    sessions: 120,
-    seed: 23,
-    now: Date.now(),
-    control: true,
-    clientId: 'beta-client',
-    clientSecret: SECRET_B,
-  });
-  await writeFile(join(fx.home, 'alpha-secret.txt'), `${SECRET_A}\n`);
-  await mkdir(join(fx.home, '.config', 'incydr', 'profiles'), { recursive: true });
-  await writeFile(
-    join(fx.home, '.config', 'incydr', 'profiles', 'beta.env'),
-    `INCYDR_URL=${tenantB.url}\nINCYDR_API_CLIENT_ID=beta-client\nINCYDR_API_CLIENT_SECRET=${SECRET_B}\n`,
+  tenants = await startTenants(
+    { sessions: 160, seed: 11, clientId: 'alpha-client', clientSecret: SECRET_A },
+    { sessions: 120, seed: 23, clientSecret: SECRET_B },
   );
+  ({ fx, tenantB } = tenants);
   await writeFile(join(fx.home, '.config', 'incydr', 'profiles', 'half.env'), 'INCYDR_API_CLIENT_ID=half-client\n');
 }, BUILD_TIMEOUT_MS);
 
 afterAll(async () => {
-  await tenantB?.close();
-  await fx?.close();
+  await tenants?.close();
 });
 
 afterEach(async () => {
@@ -104,12 +84,6 @@ async function writeConfig(name: string, text: string): Promise<string> {
 
 function forward(args: readonly string[]): Promise<RunResult> {
   return fx.runBinary(['forward', ...args], { extraEnv: env(), timeoutMs: 60_000 });
-}
-
-async function receiver(): Promise<LiveReceiver> {
-  const rx = await startLiveReceiver();
-  closers.push(() => rx.close());
-  return rx;
 }
 
 function apiRequests(): number {
@@ -754,7 +728,7 @@ describe('forward --once', () => {
   const BETA: Criteria = { hasAlerts: true };
 
   it('delivers exactly the new and changed sessions of each pipeline, interval after interval', async () => {
-    const [alpha, beta] = [await receiver(), await receiver()];
+    const [alpha, beta] = [await receiver(closers), await receiver(closers)];
     const file = await writeConfig('intervals.yml', twoPipelines({ alpha: alpha.port, beta: beta.port }, 'iv'));
     let before = { alpha: new Map<string, string>(), beta: new Map<string, string>() };
     for (const round of [1, 2, 3]) {
@@ -789,7 +763,7 @@ describe('forward --once', () => {
   });
 
   it('fails only the pipeline whose receiver is down; once it is back, the next run delivers what it missed', async () => {
-    const [alpha, beta] = [await receiver(), await receiver()];
+    const [alpha, beta] = [await receiver(closers), await receiver(closers)];
     const file = await writeConfig('down.yml', twoPipelines({ alpha: alpha.port, beta: beta.port }, 'down'));
     const first = await forward(['--config', file, '--once']);
     expect(first.code, first.stderr).toBe(0);
@@ -829,7 +803,7 @@ describe('forward --once', () => {
   });
 
   it('SIGTERM stops every pipeline after its current record, saves what was delivered and exits 130', async () => {
-    const [alpha, beta] = [await receiver(), await receiver()];
+    const [alpha, beta] = [await receiver(closers), await receiver(closers)];
     const file = await writeConfig('term.yml', twoPipelines({ alpha: alpha.port, beta: beta.port }, 'term'));
     const expected = {
       alpha: changedSince(fx.emu, ALPHA, new Map()),
