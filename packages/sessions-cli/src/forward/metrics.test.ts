@@ -73,4 +73,24 @@ describe('ForwardMetrics', () => {
     expect(samples(text, 'incydr_forward_last_success_timestamp_seconds')).toEqual([]);
     expect(samples(text, 'incydr_forward_lag_seconds')).toEqual(['incydr_forward_lag_seconds{pipeline="b"} 0']);
   });
+
+  it('gives a removed pipeline whose run ends late no gauge, and one added again its lag from then', async () => {
+    let now = 1_000;
+    const metrics = new ForwardMetrics(() => now);
+    metrics.setPipelines(['a', 'b']);
+    metrics.setPipelines(['b']);
+    now = 4_000;
+    metrics.runEnded('a', 'success');
+    let text = await metrics.text();
+    expect(samples(text, 'incydr_forward_runs_total{pipeline="a",outcome="success"} 1')).toHaveLength(1);
+    expect(samples(text, 'incydr_forward_last_success_timestamp_seconds')).toEqual([]);
+    expect(samples(text, 'incydr_forward_lag_seconds')).toEqual(['incydr_forward_lag_seconds{pipeline="b"} 3']);
+    metrics.setPipelines(['a', 'b']);
+    now = 6_000;
+    text = await metrics.text();
+    expect(samples(text, 'incydr_forward_lag_seconds')).toEqual([
+      'incydr_forward_lag_seconds{pipeline="a"} 2',
+      'incydr_forward_lag_seconds{pipeline="b"} 5',
+    ]);
+  });
 });

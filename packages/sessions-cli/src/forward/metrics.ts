@@ -16,10 +16,8 @@ const CONFIRM_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 
 export class ForwardMetrics {
   readonly #registry = new Registry();
   readonly #now: () => number;
-  /** When each pipeline of the service started, and when its last run succeeded (unix ms). */
-  readonly #since = new Map<string, number>();
-  readonly #lastSuccess = new Map<string, number>();
-  #pipelines: readonly string[] = [];
+  /** Where each running pipeline's lag counts from (unix ms): its last success, before that when it was added. */
+  #lagFrom = new Map<string, number>();
 
   readonly #fetched = sessionCounter(this.#registry, 'fetched', 'Sessions the searches of the pipeline fetched.');
   readonly #new = sessionCounter(this.#registry, 'new', 'Sessions found new (not in the checkpoint).');
@@ -89,17 +87,21 @@ export class ForwardMetrics {
     return this.#registry.metrics();
   }
 
-  /** The pipelines that run now: each gets its series at zero; a removed one keeps its counters, loses its lag. */
+  /**
+   * The pipelines that run now: each gets its series at zero; a removed one keeps its counters and loses its gauges
+   * (added again, its lag counts from then).
+   */
   setPipelines(names: readonly string[]): void {
+    const now = this.#now();
+    for (const name of this.#lagFrom.keys())
+      if (!names.includes(name)) this.#lastSuccessGauge.remove({ pipeline: name });
+    this.#lagFrom = new Map(names.map((name) => [name, this.#lagFrom.get(name) ?? now]));
     for (const name of names) {
-      if (!this.#since.has(name)) this.#since.set(name, this.#now());
       const counters = [this.#fetched, this.#new, this.#changed, this.#delivered, this.#requests, this.#throttled];
       for (const counter of [...counters, this.#reconnects]) counter.inc({ pipeline: name }, 0);
       for (const outcome of ['success', 'failure', 'interrupted'] as const)
         this.#runs.inc({ pipeline: name, outcome }, 0);
     }
-    for (const name of this.#pipelines) if (!names.includes(name)) this.#lastSuccessGauge.remove({ pipeline: name });
-    this.#pipelines = [...names];
   }
 
   /** A run of `pipeline` ended so. */
@@ -107,7 +109,9 @@ export class ForwardMetrics {
     this.#runs.inc({ pipeline, outcome });
     if (outcome !== 'success') return;
     const now = this.#now();
-    this.#lastSuccess.set(pipeline, now);
+    // A run that ends after its pipeline was removed (a reload) leaves no gauge behind.
+    if (!this.#lagFrom.has(pipeline)) return;
+    this.#lagFrom.set(pipeline, now);
     this.#lastSuccessGauge.set({ pipeline }, now / 1000);
   }
 
@@ -133,10 +137,7 @@ export class ForwardMetrics {
   #collectLag(): void {
     this.#lag.reset();
     const now = this.#now();
-    for (const name of this.#pipelines) {
-      const since = this.#lastSuccess.get(name) ?? this.#since.get(name) ?? now;
-      this.#lag.set({ pipeline: name }, Math.max(0, (now - since) / 1000));
-    }
+    for (const [name, from] of this.#lagFrom) this.#lag.set({ pipeline: name }, Math.max(0, (now - from) / 1000));
   }
 }
 
