@@ -284,7 +284,7 @@ describe('forward --listen', () => {
     await stop(svc);
   });
 
-  it('refuses a bad --listen, and --listen or --log-format with --once or --check, with a usage error', async () => {
+  it('refuses a bad --listen, --listen with --once or --check, and --log-format with --check, with a usage error', async () => {
     const file = await writeConfig('usage', 1, 2, '1m');
     for (const [args, message] of [
       [['--listen', 'localhost'], /^incydr: --listen "localhost": expected HOST:PORT such as 127\.0\.0\.1:9464/],
@@ -292,7 +292,7 @@ describe('forward --listen', () => {
       [['--listen', '[localhost]:9464'], /brackets hold an IPv6 address/],
       [['--listen', '127.0.0.1:70000'], /the port must be from 0 to 65535/],
       [['--listen', '127.0.0.1:0', '--once'], /^incydr: --listen applies to the service, not to --once$/],
-      [['--log-format', 'json', '--check'], /^incydr: --log-format applies to the service, not to --check$/],
+      [['--log-format', 'json', '--check'], /^incydr: --log-format applies to running pipelines, not to --check$/],
       [['--log-format', 'xml'], /^incydr: invalid value "xml" for --log-format: choose from json, text$/],
     ] as const) {
       const result = await fx.runBinary(['forward', '--config', file, ...args]);

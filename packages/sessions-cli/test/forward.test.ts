@@ -802,6 +802,39 @@ describe('forward --once', () => {
     expect(caughtUp.length - new Set(caughtUp).size).toBeLessThanOrEqual(expectedBeta.length);
   });
 
+  it('with --log-format json writes each pipeline line as JSON, its summary with the counts it delivered', async () => {
+    const [alpha, beta] = [await receiver(closers), await receiver(closers)];
+    const file = await writeConfig('json.yml', twoPipelines({ alpha: alpha.port, beta: beta.port }, 'js'));
+    await beta.crash();
+    const expectedAlpha = changedSince(fx.emu, ALPHA, new Map());
+    const result = await forward(['--config', file, '--once', '--log-format', 'json']);
+    expect(result.code, result.stderr).toBe(1);
+    expect(sorted(idsOf(alpha.records))).toEqual(sorted(expectedAlpha));
+    const stderr = lines(result.stderr);
+    // As after every command that fails, the last line is text.
+    expect(stderr.at(-1)).toBe('incydr: 1 of 2 pipelines failed: js-beta');
+    const logged = stderr.slice(0, -1).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logged.length).toBeGreaterThan(1);
+    for (const line of logged) expect(line).toMatchObject({ time: expect.any(String), msg: expect.any(String) });
+    expect(logged).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        pipeline: 'js-alpha',
+        checkpoint: 'js-alpha',
+        fetched: expect.any(Number),
+        new: expectedAlpha.length,
+        delivered: expectedAlpha.length,
+      }),
+    );
+    expect(logged).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        pipeline: 'js-beta',
+        msg: expect.stringMatching(/^syslog output failed: /),
+      }),
+    );
+  });
+
   it('SIGTERM stops every pipeline after its current record, saves what was delivered and exits 130', async () => {
     const [alpha, beta] = [await receiver(closers), await receiver(closers)];
     const file = await writeConfig('term.yml', twoPipelines({ alpha: alpha.port, beta: beta.port }, 'term'));

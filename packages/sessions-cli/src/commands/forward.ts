@@ -42,7 +42,7 @@ export function builder(yargs: Argv): Argv<ForwardArgs> {
     .option('log-format', {
       type: 'string',
       requiresArg: true,
-      describe: 'Service only: stderr as JSON lines (the default) or as text',
+      describe: 'stderr as JSON lines or as text (default: json; text with --once)',
     })
     .example('$0 forward --config forward.yml --check', 'check the file and show what each pipeline does')
     .example(
@@ -61,8 +61,8 @@ export function builder(yargs: Argv): Argv<ForwardArgs> {
 
 export async function handler(args: ArgumentsCamelCase<ForwardArgs & { [RUN_IO]?: RunIo }>): Promise<void> {
   const service = args.check !== true && args.once !== true;
-  // The service's JSON log also takes what the context writes to stderr itself (the SIGTERM line).
-  const log = service && args[RUN_IO] === undefined ? await serviceLog(args) : undefined;
+  // The JSON log also takes what the context writes to stderr itself (the SIGTERM line).
+  const log = args[RUN_IO] === undefined ? await jsonLogAsked(args) : undefined;
   try {
     await run(args, createContext(args, log?.stream), log);
   } finally {
@@ -86,14 +86,18 @@ export async function run(args: ForwardArgs, ctx: Context, serviceLog?: ForwardL
   if (args.config === undefined) throw new UsageError('forward needs --config FILE');
   if (args.check === true && args.once === true) throw new UsageError('--check and --once cannot be used together');
   const mode = args.check === true ? '--check' : args.once === true ? '--once' : undefined;
-  for (const [option, given] of [
-    ['--listen', args.listen],
-    ['--log-format', args.logFormat],
-  ] as const) {
-    if (mode !== undefined && given !== undefined)
-      throw new UsageError(`${option} applies to the service, not to ${mode}`);
+  if (mode !== undefined && args.listen !== undefined) {
+    throw new UsageError(`--listen applies to the service, not to ${mode}`);
   }
-  const logFormat = args.logFormat === undefined ? 'json' : choice('log-format', args.logFormat, LOG_FORMATS);
+  if (args.check === true && args.logFormat !== undefined) {
+    throw new UsageError('--log-format applies to running pipelines, not to --check');
+  }
+  const logFormat =
+    args.logFormat === undefined
+      ? args.once === true
+        ? 'text'
+        : 'json'
+      : choice('log-format', args.logFormat, LOG_FORMATS);
   const { parseListenAddress } = await import('../forward/listen-address.js');
   const listen = args.listen === undefined ? undefined : parseListenAddress(args.listen);
   if (args.profile !== undefined) {
@@ -112,20 +116,22 @@ export async function run(args: ForwardArgs, ctx: Context, serviceLog?: ForwardL
     }
     return;
   }
-  const { runOnce, runPipeline } = await import('../forward/once.js');
-  if (args.once === true) {
-    await runOnce(pipelines, args, ctx);
-    return;
-  }
-  const [{ runService }, { realClock }, { budgetOf }, logs, ops] = await Promise.all([
-    import('../forward/service.js'),
-    import('../forward/pipeline-loop.js'),
-    import('../forward/budgets.js'),
+  const [{ runOnce, runPipeline }, logs] = await Promise.all([
+    import('../forward/once.js'),
     import('../forward/log.js'),
-    import('../forward/operations.js'),
   ]);
   const log =
     serviceLog ?? (logFormat === 'json' ? await logs.jsonLog(ctx.stderr) : logs.textLog((line) => ctx.note(line)));
+  if (args.once === true) {
+    await runOnce(pipelines, args, ctx, log);
+    return;
+  }
+  const [{ runService }, { realClock }, { budgetOf }, ops] = await Promise.all([
+    import('../forward/service.js'),
+    import('../forward/pipeline-loop.js'),
+    import('../forward/budgets.js'),
+    import('../forward/operations.js'),
+  ]);
   const budget = budgetOf(args);
   const operations = await ops.startOperations(pipelines, listen, log);
   try {
@@ -157,8 +163,12 @@ export async function run(args: ForwardArgs, ctx: Context, serviceLog?: ForwardL
   }
 }
 
-/** The log of the service the command line asks for (a bad `--log-format` is said by `run`). */
-async function serviceLog(args: ForwardArgs): Promise<ForwardLog | undefined> {
-  if (args.logFormat !== undefined && !/^json$/i.test(args.logFormat.trim())) return undefined;
-  return (await import('../forward/log.js')).jsonLog();
+/**
+ * The JSON log when the command line asks for one: the service's default, `--once` with `--log-format json`. A bad
+ * `--log-format`, and one with `--check`, are said by `run`.
+ */
+async function jsonLogAsked(args: ForwardArgs): Promise<ForwardLog | undefined> {
+  if (args.check === true) return undefined;
+  const json = args.logFormat === undefined ? args.once !== true : /^json$/i.test(args.logFormat.trim());
+  return json ? (await import('../forward/log.js')).jsonLog() : undefined;
 }

@@ -6,7 +6,7 @@ import { ExitError, InterruptedError } from '../failures.js';
 import type { RunObserver } from '../observer.js';
 import { budgetOf } from './budgets.js';
 import type { Pipeline } from './config.js';
-import { linesTo, type LineLevel } from './log.js';
+import { linesTo, type ForwardLog, type LineLevel } from './log.js';
 
 /** How one pipeline's run ended. */
 export interface PipelineOutcome {
@@ -17,13 +17,24 @@ export interface PipelineOutcome {
 /**
  * Run every pipeline once, all at the same time, each as `incydr sessions search --checkpoint NAME --output TARGET`
  * with its own API client: one that fails (receiver down, API error) neither stops nor slows the others. Each line a
- * pipeline writes for people goes to stderr prefixed with its name. Throws when any failed (exit 1) or on an
- * interrupt (exit 130, every pipeline having saved what it delivered).
+ * pipeline writes for people goes to `log` with its name. Throws when any failed (exit 1) or on an interrupt (exit
+ * 130, every pipeline having saved what it delivered).
  */
-export async function runOnce(pipelines: readonly Pipeline[], globals: GlobalArgs, ctx: Context): Promise<void> {
+export async function runOnce(
+  pipelines: readonly Pipeline[],
+  globals: GlobalArgs,
+  ctx: Context,
+  log: ForwardLog,
+): Promise<void> {
   const budget = budgetOf(globals);
   const outcomes = await Promise.all(
-    pipelines.map((pipeline) => runPipeline(pipeline, globals, ctx, { budget: budget(pipeline) })),
+    pipelines.map((pipeline) =>
+      runPipeline(pipeline, globals, ctx, {
+        budget: budget(pipeline),
+        observer: { summary: (summary) => log.summary(pipeline.name, summary) },
+        say: (line, level) => log.pipeline(pipeline.name, line, level),
+      }),
+    ),
   );
   if (ctx.signal.aborted) throw new InterruptedError('interrupted');
   const failed = outcomes.filter((outcome) => outcome.exitCode !== 0).map((outcome) => outcome.name);
