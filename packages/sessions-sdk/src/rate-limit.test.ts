@@ -1,48 +1,10 @@
+import { manualClock as sharedClock } from '@x/vitest-config/manual-clock';
 import { describe, expect, it } from 'vitest';
 import { SlidingWindowLimiter, type LimiterClock } from './rate-limit.js';
 
-/** A clock that moves only when the test says so; sleepers wake when it passes their time. */
-function manualClock(): LimiterClock & { advance(ms: number): Promise<void>; sleeping(): number } {
-  let now = 0;
-  const sleepers: { until: number; wake: () => void }[] = [];
-  const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-  return {
-    now: () => now,
-    sleep: (ms, signal) =>
-      new Promise<void>((resolve, reject) => {
-        signal?.throwIfAborted();
-        const sleeper = {
-          until: now + ms,
-          wake: () => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-          },
-        };
-        const onAbort = (): void => {
-          sleepers.splice(sleepers.indexOf(sleeper), 1);
-          reject(signal?.reason);
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        sleepers.push(sleeper);
-      }),
-    advance: async (ms) => {
-      const target = now + ms;
-      await settle();
-      for (;;) {
-        sleepers.sort((a, b) => a.until - b.until);
-        const next = sleepers[0];
-        if (next === undefined || next.until > target) break;
-        sleepers.shift();
-        now = next.until;
-        next.wake();
-        await settle();
-      }
-      now = target;
-      await settle();
-    },
-    sleeping: () => sleepers.length,
-  };
-}
+/** A clock that moves only when the test says so; an aborted sleep rejects, as the limiter's real one does. */
+const manualClock = (): LimiterClock & { advance(ms: number): Promise<void>; sleeping(): number } =>
+  sharedClock({ onAbort: 'reject' });
 
 describe('SlidingWindowLimiter', () => {
   it('starts at most `limit` requests in any window, in arrival order', async () => {

@@ -1,54 +1,9 @@
+import { manualClock } from '@x/vitest-config/manual-clock';
 import { describe, expect, it } from 'vitest';
 import { ExitError } from '../failures.js';
 import type { Pipeline } from './config.js';
-import type { LoopClock } from './pipeline-loop.js';
 import { BACKOFF_BASE_MS, delayAfterFailureMs, delayAfterSuccessMs, jittered } from './schedule.js';
 import { runService, type ServiceDeps } from './service.js';
-
-/** A clock that moves only when the test says so; sleepers wake when it passes their time, or on abort. */
-function manualClock(): LoopClock & { advance(ms: number): Promise<void> } {
-  let now = 0;
-  const sleepers: { until: number; wake: () => void }[] = [];
-  const settle = async (): Promise<void> => {
-    for (let i = 0; i < 5; i += 1) await new Promise((resolve) => setImmediate(resolve));
-  };
-  return {
-    now: () => now,
-    sleep: (ms, signal) =>
-      new Promise<void>((resolve) => {
-        if (signal.aborted) return resolve();
-        const onAbort = (): void => {
-          const index = sleepers.indexOf(sleeper);
-          if (index !== -1) sleepers.splice(index, 1);
-          resolve();
-        };
-        const sleeper = {
-          until: now + ms,
-          wake: () => {
-            signal.removeEventListener('abort', onAbort);
-            resolve();
-          },
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-        sleepers.push(sleeper);
-      }),
-    advance: async (ms) => {
-      const target = now + ms;
-      await settle();
-      for (;;) {
-        sleepers.sort((a, b) => a.until - b.until);
-        const next = sleepers[0];
-        if (next === undefined || next.until > target) break;
-        sleepers.shift();
-        now = next.until;
-        next.wake();
-        await settle();
-      }
-      now = target;
-      await settle();
-    },
-  };
-}
 
 function pipeline(name: string, intervalMs: number, extra: Partial<Pipeline> = {}): Pipeline {
   return {
