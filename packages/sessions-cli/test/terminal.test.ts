@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import stringWidth from 'string-width';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { renderHelp } from '../src/help/render.js';
 import { startLiveReceiver, type LiveReceiver } from './helpers/receivers.js';
 import {
   BUILD_TIMEOUT_MS,
@@ -351,6 +352,20 @@ describe.skipIf(SCRIPT_PATH === undefined)('in a terminal', () => {
       expect(await readFile(errFile, 'utf8')).toMatch(/^incydr: the table leaves out .* to fit 80 columns/);
     },
     patient(60_000),
+  );
+
+  it(
+    'lays out --help for a terminal width the build stored no text for as yargs does, every line within the width',
+    async () => {
+      // 97 columns is none of CACHED_WIDTHS: the binary's yargs lays the text out as it runs, measuring with the
+      // CLI's displayWidth (the bundle's stand-in for string-width); the in-process render measures with string-width.
+      const result = await runInTerminal(['sessions', 'search', '--help'], { env: fx.env, columns: 97 });
+      expect(result.code, result.stdout).toBe(0);
+      const shown = result.stdout.replaceAll('\r\n', '\n').trimEnd();
+      expect(shown).toBe((await renderHelp('sessions search', 97)).trimEnd());
+      for (const line of shown.split('\n')) expect(stringWidth(line), line).toBeLessThanOrEqual(97);
+    },
+    patient(30_000),
   );
 
   it(
