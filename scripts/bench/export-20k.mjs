@@ -1,9 +1,11 @@
 // Benchmark 1: export of about 20,000 sessions to JSON Lines at 0 and 20 ms emulator latency, with
 // `--concurrency 1` and the default (4): sessions/s, the CLI's own CPU time per session, its peak RSS, and the
-// speed-up of the default.
+// speed-up of the default. At 0 ms also the floor: the CPU a bare Node script needs for the same export.
+import { fileURLToPath } from 'node:url';
 import { startEmulator } from './emulator.mjs';
 import { exportOnce } from './export-run.mjs';
 import { fmt, kibToMb, median, row, verdict } from './format.mjs';
+import { cliEnv, expectSuccess, runNode } from './process.mjs';
 
 /** Name for BENCH_ONLY. */
 export const name = 'export-20k';
@@ -21,6 +23,16 @@ const CASES = [
   { label: '--concurrency 1', concurrency: 1 },
   { label: 'default (4)', concurrency: undefined },
 ];
+const FLOOR_SCRIPT = fileURLToPath(new URL('./export-floor.mjs', import.meta.url));
+
+/** The bare Node script's CPU time per session (µs), start-up included, as the CLI's is counted. */
+async function floorOnce(emulator) {
+  const result = expectSuccess(
+    await runNode([FLOOR_SCRIPT], { timeoutMs: TIMEOUT_MS, env: cliEnv(emulator.env), stdout: 'count', rss: true }),
+    'the bare export script',
+  );
+  return { sessions: result.lines, cpuUsPerSession: (result.cpuMs * 1000) / result.lines };
+}
 
 /** Run the benchmark; resolves to table rows. */
 export async function run({ runs, log }) {
@@ -30,6 +42,7 @@ export async function run({ runs, log }) {
     log(`emulator with ${fmt(SESSIONS)} sessions, --latency-ms ${latencyMs}`);
     const emulator = await startEmulator({ sessions: SESSIONS, latencyMs });
     const results = new Map(CASES.map((c) => [c, []]));
+    const floors = [];
     try {
       // One unmeasured export warms up the emulator (JIT, data indexes) before the measured ones.
       await exportOnce(emulator, { timeoutMs: TIMEOUT_MS });
@@ -40,6 +53,11 @@ export async function run({ runs, log }) {
           log(`  ${latencyMs} ms, ${c.label}: ${fmt(result.sessions)} sessions in ${fmt(result.seconds, 2)} s`);
           counts.add(result.sessions);
           results.get(c).push(result);
+        }
+        if (latencyMs === 0) {
+          const floor = await floorOnce(emulator);
+          if (floor.sessions !== SESSIONS) throw new Error(`the bare export script wrote ${floor.sessions} sessions`);
+          floors.push(floor.cpuUsPerSession);
         }
       }
     } finally {
@@ -69,6 +87,13 @@ export async function run({ runs, log }) {
       rows.push(
         row(name, scenario, 'CLI peak RSS (MB)', rss.length > 0 ? fmt(kibToMb(median(rss)), 1) : 'n/a', {
           runs: rss.map((v) => fmt(kibToMb(v), 1)).join(' / '),
+        }),
+      );
+    }
+    if (floors.length > 0) {
+      rows.push(
+        row(name, `${latencyMs} ms latency, bare Node script (floor)`, 'CPU per session (µs)', fmt(median(floors), 1), {
+          runs: floors.map((v) => fmt(v, 1)).join(' / '),
         }),
       );
     }
