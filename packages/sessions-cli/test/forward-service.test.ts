@@ -222,7 +222,7 @@ describe('forward as a service', () => {
     await stop(svc);
   });
 
-  it('SIGTERM during a batch exits 0 within the bound, the checkpoint holding exactly what the receiver got', async () => {
+  it('SIGTERM during a batch, then SIGHUP while it stops: exit 0, the checkpoint holding exactly what the receiver got', async () => {
     const [alpha, beta] = [await receiver(closers), await receiver(closers)];
     const file = await writeConfig(
       'term.yml',
@@ -235,9 +235,12 @@ describe('forward as a service', () => {
     const svc = startService(file);
     await waitFor(() => alpha.records.length >= 50, '50 records at alpha', 30_000);
     svc.child.kill('SIGTERM');
+    // A reload asked for while the pipelines stop (systemd's ExecReload) must not end the process by Node's default.
+    await svc.line(/^incydr: SIGTERM, stopping after the current record$/);
+    svc.child.kill('SIGHUP');
     const result = await svc.result;
     expect(result.code, result.stderr).toBe(0);
-    expect(svc.lines).toContain('incydr: SIGTERM, stopping after the current record');
+    expect(svc.lines.some((line) => line.startsWith('incydr: reloaded'))).toBe(false);
     expect(svc.lines).toContainEqual(expect.stringMatching(/^term-alpha: checkpoint "term-alpha" \(interrupted\)/));
     expect(svc.lines.at(-1)).toBe('incydr: stopped; every pipeline saved what it delivered');
     expect(alpha.records.length).toBeLessThan(window.length);

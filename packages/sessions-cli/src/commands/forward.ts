@@ -1,7 +1,8 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { createContext, RUN_IO, type Context, type GlobalArgs, type RunIo } from '../context.js';
 import { UsageError } from '../failures.js';
-import type { ForwardLog } from '../forward/log.js';
+import type { ForwardLog, LogFormat } from '../forward/log.js';
+import type { ServiceDeps } from '../forward/service.js';
 import { choice } from '../options/choices.js';
 import { completes } from '../options/values.js';
 import { LOG_FORMATS } from '../forward/log.js';
@@ -63,8 +64,12 @@ export async function handler(args: ArgumentsCamelCase<ForwardArgs & { [RUN_IO]?
   const service = args.check !== true && args.once !== true;
   // The JSON log also takes what the context writes to stderr itself (the SIGTERM line).
   const log = args[RUN_IO] === undefined ? await jsonLogAsked(args) : undefined;
+  const ctx = createContext(args, log?.stream);
+  // The process's SIGHUP goes to the service's reload once it runs; before that and after it, Node's default would
+  // end the process at once (the unit's ExecReload sends it), so it is said and ignored.
+  const hangups = service && args[RUN_IO] === undefined ? relayHangups((line) => ctx.note(line)) : undefined;
   try {
-    await run(args, createContext(args, log?.stream), log);
+    await run(args, ctx, log, hangups);
   } finally {
     // A service that stopped leaves nothing to wait for; should a hung connection keep the process alive, it still
     // ends soon after with the exit code already set (never in-process, where a test holds the process).
@@ -82,7 +87,12 @@ const EXIT_GRACE_MS = 2_000;
  * (`--once`) as `search --checkpoint --output` does; with `--check`, print each pipeline. Every problem of the file
  * is listed before anything starts.
  */
-export async function run(args: ForwardArgs, ctx: Context, serviceLog?: ForwardLog): Promise<void> {
+export async function run(
+  args: ForwardArgs,
+  ctx: Context,
+  serviceLog?: ForwardLog,
+  onHangup: ServiceDeps['onHangup'] = listenForHangups,
+): Promise<void> {
   if (args.config === undefined) throw new UsageError('forward needs --config FILE');
   if (args.check === true && args.once === true) throw new UsageError('--check and --once cannot be used together');
   const mode = args.check === true ? '--check' : args.once === true ? '--once' : undefined;
@@ -92,12 +102,7 @@ export async function run(args: ForwardArgs, ctx: Context, serviceLog?: ForwardL
   if (args.check === true && args.logFormat !== undefined) {
     throw new UsageError('--log-format applies to running pipelines, not to --check');
   }
-  const logFormat =
-    args.logFormat === undefined
-      ? args.once === true
-        ? 'text'
-        : 'json'
-      : choice('log-format', args.logFormat, LOG_FORMATS);
+  const logFormat = logFormatOf(args);
   const { parseListenAddress } = await import('../forward/listen-address.js');
   const listen = args.listen === undefined ? undefined : parseListenAddress(args.listen);
   if (args.profile !== undefined) {
@@ -153,22 +158,48 @@ export async function run(args: ForwardArgs, ctx: Context, serviceLog?: ForwardL
       pipelineNote: (name, line) => log.pipeline(name, line),
       onPipelines: (running) => operations.setPipelines(running),
       signal: ctx.signal,
-      onHangup: (listener) => {
-        process.on('SIGHUP', listener);
-        return () => process.off('SIGHUP', listener);
-      },
+      onHangup,
     });
   } finally {
     await operations.close();
   }
 }
 
+/** The format of the pipelines' lines: `--log-format`, else JSON for the service and text for `--once`. */
+function logFormatOf(args: ForwardArgs): LogFormat {
+  if (args.logFormat === undefined) return args.once === true ? 'text' : 'json';
+  return choice('log-format', args.logFormat, LOG_FORMATS);
+}
+
 /**
- * The JSON log when the command line asks for one: the service's default, `--once` with `--log-format json`. A bad
- * `--log-format`, and one with `--check`, are said by `run`.
+ * The JSON log when the command line asks for one, made before the context so that what the context writes to stderr
+ * itself goes through it too (`--check`, which logs nothing, and its refusal of `--log-format` are `run`'s).
  */
 async function jsonLogAsked(args: ForwardArgs): Promise<ForwardLog | undefined> {
-  if (args.check === true) return undefined;
-  const json = args.logFormat === undefined ? args.once !== true : /^json$/i.test(args.logFormat.trim());
-  return json ? (await import('../forward/log.js')).jsonLog() : undefined;
+  if (args.check === true || logFormatOf(args) !== 'json') return undefined;
+  return (await import('../forward/log.js')).jsonLog();
+}
+
+/** Call `listener` on each SIGHUP of the process until the returned function is called. */
+function listenForHangups(listener: () => void): () => void {
+  process.on('SIGHUP', listener);
+  return () => process.off('SIGHUP', listener);
+}
+
+/**
+ * SIGHUP for the whole life of a service process: to the listener the service gives while it runs, else `say`s that
+ * it was ignored. The process handler stays until the process ends.
+ */
+function relayHangups(say: (line: string) => void): ServiceDeps['onHangup'] {
+  let target: (() => void) | undefined;
+  process.on('SIGHUP', () => {
+    if (target === undefined) say('incydr: SIGHUP ignored: the pipelines are starting or have stopped');
+    else target();
+  });
+  return (listener) => {
+    target = listener;
+    return () => {
+      target = undefined;
+    };
+  };
 }

@@ -18,6 +18,8 @@ export interface LoopDeps {
   random: () => number;
   /** A line for people about this pipeline (its name is added by the caller). */
   say: (line: string) => void;
+  /** Settles when the first run may start: a removed loop of the same checkpoint still holds its lock until then. */
+  after?: Promise<unknown>;
 }
 
 /** The clock of the process: `performance.now()` and a timer that an abort clears. */
@@ -79,6 +81,7 @@ export class PipelineLoop {
   async #loop(): Promise<void> {
     const { clock, random, say } = this.#deps;
     const stopped = this.#stopping.signal;
+    await this.#deps.after;
     let failures = 0;
     while (!stopped.aborted) {
       const startedAt = clock.now();

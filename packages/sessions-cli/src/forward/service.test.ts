@@ -28,6 +28,8 @@ interface Harness {
   notes: string[];
   stop: AbortController;
   hangup: () => void;
+  /** Whether the service listens for SIGHUP now. */
+  listening: () => boolean;
   deps: ServiceDeps;
 }
 
@@ -42,6 +44,7 @@ function harness(options: {
   const notes: string[] = [];
   const stop = new AbortController();
   let hangup = (): void => undefined;
+  let listening = false;
   const deps: ServiceDeps = {
     file: 'forward.yml',
     load: options.load ?? (() => []),
@@ -61,13 +64,15 @@ function harness(options: {
     signal: stop.signal,
     onHangup: (listener) => {
       hangup = listener;
+      listening = true;
       return () => {
         hangup = () => undefined;
+        listening = false;
       };
     },
     ...(options.stopBoundMs === undefined ? {} : { stopBoundMs: options.stopBoundMs }),
   };
-  return { clock, runs, notes, stop, hangup: () => hangup(), deps };
+  return { clock, runs, notes, stop, hangup: () => hangup(), listening: () => listening, deps };
 }
 
 function startsOf(runs: Harness['runs'], name: string): number[] {
@@ -205,6 +210,47 @@ describe('runService', () => {
     h.stop.abort();
     await h.clock.advance(1_000);
     await done;
+  });
+
+  it('starts a pipeline added back by the next SIGHUP only once its removed loop ended its run (one checkpoint lock)', async () => {
+    let next: Pipeline[] = [];
+    const h = harness({ durationMs: () => 800, load: () => next });
+    const done = runService([pipeline('a', 1_000)], h.deps);
+    await h.clock.advance(200);
+    h.hangup();
+    await h.clock.advance(100);
+    next = [pipeline('a', 1_000)];
+    h.hangup();
+    expect(h.notes.at(-1)).toBe('incydr: reloaded forward.yml: 1 added (a), 0 removed, 0 changed, 0 unchanged');
+    await h.clock.advance(1_300);
+    expect(h.runs.map((run) => [run.start, run.end])).toEqual([
+      [0, 800],
+      [800, 1_600],
+    ]);
+    h.stop.abort();
+    await h.clock.advance(1_000);
+    await done;
+  });
+
+  it('keeps SIGHUP until every pipeline has stopped, and reloads nothing once stopping', async () => {
+    let loads = 0;
+    const h = harness({
+      durationMs: () => 5_000,
+      load: () => {
+        loads += 1;
+        return [];
+      },
+    });
+    const done = runService([pipeline('a', 1_000)], h.deps);
+    await h.clock.advance(1_000);
+    h.stop.abort();
+    await h.clock.advance(1_000);
+    expect(h.listening()).toBe(true);
+    h.hangup();
+    expect(loads).toBe(0);
+    await h.clock.advance(3_000);
+    await done;
+    expect(h.listening()).toBe(false);
   });
 
   it('on SIGHUP with a broken file keeps every pipeline as it was and says why', async () => {

@@ -40,7 +40,11 @@ export async function runService(initial: readonly Pipeline[], deps: ServiceDeps
   /** Loops of removed pipelines, until their last run is over. */
   const leaving = new Set<PipelineLoop>();
   const start = (pipeline: Pipeline): PipelineLoop => {
+    // A pipeline added back (or renamed) while its removed loop finishes a run would find the checkpoint locked by
+    // that run: its first run waits for it.
+    const holders = [...leaving].filter((loop) => loop.pipeline.checkpoint === pipeline.checkpoint);
     const loop = new PipelineLoop(pipeline, {
+      after: Promise.all(holders.map((holder) => holder.done)),
       run: deps.run,
       clock: deps.clock,
       random: deps.random,
@@ -102,18 +106,22 @@ export async function runService(initial: readonly Pipeline[], deps: ServiceDeps
         `${changed.length} changed${list(changed)}, ${unchanged} unchanged`,
     );
   };
+  // Held until every loop has stopped: a SIGHUP while stopping is ignored by `reload`, never left to end the process.
   const stopListening = deps.onHangup(reload);
-
   try {
     await new Promise<void>((resolve) => {
       if (deps.signal.aborted) resolve();
       else deps.signal.addEventListener('abort', () => resolve(), { once: true });
     });
+    await stopAll([...loops.values(), ...leaving], deps);
   } finally {
     stopListening();
   }
+  deps.note('incydr: stopped; every pipeline saved what it delivered');
+}
 
-  const all = [...loops.values(), ...leaving];
+/** Stop every loop and wait for them within the bound; an exit 1 naming those still running after it. */
+async function stopAll(all: readonly PipelineLoop[], deps: ServiceDeps): Promise<void> {
   for (const loop of all) loop.stop();
   const boundMs = deps.stopBoundMs ?? STOP_BOUND_MS;
   const bound = new AbortController();
@@ -129,5 +137,4 @@ export async function runService(initial: readonly Pipeline[], deps: ServiceDeps
         'what they delivered since their last confirmed batch is sent again by the next run',
     );
   }
-  deps.note('incydr: stopped; every pipeline saved what it delivered');
 }
