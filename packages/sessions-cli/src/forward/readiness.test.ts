@@ -31,4 +31,16 @@ describe('Readiness', () => {
     readiness.setPipelines([]);
     expect(readiness.unready()).toEqual([]);
   });
+
+  it('takes a pipeline added back for a new one: unready until it succeeds again, even if its old run ends late', () => {
+    const readiness = new Readiness(() => 0);
+    readiness.setPipelines([{ name: 'a', intervalMs: 1_000 }]);
+    readiness.succeeded('a');
+    readiness.setPipelines([]);
+    readiness.succeeded('a');
+    readiness.setPipelines([{ name: 'a', intervalMs: 1_000 }]);
+    expect(readiness.unready()).toEqual(['a']);
+    readiness.succeeded('a');
+    expect(readiness.unready()).toEqual([]);
+  });
 });

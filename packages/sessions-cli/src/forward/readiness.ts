@@ -23,14 +23,17 @@ export class Readiness {
     this.#now = now;
   }
 
-  /** The pipelines that run now (a removed one no longer counts). */
+  /** The pipelines that run now: a removed one is forgotten, so that added again it is unready until it succeeds. */
   setPipelines(pipelines: readonly ReadinessPipeline[]): void {
     this.#pipelines = pipelines.map(({ name, intervalMs }) => ({ name, intervalMs }));
+    for (const name of this.#lastSuccess.keys()) {
+      if (!pipelines.some((pipeline) => pipeline.name === name)) this.#lastSuccess.delete(name);
+    }
   }
 
-  /** A run of `name` succeeded just now. */
+  /** A run of `name` succeeded just now (a pipeline removed meanwhile stays forgotten). */
   succeeded(name: string): void {
-    this.#lastSuccess.set(name, this.#now());
+    if (this.#pipelines.some((pipeline) => pipeline.name === name)) this.#lastSuccess.set(name, this.#now());
   }
 
   /** The names of the pipelines that are not ready, in config order; none: the service is ready. */
