@@ -1,7 +1,7 @@
 import { RequestBudget } from '@x/sessions-sdk';
 import type { GlobalArgs } from '../context.js';
 import { settingLookup } from '../settings.js';
-import { apiClientKey, type Pipeline } from './config.js';
+import type { Pipeline } from './config.js';
 
 /**
  * The request budget of each pipeline: one per API client (URL and client id), shared by every pipeline of that
@@ -12,7 +12,7 @@ export function budgetOf(globals: GlobalArgs): (pipeline: Pipeline) => RequestBu
   // `null`: the client's first pipeline set no limit, so none of its pipelines gets one (and its settings are read once).
   const budgets = new Map<string, RequestBudget | null>();
   return (pipeline) => {
-    const key = apiClientKey(pipeline);
+    const key = pipeline.client;
     if (!budgets.has(key)) {
       const limit = globals.maxRequestsPerMinute ?? settingLimit(pipeline);
       budgets.set(key, limit === undefined ? null : new RequestBudget(limit));

@@ -19,6 +19,11 @@ export interface Pipeline {
   /** The environment and `.env` file its API client reads its settings from (never the process's own settings). */
   settings: { env: NodeJS.ProcessEnv; envFile: string | null };
   apiUrl: string;
+  /**
+   * Which API client it uses, for what the API counts per client (budgets) and checkpoints it may not share: the URL
+   * and client id, or for a refresh token the profile file that keeps it (the token rotates, its file does not).
+   */
+  client: string;
   checkpoint: string;
   target: string;
   record: string;
@@ -194,11 +199,13 @@ function checkPipeline(entry: PipelineEntry, index: number, ctx: CheckContext): 
     problem(['interval'], `expected a duration from 1s to 1d, such as 30s, 5m or 1h, not ${JSON.stringify(interval)}`);
   }
   if (problems.length > 0 || settings === undefined || intervalMs === undefined) return problems;
+  const apiUrl = setting('INCYDR_URL') as string;
   return {
     name: entry.name,
     args,
     settings,
-    apiUrl: setting('INCYDR_URL') as string,
+    apiUrl,
+    client: `${apiUrl} ${clientIdentity(settings, setting)}`,
     checkpoint,
     target: entry.output.target,
     record: entry.record ?? 'raw',
@@ -355,10 +362,10 @@ function readSource(
   }
 }
 
-/** Which API client a pipeline uses: its URL and client id (or refresh token), for what the API counts per client. */
-export function apiClientKey(pipeline: Pipeline): string {
-  const lookup = settingLookup(pipeline.settings.env, pipeline.settings.envFile);
-  return `${pipeline.apiUrl} ${lookup('INCYDR_API_CLIENT_ID') ?? lookup('INCYDR_REFRESH_TOKEN') ?? ''}`;
+/** The client id, else the profile file that keeps the refresh token (the token rotates, its file does not). */
+function clientIdentity(settings: Pipeline['settings'], setting: (name: string) => string | undefined): string {
+  const id = setting('INCYDR_API_CLIENT_ID');
+  return id !== undefined ? `client ${id}` : `refresh token of ${settings.envFile ?? ''}`;
 }
 
 /** Pipelines with the same name, or the same checkpoint name for the same API client. */
@@ -378,7 +385,7 @@ function duplicates(entries: readonly PipelineEntry[], checked: readonly Pipelin
   }
   const checkpoints = new Map<string, string>();
   for (const pipeline of checked) {
-    const key = `${apiClientKey(pipeline)}\n${pipeline.checkpoint}`;
+    const key = `${pipeline.client}\n${pipeline.checkpoint}`;
     const other = checkpoints.get(key);
     if (other !== undefined && other !== pipeline.name) {
       const index = entries.findIndex((entry) => entry?.name === pipeline.name);

@@ -11,6 +11,7 @@ function pipeline(name: string, intervalMs: number, extra: Partial<Pipeline> = {
     args: { checkpoint: name, output: 'TCP:127.0.0.1:601' },
     settings: { env: {}, envFile: null },
     apiUrl: 'https://api.example.com',
+    client: 'https://api.example.com client test',
     checkpoint: name,
     target: 'TCP:127.0.0.1:601',
     record: 'raw',
