@@ -90,6 +90,9 @@ describe('resolveSettings', () => {
       'ftp://api.example',
       'https://user:pw@api.example',
       'https://a.example/?x=1',
+      // Empty, they leave URL.search and URL.hash empty, yet a path appended to the URL would land in them.
+      'https://a.example/?',
+      'https://a.example#',
     ]) {
       expect(() => resolveSettings({ url, env: creds, envFile: null })).toThrow(ConfigurationError);
     }

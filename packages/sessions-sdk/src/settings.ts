@@ -210,7 +210,9 @@ function validateUrl(value: string, name = 'INCYDR_URL'): string {
   if (parsed.username !== '' || parsed.password !== '') {
     throw new ConfigurationError(`${name} must not carry credentials; use the client id and secret settings`);
   }
-  if (parsed.search !== '' || parsed.hash !== '') {
+  // Tested on the text: an empty query or fragment (`…/?`) leaves `search` and `hash` empty, yet the request path
+  // appended to the URL would land in it.
+  if (/[?#]/.test(value)) {
     throw new ConfigurationError(`${name} "${value}" must not have a query or fragment`);
   }
   return parsed.href.replace(/\/+$/, '');
