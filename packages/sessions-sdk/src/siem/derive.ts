@@ -3,6 +3,7 @@ import { severityLabel } from '../sessions/enums.js';
 import type { Session } from '../sessions/schemas.js';
 import { consoleUrlFor, sessionConsoleUrl } from './console.js';
 import type { RecordChange, SiemContext } from './context.js';
+import { uniqueTexts } from './values.js';
 
 /** What every SIEM record derives from a session; a value the session does not hold is null, never guessed. */
 export interface SessionFacts {
@@ -51,8 +52,8 @@ export function sessionFacts(session: Session, context: SiemContext = {}): Sessi
     endTime: isoTime(session.endTime),
     firstObserved: isoTime(session.firstObserved),
     lastUpdated: isoTime(session.lastUpdated),
-    ruleNames: uniqueNames(session.triggeredAlerts?.map((alert) => alert.ruleName)),
-    riskIndicatorNames: uniqueNames(session.riskIndicators?.map((indicator) => indicator.name)),
+    ruleNames: uniqueTexts(session.triggeredAlerts?.map((alert) => alert.ruleName)),
+    riskIndicatorNames: uniqueTexts(session.riskIndicators?.map((indicator) => indicator.name)),
     totalEvents: totalEvents(session),
     noteCount: session.notes?.length ?? 0,
     consoleUrl: consoleUrl === undefined || id === undefined ? null : sessionConsoleUrl(consoleUrl, id),
@@ -71,12 +72,6 @@ export function isoTime(ms: number | null | undefined): string | null {
   if (typeof ms !== 'number' || !Number.isFinite(ms)) return null;
   const date = new Date(ms);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
-}
-
-function uniqueNames(names: readonly (string | null | undefined)[] | undefined): string[] {
-  const seen = new Set<string>();
-  for (const name of names ?? []) if (typeof name === 'string' && name !== '') seen.add(name);
-  return [...seen];
 }
 
 function totalEvents(session: Session): number | null {

@@ -1,7 +1,7 @@
 import type { Session } from '../sessions/schemas.js';
 import type { RecordChange, SiemContext } from './context.js';
-import { isoTime, sessionFacts, sessionTitle } from './derive.js';
-import { carriedFields, epochMs, isEmailAddress, optional, safeInteger, text } from './values.js';
+import { sessionFacts, sessionTitle } from './derive.js';
+import { carriedFields, epochMs, isEmailAddress, optional, safeInteger, text, uniqueTexts } from './values.js';
 
 // The mapping is documented field by field in docs/siem/ecs.md; keep the two in step.
 
@@ -78,15 +78,18 @@ export function toEcs(session: Session, context: SiemContext = {}): EcsDocument 
   const tenantId = take('tenantId', text(session.tenantId));
   const beginMs = epochMs(session.beginTime);
   const endMs = epochMs(session.endTime);
-  const start = take('beginTime', iso(beginMs));
-  const end = take('endTime', iso(endMs));
-  const created = take('firstObserved', iso(epochMs(session.firstObserved)));
+  // Whole epoch milliseconds only, as the facts format them.
+  const wholeTime = (ms: unknown, formatted: string | null): string | undefined =>
+    epochMs(ms) === undefined ? undefined : (formatted ?? undefined);
+  const start = take('beginTime', wholeTime(beginMs, facts.beginTime));
+  const end = take('endTime', wholeTime(endMs, facts.endTime));
+  const created = take('firstObserved', wholeTime(session.firstObserved, facts.firstObserved));
   // ECS requires `@timestamp`: the session's last update, else its other times; with none, the time of mapping.
-  const timestamp = take('lastUpdated', iso(epochMs(session.lastUpdated))) ?? end ?? start ?? created;
+  const timestamp = take('lastUpdated', wholeTime(session.lastUpdated, facts.lastUpdated)) ?? end ?? start ?? created;
 
   const ruleIds = uniqueTexts(session.triggeredAlerts?.map((alert) => alert.ruleId));
   const duration =
-    beginMs !== undefined && endMs !== undefined && start !== undefined && end !== undefined
+    start !== undefined && end !== undefined && beginMs !== undefined && endMs !== undefined
       ? safeInteger((endMs - beginMs) * NS_PER_MS)
       : undefined;
   const unmapped = rest();
@@ -107,7 +110,10 @@ export function toEcs(session: Session, context: SiemContext = {}): EcsDocument 
       ...optional('duration', duration),
       ...optional('created', created),
       ...optional('severity', safeInteger(facts.severity)),
-      ...optional('risk_score', Number.isFinite(facts.riskScore) ? (facts.riskScore ?? undefined) : undefined),
+      ...optional(
+        'risk_score',
+        facts.riskScore !== null && Number.isFinite(facts.riskScore) ? facts.riskScore : undefined,
+      ),
       ...optional('url', facts.consoleUrl ?? undefined),
     },
     message: sessionTitle(actorName ?? actorId, facts.ruleNames),
@@ -140,17 +146,4 @@ export function toEcs(session: Session, context: SiemContext = {}): EcsDocument 
       },
     },
   };
-}
-
-function iso(ms: number | undefined): string | undefined {
-  return ms === undefined ? undefined : (isoTime(ms) ?? undefined);
-}
-
-function uniqueTexts(values: readonly unknown[] | undefined): string[] {
-  const seen = new Set<string>();
-  for (const value of values ?? []) {
-    const name = text(value);
-    if (name !== undefined) seen.add(name);
-  }
-  return [...seen];
 }

@@ -171,7 +171,7 @@ export function toOcsf(session: Session, context: SiemContext = {}): OcsfDetecti
     ...optional('start_time', beginTime),
     ...optional('end_time', endTime),
     ...optional('duration', beginTime !== undefined && endTime !== undefined ? endTime - beginTime : undefined),
-    ...optional('risk_score', Number.isSafeInteger(facts.riskScore) ? (facts.riskScore ?? undefined) : undefined),
+    ...optional('risk_score', safeInteger(facts.riskScore)),
     ...(riskLevel && { risk_level_id: riskLevel.id, risk_level: riskLevel.caption }),
     finding_info: {
       uid: sessionId ?? '',

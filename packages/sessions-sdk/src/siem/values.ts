@@ -6,6 +6,16 @@ export function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** The texts among `values` ({@link text}), each once, in their order. */
+export function uniqueTexts(values: readonly unknown[] | undefined): string[] {
+  const seen = new Set<string>();
+  for (const value of values ?? []) {
+    const name = text(value);
+    if (name !== undefined) seen.add(name);
+  }
+  return [...seen];
+}
+
 /** Whole epoch milliseconds (a safe integer); a fraction or an unsafe number is not a time a record can hold whole. */
 export function epochMs(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isSafeInteger(value) ? value : undefined;
