@@ -23,13 +23,17 @@ export async function siemSink(
   changeOf?: ChangeOf,
 ): Promise<RecordSink> {
   if (mapping === undefined) return sink;
-  const { toSiemRecord } = await import('@x/sessions-sdk/siem');
+  const { consoleUrlFor, toSiemRecord } = await import('@x/sessions-sdk/siem');
+  // Worked out once for the run, not by each record from the API URL.
+  const { apiUrl } = mapping.context;
+  const consoleUrl = mapping.context.consoleUrl ?? (apiUrl === undefined ? undefined : consoleUrlFor(apiUrl));
+  const base: SiemContext = consoleUrl === undefined ? mapping.context : { ...mapping.context, consoleUrl };
+  const contexts = { new: { ...base, change: 'new' }, changed: { ...base, change: 'changed' } } as const;
   const toRecord = (record: SinkRecord): SinkRecord => {
     // Only sessions reach this sink; a text record here would be a second mapping.
     if (typeof record === 'string') throw new TypeError('a SIEM sink takes sessions, not text records');
     const change = changeOf?.(record);
-    const context = change === undefined ? mapping.context : { ...mapping.context, change };
-    return toSiemRecord(mapping.kind, record as Session, context);
+    return toSiemRecord(mapping.kind, record as Session, change === undefined ? base : contexts[change]);
   };
   const sendMany = sink.sendMany?.bind(sink);
   return {
