@@ -20,10 +20,7 @@ export async function loadFormatter(options: RecordWriterOptions): Promise<Forma
     case 'json-pretty':
       return { format: jsonPretty, empty: () => '' };
     case 'lines':
-      return {
-        format: (record) => `${typeof record === 'string' ? record : JSON.stringify(record)}\n`,
-        empty: () => '',
-      };
+      return { format: (record) => (typeof record === 'string' ? `${record}\n` : jsonLine(record)), empty: () => '' };
     case 'rich': {
       const { renderSessionCard } = await import('./rich.js');
       let first = true;
