@@ -4,13 +4,17 @@ import { UsageError } from '../failures.js';
 
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Check a checkpoint name: it becomes a file name, so `[A-Za-z0-9._-]{1,64}` and not `.` or `..`. */
+/** What a checkpoint name (or a pipeline's, which names its checkpoint) must be. */
+export const NAME_RULE = 'use 1 to 64 letters, digits, dots, dashes and underscores';
+
+/** Whether `name` can name a checkpoint: it becomes a file name, so `[A-Za-z0-9._-]{1,64}` and not `.` or `..`. */
+export function isCheckpointName(name: string): boolean {
+  return NAME.test(name) && name !== '.' && name !== '..';
+}
+
+/** Check a checkpoint name ({@link isCheckpointName}); a usage error naming the rule otherwise. */
 export function checkName(name: string): string {
-  if (!NAME.test(name) || name === '.' || name === '..') {
-    throw new UsageError(
-      `invalid checkpoint name ${JSON.stringify(name)}: use 1 to 64 letters, digits, dots, dashes and underscores`,
-    );
-  }
+  if (!isCheckpointName(name)) throw new UsageError(`invalid checkpoint name ${JSON.stringify(name)}: ${NAME_RULE}`);
   return name;
 }
 

@@ -1,14 +1,9 @@
 // The shape of `incydr forward --config FILE` (valibot). The values are checked here only for their types: what they
 // mean (choices, times, targets, names) is checked by the same code as the `search` options they stand for.
 import * as v from 'valibot';
+import { isCheckpointName, NAME_RULE } from '../checkpoint/paths.js';
 
-const NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
-
-const NameSchema = v.pipe(
-  v.string(),
-  v.regex(NAME_PATTERN, 'use 1 to 64 letters, digits, dots, dashes and underscores'),
-  v.check((name) => name !== '.' && name !== '..', 'use 1 to 64 letters, digits, dots, dashes and underscores'),
-);
+const NameSchema = v.pipe(v.string(), v.check(isCheckpointName, NAME_RULE));
 
 const TextSchema = v.pipe(v.string(), v.minLength(1, 'must not be empty'));
 
