@@ -49,24 +49,23 @@ export interface PipelineRunOptions {
   budget?: RequestBudget | undefined;
   /** Told what the run does (metrics). */
   observer?: RunObserver | undefined;
-  /** Where its lines for people go, without the `incydr: ` prefix. @default `parent.note` with the pipeline's name */
-  say?: ((line: string, level?: LineLevel) => void) | undefined;
+  /** Where its lines for people go, without the `incydr: ` prefix (the log names the pipeline). */
+  say: (line: string, level?: LineLevel) => void;
 }
 
 /**
  * One run of one pipeline, as `incydr sessions search --checkpoint NAME --output TARGET` with its own context and
- * client, stopped by `parent.signal`; every line it writes for people goes to `options.say`, else to `parent`
- * prefixed with its name. Never throws: a failure is said and given as its exit code.
+ * client, stopped by `parent.signal`; every line it writes for people goes to `options.say`. Never throws: a failure
+ * is said and given as its exit code.
  */
 export async function runPipeline(
   pipeline: Pipeline,
   globals: GlobalArgs,
   parent: Context,
-  options: PipelineRunOptions = {},
+  options: PipelineRunOptions,
 ): Promise<PipelineOutcome> {
   const { budget, observer } = options;
-  const sayLine = options.say ?? ((line: string) => parent.note(`${pipeline.name}: ${line}`));
-  const say = (line: string, level?: LineLevel): void => sayLine(line.replace(/^incydr: /, ''), level);
+  const say = (line: string, level?: LineLevel): void => options.say(line.replace(/^incydr: /, ''), level);
   const ctx = createContext({
     ...globals,
     [RUN_IO]: {
