@@ -296,19 +296,10 @@ export class HttpClient {
     const response = new Response(null, { status, statusText, headers });
     const durationMs = Math.round(performance.now() - started);
     this.#exchanges.response(method, call.url, response, text, durationMs);
-    this.#tellResponse({ method, path: call.request.path, status, durationMs });
+    this.#tell('onResponse', this.#onResponse, { method, path: call.request.path, status, durationMs });
     call.text = text;
     if (status === 429) call.request.onThrottled?.();
     return response;
-  }
-
-  /** Tells `onResponse` of an answer; an observer that throws is logged, never fails the request. */
-  #tellResponse(response: ResponseInfo): void {
-    try {
-      this.#onResponse?.(response);
-    } catch (error) {
-      this.#log.warn(`onResponse threw: ${(error as Error).message}`);
-    }
   }
 
   /** ky's shouldRetry: whether the attempt that failed is tried again; tells the log and `onWait` of the wait. */
@@ -366,11 +357,15 @@ export class HttpClient {
   }
 
   #tellWait(wait: WaitInfo): void {
+    this.#tell('onWait', this.#onWait, wait);
+  }
+
+  /** Hands `info` to a caller's hook: one that throws is logged, and never fails the request it only reports on. */
+  #tell<T>(name: string, hook: ((info: T) => void) | undefined, info: T): void {
     try {
-      this.#onWait?.(wait);
+      hook?.(info);
     } catch (error) {
-      // A display that failed must not fail the request it only reports on.
-      this.#log.warn(`onWait threw: ${(error as Error).message}`);
+      this.#log.warn(`${name} threw: ${(error as Error).message}`);
     }
   }
 }
