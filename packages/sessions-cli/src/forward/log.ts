@@ -47,8 +47,8 @@ export async function jsonLog(stream?: NodeJS.WritableStream): Promise<ForwardLo
     },
     stream ?? pino.destination({ fd: 2, sync: true }),
   );
-  /** Each pipeline's summary until its line comes. */
-  const summaries = new Map<string, RunSummary>();
+  /** Each pipeline's summary, and the text of its line, until that line comes. */
+  const summaries = new Map<string, { summary: RunSummary; line: string }>();
   const note = (line: string): void => {
     const text = line.replace(/^incydr: /, '');
     logger[levelOf(text)](text);
@@ -56,9 +56,10 @@ export async function jsonLog(stream?: NodeJS.WritableStream): Promise<ForwardLo
   return {
     note,
     pipeline(name, line, level) {
-      const summary = summaries.get(name);
-      if (summary !== undefined && formatSummary(summary) === `incydr: ${line}`) {
+      const pending = summaries.get(name);
+      if (pending !== undefined && pending.line === `incydr: ${line}`) {
         summaries.delete(name);
+        const { summary } = pending;
         const { checkpoint, status, fetched, changed, unchanged, delivered, skipped, resent, unconfirmed } = summary;
         const counts = { fetched, new: summary.new, changed, unchanged, delivered, skipped, resent, unconfirmed };
         logger.info({ pipeline: name, checkpoint, status, ...counts, durationMs: summary.durationMs }, line);
@@ -66,7 +67,7 @@ export async function jsonLog(stream?: NodeJS.WritableStream): Promise<ForwardLo
       }
       logger[level ?? levelOf(line)]({ pipeline: name }, line);
     },
-    summary: (name, summary) => summaries.set(name, summary),
+    summary: (name, summary) => summaries.set(name, { summary, line: formatSummary(summary) }),
     stream: linesTo(note),
   };
 }
