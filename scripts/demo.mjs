@@ -169,7 +169,6 @@ function incydr(args, { maxLines = Infinity, stderr = false } = {}) {
 
 /** A TCP syslog receiver that counts LF-framed records and closes its side when a sender ends (the confirm). */
 async function startReceiver() {
-  let records = 0;
   let firstRecord = '';
   const received = [];
   const sockets = new Set();
@@ -178,13 +177,10 @@ async function startReceiver() {
     let partial = '';
     socket.setEncoding('utf8');
     socket.on('data', (chunk) => {
-      if (records === 0) firstRecord += chunk.slice(0, 200);
+      if (received.length === 0) firstRecord += chunk.slice(0, 200);
       const lines = (partial + chunk).split('\n');
       partial = lines.pop() ?? '';
-      for (const line of lines) {
-        records += 1;
-        received.push(JSON.parse(line));
-      }
+      for (const line of lines) received.push(JSON.parse(line));
     });
     socket.on('end', () => socket.end());
     socket.on('error', () => undefined);
@@ -194,15 +190,15 @@ async function startReceiver() {
   return {
     port: server.address().port,
     get records() {
-      return records;
+      return received.length;
     },
     /** Every record received, parsed, in order. */
     get received() {
       return received;
     },
-    /** The session id of every record received, in order: a raw session's, or an OCSF finding's uid. */
+    /** The session id of every record received, in order (raw sessions). */
     get sessionIds() {
-      return received.map((record) => record.sessionId ?? record.finding_info?.uid);
+      return received.map((record) => record.sessionId);
     },
     get firstRecord() {
       return firstRecord.split('\n')[0];

@@ -54,7 +54,7 @@ export function recordKind(args: RecordArgs): SiemRecordKind {
 }
 
 /** Whether the record kind is a line of text rather than an object. */
-export function isTextRecord(kind: SiemRecordKind): boolean {
+function isTextRecord(kind: SiemRecordKind): boolean {
   return TEXT_RECORDS.includes(kind);
 }
 
